@@ -1,0 +1,39 @@
+"""The library's front door: evaluate one alliance file (or document) with the rule base."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from tahaluf.loader import load_yaml, read_text, validate
+from tahaluf.model import AllianceDocument
+from tahaluf.rules.declare import document_facts
+from tahaluf.rules.engine import Inference, infer
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One evaluated alliance: the input, what the rules concluded, and how to reproduce it."""
+
+    document: AllianceDocument
+    inference: Inference
+    source_name: str
+    source_sha256: str
+
+    @property
+    def verdict(self) -> str:
+        return self.inference.verdict
+
+
+def evaluate_document(document: AllianceDocument, source_name: str = "<document>", source_sha256: str = "") -> Evaluation:
+    return Evaluation(document, infer(document_facts(document)), source_name, source_sha256)
+
+
+def evaluate_file(path: str | Path) -> Evaluation:
+    """Read, validate and evaluate one alliance YAML file (raises InputError on bad input)."""
+    name = str(path)
+    text = read_text(Path(path))
+    data, source = load_yaml(text, name)
+    document = validate(AllianceDocument, data, source, name)
+    return evaluate_document(document, name, hashlib.sha256(text.encode("utf-8")).hexdigest())

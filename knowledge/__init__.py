@@ -1,0 +1,103 @@
+"""The guide and the finding texts, as data shipped with the package.
+
+``guide.yaml`` holds every item of the guide (Arabic and English) and, for the
+few that are context rather than advice, why they are background.
+``findings/*.yaml`` hold, per rule code, its severity and the texts a report
+prints: summary, message, pass message (a strength), fix and interview question.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+HERE = Path(__file__).parent
+LANGUAGES = ("en", "ar")
+SEVERITIES = ("blocker", "major", "minor", "info", "strength")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bilingual(_Strict):
+    en: str
+    ar: str
+
+    def __call__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
+class Section(_Strict):
+    code: str
+    en: str
+    ar: str
+
+
+class GuideItem(_Strict):
+    id: str
+    section: str
+    en: str
+    ar: str
+    background: str | None = None
+
+
+class Guide(_Strict):
+    title: Bilingual
+    version: str
+    sections: list[Section]
+    items: list[GuideItem]
+
+
+class FindingText(_Strict):
+    severity: Literal["blocker", "major", "minor", "info"]
+    summary: Bilingual
+    message: Bilingual
+    fix: Bilingual
+    question: Bilingual
+    passed: Bilingual | None = None  # when set, a pass is reported as a strength
+
+
+@cache
+def guide() -> Guide:
+    with open(HERE / "guide.yaml", encoding="utf-8") as handle:
+        return Guide.model_validate(yaml.safe_load(handle))
+
+
+@cache
+def guide_items() -> dict[str, GuideItem]:
+    return {item.id: item for item in guide().items}
+
+
+@cache
+def findings() -> dict[str, FindingText]:
+    """Every rule's texts, from all files in findings/ (one per area)."""
+    entries: dict[str, FindingText] = {}
+    for path in sorted((HERE / "findings").glob("*.yaml")):
+        with open(path, encoding="utf-8") as handle:
+            for code, entry in (yaml.safe_load(handle) or {}).items():
+                if code in entries:
+                    raise ValueError(f"{path.name}: rule {code} already has texts in another file")
+                entries[code] = FindingText.model_validate(entry)
+    return entries
+
+
+@cache
+def version() -> str:
+    """The guide's version plus a digest of every knowledge file, so a report can be reproduced."""
+    digest = hashlib.sha256()
+    for path in sorted(HERE.rglob("*.yaml")):
+        digest.update(path.relative_to(HERE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return f"{guide().version}+{digest.hexdigest()[:12]}"
+
+
+@cache
+def labels() -> dict[str, Bilingual]:
+    with open(HERE / "labels.yaml", encoding="utf-8") as handle:
+        return {key: Bilingual.model_validate(value) for key, value in yaml.safe_load(handle).items()}

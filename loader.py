@@ -1,0 +1,184 @@
+"""Reading untrusted YAML safely, and turning validation errors into FILE:LINE: field: problem.
+
+Every scalar is read as a string (only an empty value, ``~`` or ``null`` is null):
+pydantic then reads yes/no/010 as a boolean or number only where the model expects
+one, so a partner called ``NO`` or a code ``010`` keeps its spelling (no "Norway
+problem"). Aliases, anchors, explicit tags and duplicate keys are refused.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from tahaluf.errors import InputError
+
+MAX_INPUT_BYTES = 1_000_000
+MAX_DEPTH = 20
+_NULL_TAG = "tag:yaml.org,2002:null"
+_PLAIN_TAGS = {"tag:yaml.org,2002:str", _NULL_TAG, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class _StringsOnlyLoader(yaml.SafeLoader):
+    """SafeLoader that resolves no implicit types but null."""
+
+    yaml_implicit_resolvers: dict = {}
+
+    def compose_node(self, parent, index):  # noqa: D102  (PyYAML hook)
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.MarkedYAMLError(problem="YAML aliases (*name) are not accepted", problem_mark=event.start_mark)
+        if getattr(event, "anchor", None) is not None:
+            raise yaml.MarkedYAMLError(problem="YAML anchors (&name) are not accepted", problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+
+_StringsOnlyLoader.add_implicit_resolver(_NULL_TAG, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+
+
+class SourceMap:
+    """Where each value of a loaded document stands: path (tuple of keys/indexes) -> line."""
+
+    def __init__(self) -> None:
+        self.lines: dict[tuple, int] = {}
+
+    def line_of(self, path: tuple) -> int | None:
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path)
+
+
+def read_text(path: Path, limit: int = MAX_INPUT_BYTES) -> str:
+    """Read a user file as UTF-8 with a size cap, as an InputError when it cannot be."""
+    name = str(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(name, None, None, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise InputError(name, None, None, f"file is larger than the {limit:,}-byte limit")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(name, line, None, "not valid UTF-8 text") from None
+
+
+def load_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
+    """Parse one YAML document into plain dicts/lists/strings/None, with a line for each value."""
+    source = SourceMap()
+    try:
+        node = yaml.compose(text, Loader=_StringsOnlyLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise InputError(name, mark.line + 1 if mark else None, None, exc.problem or "YAML syntax error") from None
+    except yaml.YAMLError as exc:
+        raise InputError(name, None, None, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise InputError(name, None, None, "nesting is too deep") from None
+    if node is None:
+        raise InputError(name, 1, None, "the file is empty")
+    return _to_python(node, (), source, name), source
+
+
+def _to_python(node: yaml.Node, path: tuple, source: SourceMap, name: str) -> Any:
+    line = node.start_mark.line + 1
+    source.lines[path] = line
+    if len(path) > MAX_DEPTH:
+        raise InputError(name, line, _format_path(path), "nesting is too deep")
+    if node.tag not in _PLAIN_TAGS:
+        raise InputError(name, line, _format_path(path) or None, f"YAML tag {node.tag!r} is not accepted")
+    if isinstance(node, yaml.ScalarNode):
+        return None if node.tag == _NULL_TAG else node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, path + (i,), source, name) for i, item in enumerate(node.value)]
+    result: dict[str, Any] = {}
+    first_line: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _NULL_TAG:
+            raise InputError(name, key_node.start_mark.line + 1, _format_path(path) or None, "keys must be plain names")
+        key = key_node.value
+        key_line = key_node.start_mark.line + 1
+        if key in result:
+            raise InputError(
+                name, key_line, _format_path(path + (key,)), f"duplicate key (first given on line {first_line[key]})"
+            )
+        first_line[key] = key_line
+        result[key] = _to_python(value_node, path + (key,), source, name)
+        source.lines[path + (key,)] = key_line
+    return result
+
+
+def _format_path(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def validate(model: type[Model], data: Any, source: SourceMap, name: str) -> Model:
+    """Validate with pydantic; the first error becomes one InputError line."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        path = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+        raise InputError(name, source.line_of(path), _format_path(path) or None, describe(error, model, path)) from None
+
+
+def describe(error: dict, model: type[BaseModel], path: tuple) -> str:
+    """Say what is wrong in words a director understands."""
+    kind, value = error["type"], error.get("input")
+    if kind in ("literal_error", "enum"):
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"{value!r} is not one of {expected}"
+    if kind == "extra_forbidden":
+        known = _field_names(model, path[:-1])
+        close = difflib.get_close_matches(str(path[-1]), known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown field{hint}"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "bool_parsing":
+        return f"{value!r} is not yes/no (true/false)"
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error", error["msg"]))
+    return error["msg"][0].lower() + error["msg"][1:] if error["msg"] else kind
+
+
+def _field_names(model: type[BaseModel], path: tuple) -> list[str]:
+    """Field names of the sub-model at ``path`` (for 'did you mean' hints)."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+    return list(getattr(current, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def load_model(path: str | Path, model: type[Model]) -> Model:
+    """Read, parse and validate one YAML file into ``model``."""
+    path = Path(path)
+    data, source = load_yaml(read_text(path), str(path))
+    return validate(model, data, source, str(path))

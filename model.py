@@ -1,0 +1,231 @@
+"""The input format: facts about a proposed (or existing) alliance, validated by pydantic.
+
+Every fact may be left out. A missing fact is *unknown* (``None``), never false:
+the rules report it as "not assessed" instead of assuming the best or the worst.
+An empty list is a known "none" (``concessions: []`` means none were asked).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+# Bidi embeddings/overrides/isolates and marks (Trojan Source), plus C0/C1 controls
+# other than tab and newline: stripped from every piece of user text at the door.
+_UNSAFE_CHARS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: str) -> str:
+    return _UNSAFE_CHARS.sub("", value).strip()
+
+
+Text = Annotated[str, StringConstraints(max_length=2000), AfterValidator(clean_text)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(clean_text)]
+TextList = Annotated[list[Text], Field(max_length=100)]
+
+Sector = Literal[
+    "ngo", "government", "private", "union", "university", "research_centre",
+    "consumer_organisation", "media", "other",
+]
+Level = Literal["low", "medium", "high"]
+Size = Literal["small", "medium", "large"]
+Motive = Literal[
+    "numbers",                 # G-MOT-1
+    "internal_strengthening",  # G-MOT-2
+    "legitimacy_and_reach",    # G-MOT-3
+    "mutual_benefit",          # G-MOT-4
+    "stability",               # G-MOT-5
+    "cross_sector_coordination",  # G-MOT-6
+    "media_attention",         # G-MOT-7 (incidental)
+    "wider_audience",          # G-MOT-8 (incidental)
+    "civil_society_reach",     # G-MOT-9 (incidental)
+]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a misspelt fact must not silently become 'unknown'."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organisation(Strict):
+    """Our organisation: the one asking whether to enter the alliance."""
+
+    name: Name
+    core_objectives: TextList | None = None
+    size: Size | None = None
+    decision_process: Text | None = Field(None, description="How our organisation takes decisions.")
+    staff_time_allocated: bool | None = Field(
+        None, description="Staff time has been set aside for alliance work (G-INTRO-1)."
+    )
+
+
+class Alliance(Strict):
+    """The alliance itself."""
+
+    name: Name
+    purpose: Text | None = None
+    purpose_kind: Literal["campaign", "common_goal", "policy_change", "information_exchange", "coordination"] | None = None
+    goals: TextList | None = None
+    timeline: Text | None = Field(None, description="When the goals are to be reached, e.g. '2027-01 to 2028-06'.")
+    scope: Literal["local", "national", "regional", "global"] | None = None
+    formality: Literal["informal", "network", "formal"] | None = Field(
+        None, description="formal = a contractual commitment among the members (G-ALL-3)."
+    )
+    stage: Literal["proposed", "existing"] | None = None
+    motives: Annotated[list[Motive], Field(max_length=20)] | None = None
+    shared_values: bool | None = Field(None, description="Members share the same principles and values (G-ALL-2).")
+
+
+class GovernmentTerms(Strict):
+    """What the guide asks about a government partner (G-GOV-1..7)."""
+
+    structure_mapped: bool | None = None
+    decision_makers_identified: bool | None = None
+    approach: Literal["cooperative", "confrontational", "mixed"] | None = None
+    information_channel: bool | None = None
+    invited_to_events: bool | None = None
+    brings_advocates_together: bool | None = Field(
+        None, description="We bring its members together with advocates of the issue (G-GOV-6)."
+    )
+    grassroots_role: bool | None = Field(
+        None, description="Our part is grassroots work complementing its regulations and laws (G-GOV-7)."
+    )
+    framework_agreed: bool | None = None
+
+
+class PrivateTerms(Strict):
+    """What the guide asks about a private-sector partner (G-PRV-1..2)."""
+
+    specific_goals_agreed: bool | None = None
+    timeline_agreed: bool | None = None
+    benefit_to_us: Text | None = Field(None, description="What our organisation gains, beyond the company's image.")
+    integrity_safeguards: bool | None = Field(
+        None, description="Terms protect our integrity: no endorsement, control of our name and logo."
+    )
+
+
+class Partner(Strict):
+    """One prospective (or current) member of the alliance."""
+
+    name: Name
+    sector: Sector | None = None
+    past_work_reviewed: bool | None = Field(None, description="Due diligence on its past work (G-PAR-4).")
+    past_statements_reviewed: bool | None = Field(None, description="Due diligence on its prior statements (G-PAR-4).")
+    values_alignment: Level | None = None
+    reputation_risk: Level | None = None
+    size: Size | None = None
+    strengths: TextList | None = None
+    weaknesses: TextList | None = None
+    contribution: Text | None = Field(None, description="What it would add to the alliance (G-PAR-9).")
+    decision_process_understood: bool | None = Field(None, description="We know how it takes decisions (G-DEC-3).")
+    constraints_declared: bool | None = Field(None, description="It stated what may limit its part in decisions (G-DEC-5).")
+    government: GovernmentTerms | None = None
+    private: PrivateTerms | None = None
+
+
+class Concession(Strict):
+    """Something the alliance asks us to give up or change."""
+
+    what: Text
+    asked_by: Name | None = None
+    touches_core_objective: bool | None = None
+    core_objective: Text | None = Field(None, description="Which of our core objectives it touches.")
+    can_live_with: bool | None = Field(None, description="We can live with it over the alliance's life (G-PAR-2).")
+
+
+class Engagement(Strict):
+    """How we communicate with the potential allies (G-NET, G-PAR-5..8)."""
+
+    regular_communication: bool | None = None
+    channels_open: bool | None = None
+    information_shared_transparently: bool | None = None
+    active_listening: bool | None = None
+    meetings: Literal["bilateral", "group", "both", "none"] | None = None
+    clear_message: bool | None = Field(None, description="A clear message on why the alliance matters (G-PAR-7).")
+    agenda_prepared: bool | None = None
+
+
+class Understanding(Strict):
+    """The shared understanding behind decisions (G-DEC-1, 2, 4)."""
+
+    shared_base: bool | None = None
+    goals_understood_by_all: bool | None = None
+    new_members_checked_against_goals: bool | None = None
+    shared_areas_mapped: bool | None = None
+    conflicting_interests_mapped: bool | None = None
+
+
+class SteeringCommittee(Strict):
+    exists: bool | None = None
+    meeting_length: Text | None = None
+    regularity: Text | None = None
+    ground_rules: bool | None = None
+    quorum: Annotated[int, Field(ge=1, le=1000)] | None = None
+
+
+class Governance(Strict):
+    """Form, norms and procedures (G-FRM, G-NRM, G-PRC)."""
+
+    decision_method: Literal["consensus", "majority", "qualified_majority", "lead_member", "other"] | None = None
+    decision_scope_defined: bool | None = Field(None, description="Who decides on which matters (G-FRM-1).")
+    decision_procedure_known_to_all: bool | None = None
+    steering_committee: SteeringCommittee | None = None
+    executive_mandate_defined: bool | None = None
+    conflict_mechanism: Literal["mediator", "arbitrator", "committee", "none"] | None = None
+    reopening_rule: bool | None = None
+    spokesperson: Name | None = None
+    media_disagreement_rule: bool | None = None
+    credit_sharing: bool | None = None
+    funding: Text | None = None
+    funding_agreed: bool | None = None
+    roles_assigned: bool | None = None
+    tasks_divided_by_capacity: bool | None = None
+    reporting_lines_defined: bool | None = None
+    information_verified_from_several_sources: bool | None = None
+
+
+class Monitoring(Strict):
+    """Monitoring and evaluation (G-MNE)."""
+
+    planned_from_start: bool | None = None
+    owner: Name | None = None
+    what_is_monitored: TextList | None = None
+    review_rhythm: Literal["monthly", "quarterly", "biannual", "annual", "none"] | None = None
+    lessons_shared: bool | None = None
+
+
+class Review(Strict):
+    """For an existing alliance under review (G-INTRO-1)."""
+
+    impact_reviewed: bool | None = None
+    goals_still_shared: bool | None = None
+    members_deviated: bool | None = Field(None, description="A member strayed from the founding values or goals (G-PAR-1).")
+
+
+class AllianceDocument(Strict):
+    """The whole input file."""
+
+    organisation: Organisation
+    alliance: Alliance
+    partners: Annotated[list[Partner], Field(max_length=500)] | None = None
+    concessions: Annotated[list[Concession], Field(max_length=200)] | None = None
+    engagement: Engagement | None = None
+    understanding: Understanding | None = None
+    governance: Governance | None = None
+    monitoring: Monitoring | None = None
+    review: Review | None = None
+
+    @model_validator(mode="after")
+    def _concessions_name_our_objectives(self) -> "AllianceDocument":
+        known = set(self.organisation.core_objectives or ())
+        for concession in self.concessions or ():
+            if concession.core_objective and known and concession.core_objective not in known:
+                raise ValueError(
+                    f"concession '{concession.what}' names core objective "
+                    f"'{concession.core_objective}', which is not in organisation.core_objectives"
+                )
+        return self
+

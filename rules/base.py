@@ -1,0 +1,139 @@
+"""How a rule is written: a linter-style check on top of an experta rule.
+
+A check has a stable code (``PR01``), a kebab-case name, the guide items it
+encodes and the readiness dimension it informs. Its left-hand side (experta
+patterns) selects what it looks at; its body returns an :class:`Outcome`:
+``fail``, ``pass`` or ``not_assessed`` when a deciding fact is unknown, or
+``None`` when the check does not apply. The wrapper declares a ``Finding`` fact,
+which the derivation rules in ``verdict.py`` chain on.
+
+Texts, severities and fixes are not here: they live in ``knowledge/findings/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, NamedTuple
+
+from tahaluf.experta_compat import Rule
+
+CHECK_SALIENCE = 100
+DIMENSIONS = (
+    "motives_fit",
+    "partners_due_diligence",
+    "cross_sector_terms",
+    "form_governance",
+    "decision_making",
+    "monitoring_evaluation",
+    "communication",
+)
+OUTCOMES = ("fail", "pass", "not_assessed")
+
+
+class Outcome(NamedTuple):
+    status: str  # one of OUTCOMES
+    evidence: tuple  # ((input path, value), ...): the facts that decided it
+    params: tuple = ()  # ((name, value), ...) for the finding's message
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    code: str
+    name: str
+    guidance: tuple[str, ...]
+    dimension: str
+    doc: str
+    method: str
+    module: str
+    partner_level: bool
+    rule: Any = field(repr=False, compare=False)
+
+
+REGISTRY: dict[str, RuleSpec] = {}
+
+
+def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when: Iterable,
+          partner_level: bool = False) -> Callable:
+    """Decorator: turn ``def body(engine, **matched) -> Outcome | None`` into a registered experta rule.
+
+    ``partner_level`` rules look only at one partner, its concessions and our
+    organisation: they are the ones batch screening runs for each candidate.
+    """
+    guidance = tuple(guidance)
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"{code}: unknown dimension {dimension!r}")
+
+    def wrap(body: Callable) -> Rule:
+        if code in REGISTRY:
+            raise ValueError(f"rule code {code} is defined twice")
+        if any(spec.method == body.__name__ for spec in REGISTRY.values()):
+            # experta collects rules by attribute name: a clash would silently drop one.
+            raise ValueError(f"{code}: method name {body.__name__} is already used by another rule")
+
+        def fire(engine, **matched):
+            outcome = body(engine, **matched)
+            if outcome is not None:
+                engine.record_finding(code, outcome, matched)
+
+        fire.__name__ = body.__name__
+        fire.__doc__ = body.__doc__
+        rule = Rule(*when, salience=CHECK_SALIENCE)(fire)
+        REGISTRY[code] = RuleSpec(
+            code=code, name=name, guidance=guidance, dimension=dimension,
+            doc=" ".join((body.__doc__ or "").split()), method=body.__name__,
+            module=body.__module__, partner_level=partner_level, rule=rule,
+        )
+        return rule
+
+    return wrap
+
+
+# Judging helpers: unknown (None) is never read as true or false. ------------------
+
+
+def value_at(fact: Any, dotted: str) -> Any:
+    """Read ``a.b`` from a fact (nested sections are frozen dicts; a missing one is unknown)."""
+    current = fact
+    for part in dotted.split("."):
+        if current is None:
+            return None
+        current = current.get(part)
+    return current
+
+
+def _evidence(fact: Any, fields: Iterable[str]) -> tuple:
+    return tuple((f"{fact['path']}.{name}", value_at(fact, name)) for name in fields)
+
+
+def require_true(fact: Any, *fields: str, params: tuple = ()) -> Outcome:
+    """Pass when every field is true; fail when any is false; else not assessed."""
+    values = [value_at(fact, name) for name in fields]
+    status = "fail" if False in values else ("not_assessed" if None in values else "pass")
+    return Outcome(status, _evidence(fact, fields), params)
+
+
+def require(fact: Any, field_name: str, ok: Callable[[Any], bool], params: tuple = ()) -> Outcome:
+    """Pass when ``ok(value)``; fail when not; not assessed when the value is unknown."""
+    value = value_at(fact, field_name)
+    status = "not_assessed" if value is None else ("pass" if ok(value) else "fail")
+    return Outcome(status, _evidence(fact, (field_name,)), params)
+
+
+def outcome(status: str, fact: Any, *fields: str, params: tuple = ()) -> Outcome:
+    """An outcome decided by the rule itself, citing the fields it read."""
+    return Outcome(status, _evidence(fact, fields), params)
+
+
+def subject_of(fact: Any) -> str:
+    """The name a finding is about: a partner's or concession's, else the section path."""
+    return fact.get("name") or fact.get("what") or fact["path"]
+
+
+class RuleSet:
+    """Base of the mixins that hold rules; every subclass is collected by the engine."""
+
+    collected: list[type] = []
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        RuleSet.collected.append(cls)

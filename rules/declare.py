@@ -1,0 +1,50 @@
+"""From a validated document to the facts declared in working memory."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from tahaluf import model
+from tahaluf.model import AllianceDocument, Concession, Organisation, Partner
+from tahaluf.rules import facts
+
+# section name -> (its input model, its fact type)
+_SECTIONS = {
+    "engagement": (model.Engagement, facts.Engagement),
+    "understanding": (model.Understanding, facts.Understanding),
+    "governance": (model.Governance, facts.Governance),
+    "monitoring": (model.Monitoring, facts.Monitoring),
+    "review": (model.Review, facts.Review),
+}
+
+
+def _dump(model) -> dict:
+    return model.model_dump(mode="python")
+
+
+def organisation_fact(organisation: Organisation) -> facts.Organisation:
+    return facts.Organisation(path="organisation", **_dump(organisation))
+
+
+def partner_fact(partner: Partner, index: int) -> facts.Partner:
+    return facts.Partner(path=f"partners[{index}]", index=index, **_dump(partner))
+
+
+def concession_facts(concessions: list[Concession] | None) -> Iterator:
+    yield facts.Concessions(path="concessions", count=None if concessions is None else len(concessions))
+    for index, concession in enumerate(concessions or ()):
+        yield facts.Concession(path=f"concessions[{index}]", index=index, **_dump(concession))
+
+
+def document_facts(document: AllianceDocument) -> list:
+    """Every section is declared, empty ones too, so rules can say 'not assessed'."""
+    declared = [
+        organisation_fact(document.organisation),
+        facts.Alliance(path="alliance", partners_known=document.partners is not None, **_dump(document.alliance)),
+    ]
+    declared += [partner_fact(p, i) for i, p in enumerate(document.partners or ())]
+    declared += list(concession_facts(document.concessions))
+    for section, (section_model, fact_type) in _SECTIONS.items():
+        given = getattr(document, section) or section_model()  # left out: every fact unknown
+        declared.append(fact_type(path=section, **_dump(given)))
+    return declared

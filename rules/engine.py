@@ -1,0 +1,151 @@
+"""Building the experta engine once and running it per evaluation.
+
+The engine class is composed from every RuleSet in ``rules/`` plus the
+derivations; it is built once per process and ``reset()`` for each evaluation
+(building the Rete network is the expensive part). Batch screening uses a second
+engine composed of the partner-level checks only: the same rule objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from tahaluf.errors import RunawayRulesError
+from tahaluf.experta_compat import KnowledgeEngine
+from tahaluf.rules import base, facts
+from tahaluf.rules.base import DIMENSIONS, REGISTRY, RuleSet
+from tahaluf.rules.verdict import SEVERITY_WEIGHT, Derivations
+
+# Each check fires at most once per subject and the derivations a few times per
+# finding: a run that needs more steps than this is a rule re-firing on itself.
+MAX_STEPS = 20_000
+
+
+@dataclass(frozen=True)
+class FindingResult:
+    id: str
+    rule: str
+    status: str
+    severity: str
+    dimension: str
+    subject: str
+    evidence: tuple
+    params: tuple
+
+
+@dataclass(frozen=True)
+class DerivedResult:
+    id: str
+    kind: str  # gate | fix | establish | strengthen | readiness
+    because: tuple
+    dimension: str | None = None
+    score: int | None = None
+    level: str | None = None
+    not_assessed: tuple = ()
+
+
+@dataclass(frozen=True)
+class Inference:
+    verdict: str
+    verdict_because: tuple
+    findings: tuple[FindingResult, ...]
+    gates: tuple[DerivedResult, ...]
+    conditions: tuple[DerivedResult, ...]
+    readiness: tuple[DerivedResult, ...]
+
+    @property
+    def score(self) -> int | None:
+        """Overall readiness 0-100: the weighted share of assessed checks that passed."""
+        assessed = [f for f in self.findings if f.status != "not_assessed"]
+        total = sum(SEVERITY_WEIGHT[f.severity] for f in assessed)
+        passed = sum(SEVERITY_WEIGHT[f.severity] for f in assessed if f.status == "pass")
+        return round(100 * passed / total) if total else None
+
+
+class _Base(KnowledgeEngine):
+    """Bookkeeping shared by every composed engine."""
+
+    severities: dict[str, str] = {}
+
+    def reset(self, **kwargs):
+        self.findings_ledger: list[dict] = []
+        self._counter = 0
+        super().reset(**kwargs)
+
+    def next_id(self, prefix: str) -> str:
+        self._counter += 1
+        return f"{prefix}{self._counter}"
+
+    def ids_of(self, fact_type: type) -> tuple:
+        return tuple(f["id"] for f in self.facts.values() if isinstance(f, fact_type))
+
+    def record_finding(self, code: str, outcome: base.Outcome, matched: dict) -> None:
+        spec = REGISTRY[code]
+        subject = next((f for f in matched.values() if hasattr(f, "get") and "path" in f), None)
+        finding = {
+            "id": self.next_id("F"), "rule": code, "status": outcome.status,
+            "severity": self.severities[code], "dimension": spec.dimension,
+            "subject": base.subject_of(subject) if subject is not None else "",
+            "evidence": outcome.evidence, "params": outcome.params,
+        }
+        self.findings_ledger.append(finding)
+        self.declare(facts.Finding(**finding))
+
+
+def _compose(name: str, specs: Iterable[base.RuleSpec], severities: dict[str, str]) -> type:
+    members = {spec.method: spec.rule for spec in specs}
+    members["severities"] = severities
+    return type(name, (Derivations, _Base), members)
+
+
+_ENGINES: dict[str, KnowledgeEngine] = {}
+
+
+def engine_for(level: str = "alliance") -> KnowledgeEngine:
+    """The process's engine for whole alliances (``alliance``) or single candidates (``partner``)."""
+    if level not in _ENGINES:
+        from tahaluf import knowledge
+        from tahaluf.rules import load_all
+
+        load_all()
+        severities = {code: entry.severity for code, entry in knowledge.findings().items()}
+        specs = [s for s in REGISTRY.values() if level == "alliance" or s.partner_level]
+        _ENGINES[level] = _compose(f"Tahaluf{level.title()}Engine", specs, severities)()
+    return _ENGINES[level]
+
+
+def infer(declared: Iterable[Any], level: str = "alliance") -> Inference:
+    """Run the rule base over input facts and collect what it concluded."""
+    engine = engine_for(level)
+    engine.reset()
+    engine.declare(*declared, *(facts.Dimension(name=name) for name in DIMENSIONS))
+    engine.run(steps=MAX_STEPS)
+    if engine.agenda.activations:
+        raise RunawayRulesError(f"the rules did not settle within {MAX_STEPS:,} steps")
+    return _collect(engine)
+
+
+def _collect(engine: _Base) -> Inference:
+    findings, gates, conditions, readiness, verdict = [], [], [], [], None
+    for fact in engine.facts.values():
+        if isinstance(fact, facts.Finding):
+            findings.append(FindingResult(**{k: fact[k] for k in FindingResult.__dataclass_fields__}))
+        elif isinstance(fact, facts.Gate):
+            gates.append(DerivedResult(id=fact["id"], kind="gate", because=fact["because"]))
+        elif isinstance(fact, facts.Condition):
+            conditions.append(DerivedResult(id=fact["id"], kind=fact["kind"], because=fact["because"],
+                                            dimension=fact.get("dimension")))
+        elif isinstance(fact, facts.Readiness):
+            readiness.append(DerivedResult(
+                id=fact["id"], kind="readiness", because=fact["because"], dimension=fact["dimension"],
+                score=fact["score"], level=fact["level"], not_assessed=fact["not_assessed"],
+            ))
+        elif isinstance(fact, facts.Verdict):
+            verdict = fact
+    if verdict is None:  # cannot happen while the three verdict rules cover every case
+        raise RunawayRulesError("the rules reached no verdict")
+    return Inference(
+        verdict=verdict["word"], verdict_because=verdict["because"], findings=tuple(findings),
+        gates=tuple(gates), conditions=tuple(conditions), readiness=tuple(readiness),
+    )

@@ -1,0 +1,66 @@
+"""Government partners (G-GOV): cooperation, not confrontation, on an agreed framework."""
+
+from tahaluf.experta_compat import AS
+from tahaluf.rules.base import RuleSet, check, outcome, require, require_true
+from tahaluf.rules.facts import Alliance, Partner
+
+
+class GovernmentRules(RuleSet):
+
+    @check("GV01", "government-structure-mapped", guidance=["G-GOV-1"], dimension="cross_sector_terms",
+           when=[AS.partner << Partner(sector="government")], partner_level=True)
+    def government_structure_mapped(self, partner):
+        """The structure of a government partner must be learned, to know whom to coordinate with (G-GOV-1)."""
+        return require_true(partner, "government.structure_mapped")
+
+    @check("GV02", "government-decision-makers", guidance=["G-GOV-2"], dimension="cross_sector_terms",
+           when=[AS.partner << Partner(sector="government")], partner_level=True)
+    def government_decision_makers(self, partner):
+        """The decision makers who can support our work must be identified (G-GOV-2)."""
+        return require_true(partner, "government.decision_makers_identified")
+
+    @check("GV03", "government-cooperation-not-confrontation", guidance=["G-GOV-3"],
+           dimension="cross_sector_terms", when=[AS.partner << Partner(sector="government")], partner_level=True)
+    def government_cooperation_not_confrontation(self, partner):
+        """The approach to a government partner must be cooperative, not confrontational.
+
+        "Do not adopt confrontation; adopt cooperation" (G-GOV-3) is one of the
+        card's three headline rules. A confrontational or mixed approach is a
+        major finding: the alliance can go on only once the approach changes.
+        """
+        approach = (partner.get("government") or {}).get("approach")
+        return require(partner, "government.approach", lambda value: value == "cooperative",
+                       params=(("approach", approach),))
+
+    @check("GV04", "government-information-flow", guidance=["G-GOV-4"], dimension="communication",
+           when=[AS.partner << Partner(sector="government")], partner_level=True)
+    def government_information_flow(self, partner):
+        """A channel must keep information flowing smoothly with a government partner (G-GOV-4)."""
+        return require_true(partner, "government.information_channel")
+
+    @check("GV05", "government-invited-to-events", guidance=["G-GOV-5"], dimension="communication",
+           when=[AS.partner << Partner(sector="government")], partner_level=True)
+    def government_invited_to_events(self, partner):
+        """Government bodies should be invited to take part in the events we organise (G-GOV-5)."""
+        return require_true(partner, "government.invited_to_events")
+
+    @check("GV06", "government-policy-dialogue", guidance=["G-GOV-6"], dimension="cross_sector_terms",
+           when=[AS.alliance << Alliance(purpose_kind="policy_change"),
+                 AS.partner << Partner(sector="government")], partner_level=True)
+    def government_policy_dialogue(self, alliance, partner):
+        """An alliance to change policies or laws should bring the institution's members together with
+        advocates of the issue, to discuss it and make proposals (G-GOV-6)."""
+        return require_true(partner, "government.brings_advocates_together")
+
+    @check("GV07", "government-framework-agreed", guidance=["G-GOV-7"], dimension="cross_sector_terms",
+           when=[AS.partner << Partner(sector="government")], partner_level=True)
+    def government_framework_agreed(self, partner):
+        """The general framework of the work must be agreed with a government partner, our part being
+        grassroots work that complements its regulations and laws (G-GOV-7)."""
+        terms = partner.get("government") or {}
+        framework, grassroots = terms.get("framework_agreed"), terms.get("grassroots_role")
+        if framework is False or grassroots is False:
+            return outcome("fail", partner, "government.framework_agreed", "government.grassroots_role")
+        if framework is None:
+            return outcome("not_assessed", partner, "government.framework_agreed")
+        return outcome("pass", partner, "government.framework_agreed", "government.grassroots_role")

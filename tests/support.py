@@ -1,0 +1,24 @@
+"""Shared test helpers: build an alliance document from a partial one (as fixtures write it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tahaluf.loader import SourceMap, validate
+from tahaluf.model import AllianceDocument
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+BASE_DOCUMENT = {
+    "organisation": {"name": "Test NGO", "core_objectives": ["independent advocacy", "community health"]},
+    "alliance": {"name": "Test alliance"},
+}
+
+
+def build_document(partial: dict) -> AllianceDocument:
+    """A partial document (as fixtures write it) completed with the required names."""
+    data = {key: dict(value) if isinstance(value, dict) else value for key, value in partial.items()}
+    for key, required in BASE_DOCUMENT.items():
+        data[key] = {**required, **(data.get(key) or {})}
+    return validate(AllianceDocument, data, SourceMap(), "<fixture>")

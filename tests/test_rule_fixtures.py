@@ -1,0 +1,45 @@
+"""Runs every rule fixture in tests/rules/: one YAML file per rule, collected automatically.
+
+Each case declares facts (a partial alliance document, completed with the
+required names) and the outcome the rule must reach: fail, pass, not_assessed,
+or absent (the rule must not apply). A real engine runs every case.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from support import build_document
+from tahaluf.evaluation import evaluate_document
+
+FIXTURES = sorted((Path(__file__).parent / "rules").glob("*.yaml"))
+EXPECTATIONS = {"fail", "pass", "not_assessed", "absent"}
+
+
+def _cases():
+    for path in FIXTURES:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for number, case in enumerate(spec["cases"], 1):
+            yield pytest.param(spec["rule"], case, id=f"{spec['rule']}-{number}-{case['name']}")
+
+
+@pytest.mark.parametrize(("rule", "case"), list(_cases()))
+def test_rule_fixture(rule, case):
+    assert case["expect"] in EXPECTATIONS, f"unknown expectation {case['expect']!r}"
+    evaluation = evaluate_document(build_document(case.get("facts") or {}))
+    fired = [f for f in evaluation.inference.findings if f.rule == rule]
+    if "subject" in case:
+        fired = [f for f in fired if f.subject == case["subject"]]
+    if case["expect"] == "absent":
+        assert fired == [], f"{rule} should not apply, but concluded {[f.status for f in fired]}"
+    else:
+        assert fired, f"{rule} did not fire"
+        assert {f.status for f in fired} == {case["expect"]}, [(f.subject, f.status, f.evidence) for f in fired]
+
+
+def test_fixture_files_are_named_after_their_rule():
+    for path in FIXTURES:
+        assert yaml.safe_load(path.read_text(encoding="utf-8"))["rule"] == path.stem
