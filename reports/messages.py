@@ -1,0 +1,49 @@
+"""A message built from a trusted knowledge template and untrusted user values.
+
+``str(message)`` is plain text (for JSON and Markdown). ``message.__html__()`` is
+what Jinja's autoescape prints: the template's words escaped, each user value
+escaped *and* isolated in ``<bdi>`` so a name cannot reorder the sentence around
+it (Arabic text with Latin names, or a hostile name with bidi characters).
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+_FORMATTER = string.Formatter()
+
+
+@dataclass(frozen=True)
+class Message:
+    parts: tuple[tuple[str, bool], ...]  # (text, is_user_value)
+
+    def __str__(self) -> str:
+        return "".join(text for text, _ in self.parts)
+
+    def __html__(self) -> str:
+        return Markup("").join(
+            Markup("<bdi>{}</bdi>").format(text) if user else escape(text) for text, user in self.parts
+        )
+
+    def __bool__(self) -> bool:
+        return bool(str(self))
+
+
+def fill(template: str, values: dict[str, object]) -> Message:
+    """Fill ``{name}`` fields of a knowledge template with user values (missing ones stay visible)."""
+    parts: list[tuple[str, bool]] = []
+    for literal, field, _spec, _conversion in _FORMATTER.parse(template):
+        if literal:
+            parts.append((literal, False))
+        if field is not None:
+            value = values.get(field)
+            parts.append((str(value), True) if value is not None else ("{" + field + "}", False))
+    return Message(tuple(parts))
+
+
+def user(value: object) -> Message:
+    """A bare user value, isolated like one inside a sentence."""
+    return Message(((str(value), True),))

@@ -1,0 +1,284 @@
+"""From an Evaluation to plain data a template can print: sorted, grouped, labelled, translated."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+
+from tahaluf import __version__, knowledge
+from tahaluf.evaluation import Evaluation
+from tahaluf.knowledge import SEVERITIES
+from tahaluf.reports.messages import Message, fill, user
+from tahaluf.rules.base import DIMENSIONS, REGISTRY
+from tahaluf.rules.engine import FindingResult
+
+VERDICT_STATUS = {"proceed": "eligible", "conditions": "conditional", "do_not_proceed": "excluded"}
+_PARTNER_PATH = re.compile(r"^partners\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    path: str
+    value: str
+
+
+@dataclass(frozen=True)
+class FindingView:
+    id: str
+    rule: str
+    name: str
+    severity: str
+    severity_label: str
+    status: str
+    status_label: str
+    dimension: str
+    dimension_label: str
+    subject: str
+    message: Message
+    fix: str
+    question: Message
+    guidance: tuple[Quote, ...]
+    evidence: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class SeverityGroup:
+    severity: str
+    label: str
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class ConditionView:
+    id: str
+    kind: str
+    kind_label: str
+    text: Message
+    fix: str
+    rule: str
+    guidance: str
+
+
+@dataclass(frozen=True)
+class ReadinessView:
+    dimension: str
+    label: str
+    score: int | None
+    score_text: str
+    level: str
+    level_label: str
+    bar: int  # 0-100, width of the chart bar
+    assessed: int
+    not_assessed: int
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    index: int
+    name: str
+    sector: str
+    status: str
+    status_label: str
+    blockers: int
+    majors: int
+    minors: int
+    not_assessed: int
+
+
+@dataclass(frozen=True)
+class ExplainLine:
+    depth: int
+    id: str
+    text: Message
+
+
+@dataclass(frozen=True)
+class ReportView:
+    lang: str
+    direction: str
+    title: str
+    guide_title: str
+    alliance: str
+    organisation: str
+    date: str
+    verdict: str
+    verdict_label: str
+    summary: str
+    score: int | None
+    conditions: tuple[ConditionView, ...]
+    readiness: tuple[ReadinessView, ...]
+    groups: tuple[SeverityGroup, ...]
+    findings: tuple[FindingView, ...]
+    not_assessed: tuple[FindingView, ...]
+    partners: tuple[PartnerView, ...]
+    explanation: tuple[ExplainLine, ...]
+    knowledge_version: str
+    tahaluf_version: str
+    source_name: str
+    source_sha256: str
+    labels: dict[str, str] = field(repr=False)
+
+
+def _value_text(value: object, labels: dict[str, str]) -> str:
+    if value is None:
+        return labels["label.unknown"]
+    if value is True:
+        return labels["label.yes"]
+    if value is False:
+        return labels["label.no"]
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) or labels["label.none"]
+    return str(value)
+
+
+class _Builder:
+    def __init__(self, evaluation: Evaluation, lang: str):
+        self.evaluation, self.lang = evaluation, lang
+        self.texts = knowledge.findings()
+        self.items = knowledge.guide_items()
+        self.labels = {key: text(lang) for key, text in knowledge.labels().items()}
+        self.by_id = {f.id: f for f in evaluation.inference.findings}
+        self.views = {f.id: self.finding(f) for f in evaluation.inference.findings}
+
+    def finding(self, result: FindingResult) -> FindingView:
+        text, spec = self.texts[result.rule], REGISTRY[result.rule]
+        values = {"subject": result.subject, **dict(result.params)}
+        strength = result.status == "pass" and text.passed is not None
+        severity = "strength" if strength else result.severity
+        template = text.passed if result.status == "pass" and text.passed else text.message
+        return FindingView(
+            id=result.id, rule=result.rule, name=spec.name, severity=severity,
+            severity_label=self.labels[f"severity.{severity}"], status=result.status,
+            status_label=self.labels[f"status.{result.status}"], dimension=spec.dimension,
+            dimension_label=self.labels[f"dimension.{spec.dimension}"], subject=result.subject,
+            message=fill(template(self.lang), values) if result.status != "pass" or strength else fill(text.summary(self.lang), values),
+            fix=text.fix(self.lang), question=fill(text.question(self.lang), values),
+            guidance=tuple(Quote(g, getattr(self.items[g], self.lang)) for g in spec.guidance),
+            evidence=tuple(Fact(path, _value_text(value, self.labels)) for path, value in result.evidence),
+        )
+
+    def ordered(self, views) -> tuple[FindingView, ...]:
+        rank = {severity: i for i, severity in enumerate(SEVERITIES)}
+        return tuple(sorted(views, key=lambda v: (rank[v.severity], v.rule, v.subject, v.id)))
+
+    def conditions(self) -> tuple[ConditionView, ...]:
+        readiness = {r.id: r for r in self.evaluation.inference.readiness}
+        result = []
+        for condition in self.evaluation.inference.conditions:
+            label = self.labels[f"condition.{condition.kind}"]
+            if condition.kind == "strengthen":
+                ready = readiness[condition.because[0]]
+                dimension = self.labels[f"dimension.{ready.dimension}"]
+                text = fill(self.labels["condition.strengthen_text"], {"dimension": dimension, "score": ready.score})
+                result.append(ConditionView(condition.id, condition.kind, label, text, "", "", ""))
+                continue
+            view = self.views[condition.because[0]]
+            text = view.question if condition.kind == "establish" else view.message
+            result.append(ConditionView(condition.id, condition.kind, label, text, view.fix, view.rule,
+                                        ", ".join(q.id for q in view.guidance)))
+        order = {"fix": 0, "establish": 1, "strengthen": 2}
+        return tuple(sorted(result, key=lambda c: (order[c.kind], c.rule, str(c.text))))
+
+    def readiness(self) -> tuple[ReadinessView, ...]:
+        by_dimension = {r.dimension: r for r in self.evaluation.inference.readiness}
+        views = []
+        for name in DIMENSIONS:
+            r = by_dimension[name]
+            views.append(ReadinessView(
+                dimension=name, label=self.labels[f"dimension.{name}"], score=r.score,
+                score_text="—" if r.score is None else f"{r.score}/100", level=r.level,
+                level_label=self.labels[f"level.{r.level}"], bar=r.score or 0,
+                assessed=len(r.because), not_assessed=len(r.not_assessed),
+            ))
+        return tuple(views)
+
+    def partners(self) -> tuple[PartnerView, ...]:
+        counts: dict[int, list[FindingResult]] = {}
+        for result in self.evaluation.inference.findings:
+            match = _PARTNER_PATH.match(result.evidence[0][0]) if result.evidence else None
+            if match:
+                counts.setdefault(int(match.group(1)), []).append(result)
+        views = []
+        for index, partner in enumerate(self.evaluation.document.partners or ()):
+            mine = counts.get(index, [])
+            failed = [f.severity for f in mine if f.status == "fail"]
+            unknown = [f for f in mine if f.status == "not_assessed"]
+            decisive_unknown = any(f.severity in ("blocker", "major") for f in unknown)
+            status = ("excluded" if "blocker" in failed else
+                      "conditional" if "major" in failed or decisive_unknown else "eligible")
+            views.append(PartnerView(
+                index=index, name=partner.name,
+                sector=partner.sector or self.labels["label.unknown"], status=status,
+                status_label=self.labels[f"partner.{status}"], blockers=failed.count("blocker"),
+                majors=failed.count("major"), minors=failed.count("minor"), not_assessed=len(unknown),
+            ))
+        return tuple(views)
+
+    def explanation(self) -> tuple[ExplainLine, ...]:
+        inference = self.evaluation.inference
+        derived = {d.id: d for d in (*inference.gates, *inference.conditions, *inference.readiness)}
+        lines = [ExplainLine(0, "", fill("{verdict}", {"verdict": self.labels[f"verdict.{inference.verdict}"]}))]
+
+        def walk(ids, depth, seen):
+            for ident in ids:
+                if ident in seen:
+                    continue
+                seen = seen | {ident}
+                if ident in self.views:
+                    view = self.views[ident]
+                    facts = "; ".join(f"{fact.path} = {fact.value}" for fact in view.evidence)
+                    lines.append(ExplainLine(depth, ident, fill(
+                        "{rule} {name} [{status}, {severity}] — {subject}: {facts}",
+                        {"rule": view.rule, "name": view.name, "status": view.status_label,
+                         "severity": self.labels[f"severity.{self.by_id[ident].severity}"],
+                         "subject": view.subject, "facts": facts})))
+                    continue
+                node = derived[ident]
+                if node.kind == "readiness":
+                    text = fill("{dimension}: {score} ({level})", {
+                        "dimension": self.labels[f"dimension.{node.dimension}"],
+                        "score": "—" if node.score is None else f"{node.score}/100",
+                        "level": self.labels[f"level.{node.level}"]})
+                elif node.kind == "gate":
+                    text = fill("{label}", {"label": self.labels["severity.blocker"]})
+                else:
+                    text = fill("{label}", {"label": self.labels[f"condition.{node.kind}"]})
+                lines.append(ExplainLine(depth, ident, text))
+                walk(node.because, depth + 1, seen)
+
+        walk(inference.verdict_because, 1, frozenset())
+        return tuple(lines)
+
+    def build(self) -> ReportView:
+        evaluation, labels = self.evaluation, self.labels
+        views = list(self.views.values())
+        shown = [v for v in views if v.status == "fail" or v.severity == "strength"]
+        ordered = self.ordered(shown)
+        groups = tuple(
+            SeverityGroup(severity, labels[f"severity.{severity}"], tuple(v for v in ordered if v.severity == severity))
+            for severity in SEVERITIES if any(v.severity == severity for v in ordered)
+        )
+        verdict = evaluation.verdict
+        return ReportView(
+            lang=self.lang, direction="rtl" if self.lang == "ar" else "ltr",
+            title=labels["heading.report"], guide_title=labels["label.guide"],
+            alliance=evaluation.document.alliance.name, organisation=evaluation.document.organisation.name,
+            date=_dt.date.today().isoformat(), verdict=verdict, verdict_label=labels[f"verdict.{verdict}"],
+            summary=labels[f"verdict_summary.{verdict}"], score=evaluation.inference.score,
+            conditions=self.conditions(), readiness=self.readiness(), groups=groups, findings=ordered,
+            not_assessed=self.ordered(v for v in views if v.status == "not_assessed"),
+            partners=self.partners(), explanation=self.explanation(),
+            knowledge_version=knowledge.version(), tahaluf_version=__version__,
+            source_name=evaluation.source_name, source_sha256=evaluation.source_sha256, labels=labels,
+        )
+
+
+def build_report(evaluation: Evaluation, lang: str = "en") -> ReportView:
+    return _Builder(evaluation, lang).build()
