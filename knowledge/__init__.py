@@ -17,6 +17,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 HERE = Path(__file__).parent
+# Trusted package data, read on every run: the C parser when PyYAML has it (10x faster).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load(path: Path):
+    with open(path, encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
 LANGUAGES = ("en", "ar")
 SEVERITIES = ("blocker", "major", "minor", "info", "strength")
 
@@ -65,8 +72,7 @@ class FindingText(_Strict):
 
 @cache
 def guide() -> Guide:
-    with open(HERE / "guide.yaml", encoding="utf-8") as handle:
-        return Guide.model_validate(yaml.safe_load(handle))
+    return Guide.model_validate(_load(HERE / "guide.yaml"))
 
 
 @cache
@@ -79,11 +85,10 @@ def findings() -> dict[str, FindingText]:
     """Every rule's texts, from all files in findings/ (one per area)."""
     entries: dict[str, FindingText] = {}
     for path in sorted((HERE / "findings").glob("*.yaml")):
-        with open(path, encoding="utf-8") as handle:
-            for code, entry in (yaml.safe_load(handle) or {}).items():
-                if code in entries:
-                    raise ValueError(f"{path.name}: rule {code} already has texts in another file")
-                entries[code] = FindingText.model_validate(entry)
+        for code, entry in (_load(path) or {}).items():
+            if code in entries:
+                raise ValueError(f"{path.name}: rule {code} already has texts in another file")
+            entries[code] = FindingText.model_validate(entry)
     return entries
 
 
@@ -99,5 +104,4 @@ def version() -> str:
 
 @cache
 def labels() -> dict[str, Bilingual]:
-    with open(HERE / "labels.yaml", encoding="utf-8") as handle:
-        return {key: Bilingual.model_validate(value) for key, value in yaml.safe_load(handle).items()}
+    return {key: Bilingual.model_validate(value) for key, value in _load(HERE / "labels.yaml").items()}

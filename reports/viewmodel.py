@@ -16,6 +16,21 @@ from tahaluf.rules.engine import FindingResult
 VERDICT_STATUS = {"proceed": "eligible", "conditions": "conditional", "do_not_proceed": "excluded"}
 _PARTNER_PATH = re.compile(r"^partners\[(\d+)\]")
 
+# For the HTML/PDF report: CSS classes come from these fixed sets (never from user values),
+# and chart geometry is computed here, so the template only prints numbers.
+_SEVERITY_CLASS = {name: f"sev-{name}" for name in SEVERITIES}
+_STATUS_CLASS = {name: f"status-{name}" for name in ("fail", "pass", "not_assessed")}
+_KIND_CLASS = {name: f"kind-{name}" for name in ("fix", "establish", "strengthen")}
+_LEVEL_CLASS = {name: f"level-{name}" for name in ("ready", "partial", "weak", "not_assessed")}
+_PARTNER_CLASS = {name: f"partner-{name}" for name in ("eligible", "conditional", "excluded")}
+_VERDICT_CLASS = {name: f"verdict-{name}" for name in VERDICT_STATUS}
+_LEVEL_FILL = {"ready": "#2f7d4f", "partial": "#c98a16", "weak": "#b83a30", "not_assessed": "#9aa3ad"}
+MAX_DEPTH_CLASS = 4
+
+
+def _css_class(table: dict[str, str], key: str) -> str:
+    return table.get(key, "unknown")
+
 
 @dataclass(frozen=True)
 class Quote:
@@ -47,12 +62,28 @@ class FindingView:
     guidance: tuple[Quote, ...]
     evidence: tuple[Fact, ...]
 
+    @property
+    def severity_class(self) -> str:
+        return _css_class(_SEVERITY_CLASS, self.severity)
+
+    @property
+    def status_class(self) -> str:
+        return _css_class(_STATUS_CLASS, self.status)
+
 
 @dataclass(frozen=True)
 class SeverityGroup:
     severity: str
     label: str
     findings: tuple[FindingView, ...]
+
+    @property
+    def severity_class(self) -> str:
+        return _css_class(_SEVERITY_CLASS, self.severity)
+
+    @property
+    def count(self) -> int:
+        return len(self.findings)
 
 
 @dataclass(frozen=True)
@@ -64,6 +95,10 @@ class ConditionView:
     fix: str
     rule: str
     guidance: str
+
+    @property
+    def kind_class(self) -> str:
+        return _css_class(_KIND_CLASS, self.kind)
 
 
 @dataclass(frozen=True)
@@ -78,6 +113,10 @@ class ReadinessView:
     assessed: int
     not_assessed: int
 
+    @property
+    def level_class(self) -> str:
+        return _css_class(_LEVEL_CLASS, self.level)
+
 
 @dataclass(frozen=True)
 class PartnerView:
@@ -90,6 +129,11 @@ class PartnerView:
     majors: int
     minors: int
     not_assessed: int
+    sector_label: str = ""  # the sector in the report's language (``sector`` stays the input's code)
+
+    @property
+    def status_class(self) -> str:
+        return _css_class(_PARTNER_CLASS, self.status)
 
 
 @dataclass(frozen=True)
@@ -97,6 +141,10 @@ class ExplainLine:
     depth: int
     id: str
     text: Message
+
+    @property
+    def depth_class(self) -> str:
+        return f"depth-{max(0, min(int(self.depth), MAX_DEPTH_CLASS))}"
 
 
 @dataclass(frozen=True)
@@ -124,6 +172,40 @@ class ReportView:
     source_name: str
     source_sha256: str
     labels: dict[str, str] = field(repr=False)
+
+    @property
+    def verdict_class(self) -> str:
+        return _css_class(_VERDICT_CLASS, self.verdict)
+
+    @property
+    def score_text(self) -> str:
+        return "—" if self.score is None else f"{self.score}/100"
+
+    @property
+    def chart(self) -> tuple["ChartRow", ...]:
+        """The readiness chart: one bar per dimension, in a 0-100 wide SVG box, growing from the reading start."""
+        return tuple(ChartRow.of(r, self.direction) for r in self.readiness)
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    """One bar of the readiness chart: the numbers and colour an SVG ``<rect>`` needs, nothing from the user."""
+
+    label: str
+    score_text: str
+    level_label: str
+    level_class: str
+    x: int  # 0-100: where the bar starts (0 left-to-right; 100 - width right-to-left)
+    width: int  # 0-100
+    fill: str  # a colour from a fixed set, by readiness level
+    assessed: bool
+
+    @classmethod
+    def of(cls, view: ReadinessView, direction: str) -> "ChartRow":
+        width = max(0, min(100, int(view.bar)))
+        return cls(label=view.label, score_text=view.score_text, level_label=view.level_label,
+                   level_class=view.level_class, x=100 - width if direction == "rtl" else 0, width=width,
+                   fill=_LEVEL_FILL.get(view.level, _LEVEL_FILL["not_assessed"]), assessed=view.score is not None)
 
 
 def _value_text(value: object, labels: dict[str, str]) -> str:
@@ -218,6 +300,7 @@ class _Builder:
                 sector=partner.sector or self.labels["label.unknown"], status=status,
                 status_label=self.labels[f"partner.{status}"], blockers=failed.count("blocker"),
                 majors=failed.count("major"), minors=failed.count("minor"), not_assessed=len(unknown),
+                sector_label=self.labels.get(f"sector.{partner.sector}", self.labels["label.unknown"]),
             ))
         return tuple(views)
 

@@ -1,0 +1,109 @@
+"""The shipped examples give the verdicts the README promises, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tahaluf.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run_json(name: str, capsys, *extra: str) -> dict:
+    assert main(["evaluate", str(EXAMPLES / name), "--format", "json", *extra]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def cited(report: dict, guidance: str) -> list[dict]:
+    return [f for f in report["findings"] if guidance in f["guidance"] and f["status"] == "fail"]
+
+
+def test_climate_labour_alliance_proceeds(capsys):
+    report = run_json("climate-labour-alliance.yaml", capsys)
+    assert report["verdict"] == "proceed", [(f["rule"], f["message"]) for f in report["findings"] if f["status"] != "pass"]
+    assert report["conditions"] == []
+    assert report["not_assessed"] == []
+    assert all(f["severity"] == "strength" for f in report["findings"])
+
+
+def test_private_sector_offer_without_timeline_does_not_proceed(capsys):
+    report = run_json("private-sector-offer.yaml", capsys)
+    assert report["verdict"] == "do_not_proceed"
+    [finding] = cited(report, "G-PRV-2")
+    assert finding["rule"] == "PR01" and finding["severity"] == "blocker"
+    assert finding["subject"] == "MediPlus Pharmaceuticals"
+
+
+def test_core_concession_does_not_proceed(capsys):
+    report = run_json("core-concession.yaml", capsys)
+    assert report["verdict"] == "do_not_proceed"
+    [finding] = cited(report, "G-PAR-3")
+    assert finding["severity"] == "blocker"
+
+
+def test_government_confrontation_is_a_major_finding(capsys):
+    report = run_json("government-confrontation.yaml", capsys)
+    assert report["verdict"] != "proceed"
+    [finding] = cited(report, "G-GOV-3")
+    assert finding["severity"] == "major"
+    assert any(c["rule"] == "GV03" for c in report["conditions"])
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_markdown_report_in_both_languages(capsys, lang):
+    assert main(["evaluate", str(EXAMPLES / "core-concession.yaml"), "--lang", lang, "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "G-PAR-3" in out and "PA01" in out
+    if lang == "ar":
+        assert "عدم المضي قدماً" in out
+    else:
+        assert "Do not proceed as proposed" in out
+
+
+def test_explain_chain_reaches_the_input_facts(capsys):
+    report = run_json("core-concession.yaml", capsys, "--explain")
+    lines = report["explanation"]
+    assert lines[0]["depth"] == 0
+    gate = next(line for line in lines if line["id"].startswith("G"))
+    finding = lines[lines.index(gate) + 1]
+    assert finding["depth"] == gate["depth"] + 1
+    assert "concessions[0].touches_core_objective" in finding["text"]
+
+
+def test_output_file_is_written_atomically_and_replaced_only_on_success(tmp_path, capsys):
+    out = tmp_path / "report.json"
+    out.write_text("previous", encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("organisation: [\n", encoding="utf-8")
+    assert main(["evaluate", str(bad), "--format", "json", "-o", str(out)]) == 2
+    assert out.read_text(encoding="utf-8") == "previous"
+    assert main(["evaluate", str(EXAMPLES / "core-concession.yaml"), "--format", "json", "-o", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["verdict"] == "do_not_proceed"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_markdown_escapes_user_text(tmp_path, capsys):
+    path = tmp_path / "hostile.yaml"
+    path.write_text(
+        "organisation:\n  name: 'Evil | [click](javascript:alert(1)) <script>x</script>'\n"
+        "alliance:\n  name: x\npartners:\n  - name: \"A|B\\nC\"\n    sector: private\n"
+        "    private: {specific_goals_agreed: no}\n", encoding="utf-8")
+    assert main(["evaluate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "<script>" not in out and "[click](javascript" not in out
+    assert "Evil \\| \\[click\\]" in out
+    assert "| A\\|B C |" in out
+
+
+def test_python_cli_py_runs_from_a_checkout():
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, str(root / "cli.py"), "evaluate",
+                             str(EXAMPLES / "core-concession.yaml"), "--format", "json"],
+                            capture_output=True, text=True, cwd="/", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["verdict"] == "do_not_proceed"

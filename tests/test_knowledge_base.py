@@ -1,0 +1,102 @@
+"""The knowledge base holds together: guide <-> rules <-> texts <-> fixtures, both ways."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import yaml
+
+from support import build_document
+from tahaluf import knowledge
+from tahaluf.catalogue import traceability
+from tahaluf.evaluation import evaluate_document
+from tahaluf.rules import load_all
+from tahaluf.rules.base import REGISTRY
+
+ROOT = Path(__file__).resolve().parent.parent
+GUIDE_EN = ROOT.parent / "shared" / "guide" / "guide.en.md"  # present in the workplace, not in a user's clone
+FIXTURES = Path(__file__).parent / "rules"
+CODE = re.compile(r"^[A-Z]{2}\d{2}$")
+NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
+
+load_all()
+
+
+def _fixtures() -> dict[str, dict]:
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in FIXTURES.glob("*.yaml")}
+
+
+def test_guide_has_the_63_items_in_both_languages():
+    items = knowledge.guide().items
+    assert len(items) == 63
+    assert len({i.id for i in items}) == 63
+    sections = {s.code for s in knowledge.guide().sections}
+    for item in items:
+        assert item.en.strip() and item.ar.strip(), item.id
+        assert item.section in sections and item.id.startswith(f"G-{item.section}-")
+        assert re.search("[\u0600-\u06ff]", item.ar), f"{item.id}: no Arabic text"
+
+
+def test_guide_ids_match_the_english_rendering_when_it_is_at_hand():
+    if not GUIDE_EN.exists():
+        return  # a user's clone has no ../shared; the 63-item test above still holds
+    numbered = re.findall(r"\*\*(G-[A-Z]+-\d+)", GUIDE_EN.read_text(encoding="utf-8"))
+    assert [i.id for i in knowledge.guide().items] == numbered
+
+
+def test_every_guide_item_is_encoded_or_background_and_90_percent_encoded():
+    rows = traceability()
+    untraced = [r["id"] for r in rows if not r["rules"] and not r["background"]]
+    assert untraced == []
+    both = [r["id"] for r in rows if r["rules"] and r["background"]]
+    assert both == [], "an item marked background is also encoded"
+    assert sum(1 for r in rows if r["rules"]) / len(rows) >= 0.9
+
+
+def test_every_rule_is_well_formed_and_cites_existing_guidance():
+    items = knowledge.guide_items()
+    for code, spec in REGISTRY.items():
+        assert CODE.match(code), code
+        assert NAME.match(spec.name), f"{code}: name {spec.name!r} is not kebab-case"
+        assert spec.guidance and all(g in items for g in spec.guidance), f"{code}: {spec.guidance}"
+        assert not any(items[g].background for g in spec.guidance), f"{code} cites a background item"
+        assert len(spec.doc) > 40, f"{code}: docstring must say what it checks and why"
+    names = [spec.name for spec in REGISTRY.values()]
+    assert len(names) == len(set(names)), "two rules share a name"
+
+
+def test_texts_and_rules_match_one_to_one():
+    texts = knowledge.findings()
+    assert set(texts) == set(REGISTRY), (set(texts) ^ set(REGISTRY))
+    placeholder = re.compile(r"{(\w+)}")
+    for code, text in texts.items():
+        en = set(placeholder.findall(text.message.en))
+        ar = set(placeholder.findall(text.message.ar))
+        assert en == ar, f"{code}: message placeholders differ between languages"
+        for bilingual in (text.summary, text.message, text.fix, text.question, text.passed):
+            if bilingual is not None:
+                assert re.search("[\u0600-\u06ff]", bilingual.ar), f"{code}: Arabic text missing"
+
+
+def test_every_rule_has_a_fixture_that_fails_and_one_that_passes():
+    fixtures = _fixtures()
+    for code in REGISTRY:
+        assert code in fixtures, f"{code} has no fixture file tests/rules/{code}.yaml"
+        expected = {case["expect"] for case in fixtures[code]["cases"]}
+        assert {"fail", "pass"} <= expected, f"{code}: fixtures need a failing and a passing case"
+    assert set(fixtures) <= set(REGISTRY), "a fixture file names no rule"
+
+
+def test_no_two_rules_check_the_same_thing():
+    # Run every fixture document through the engine: two rules that reach the same
+    # outcomes on the same subjects over all of them are duplicates of each other.
+    documents = [case.get("facts") or {} for spec in _fixtures().values() for case in spec["cases"]]
+    behaviour: dict[str, list] = {code: [] for code in REGISTRY}
+    for facts in documents:
+        findings = evaluate_document(build_document(facts)).inference.findings
+        for code in REGISTRY:
+            behaviour[code].append(sorted((f.subject, f.status) for f in findings if f.rule == code))
+    for first, second in itertools.combinations(sorted(REGISTRY), 2):
+        assert behaviour[first] != behaviour[second], f"{first} and {second} behave identically"
