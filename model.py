@@ -177,6 +177,7 @@ class Governance(Strict):
     conflict_mechanism: Literal["mediator", "arbitrator", "committee", "none"] | None = None
     reopening_rule: bool | None = None
     spokesperson: Name | None = None
+    speaking_mandate_rule: bool | None = None  # only members the alliance mandated speak in its name (G-NRM-3)
     media_disagreement_rule: bool | None = None
     credit_sharing: bool | None = None
     funding: Text | None = None

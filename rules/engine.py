@@ -82,7 +82,10 @@ class _Base(KnowledgeEngine):
 
     def record_finding(self, code: str, outcome: base.Outcome, matched: dict) -> None:
         spec = REGISTRY[code]
-        subject = next((f for f in matched.values() if hasattr(f, "get") and "path" in f), None)
+        # The finding is about the partner or concession it judged, else the section it read.
+        inputs = [f for f in matched.values() if isinstance(f, facts.Fact) and "path" in f]
+        subject = next((f for f in inputs if isinstance(f, (facts.Partner, facts.Concession))),
+                       inputs[0] if inputs else None)
         finding = {
             "id": self.next_id("F"), "rule": code, "status": outcome.status,
             "severity": self.severities[code], "dimension": spec.dimension,

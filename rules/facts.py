@@ -7,69 +7,52 @@ can point back at the exact input value. Derived facts are declared by rules.
 
 from tahaluf.experta_compat import Fact
 
-
 class Organisation(Fact):
     """Our organisation."""
-
 
 class Alliance(Fact):
     """The alliance as proposed (or as it exists)."""
 
-
 class Partner(Fact):
     """One partner; ``index`` keeps identical partners distinct."""
-
 
 class Concession(Fact):
     """One concession asked of us."""
 
-
 class Concessions(Fact):
     """Whether concessions are known at all: ``count`` is None when the list was left out."""
-
 
 class Engagement(Fact):
     """How we communicate with the potential allies."""
 
-
 class Understanding(Fact):
     """Shared understanding among members."""
-
 
 class Governance(Fact):
     """Form, norms and procedures."""
 
-
 class Monitoring(Fact):
     """Monitoring and evaluation arrangements."""
-
 
 class Review(Fact):
     """Review of an existing alliance."""
 
-
 # Derived facts -------------------------------------------------------------------
-
 
 class Finding(Fact):
     """Level 1: what one rule concluded about one subject (fail, pass or not_assessed)."""
 
-
 class Dimension(Fact):
     """A readiness dimension to be assessed once all findings are in."""
-
 
 class Readiness(Fact):
     """Level 2: the score of one dimension, resting on its findings."""
 
-
 class Gate(Fact):
     """Level 2: a red flag (a failed blocker) that stops the alliance as proposed."""
 
-
 class Condition(Fact):
     """Level 2/3: something to settle before proceeding."""
-
 
 class Verdict(Fact):
     """Level 3: proceed, conditions or do_not_proceed."""

@@ -1,0 +1,61 @@
+"""Monitoring and evaluation (G-MNE-1..4): from the start, owned, reviewed often, a source of learning."""
+
+from tahaluf.experta_compat import AS
+from tahaluf.rules.base import RuleSet, check, outcome, require, require_true
+from tahaluf.rules.facts import Monitoring
+
+# Review rhythms that count as "reviewed constantly" (G-MNE-3). Once a year does not:
+# the guide itself sets "often" against "once a year" (G-NRM-5).
+FREQUENT_REVIEW = ("monthly", "quarterly", "biannual")
+
+
+class MonitoringRules(RuleSet):
+
+    @check("MN01", "monitoring-from-the-start", guidance=["G-MNE-1"], dimension="monitoring_evaluation",
+           when=[AS.monitoring << Monitoring()])
+    def monitoring_planned_from_start(self, monitoring):
+        """Monitoring and evaluation must be planned from the very start of forming the alliance.
+
+        "Monitoring and evaluation must be attended to from the very start" (G-MNE-1):
+        it keeps the alliance going and shapes its planning, coordination,
+        implementation and sharing of resources and lessons.
+        """
+        return require_true(monitoring, "planned_from_start")
+
+    @check("MN02", "monitoring-owner-and-scope", guidance=["G-MNE-2"], dimension="monitoring_evaluation",
+           when=[AS.monitoring << Monitoring()])
+    def monitoring_owner_and_scope(self, monitoring):
+        """M&E must have a named owner and a defined scope: what exactly is monitored and evaluated.
+
+        "The alliance must name who is responsible for it, and what is expected of the
+        process and of that person" (G-MNE-2). An explicitly empty scope fails; an
+        owner or scope left out is not assessed.
+        """
+        owner, scope = monitoring.get("owner"), monitoring.get("what_is_monitored")
+        params = (("owner", owner or "?"),)
+        if scope is not None and not any(scope):
+            return outcome("fail", monitoring, "owner", "what_is_monitored", params=params)
+        if owner is None or scope is None:
+            return outcome("not_assessed", monitoring, "owner", "what_is_monitored", params=params)
+        return outcome("pass", monitoring, "owner", "what_is_monitored", params=params)
+
+    @check("MN03", "monitoring-reviewed-often", guidance=["G-MNE-3"], dimension="monitoring_evaluation",
+           when=[AS.monitoring << Monitoring()])
+    def monitoring_reviewed_often(self, monitoring):
+        """M&E data must be reviewed constantly: at least twice a year.
+
+        "Monitoring and evaluation data must be reviewed constantly" (G-MNE-3), to
+        improve planning and performance. No review fails; so does a yearly one, which
+        the guide elsewhere sets against "often" (G-NRM-5).
+        """
+        rhythm = monitoring.get("review_rhythm")
+        return require(monitoring, "review_rhythm", lambda value: value in FREQUENT_REVIEW,
+                       params=(("rhythm", rhythm or "?"),))
+
+    @check("MN04", "monitoring-lessons-shared", guidance=["G-MNE-4"], dimension="monitoring_evaluation",
+           when=[AS.monitoring << Monitoring()])
+    def monitoring_lessons_shared(self, monitoring):
+        """The lessons of M&E should be shared with the members: "treat the whole of M&E as
+        continuous learning that benefits the participants, and through them their
+        organisations" (G-MNE-4)."""
+        return require_true(monitoring, "lessons_shared")

@@ -1,0 +1,121 @@
+"""Why enter the alliance (G-MOT, G-ALL-1): motives stated, primary ones first, and borne out by its members.
+
+A motive is read from ``alliance.motives`` (None = unknown, [] = known none). A
+motive that depends on who the members are (numbers, cross-sector coordination,
+reach into civil society) is judged against the partners declared: every input
+fact is in working memory before the engine runs, so the right-hand side counts
+them instead of joining every partner in the left-hand side.
+"""
+
+from tahaluf.experta_compat import AS, P
+from tahaluf.rules.base import Outcome, RuleSet, check, require
+from tahaluf.rules.facts import Alliance, Partner
+
+PRIMARY_MOTIVES = frozenset({
+    "numbers", "internal_strengthening", "legitimacy_and_reach",
+    "mutual_benefit", "stability", "cross_sector_coordination",
+})  # G-MOT-1..6; the rest are incidental benefits (G-MOT-7..9)
+CROSS_SECTOR = frozenset({"government", "private"})  # G-MOT-6, G-ALL-4
+CIVIL_SOCIETY_GROUPS = frozenset({"union", "university", "research_centre", "consumer_organisation", "media"})  # G-MOT-9
+MIN_PARTNERS_FOR_NUMBERS = 2  # besides us: "several organisations working together" (G-MOT-1)
+
+
+def _states(motive: str):
+    """Pattern test: the alliance's motives are known and include ``motive``."""
+    return P(lambda motives: motives is not None and motive in motives)
+
+
+def _partners(engine) -> list:
+    """The partner facts in working memory, in input order."""
+    return sorted((f for f in engine.facts.values() if isinstance(f, Partner)), key=lambda f: f["index"])
+
+
+def _sectors(partners: list) -> tuple:
+    return tuple(p.get("sector") or "?" for p in partners)
+
+
+def _judge_membership(alliance, engine, wanted: frozenset) -> Outcome:
+    """Pass when some partner's sector is in ``wanted``; fail when every sector is known and none is;
+    not assessed when the partners, or the sector that would decide, are unknown."""
+    partners = _partners(engine) if alliance.get("partners_known") else None
+    evidence = (("alliance.motives", alliance.get("motives")),
+                ("partners[*].sector", None if partners is None else _sectors(partners)))
+    if partners is None:
+        return Outcome("not_assessed", evidence)
+    sectors = [p.get("sector") for p in partners]
+    if any(sector in wanted for sector in sectors):
+        return Outcome("pass", evidence)
+    return Outcome("not_assessed" if None in sectors else "fail", evidence)
+
+
+class MotiveRules(RuleSet):
+
+    @check("MO01", "motives-identified", guidance=["G-ALL-1"], dimension="motives_fit",
+           when=[AS.alliance << Alliance()])
+    def motives_identified(self, alliance):
+        """The organisation should know why it is entering the alliance.
+
+        "When organisations identify their motives for forming an alliance, that
+        helps them find suitable partners" (G-ALL-1): an empty list of motives is
+        a known gap, a missing one is unknown.
+        """
+        return require(alliance, "motives", lambda motives: len(motives) > 0)
+
+    @check("MO02", "primary-motive-first",
+           guidance=["G-MOT-1", "G-MOT-2", "G-MOT-3", "G-MOT-4", "G-MOT-5", "G-MOT-6",
+                     "G-MOT-7", "G-MOT-8", "G-MOT-9"],
+           dimension="motives_fit", when=[AS.alliance << Alliance()])
+    def primary_motive_first(self, alliance):
+        """At least one stated motive should be a primary one, not only an incidental benefit.
+
+        The guide lists six primary motives (numbers, internal strengthening,
+        legitimacy and reach, mutual benefit, stability, cross-sector coordination:
+        G-MOT-1..6); media attention, a wider audience and reach into civil society
+        are incidental benefits, "not the first motive, they appear as the alliance
+        develops" (G-MOT-7..9). Does not apply when no motive is stated (MO01).
+        """
+        motives = alliance.get("motives")
+        if motives is not None and len(motives) == 0:
+            return None
+        return require(alliance, "motives", lambda stated: bool(PRIMARY_MOTIVES.intersection(stated)))
+
+    @check("MO03", "numbers-motive-has-members", guidance=["G-MOT-1"], dimension="motives_fit",
+           when=[AS.alliance << Alliance(motives=_states("numbers"))])
+    def numbers_motive_has_members(self, alliance):
+        """An alliance entered for strength in numbers needs several members.
+
+        "Several organisations working together strengthen each member and the power
+        to persuade" (G-MOT-1): with fewer than two partners besides us, the motive
+        is not borne out.
+        """
+        partners = _partners(self) if alliance.get("partners_known") else None
+        count = None if partners is None else len(partners)
+        evidence = (("alliance.motives", alliance.get("motives")), ("partners", count))
+        if count is None:
+            return Outcome("not_assessed", evidence)
+        return Outcome("pass" if count >= MIN_PARTNERS_FOR_NUMBERS else "fail", evidence, (("count", count),))
+
+    @check("MO04", "cross-sector-motive-has-partner", guidance=["G-MOT-6", "G-ALL-4"], dimension="motives_fit",
+           when=[AS.alliance << Alliance(motives=_states("cross_sector_coordination"))])
+    def cross_sector_motive_has_partner(self, alliance):
+        """An alliance entered for cross-sector coordination needs a government or private-sector member.
+
+        Alliances "with other sectors (government bodies, private sector) allow
+        better information exchange and coordination of strategies" (G-MOT-6); an
+        alliance may include NGOs with private-sector organisations and/or
+        government institutions (G-ALL-4). Without such a member the motive cannot
+        be met.
+        """
+        return _judge_membership(alliance, self, CROSS_SECTOR)
+
+    @check("MO05", "civil-society-reach", guidance=["G-MOT-9", "G-MOT-8"], dimension="motives_fit",
+           when=[AS.alliance << Alliance()])
+    def civil_society_reach(self, alliance):
+        """Members from unions, universities, research centres, consumer organisations or media widen reach.
+
+        Alliances with such civil-society groups "reach a wider public and deepen
+        political and economic impact; this is also very important" (G-MOT-9), and
+        a message many parties carry reaches a wider audience (G-MOT-8). Reported
+        as a strength when present, for information when absent.
+        """
+        return _judge_membership(alliance, self, CIVIL_SOCIETY_GROUPS)

@@ -1,0 +1,65 @@
+"""Decision-making, norms (G-NRM-1..5): tasks by capacity, verified information, one voice, credit shared."""
+
+from tahaluf.experta_compat import AS
+from tahaluf.rules.base import RuleSet, check, outcome, require_true
+from tahaluf.rules.facts import Governance
+
+
+class NormRules(RuleSet):
+
+    @check("NR01", "tasks-divided-by-capacity", guidance=["G-NRM-1"], dimension="form_governance",
+           when=[AS.governance << Governance()])
+    def norms_tasks_divided_by_capacity(self, governance):
+        """Tasks should be divided according to what each member, large or small, can do.
+
+        "The alliance cannot expect uniform procedures and beliefs from its members":
+        large organisations sit beside small ones, their ways of working differ, "and
+        tasks are divided according to that difference" (G-NRM-1).
+        """
+        return require_true(governance, "tasks_divided_by_capacity")
+
+    @check("NR02", "information-verified-from-several-sources", guidance=["G-NRM-2"],
+           dimension="decision_making", when=[AS.governance << Governance()])
+    def norms_information_verified(self, governance):
+        """Before acting, the alliance should verify its information from more than one source.
+
+        "Gather information and verify it; do not rely on a single source; hear
+        different points of view before deciding" (G-NRM-2).
+        """
+        return require_true(governance, "information_verified_from_several_sources")
+
+    @check("NR03", "mandated-voice-only", guidance=["G-NRM-3"], dimension="communication",
+           when=[AS.governance << Governance()])
+    def norms_mandated_voice_only(self, governance):
+        """Only a member the alliance has mandated may speak in its name.
+
+        "No member may speak in the alliance's name unless the alliance has mandated
+        it" (G-NRM-3): joint work needs one voice. The agreed rule decides; failing
+        that, a named spokesperson shows a mandate was given. A spokesperson is needed
+        only "where needed", so its absence alone does not fail.
+        """
+        rule, spokesperson = governance.get("speaking_mandate_rule"), governance.get("spokesperson")
+        if rule is False:
+            status = "fail"
+        elif rule or spokesperson:
+            status = "pass"
+        else:
+            status = "not_assessed"
+        return outcome(status, governance, "speaking_mandate_rule", "spokesperson")
+
+    @check("NR04", "no-disagreement-in-media", guidance=["G-NRM-4"], dimension="communication",
+           when=[AS.governance << Governance()])
+    def norms_no_disagreement_in_media(self, governance):
+        """Members should agree to settle disagreements inside the alliance, not in the media.
+
+        "Members do not go to the media to express disagreement with the alliance; a
+        disagreement is resolved inside the alliance" (G-NRM-4).
+        """
+        return require_true(governance, "media_disagreement_rule")
+
+    @check("NR05", "credit-shared", guidance=["G-NRM-5"], dimension="communication",
+           when=[AS.governance << Governance()])
+    def norms_credit_shared(self, governance):
+        """Credit and successes should be shared, and hard work praised often (G-NRM-5: "often
+        rather than once a year")."""
+        return require_true(governance, "credit_sharing")

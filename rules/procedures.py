@@ -1,0 +1,88 @@
+"""Decision-making, procedures (G-PRC-1..5): a known procedure, a regulated committee, a clear executive
+mandate, conflict resolution agreed in advance, and conditions for reopening a decision."""
+
+from tahaluf.experta_compat import AS
+from tahaluf.rules.base import RuleSet, check, outcome, require, require_true, value_at
+from tahaluf.rules.facts import Governance
+
+_COMMITTEE_RULES = (
+    "steering_committee.meeting_length", "steering_committee.regularity",
+    "steering_committee.ground_rules", "steering_committee.quorum",
+)
+
+
+class ProcedureRules(RuleSet):
+
+    @check("PC01", "decision-procedure-known-to-all", guidance=["G-PRC-1", "G-FRM-1"],
+           dimension="decision_making", when=[AS.governance << Governance()])
+    def procedures_decision_procedure_known(self, governance):
+        """How decisions are made must be decided early, and known to every member.
+
+        "Members decide early how decisions are made in the alliance; every member
+        knows the procedure" (G-PRC-1) — the "how are decisions made?" of G-FRM-1.
+        A procedure not known to all fails; an unknown method or knowledge is not
+        assessed.
+        """
+        method, known = governance.get("decision_method"), governance.get("decision_procedure_known_to_all")
+        if known is False:
+            status = "fail"
+        elif method is None or known is None:
+            status = "not_assessed"
+        else:
+            status = "pass"
+        return outcome(status, governance, "decision_method", "decision_procedure_known_to_all")
+
+    @check("PC02", "steering-committee-rules", guidance=["G-PRC-2"], dimension="form_governance",
+           when=[AS.governance << Governance()])
+    def procedures_steering_committee_rules(self, governance):
+        """A steering committee must have decided how its meetings run: length, regularity,
+        ground rules and quorum.
+
+        "Decide how the steering committee's meetings are run ... Procedural questions
+        of this kind can cause sharp conflicts" (G-PRC-2). Does not apply when the
+        alliance has no steering committee; not assessed when it is unknown whether
+        it has one.
+        """
+        committee = governance.get("steering_committee")
+        if value_at(governance, "steering_committee.exists") is False:
+            return None
+        if committee is None:
+            return outcome("not_assessed", governance, "steering_committee")
+        values = [value_at(governance, name) for name in _COMMITTEE_RULES]
+        if committee.get("ground_rules") is False or "" in values:
+            status = "fail"
+        elif None in values:
+            status = "not_assessed"
+        else:
+            status = "pass"
+        return outcome(status, governance, *_COMMITTEE_RULES)
+
+    @check("PC03", "executive-mandate-defined", guidance=["G-PRC-3"], dimension="decision_making",
+           when=[AS.governance << Governance()])
+    def procedures_executive_mandate(self, governance):
+        """The executive arm's freedom to decide should be defined by type of decision.
+
+        "Make clear the areas and degree of decision-making freedom of the alliance's
+        executive arm, by type of decision" (G-PRC-3).
+        """
+        return require_true(governance, "executive_mandate_defined")
+
+    @check("PC04", "conflict-resolution-agreed", guidance=["G-PRC-4", "G-FRM-5"], dimension="decision_making",
+           when=[AS.governance << Governance()])
+    def procedures_conflict_resolution(self, governance):
+        """A way to settle sharp conflicts — a mediator, an arbitrator or a committee — should be
+        agreed in advance.
+
+        "How are disagreements dealt with?" (G-FRM-5). Where members cannot resolve a
+        significant disagreement alone, "turn to an independent mediator, an arbitrator
+        or a committee. Better to agree these procedures before such a problem arises"
+        (G-PRC-4). "none" fails.
+        """
+        return require(governance, "conflict_mechanism", lambda mechanism: mechanism != "none")
+
+    @check("PC05", "reopening-conditions-agreed", guidance=["G-PRC-5"], dimension="decision_making",
+           when=[AS.governance << Governance()])
+    def procedures_reopening_conditions(self, governance):
+        """Members should agree when a decision already approved may be reopened (G-PRC-5:
+        "Agree the conditions under which a decision already approved may be reopened")."""
+        return require_true(governance, "reopening_rule")
