@@ -70,6 +70,11 @@ class FindingView:
     def status_class(self) -> str:
         return _css_class(_STATUS_CLASS, self.status)
 
+    @property
+    def needs_action(self) -> bool:
+        """A failed check has something to do; a strength or an open question does not (yet)."""
+        return self.status == "fail"
+
 
 @dataclass(frozen=True)
 class SeverityGroup:
@@ -84,6 +89,11 @@ class SeverityGroup:
     @property
     def count(self) -> int:
         return len(self.findings)
+
+    @property
+    def compact(self) -> bool:
+        """Strengths print as one table row each (no action, no quote): a long report stays readable."""
+        return self.severity == "strength"
 
 
 @dataclass(frozen=True)
@@ -182,6 +192,14 @@ class ReportView:
         return "—" if self.score is None else f"{self.score}/100"
 
     @property
+    def conditions_count(self) -> int:
+        return len(self.conditions)
+
+    @property
+    def not_assessed_count(self) -> int:
+        return len(self.not_assessed)
+
+    @property
     def chart(self) -> tuple["ChartRow", ...]:
         """The readiness chart: one bar per dimension, in a 0-100 wide SVG box, growing from the reading start."""
         return tuple(ChartRow.of(r, self.direction) for r in self.readiness)
@@ -258,7 +276,10 @@ class _Builder:
             if condition.kind == "strengthen":
                 ready = readiness[condition.because[0]]
                 dimension = self.labels[f"dimension.{ready.dimension}"]
-                text = fill(self.labels["condition.strengthen_text"], {"dimension": dimension, "score": ready.score})
+                # The score is the rules' number, not a user value: kept in the trusted text so that
+                # "0/100" stays one number in Arabic (an isolated "0" before "/100" reads "100/0").
+                template = self.labels["condition.strengthen_text"].replace("{score}", str(ready.score))
+                text = fill(template, {"dimension": dimension})
                 result.append(ConditionView(condition.id, condition.kind, label, text, "", "", ""))
                 continue
             view = self.views[condition.because[0]]
