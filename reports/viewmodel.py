@@ -177,6 +177,7 @@ class ReportView:
     not_assessed: tuple[FindingView, ...]
     partners: tuple[PartnerView, ...]
     explanation: tuple[ExplainLine, ...]
+    explanation_brief: tuple[ExplainLine, ...]
     knowledge_version: str
     tahaluf_version: str
     source_name: str
@@ -325,7 +326,10 @@ class _Builder:
             ))
         return tuple(views)
 
-    def explanation(self) -> tuple[ExplainLine, ...]:
+    def explanation(self, compact: bool = False) -> tuple[ExplainLine, ...]:
+        """The chain from the verdict down to the input facts. ``compact`` folds the checks a
+        readiness score rests on that passed into one line of rule codes (the report's
+        appendix: its strengths are listed already); failures and unknowns keep their facts."""
         inference = self.evaluation.inference
         derived = {d.id: d for d in (*inference.gates, *inference.conditions, *inference.readiness)}
         lines = [ExplainLine(0, "", fill("{verdict}", {"verdict": self.labels[f"verdict.{inference.verdict}"]}))]
@@ -355,7 +359,15 @@ class _Builder:
                 else:
                     text = fill("{label}", {"label": self.labels[f"condition.{node.kind}"]})
                 lines.append(ExplainLine(depth, ident, text))
-                walk(node.because, depth + 1, seen)
+                causes = node.because
+                if compact and node.kind == "readiness":
+                    met = sorted({self.by_id[c].rule for c in causes if self.by_id[c].status == "pass"})
+                    causes = tuple(c for c in causes if self.by_id[c].status != "pass")
+                    if met:
+                        lines.append(ExplainLine(depth + 1, "", fill(self.labels["explain.checks_met"], {
+                            "count": sum(1 for c in node.because if self.by_id[c].status == "pass"),
+                            "codes": ", ".join(met)})))
+                walk(causes, depth + 1, seen)
 
         walk(inference.verdict_because, 1, frozenset())
         return tuple(lines)
@@ -379,6 +391,7 @@ class _Builder:
             conditions=self.conditions(), readiness=self.readiness(), groups=groups, findings=ordered,
             not_assessed=self.ordered(v for v in views if v.status == "not_assessed"),
             partners=self.partners(), explanation=self.explanation(),
+            explanation_brief=self.explanation(compact=True),
             knowledge_version=knowledge.version(), tahaluf_version=__version__,
             source_name=evaluation.source_name, source_sha256=evaluation.source_sha256, labels=labels,
         )
