@@ -67,6 +67,14 @@ def cmd_guide(args) -> None:
     sys.stdout.write(guide_listing(args.format, args.lang))
 
 
+def cmd_screen(args) -> None:
+    from tahaluf.screening import screen_file
+
+    summary = screen_file(args.candidates, args.org, output=args.output, fmt=args.format, jobs=args.jobs,
+                          lang=args.lang, errors=args.errors)
+    print(summary.text(), file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tahaluf", description="Advice on whether, and on what terms, to enter a proposed alliance.")
@@ -101,6 +109,18 @@ def build_parser() -> argparse.ArgumentParser:
     guide.add_argument("--format", choices=("text", "json"), default="text")
     guide.add_argument("--lang", choices=LANGS, default="en")
     guide.set_defaults(run=cmd_guide)
+
+    screen = commands.add_parser("screen", help="screen a list of candidate partners, best first")
+    screen.add_argument("candidates", help="candidates: CSV, XLSX, JSONL or YAML, one candidate partner a row")
+    screen.add_argument("--org", required=True, help="alliance YAML giving our organisation and the alliance")
+    screen.add_argument("-o", "--output", help="write here instead of standard output (atomically)")
+    screen.add_argument("--format", choices=("csv", "xlsx", "jsonl", "html"),
+                        help="output format (default: from the -o extension, else csv)")
+    screen.add_argument("--jobs", type=int, help="worker processes (default: every core; 1 = in-process)")
+    screen.add_argument("--lang", choices=LANGS, default="en", help="language of the reasons (default: en)")
+    screen.add_argument("--errors", metavar="ERRORS_FILE",
+                        help="CSV of rejected rows (default: OUTPUT.errors.csv with -o, else only summarised)")
+    screen.set_defaults(run=cmd_screen)
     return parser
 
 
