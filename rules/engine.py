@@ -67,6 +67,7 @@ class _Base(KnowledgeEngine):
     """Bookkeeping shared by every composed engine."""
 
     severities: dict[str, str] = {}
+    dimensions: tuple[str, ...] = DIMENSIONS
 
     def reset(self, **kwargs):
         self.findings_ledger: list[dict] = []
@@ -93,12 +94,19 @@ class _Base(KnowledgeEngine):
             "evidence": outcome.evidence, "params": outcome.params,
         }
         self.findings_ledger.append(finding)
-        self.declare(facts.Finding(**finding))
+        if outcome.status != "pass":
+            # Only failures and unknowns can raise a gate or a condition; readiness reads
+            # passes from the ledger. Every fact declared costs a pass through the whole
+            # network, so passes stay out of working memory.
+            self.declare(facts.Finding(**finding))
 
 
-def _compose(name: str, specs: Iterable[base.RuleSpec], severities: dict[str, str]) -> type:
+def _compose(name: str, specs: list[base.RuleSpec], severities: dict[str, str]) -> type:
     members = {spec.method: spec.rule for spec in specs}
     members["severities"] = severities
+    # Readiness is assessed only for the dimensions this engine's checks can inform.
+    informed = {spec.dimension for spec in specs}
+    members["dimensions"] = tuple(name for name in DIMENSIONS if name in informed)
     return type(name, (Derivations, _Base), members)
 
 
@@ -122,7 +130,7 @@ def infer(declared: Iterable[Any], level: str = "alliance") -> Inference:
     """Run the rule base over input facts and collect what it concluded."""
     engine = engine_for(level)
     engine.reset()
-    engine.declare(*declared, *(facts.Dimension(name=name) for name in DIMENSIONS))
+    engine.declare(*declared, *(facts.Dimension(name=name) for name in engine.dimensions))
     engine.run(steps=MAX_STEPS)
     if engine.agenda.activations:
         raise RunawayRulesError(f"the rules did not settle within {MAX_STEPS:,} steps")
@@ -130,11 +138,10 @@ def infer(declared: Iterable[Any], level: str = "alliance") -> Inference:
 
 
 def _collect(engine: _Base) -> Inference:
-    findings, gates, conditions, readiness, verdict = [], [], [], [], None
+    gates, conditions, readiness, verdict = [], [], [], None
+    findings = [FindingResult(**finding) for finding in engine.findings_ledger]
     for fact in engine.facts.values():
-        if isinstance(fact, facts.Finding):
-            findings.append(FindingResult(**{k: fact[k] for k in FindingResult.__dataclass_fields__}))
-        elif isinstance(fact, facts.Gate):
+        if isinstance(fact, facts.Gate):
             gates.append(DerivedResult(id=fact["id"], kind="gate", because=fact["because"]))
         elif isinstance(fact, facts.Condition):
             conditions.append(DerivedResult(id=fact["id"], kind=fact["kind"], because=fact["because"],
