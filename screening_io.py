@@ -20,15 +20,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from tahaluf.errors import InputError, UsageError
+from tahaluf.errors import InputError
+from tahaluf.reports.output import atomic_path, check_target
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024  # CSV, XLSX, JSONL
 MAX_YAML_BYTES = 10 * 1024 * 1024  # YAML is parsed whole: kept smaller
@@ -391,51 +390,6 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def check_target(path: Path) -> None:
-    """Fail before any work when ``path`` cannot be written the way write_atomically would."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"{path}: folder {folder} does not exist")
-    if path.is_symlink():
-        raise UsageError(f"{path}: is a symbolic link; give the real path")
-    if path.is_dir():
-        raise UsageError(f"{path}: is a folder")
-
-
-def _temporary_beside(path: Path) -> Path:
-    check_target(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(handle)
-    return Path(temporary)
-
-
-def _commit(temporary: Path, path: Path) -> None:
-    descriptor = os.open(temporary, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
-
-
-@contextmanager
-def atomic_path(path: Path):
-    """Yield a temporary path in the target's folder; on success fsync it and rename it over ``path``.
-
-    The streaming twin of ``reports.output.write_atomically`` (same checks, same
-    permissions): on any error the temporary file is removed and ``path`` is untouched.
-    """
-    temporary = _temporary_beside(path)
-    try:
-        yield temporary
-        _commit(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 @contextmanager
 def text_target(out: Path | None, bom: bool = True):
     """A text stream to ``out`` (atomically) or to standard output when ``out`` is None."""
@@ -550,14 +504,15 @@ class ErrorSink:
 
     def __init__(self, path: Path | None):
         self.path, self.preview, self.count = path, [], 0
-        self._stream = self._writer = self._temporary = None
+        self._stream = self._writer = self._commit = None
         if path is not None:
             check_target(path)
 
     def __enter__(self):
         if self.path is not None:
-            self._temporary = _temporary_beside(self.path)
-            self._stream = open(self._temporary, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+            self._commit = ExitStack()
+            temporary = self._commit.enter_context(atomic_path(self.path))
+            self._stream = open(temporary, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
             self._writer = csv.writer(self._stream, lineterminator="\r\n")
             self._writer.writerow(ERROR_COLUMNS)
         return self
@@ -574,8 +529,5 @@ class ErrorSink:
         if self._stream is None:
             return False
         self._stream.close()
-        if kind is None:
-            _commit(self._temporary, self.path)
-        else:
-            self._temporary.unlink(missing_ok=True)
+        self._commit.__exit__(kind, error, trace)  # renames on success, removes on failure
         return False

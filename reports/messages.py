@@ -43,7 +43,3 @@ def fill(template: str, values: dict[str, object]) -> Message:
             parts.append((str(value), True) if value is not None else ("{" + field + "}", False))
     return Message(tuple(parts))
 
-
-def user(value: object) -> Message:
-    """A bare user value, isolated like one inside a sentence."""
-    return Message(((str(value), True),))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from tahaluf.errors import UsageError
 
@@ -24,22 +26,44 @@ def write_output(content: str | bytes, out: str | None) -> None:
     write_atomically(Path(out), data)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Temporary file in the target folder, fsync, then rename over the target."""
+def check_target(path: Path) -> None:
+    """Fail before any work when ``path`` cannot be replaced atomically."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"{path}: folder {folder} does not exist")
     if path.is_symlink():
         # Renaming replaces the link itself, never the file it points at; say so rather than surprise.
         raise UsageError(f"{path}: is a symbolic link; give the real path")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder")
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success fsync it and rename it over ``path``.
+
+    On any error the temporary file is removed and ``path`` is untouched.
+    """
+    check_target(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    os.close(handle)
+    temporary = Path(name)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+        yield temporary
+        descriptor = os.open(temporary, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so a reader never sees half of it."""
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(data)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from tahaluf import __version__, knowledge
 from tahaluf.evaluation import Evaluation
 from tahaluf.knowledge import SEVERITIES
-from tahaluf.reports.messages import Message, fill, user
+from tahaluf.reports.messages import Message, fill
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
 from tahaluf.rules.engine import FindingResult
 

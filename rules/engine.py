@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from tahaluf.errors import RunawayRulesError
 from tahaluf.experta_compat import KnowledgeEngine
 from tahaluf.rules import base, facts
-from tahaluf.rules.base import DIMENSIONS, REGISTRY, RuleSet
+from tahaluf.rules.base import DIMENSIONS, REGISTRY
 from tahaluf.rules.verdict import SEVERITY_WEIGHT, Derivations
 
 # Each check fires at most once per subject and the derivations a few times per
