@@ -77,10 +77,21 @@ class FindingView:
 
 
 @dataclass(frozen=True)
+class StrengthRow:
+    """One met check, with every partner or concession it was met for."""
+
+    rule: str
+    text: str
+    subjects: tuple[str, ...]
+    guidance: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
 class SeverityGroup:
     severity: str
     label: str
     findings: tuple[FindingView, ...]
+    rows: tuple[StrengthRow, ...] = ()
 
     @property
     def severity_class(self) -> str:
@@ -269,6 +280,18 @@ class _Builder:
         rank = {severity: i for i, severity in enumerate(SEVERITIES)}
         return tuple(sorted(views, key=lambda v: (rank[v.severity], v.rule, v.subject, v.id)))
 
+    def strength_rows(self, views: tuple[FindingView, ...]) -> tuple[StrengthRow, ...]:
+        """Strengths folded by rule: the rule's summary and the partners or concessions it holds for."""
+        by_rule: dict[str, list[FindingView]] = {}
+        for view in views:
+            by_rule.setdefault(view.rule, []).append(view)
+        rows = []
+        for rule, members in by_rule.items():
+            about = [v.subject for v in members if v.evidence and v.evidence[0].path.startswith(("partners[", "concessions["))]
+            rows.append(StrengthRow(rule, self.texts[rule].summary(self.lang), tuple(dict.fromkeys(about)),
+                                    members[0].guidance))
+        return tuple(rows)
+
     def conditions(self) -> tuple[ConditionView, ...]:
         readiness = {r.id: r for r in self.evaluation.inference.readiness}
         result = []
@@ -378,8 +401,10 @@ class _Builder:
         shown = [v for v in views if v.status == "fail" or v.severity == "strength"]
         ordered = self.ordered(shown)
         groups = tuple(
-            SeverityGroup(severity, labels[f"severity.{severity}"], tuple(v for v in ordered if v.severity == severity))
-            for severity in SEVERITIES if any(v.severity == severity for v in ordered)
+            SeverityGroup(severity, labels[f"severity.{severity}"], members,
+                          self.strength_rows(members) if severity == "strength" else ())
+            for severity in SEVERITIES
+            if (members := tuple(v for v in ordered if v.severity == severity))
         )
         verdict = evaluation.verdict
         return ReportView(

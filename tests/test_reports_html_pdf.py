@@ -474,3 +474,16 @@ def test_cli_writes_the_report(inputs, tmp_path, fmt, lang):
     else:
         assert data.startswith(b"<!DOCTYPE html>") and b"<style>" in data and b'<link rel="stylesheet"' not in data
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_strengths_fold_into_one_row_per_rule_naming_every_partner():
+    report = build_report(evaluate_file(EXAMPLE), "en")
+    [group] = [g for g in report.groups if g.severity == "strength"]
+    rules = [row.rule for row in group.rows]
+    assert len(rules) == len(set(rules)) == len({f.rule for f in group.findings})
+    due_diligence = next(row for row in group.rows if row.rule == "PA03")
+    partners = [p.name for p in report.partners]
+    assert set(due_diligence.subjects) == set(partners)
+    html = render_html(report)
+    assert html.count(">PA03<") == 1
+    assert "<bdi>Green Horizons Network</bdi>" in html
