@@ -107,3 +107,12 @@ def test_python_cli_py_runs_from_a_checkout():
                             capture_output=True, text=True, cwd="/", timeout=60)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["verdict"] == "do_not_proceed"
+
+
+def test_existing_alliance_under_review_needs_its_impact_reviewed(capsys):
+    report = run_json("existing-alliance-review.yaml", capsys)
+    assert report["verdict"] == "conditions"
+    failed = {f["rule"] for f in report["findings"] if f["status"] == "fail"}
+    assert {"RV01", "RV03"} <= failed  # impact never reviewed; a member deviated
+    assert cited(report, "G-INTRO-1")
+    assert not any(f["rule"] == "RV04" for f in report["findings"] + report["not_assessed"])  # proposed only
