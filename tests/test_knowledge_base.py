@@ -6,6 +6,7 @@ import itertools
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from support import build_document
@@ -41,7 +42,7 @@ def test_guide_has_the_63_items_in_both_languages():
 
 def test_guide_ids_match_the_english_rendering_when_it_is_at_hand():
     if not GUIDE_EN.exists():
-        return  # a user's clone has no ../shared; the 63-item test above still holds
+        pytest.skip("no ../shared/guide here (a user's clone); the 63-item test above still holds")
     numbered = re.findall(r"\*\*(G-[A-Z]+-\d+)", GUIDE_EN.read_text(encoding="utf-8"))
     assert [i.id for i in knowledge.guide().items] == numbered
 
