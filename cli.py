@@ -131,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     except TahalufError as error:
         print(f"tahaluf: {error}", file=sys.stderr)
         return error.exit_code
+    except OSError as error:  # a disk full, a file vanished mid-run: one line, never a traceback
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"tahaluf: {where}{error.strerror or error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("tahaluf: interrupted", file=sys.stderr)
         return 130

@@ -46,7 +46,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """
     check_target(path)
     folder = path.parent if str(path.parent) else Path(".")
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write here: {error.strerror}") from None
     os.close(handle)
     temporary = Path(name)
     try:

@@ -116,3 +116,9 @@ def test_existing_alliance_under_review_needs_its_impact_reviewed(capsys):
     assert {"RV01", "RV03"} <= failed  # impact never reviewed; a member deviated
     assert cited(report, "G-INTRO-1")
     assert not any(f["rule"] == "RV04" for f in report["findings"] + report["not_assessed"])  # proposed only
+
+
+def test_unwritable_output_is_one_line_and_exit_2(capsys):
+    assert main(["evaluate", str(EXAMPLES / "core-concession.yaml"), "-o", "/proc/tahaluf-report.json"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tahaluf: /proc/tahaluf-report.json: cannot write here") and err.count("\n") == 1
