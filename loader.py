@@ -80,8 +80,12 @@ def load_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise InputError(name, mark.line + 1 if mark else None, None, exc.problem or "YAML syntax error") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other controls)
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise InputError(name, line, None, f"character U+{code:04X} is not allowed in YAML") from None
     except yaml.YAMLError as exc:
-        raise InputError(name, None, None, f"YAML error: {exc}") from None
+        raise InputError(name, None, None, "YAML error: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise InputError(name, None, None, "nesting is too deep") from None
     if node is None:

@@ -32,6 +32,8 @@ def write(tmp_path: Path, text: str) -> Path:
     (VALID_HEAD + "partners:\n  - name: A\n    past_work_reviewed: maybe\n", 7,
      "partners[0].past_work_reviewed: 'maybe' is not yes/no"),
     (VALID_HEAD + "governance: !!python/object:os.system {}\n", 5, "YAML tag"),
+    (VALID_HEAD + "alliance2: \"a\x00b\"\n", 5, "character U+0000 is not allowed in YAML"),
+    ("- a\n- b\n", 1, "input should be a valid dictionary"),
     ("organisation:\n  core_objectives: [a]\nalliance:\n  name: x\n", 1, "organisation.name: required field is missing"),
 ])
 def test_bad_input_names_file_line_and_field(tmp_path, text, line, expected):
