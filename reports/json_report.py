@@ -9,17 +9,20 @@ from tahaluf.reports.viewmodel import FindingView, ReportView
 SCHEMA_VERSION = 1
 
 
-def _finding(view: FindingView) -> dict:
+def _finding(view: FindingView, view_lang: str, other_lang: str) -> dict:
     return {
         "id": view.id, "rule": view.rule, "name": view.name, "severity": view.severity,
         "status": view.status, "dimension": view.dimension,
-        "guidance": [quote.id for quote in view.guidance], "subject": view.subject,
+        "guidance": [quote.id for quote in view.guidance],
+        "guide": [{"id": q.id, view_lang: q.text, other_lang: q.other} for q in view.guidance],
+        "subject": view.subject,
         "message": str(view.message), "fix": view.fix,
         "facts": {fact.path: fact.value for fact in view.evidence},
     }
 
 
 def report_data(report: ReportView, explain: bool = False) -> dict:
+    languages = (report.lang, "ar" if report.lang == "en" else "en")
     data = {
         "schema_version": SCHEMA_VERSION,
         "tahaluf_version": report.tahaluf_version,
@@ -36,8 +39,8 @@ def report_data(report: ReportView, explain: bool = False) -> dict:
             {"id": c.id, "kind": c.kind, "text": str(c.text), "fix": c.fix, "rule": c.rule or None}
             for c in report.conditions
         ],
-        "findings": [_finding(view) for view in report.findings],
-        "not_assessed": [{**_finding(view), "question": str(view.question)} for view in report.not_assessed],
+        "findings": [_finding(view, *languages) for view in report.findings],
+        "not_assessed": [{**_finding(view, *languages), "question": str(view.question)} for view in report.not_assessed],
         "readiness": [
             {"dimension": r.dimension, "score": r.score, "level": r.level,
              "assessed": r.assessed, "not_assessed": r.not_assessed}

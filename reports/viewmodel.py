@@ -13,6 +13,7 @@ from tahaluf.reports.messages import Message, fill
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
 from tahaluf.rules.engine import FindingResult
 
+_OTHER = {"en": "ar", "ar": "en"}
 VERDICT_STATUS = {"proceed": "eligible", "conditions": "conditional", "do_not_proceed": "excluded"}
 _PARTNER_PATH = re.compile(r"^partners\[(\d+)\]")
 
@@ -34,8 +35,11 @@ def _css_class(table: dict[str, str], key: str) -> str:
 
 @dataclass(frozen=True)
 class Quote:
+    """A guide item's words: ``text`` in the report's language, ``other`` in the other one."""
+
     id: str
     text: str
+    other: str
 
 
 @dataclass(frozen=True)
@@ -272,7 +276,8 @@ class _Builder:
             dimension_label=self.labels[f"dimension.{spec.dimension}"], subject=result.subject,
             message=fill(template(self.lang), values) if result.status != "pass" or strength else fill(text.summary(self.lang), values),
             fix=text.fix(self.lang), question=fill(text.question(self.lang), values),
-            guidance=tuple(Quote(g, getattr(self.items[g], self.lang)) for g in spec.guidance),
+            guidance=tuple(Quote(g, getattr(self.items[g], self.lang), getattr(self.items[g], _OTHER[self.lang]))
+                           for g in spec.guidance),
             evidence=tuple(Fact(path, _value_text(value, self.labels)) for path, value in result.evidence),
         )
 

@@ -44,6 +44,8 @@ def test_core_concession_does_not_proceed(capsys):
     assert report["verdict"] == "do_not_proceed"
     [finding] = cited(report, "G-PAR-3")
     assert finding["severity"] == "blocker"
+    [quote] = finding["guide"]
+    assert quote["id"] == "G-PAR-3" and "core" in quote["en"] and "صميم" in quote["ar"]
 
 
 def test_government_confrontation_is_a_major_finding(capsys):
@@ -59,6 +61,8 @@ def test_markdown_report_in_both_languages(capsys, lang):
     assert main(["evaluate", str(EXAMPLES / "core-concession.yaml"), "--lang", lang, "--explain"]) == 0
     out = capsys.readouterr().out
     assert "G-PAR-3" in out and "PA01" in out
+    # the guide's words in both languages, whatever the report's language
+    assert "Concessions must not touch the core" in out and "صميم الأهداف المركزية" in out
     if lang == "ar":
         assert "عدم المضي قدماً" in out
     else:
