@@ -44,8 +44,10 @@ from typing import Any, Iterable, Iterator, NamedTuple
 from pydantic import BaseModel, ValidationError
 
 from tahaluf.errors import InputError, TahalufError, UsageError
+from tahaluf.knowledge import SEVERITIES
 from tahaluf.model import Alliance, Concession, GovernmentTerms, Organisation, Partner, PrivateTerms
 from tahaluf.reports.messages import fill
+from tahaluf.rules.verdict import PARTNER_STATUS
 from tahaluf.screening_io import (
     OUTPUT_FORMATS,
     OUTPUT_SUFFIXES,
@@ -62,10 +64,9 @@ from tahaluf.screening_io import (
     write_xlsx,
 )
 
-STATUS_OF_VERDICT = {"proceed": "eligible", "conditions": "conditional", "do_not_proceed": "excluded"}
 STATUSES = ("eligible", "conditional", "excluded")  # best first
 DECISIVE = ("blocker", "major")
-SEVERITY_RANK = {"blocker": 0, "major": 1, "minor": 2, "info": 3, "strength": 4}
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 DEFAULT_CACHE_SIZE = 50_000  # profiles; roughly 1 KB each
 CHUNK_ROWS = 256
 JOB_PROFILES = 128  # new profiles per job sent to a worker
@@ -347,23 +348,17 @@ def _worker_init(organisation: dict, alliance: dict, in_pool: bool = True) -> No
     from tahaluf.rules.engine import engine_for
 
     _WORKER["organisation"] = Organisation.model_validate(organisation)
-    _WORKER["alliance"] = alliance
+    _WORKER["alliance"] = Alliance.model_validate(alliance)
     engine_for("partner")  # build the Rete network once, up front
 
 
 def _judge(key: tuple) -> Verdict:
-    from tahaluf.rules import facts
     from tahaluf.rules.base import REGISTRY
-    from tahaluf.rules.declare import concession_facts, organisation_fact, partner_fact
+    from tahaluf.rules.declare import candidate_facts
     from tahaluf.rules.engine import infer
 
     partner, concessions = models_from_key(key)
-    declared = [
-        organisation_fact(_WORKER["organisation"]),
-        facts.Alliance(path="alliance", partners_known=True, **_WORKER["alliance"]),
-        partner_fact(partner, 0),
-        *concession_facts(concessions),
-    ]
+    declared = candidate_facts(_WORKER["organisation"], _WORKER["alliance"], partner, concessions)
     try:
         inference = infer(declared, level="partner")
     except TahalufError as error:  # a rule that never settles: this profile's rows are rejected, the batch goes on
@@ -387,7 +382,7 @@ def _judge(key: tuple) -> Verdict:
         reason = ("message", failed[0].rule, failed[0].subject, failed[0].params)
     else:
         reason = None
-    return Verdict(STATUS_OF_VERDICT[inference.verdict], inference.score, tuple(f.rule for f in failed),
+    return Verdict(PARTNER_STATUS[inference.verdict], inference.score, tuple(f.rule for f in failed),
                    tuple(f.rule for f in unknown), guidance, reason)
 
 

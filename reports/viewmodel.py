@@ -12,9 +12,9 @@ from tahaluf.knowledge import SEVERITIES
 from tahaluf.reports.messages import Message, fill
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
 from tahaluf.rules.engine import FindingResult
+from tahaluf.rules.verdict import PARTNER_STATUS
 
 _OTHER = {"en": "ar", "ar": "en"}
-VERDICT_STATUS = {"proceed": "eligible", "conditions": "conditional", "do_not_proceed": "excluded"}
 _PARTNER_PATH = re.compile(r"^partners\[(\d+)\]")
 
 # For the HTML/PDF report: CSS classes come from these fixed sets (never from user values),
@@ -24,7 +24,7 @@ _STATUS_CLASS = {name: f"status-{name}" for name in ("fail", "pass", "not_assess
 _KIND_CLASS = {name: f"kind-{name}" for name in ("fix", "establish", "strengthen")}
 _LEVEL_CLASS = {name: f"level-{name}" for name in ("ready", "partial", "weak", "not_assessed")}
 _PARTNER_CLASS = {name: f"partner-{name}" for name in ("eligible", "conditional", "excluded")}
-_VERDICT_CLASS = {name: f"verdict-{name}" for name in VERDICT_STATUS}
+_VERDICT_CLASS = {name: f"verdict-{name}" for name in PARTNER_STATUS}
 _LEVEL_FILL = {"ready": "#2f7d4f", "partial": "#c98a16", "weak": "#b83a30", "not_assessed": "#9aa3ad"}
 MAX_DEPTH_CLASS = 4
 
@@ -337,14 +337,18 @@ class _Builder:
             match = _PARTNER_PATH.match(result.evidence[0][0]) if result.evidence else None
             if match:
                 counts.setdefault(int(match.group(1)), []).append(result)
+        # A partner's status follows the engine's own conclusions about its findings:
+        # a gate on one of them excludes it, a condition makes it conditional.
+        inference = self.evaluation.inference
+        gated = {cause for gate in inference.gates for cause in gate.because}
+        conditioned = {cause for condition in inference.conditions for cause in condition.because}
         views = []
         for index, partner in enumerate(self.evaluation.document.partners or ()):
             mine = counts.get(index, [])
             failed = [f.severity for f in mine if f.status == "fail"]
             unknown = [f for f in mine if f.status == "not_assessed"]
-            decisive_unknown = any(f.severity in ("blocker", "major") for f in unknown)
-            status = ("excluded" if "blocker" in failed else
-                      "conditional" if "major" in failed or decisive_unknown else "eligible")
+            ids = {f.id for f in mine}
+            status = ("excluded" if ids & gated else "conditional" if ids & conditioned else "eligible")
             views.append(PartnerView(
                 index=index, name=partner.name,
                 sector=partner.sector or self.labels["label.unknown"], status=status,

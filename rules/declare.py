@@ -26,6 +26,10 @@ def organisation_fact(organisation: Organisation) -> facts.Organisation:
     return facts.Organisation(path="organisation", **_dump(organisation))
 
 
+def alliance_fact(alliance: model.Alliance, partners_known: bool) -> facts.Alliance:
+    return facts.Alliance(path="alliance", partners_known=partners_known, **_dump(alliance))
+
+
 def partner_fact(partner: Partner, index: int) -> facts.Partner:
     return facts.Partner(path=f"partners[{index}]", index=index, **_dump(partner))
 
@@ -40,7 +44,7 @@ def document_facts(document: AllianceDocument) -> list:
     """Every section is declared, empty ones too, so rules can say 'not assessed'."""
     declared = [
         organisation_fact(document.organisation),
-        facts.Alliance(path="alliance", partners_known=document.partners is not None, **_dump(document.alliance)),
+        alliance_fact(document.alliance, partners_known=document.partners is not None),
     ]
     declared += [partner_fact(p, i) for i, p in enumerate(document.partners or ())]
     declared += list(concession_facts(document.concessions))
@@ -48,3 +52,10 @@ def document_facts(document: AllianceDocument) -> list:
         given = getattr(document, section) or section_model()  # left out: every fact unknown
         declared.append(fact_type(path=section, **_dump(given)))
     return declared
+
+
+def candidate_facts(organisation: Organisation, alliance: model.Alliance, partner: Partner,
+                    concessions: list[Concession] | None) -> list:
+    """One candidate partner in its alliance context: what the partner-level engine judges."""
+    return [organisation_fact(organisation), alliance_fact(alliance, partners_known=True),
+            partner_fact(partner, 0), *concession_facts(concessions)]

@@ -15,7 +15,7 @@ from tahaluf.errors import RunawayRulesError
 from tahaluf.experta_compat import KnowledgeEngine
 from tahaluf.rules import base, facts
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
-from tahaluf.rules.verdict import SEVERITY_WEIGHT, Derivations
+from tahaluf.rules.verdict import Derivations, weighted_score
 
 # Each check fires at most once per subject and the derivations a few times per
 # finding: a run that needs more steps than this is a rule re-firing on itself.
@@ -57,10 +57,7 @@ class Inference:
     @property
     def score(self) -> int | None:
         """Overall readiness 0-100: the weighted share of assessed checks that passed."""
-        assessed = [f for f in self.findings if f.status != "not_assessed"]
-        total = sum(SEVERITY_WEIGHT[f.severity] for f in assessed)
-        passed = sum(SEVERITY_WEIGHT[f.severity] for f in assessed if f.status == "pass")
-        return round(100 * passed / total) if total else None
+        return weighted_score((f.status, f.severity) for f in self.findings)
 
 
 class _Base(KnowledgeEngine):

@@ -17,6 +17,19 @@ VERDICT_SALIENCE = -10
 # How much one check weighs in its dimension's score, by the guide's force.
 SEVERITY_WEIGHT = {"blocker": 3.0, "major": 2.0, "minor": 1.0, "info": 0.5, "strength": 1.0}
 READY_AT, PARTIAL_AT = 80, 50
+# A verdict read as the status of one candidate partner (screening, partner tables).
+PARTNER_STATUS = {"proceed": "eligible", "conditions": "conditional", "do_not_proceed": "excluded"}
+
+
+def weighted_score(outcomes) -> int | None:
+    """0-100: the severity-weighted share of assessed checks that passed; None if none was assessed.
+
+    ``outcomes`` are (status, severity) pairs; not-assessed checks do not count.
+    """
+    assessed = [(status, severity) for status, severity in outcomes if status != "not_assessed"]
+    total = sum(SEVERITY_WEIGHT[severity] for _, severity in assessed)
+    passed = sum(SEVERITY_WEIGHT[severity] for status, severity in assessed if status == "pass")
+    return round(100 * passed / total) if total else None
 
 
 def readiness_level(score: float | None) -> str:
@@ -44,11 +57,10 @@ class Derivations:
 
     @Rule(Dimension(name=MATCH.name), salience=READINESS_SALIENCE)
     def assess_readiness(self, name):
-        assessed = [f for f in self.findings_ledger if f["dimension"] == name and f["status"] != "not_assessed"]
-        unknown = [f["id"] for f in self.findings_ledger if f["dimension"] == name and f["status"] == "not_assessed"]
-        total = sum(SEVERITY_WEIGHT[f["severity"]] for f in assessed)
-        passed = sum(SEVERITY_WEIGHT[f["severity"]] for f in assessed if f["status"] == "pass")
-        score = round(100 * passed / total) if total else None
+        mine = [f for f in self.findings_ledger if f["dimension"] == name]
+        assessed = [f for f in mine if f["status"] != "not_assessed"]
+        unknown = [f["id"] for f in mine if f["status"] == "not_assessed"]
+        score = weighted_score((f["status"], f["severity"]) for f in mine)
         self.declare(Readiness(
             id=self.next_id("R"), dimension=name, score=score, level=readiness_level(score),
             because=tuple(f["id"] for f in assessed), not_assessed=tuple(unknown),

@@ -11,8 +11,7 @@ from tahaluf.cli import main
 from tahaluf.errors import RunawayRulesError
 from tahaluf.evaluation import evaluate_document, evaluate_file
 from tahaluf.rules import engine as engine_module
-from tahaluf.rules.declare import concession_facts, organisation_fact, partner_fact
-from tahaluf.rules import facts
+from tahaluf.rules.declare import candidate_facts
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -34,9 +33,7 @@ def test_one_engine_is_reused_and_reset_between_evaluations():
 def test_partner_engine_interleaved_with_the_alliance_engine_gives_the_same_conclusions():
     document = build_document({"partners": [{"name": "Acme", "sector": "private",
                                              "private": {"specific_goals_agreed": True, "timeline_agreed": False}}]})
-    partner_facts = [organisation_fact(document.organisation),
-                     facts.Alliance(path="alliance", partners_known=True, **document.alliance.model_dump()),
-                     partner_fact(document.partners[0], 0), *concession_facts([])]
+    partner_facts = candidate_facts(document.organisation, document.alliance, document.partners[0], [])
     alone = engine_module.infer(partner_facts, level="partner")
     evaluate_document(document)  # the alliance engine runs in between
     again = engine_module.infer(partner_facts, level="partner")

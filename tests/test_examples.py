@@ -37,6 +37,10 @@ def test_private_sector_offer_without_timeline_does_not_proceed(capsys):
     [finding] = cited(report, "G-PRV-2")
     assert finding["rule"] == "PR01" and finding["severity"] == "blocker"
     assert finding["subject"] == "MediPlus Pharmaceuticals"
+    # the partner table follows the engine's gates: the company is excluded, the clinic society is not
+    status = {p["name"]: p["status"] for p in report["partners"]}
+    assert status["MediPlus Pharmaceuticals"] == "excluded"
+    assert status["جمعية الهلال للرعاية الصحية (Al-Hilal Health Care Society)"] == "eligible"
 
 
 def test_core_concession_does_not_proceed(capsys):
