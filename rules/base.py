@@ -12,6 +12,7 @@ Texts, severities and fixes are not here: they live in ``knowledge/findings/``.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, NamedTuple
 
@@ -47,6 +48,9 @@ class RuleSpec:
     module: str
     partner_level: bool
     rule: Any = field(repr=False, compare=False)
+    # The body's parameters in written order: a finding's subject is chosen in this
+    # order, never in the order experta's matcher happens to build its context.
+    inputs: tuple[str, ...] = ()
 
 
 REGISTRY: dict[str, RuleSpec] = {}
@@ -77,11 +81,14 @@ def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when
 
         fire.__name__ = body.__name__
         fire.__doc__ = body.__doc__
+        # Ties on the agenda are broken by where a rule was written: the body's, not this wrapper's.
+        fire.definition_site = (body.__module__, body.__code__.co_firstlineno)
         rule = Rule(*when, salience=CHECK_SALIENCE)(fire)
         REGISTRY[code] = RuleSpec(
             code=code, name=name, guidance=guidance, dimension=dimension,
             doc=" ".join((body.__doc__ or "").split()), method=body.__name__,
             module=body.__module__, partner_level=partner_level, rule=rule,
+            inputs=tuple(inspect.signature(body).parameters)[1:],
         )
         return rule
 

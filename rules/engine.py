@@ -81,7 +81,9 @@ class _Base(KnowledgeEngine):
     def record_finding(self, code: str, outcome: base.Outcome, matched: dict) -> None:
         spec = REGISTRY[code]
         # The finding is about the partner or concession it judged, else the section it read.
-        inputs = [f for f in matched.values() if isinstance(f, facts.Fact) and "path" in f]
+        ordered = [matched[name] for name in spec.inputs if name in matched]
+        ordered += [matched[name] for name in sorted(matched) if name not in spec.inputs]
+        inputs = [f for f in ordered if isinstance(f, facts.Fact) and "path" in f]
         subject = next((f for f in inputs if isinstance(f, (facts.Partner, facts.Concession))),
                        inputs[0] if inputs else None)
         finding = {
