@@ -37,8 +37,12 @@ def write_template(output: str, force: bool = False) -> None:
 def rules_listing(fmt: str = "text") -> str:
     texts = knowledge.findings()
     rows = [
-        {"code": s.code, "name": s.name, "severity": texts[s.code].severity, "dimension": s.dimension,
-         "guidance": list(s.guidance), "partner_level": s.partner_level, "summary": texts[s.code].summary.en}
+        {"code": s.code, "name": s.name, "severity": texts[s.code].severity,
+         # The severity the guide's wording gives, and why the rule departs from it (None when it does not).
+         "default_severity": knowledge.default_severity(s.guidance),
+         "severity_reason": texts[s.code].severity_reason,
+         "dimension": s.dimension, "guidance": list(s.guidance), "partner_level": s.partner_level,
+         "summary": texts[s.code].summary.en}
         for s in _rules()
     ]
     if fmt == "json":
@@ -57,9 +61,11 @@ def rule_documentation(code: str) -> str:
     out = [
         f"{spec.code} ({spec.name})",
         "",
-        f"Severity: {text.severity}    Dimension: {spec.dimension}    "
+        f"Severity: {text.severity} (the guide's wording gives {knowledge.default_severity(spec.guidance)})    "
+        f"Dimension: {spec.dimension}    "
         f"Scope: {'each partner (also used in screening)' if spec.partner_level else 'the alliance'}",
         "",
+        *(["Why this severity:", wrap(text.severity_reason), ""] if text.severity_reason else []),
         "What it checks:",
         wrap(spec.doc),
         "",
@@ -83,6 +89,7 @@ def traceability() -> list[dict]:
             encoded.setdefault(gid, []).append(spec.code)
     return [
         {"id": item.id, "section": item.section, "en": item.en, "ar": item.ar,
+         "strength": item.strength, "strength_cue": item.strength_cue,
          "rules": encoded.get(item.id, []), "background": item.background}
         for item in knowledge.guide().items
     ]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from tahaluf.loader import load_yaml, read_text, validate
+from tahaluf.loader import SourceMap, format_path, load_yaml, read_text, validate
 from tahaluf.model import AllianceDocument
 from tahaluf.rules.declare import document_facts
 from tahaluf.rules.engine import Inference, infer
@@ -20,14 +20,18 @@ class Evaluation:
     inference: Inference
     source_name: str
     source_sha256: str
+    # Input path ("partners[0].sector") -> its line in the file, for pointing at facts.
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def verdict(self) -> str:
         return self.inference.verdict
 
 
-def evaluate_document(document: AllianceDocument, source_name: str = "<document>", source_sha256: str = "") -> Evaluation:
-    return Evaluation(document, infer(document_facts(document)), source_name, source_sha256)
+def evaluate_document(document: AllianceDocument, source_name: str = "<document>", source_sha256: str = "",
+                      source: SourceMap | None = None) -> Evaluation:
+    lines = {format_path(path): line for path, line in source.lines.items()} if source else {}
+    return Evaluation(document, infer(document_facts(document)), source_name, source_sha256, lines)
 
 
 def evaluate_file(path: str | Path) -> Evaluation:
@@ -36,4 +40,4 @@ def evaluate_file(path: str | Path) -> Evaluation:
     text = read_text(Path(path))
     data, source = load_yaml(text, name)
     document = validate(AllianceDocument, data, source, name)
-    return evaluate_document(document, name, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return evaluate_document(document, name, hashlib.sha256(text.encode("utf-8")).hexdigest(), source)

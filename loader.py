@@ -97,9 +97,9 @@ def _to_python(node: yaml.Node, path: tuple, source: SourceMap, name: str) -> An
     line = node.start_mark.line + 1
     source.lines[path] = line
     if len(path) > MAX_DEPTH:
-        raise InputError(name, line, _format_path(path), "nesting is too deep")
+        raise InputError(name, line, format_path(path), "nesting is too deep")
     if node.tag not in _PLAIN_TAGS:
-        raise InputError(name, line, _format_path(path) or None, f"YAML tag {node.tag!r} is not accepted")
+        raise InputError(name, line, format_path(path) or None, f"YAML tag {node.tag!r} is not accepted")
     if isinstance(node, yaml.ScalarNode):
         return None if node.tag == _NULL_TAG else node.value
     if isinstance(node, yaml.SequenceNode):
@@ -108,12 +108,12 @@ def _to_python(node: yaml.Node, path: tuple, source: SourceMap, name: str) -> An
     first_line: dict[str, int] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _NULL_TAG:
-            raise InputError(name, key_node.start_mark.line + 1, _format_path(path) or None, "keys must be plain names")
+            raise InputError(name, key_node.start_mark.line + 1, format_path(path) or None, "keys must be plain names")
         key = key_node.value
         key_line = key_node.start_mark.line + 1
         if key in result:
             raise InputError(
-                name, key_line, _format_path(path + (key,)), f"duplicate key (first given on line {first_line[key]})"
+                name, key_line, format_path(path + (key,)), f"duplicate key (first given on line {first_line[key]})"
             )
         first_line[key] = key_line
         result[key] = _to_python(value_node, path + (key,), source, name)
@@ -121,7 +121,8 @@ def _to_python(node: yaml.Node, path: tuple, source: SourceMap, name: str) -> An
     return result
 
 
-def _format_path(path: tuple) -> str:
+def format_path(path: tuple) -> str:
+    """('partners', 0, 'sector') -> 'partners[0].sector', as findings name input paths."""
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -135,7 +136,7 @@ def validate(model: type[Model], data: Any, source: SourceMap, name: str) -> Mod
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         path = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
-        raise InputError(name, source.line_of(path), _format_path(path) or None, describe(error, model, path)) from None
+        raise InputError(name, source.line_of(path), format_path(path) or None, describe(error, model, path)) from None
 
 
 def describe(error: dict, model: type[BaseModel], path: tuple) -> str:

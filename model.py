@@ -7,10 +7,11 @@ An empty list is a known "none" (``concessions: []`` means none were asked).
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 # Bidi embeddings/overrides/isolates and marks (Trojan Source), plus C0/C1 controls
 # other than tab and newline: stripped from every piece of user text at the door.
@@ -24,6 +25,29 @@ def clean_text(value: str) -> str:
 Text = Annotated[str, StringConstraints(max_length=2000), AfterValidator(clean_text)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(clean_text)]
 TextList = Annotated[list[Text], Field(max_length=100)]
+
+# "Known none" where the guide cares about absence: the keyword `nobody` (or `none`,
+# `لا أحد`) says there is no such person; leaving the field out says it is unknown.
+NOBODY_WORDS = ("nobody", "none", "لا أحد", "لا احد")
+
+
+def _nobody_to_false(value):
+    if isinstance(value, str) and value.strip().casefold() in NOBODY_WORDS:
+        return False
+    return value
+
+
+PersonOrNobody = Annotated[Name | Literal[False], BeforeValidator(_nobody_to_false)]
+
+
+def _month_to_date(value):
+    """Accept 2027-01 as well as 2027-01-15: a month reads as its first day."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value.strip()):
+        return value.strip() + "-01"
+    return value
+
+
+Day = Annotated[_dt.date, BeforeValidator(_month_to_date)]
 
 Sector = Literal[
     "ngo", "government", "private", "union", "university", "research_centre",
@@ -62,6 +86,24 @@ class Organisation(Strict):
     )
 
 
+class Milestone(Strict):
+    what: Text
+    date: Day | None = None
+
+
+class Timeline(Strict):
+    """When the alliance's goals are to be reached. A plain sentence is read as the note."""
+
+    start: Day | None = None
+    end: Day | None = None
+    milestones: Annotated[list[Milestone], Field(max_length=100)] | None = None
+    note: Text | None = None
+
+
+def _timeline_from_text(value):
+    return {"note": value} if isinstance(value, str) else value
+
+
 class Alliance(Strict):
     """The alliance itself."""
 
@@ -69,7 +111,9 @@ class Alliance(Strict):
     purpose: Text | None = None
     purpose_kind: Literal["campaign", "common_goal", "policy_change", "information_exchange", "coordination"] | None = None
     goals: TextList | None = None
-    timeline: Text | None = Field(None, description="When the goals are to be reached, e.g. '2027-01 to 2028-06'.")
+    timeline: Annotated[Timeline, BeforeValidator(_timeline_from_text)] | None = Field(
+        None, description="start, end (2027-01 or 2027-01-15), milestones (what, date) and a note; "
+                          "a plain sentence is kept as the note.")
     scope: Literal["local", "national", "regional", "global"] | None = None
     formality: Literal["informal", "network", "formal"] | None = Field(
         None, description="formal = a contractual commitment among the members (G-ALL-3)."
@@ -176,7 +220,7 @@ class Governance(Strict):
     executive_mandate_defined: bool | None = None
     conflict_mechanism: Literal["mediator", "arbitrator", "committee", "none"] | None = None
     reopening_rule: bool | None = None
-    spokesperson: Name | None = None
+    spokesperson: PersonOrNobody | None = Field(None, description="Who speaks for the alliance; `nobody` if no one.")
     speaking_mandate_rule: bool | None = None  # only members the alliance mandated speak in its name (G-NRM-3)
     media_disagreement_rule: bool | None = None
     credit_sharing: bool | None = None
@@ -192,10 +236,28 @@ class Monitoring(Strict):
     """Monitoring and evaluation (G-MNE)."""
 
     planned_from_start: bool | None = None
-    owner: Name | None = None
+    in_place: bool | None = Field(None, description="For an existing alliance: M&E is in place now (G-MNE-1).")
+    owner: PersonOrNobody | None = Field(None, description="Who is responsible for M&E; `nobody` if no one is.")
     what_is_monitored: TextList | None = None
     review_rhythm: Literal["monthly", "quarterly", "biannual", "annual", "none"] | None = None
     lessons_shared: bool | None = None
+
+
+EventKind = Literal[
+    "went_to_media",          # a member took a disagreement to the media (G-NRM-4)
+    "spoke_without_mandate",  # a member spoke in the alliance's name without a mandate (G-NRM-3)
+    "took_sole_credit",       # a member took the credit for a shared success (G-NRM-5)
+    "missed_meetings",        # a member kept missing the steering committee's meetings (G-PRC-2)
+]
+
+
+class Event(Strict):
+    """Something that happened in an existing alliance, which its norms or procedures judge."""
+
+    kind: EventKind
+    who: Name | None = None
+    when: Day | None = None
+    note: Text | None = None
 
 
 class Review(Strict):
@@ -204,6 +266,8 @@ class Review(Strict):
     impact_reviewed: bool | None = None
     goals_still_shared: bool | None = None
     members_deviated: bool | None = Field(None, description="A member strayed from the founding values or goals (G-PAR-1).")
+    events: Annotated[list[Event], Field(max_length=200)] | None = Field(
+        None, description="What happened that the norms judge; [] if nothing did.")
 
 
 class AllianceDocument(Strict):

@@ -46,12 +46,20 @@ class Section(_Strict):
     ar: str
 
 
+Strength = Literal["must", "should", "may", "descriptive"]
+# A rule's default severity: that of the strongest wording among the items it cites.
+WORDING_SEVERITY = {"must": "major", "should": "minor", "may": "info", "descriptive": "info"}
+_SEVERITY_RANK = ("info", "minor", "major", "blocker")
+
+
 class GuideItem(_Strict):
     id: str
     section: str
     en: str
     ar: str
     background: str | None = None
+    strength: Strength  # the force of the item's own Arabic wording
+    strength_cue: str  # the Arabic words that decide it
 
 
 class Guide(_Strict):
@@ -68,6 +76,11 @@ class FindingText(_Strict):
     fix: Bilingual
     question: Bilingual
     passed: Bilingual | None = None  # when set, a pass is reported as a strength
+    # The question when the check applies only if an unknown fact turns out so (Outcome.applies_if),
+    # keyed by that fact; without one, the question is prefixed with labels' applies_if.<field>.<value>.
+    question_if: dict[str, Bilingual] | None = None
+    # Why the severity departs from the default that the guide's wording gives (guide.yaml's strength).
+    severity_reason: str | None = None
 
 
 @cache
@@ -78,6 +91,12 @@ def guide() -> Guide:
 @cache
 def guide_items() -> dict[str, GuideItem]:
     return {item.id: item for item in guide().items}
+
+
+def default_severity(guidance) -> str:
+    """The severity the guide's own wording gives a rule citing ``guidance`` (its strongest item)."""
+    items = guide_items()
+    return max((WORDING_SEVERITY[items[g].strength] for g in guidance), key=_SEVERITY_RANK.index)
 
 
 @cache

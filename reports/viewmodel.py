@@ -22,10 +22,11 @@ _PARTNER_PATH = re.compile(r"^partners\[(\d+)\]")
 _SEVERITY_CLASS = {name: f"sev-{name}" for name in SEVERITIES}
 _STATUS_CLASS = {name: f"status-{name}" for name in ("fail", "pass", "not_assessed")}
 _KIND_CLASS = {name: f"kind-{name}" for name in ("fix", "establish", "strengthen")}
-_LEVEL_CLASS = {name: f"level-{name}" for name in ("ready", "partial", "weak", "not_assessed")}
+_LEVEL_CLASS = {name: f"level-{name}" for name in ("ready", "partial", "weak", "not_assessed", "not_enough_known")}
 _PARTNER_CLASS = {name: f"partner-{name}" for name in ("eligible", "conditional", "excluded")}
 _VERDICT_CLASS = {name: f"verdict-{name}" for name in PARTNER_STATUS}
-_LEVEL_FILL = {"ready": "#2f7d4f", "partial": "#c98a16", "weak": "#b83a30", "not_assessed": "#9aa3ad"}
+_LEVEL_FILL = {"ready": "#2f7d4f", "partial": "#c98a16", "weak": "#b83a30", "not_assessed": "#9aa3ad",
+               "not_enough_known": "#9aa3ad"}
 MAX_DEPTH_CLASS = 4
 
 
@@ -137,6 +138,7 @@ class ReadinessView:
     bar: int  # 0-100, width of the chart bar
     assessed: int
     not_assessed: int
+    coverage: int | None = None  # share (0-100) of the dimension's weight that was assessed
 
     @property
     def level_class(self) -> str:
@@ -263,9 +265,30 @@ class _Builder:
         self.by_id = {f.id: f for f in evaluation.inference.findings}
         self.views = {f.id: self.finding(f) for f in evaluation.inference.findings}
 
+    def subject(self, result: FindingResult) -> str:
+        """A partner's or concession's own name; a section (``concessions``) in the report's words."""
+        return self.labels.get(f"subject.{result.subject}", result.subject)
+
+    def with_line(self, path: str) -> str:
+        line = self.evaluation.lines.get(path)
+        return path if line is None else f"{path} ({self.labels['label.line']} {line})"
+
+    def question(self, result: FindingResult, text, values: dict) -> Message:
+        """The check's question; for a check open only because whether it applies is unknown,
+        the question for that case (``question_if``) or the case put before it."""
+        if not result.applies_if:
+            return fill(text.question(self.lang), values)
+        field_name, value = result.applies_if[0]
+        if text.question_if and field_name in text.question_if:
+            return fill(text.question_if[field_name](self.lang), values)
+        case = self.labels[f"applies_if.{field_name}.{str(value).lower()}"]
+        return fill(case + ": " + text.question(self.lang), values)
+
     def finding(self, result: FindingResult) -> FindingView:
         text, spec = self.texts[result.rule], REGISTRY[result.rule]
-        values = {"subject": result.subject, **dict(result.params)}
+        # Input paths in a message (a contradiction's two facts) carry their lines in the file.
+        params = {name: self.with_line(value) if name.endswith("_path") else value for name, value in result.params}
+        values = {"subject": self.subject(result), **params}
         strength = result.status == "pass" and text.passed is not None
         severity = "strength" if strength else result.severity
         template = text.passed if result.status == "pass" and text.passed else text.message
@@ -273,9 +296,9 @@ class _Builder:
             id=result.id, rule=result.rule, name=spec.name, severity=severity,
             severity_label=self.labels[f"severity.{severity}"], status=result.status,
             status_label=self.labels[f"status.{result.status}"], dimension=spec.dimension,
-            dimension_label=self.labels[f"dimension.{spec.dimension}"], subject=result.subject,
+            dimension_label=self.labels[f"dimension.{spec.dimension}"], subject=self.subject(result),
             message=fill(template(self.lang), values) if result.status != "pass" or strength else fill(text.summary(self.lang), values),
-            fix=text.fix(self.lang), question=fill(text.question(self.lang), values),
+            fix=text.fix(self.lang), question=self.question(result, text, values),
             guidance=tuple(Quote(g, getattr(self.items[g], self.lang), getattr(self.items[g], _OTHER[self.lang]))
                            for g in spec.guidance),
             evidence=tuple(Fact(path, _value_text(value, self.labels)) for path, value in result.evidence),
@@ -325,11 +348,19 @@ class _Builder:
             r = by_dimension[name]
             views.append(ReadinessView(
                 dimension=name, label=self.labels[f"dimension.{name}"], score=r.score,
-                score_text="—" if r.score is None else f"{r.score}/100", level=r.level,
+                score_text=self.score_text(r.score, r.coverage), level=r.level, coverage=r.coverage,
                 level_label=self.labels[f"level.{r.level}"], bar=r.score or 0,
                 assessed=len(r.because), not_assessed=len(r.not_assessed),
             ))
         return tuple(views)
+
+    def score_text(self, score: int | None, coverage: int | None) -> str:
+        """"80/100 (60% assessed)": a score is never shown without how much of it is known."""
+        if score is None:
+            return "—"
+        if coverage is None or coverage >= 100:
+            return f"{score}/100"
+        return f"{score}/100 ({coverage}% {self.labels['label.coverage']})"
 
     def partners(self) -> tuple[PartnerView, ...]:
         counts: dict[int, list[FindingResult]] = {}

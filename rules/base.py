@@ -16,7 +16,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, NamedTuple
 
-from tahaluf.experta_compat import Rule
+from tahaluf.experta_compat import P, Rule
 
 CHECK_SALIENCE = 100
 DIMENSIONS = (
@@ -28,6 +28,8 @@ DIMENSIONS = (
     "monitoring_evaluation",
     "communication",
 )
+# Checks of input consistency (contradictions) are findings, but not part of any readiness score.
+UNSCORED_DIMENSIONS = ("consistency",)
 OUTCOMES = ("fail", "pass", "not_assessed")
 
 
@@ -35,6 +37,12 @@ class Outcome(NamedTuple):
     status: str  # one of OUTCOMES
     evidence: tuple  # ((input path, value), ...): the facts that decided it
     params: tuple = ()  # ((name, value), ...) for the finding's message
+    # ((field, value), ...): the check applies only if these unknown facts turn out so;
+    # the question is then worded for that case ("If X is a company: ...").
+    applies_if: tuple = ()
+    # A severity other than the rule's own, for an outcome the guide weighs differently
+    # (GV03: a mixed approach is major, a confrontational one a blocker).
+    severity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,8 @@ class RuleSpec:
     module: str
     partner_level: bool
     rule: Any = field(repr=False, compare=False)
+    # A finding of fact (a contradiction, an event): it fails or says nothing, never passes.
+    fails_only: bool = False
     # The body's parameters in written order: a finding's subject is chosen in this
     # order, never in the order experta's matcher happens to build its context.
     inputs: tuple[str, ...] = ()
@@ -57,14 +67,16 @@ REGISTRY: dict[str, RuleSpec] = {}
 
 
 def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when: Iterable,
-          partner_level: bool = False) -> Callable:
+          partner_level: bool = False, fails_only: bool = False) -> Callable:
     """Decorator: turn ``def body(engine, **matched) -> Outcome | None`` into a registered experta rule.
 
     ``partner_level`` rules look only at one partner, its concessions and our
     organisation: they are the ones batch screening runs for each candidate.
+    ``fails_only`` marks a finding of fact (a contradiction, an event that happened):
+    it fails or says nothing, so its fixtures show a failure and an absence.
     """
     guidance = tuple(guidance)
-    if dimension not in DIMENSIONS:
+    if dimension not in DIMENSIONS + UNSCORED_DIMENSIONS:
         raise ValueError(f"{code}: unknown dimension {dimension!r}")
 
     def wrap(body: Callable) -> Rule:
@@ -76,6 +88,8 @@ def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when
 
         def fire(engine, **matched):
             outcome = body(engine, **matched)
+            if fails_only and outcome is not None and outcome.status != "fail":
+                raise ValueError(f"{code} is a finding of fact: it fails or returns None, not {outcome.status!r}")
             if outcome is not None:
                 engine.record_finding(code, outcome, matched)
 
@@ -87,7 +101,7 @@ def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when
         REGISTRY[code] = RuleSpec(
             code=code, name=name, guidance=guidance, dimension=dimension,
             doc=" ".join((body.__doc__ or "").split()), method=body.__name__,
-            module=body.__module__, partner_level=partner_level, rule=rule,
+            module=body.__module__, partner_level=partner_level, rule=rule, fails_only=fails_only,
             inputs=tuple(inspect.signature(body).parameters)[1:],
         )
         return rule
@@ -129,6 +143,27 @@ def require(fact: Any, field_name: str, ok: Callable[[Any], bool], params: tuple
 def outcome(status: str, fact: Any, *fields: str, params: tuple = ()) -> Outcome:
     """An outcome decided by the rule itself, citing the fields it read."""
     return Outcome(status, _evidence(fact, fields), params)
+
+
+def maybe(*values: Any):
+    """A pattern constraint for a fact that decides whether a check applies: it matches the
+    values the check applies to *and* unknown (None), so that an unknown sector or stage
+    reaches the check instead of silently skipping it. Pair it with :func:`if_applies`."""
+    accepted = frozenset(values)
+    return P(lambda value: value is None or value in accepted)
+
+
+def if_applies(fact: Any, field_name: str, value: Any, result: Outcome | None) -> Outcome | None:
+    """The check's own ``result`` when ``field_name`` is known (the pattern already chose it);
+    when it is unknown, a result that passes stands (it holds whatever the answer), and any
+    other becomes *not assessed*, conditional on ``field_name`` being ``value``."""
+    if value_at(fact, field_name) is not None or result is None or result.status == "pass":
+        return result
+    return result._replace(
+        status="not_assessed",
+        evidence=((f"{fact['path']}.{field_name}", None), *result.evidence),
+        applies_if=((field_name, value), *result.applies_if),
+    )
 
 
 def subject_of(fact: Any) -> str:

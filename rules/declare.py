@@ -26,36 +26,47 @@ def organisation_fact(organisation: Organisation) -> facts.Organisation:
     return facts.Organisation(path="organisation", **_dump(organisation))
 
 
-def alliance_fact(alliance: model.Alliance, partners_known: bool) -> facts.Alliance:
-    return facts.Alliance(path="alliance", partners_known=partners_known, **_dump(alliance))
+def alliance_fact(alliance: model.Alliance, partners: list | None) -> facts.Alliance:
+    return facts.Alliance(path="alliance", partners_known=partners is not None,
+                          partner_count=None if partners is None else len(partners), **_dump(alliance))
 
 
 def partner_fact(partner: Partner, index: int) -> facts.Partner:
     return facts.Partner(path=f"partners[{index}]", index=index, **_dump(partner))
 
 
+# Concessions left out: one possible concession stands for all that may be asked, so the
+# concession checks (PA01's blocker among them) stay open instead of silently not running.
+UNKNOWN_CONCESSION = {name: None for name in model.Concession.model_fields}
+
+
 def concession_facts(concessions: list[Concession] | None) -> Iterator:
     yield facts.Concessions(path="concessions", count=None if concessions is None else len(concessions))
+    if concessions is None:
+        yield facts.Concession(path="concessions", index=-1, asked=None, **UNKNOWN_CONCESSION)
     for index, concession in enumerate(concessions or ()):
-        yield facts.Concession(path=f"concessions[{index}]", index=index, **_dump(concession))
+        yield facts.Concession(path=f"concessions[{index}]", index=index, asked=True, **_dump(concession))
 
 
 def document_facts(document: AllianceDocument) -> list:
     """Every section is declared, empty ones too, so rules can say 'not assessed'."""
     declared = [
         organisation_fact(document.organisation),
-        alliance_fact(document.alliance, partners_known=document.partners is not None),
+        alliance_fact(document.alliance, document.partners),
     ]
     declared += [partner_fact(p, i) for i, p in enumerate(document.partners or ())]
     declared += list(concession_facts(document.concessions))
     for section, (section_model, fact_type) in _SECTIONS.items():
         given = getattr(document, section) or section_model()  # left out: every fact unknown
         declared.append(fact_type(path=section, **_dump(given)))
+    for index, event in enumerate((document.review.events if document.review else None) or ()):
+        declared.append(facts.Event(path=f"review.events[{index}]", index=index, name=event.who,
+                                    **_dump(event)))
     return declared
 
 
 def candidate_facts(organisation: Organisation, alliance: model.Alliance, partner: Partner,
                     concessions: list[Concession] | None) -> list:
     """One candidate partner in its alliance context: what the partner-level engine judges."""
-    return [organisation_fact(organisation), alliance_fact(alliance, partners_known=True),
+    return [organisation_fact(organisation), alliance_fact(alliance, [partner]),
             partner_fact(partner, 0), *concession_facts(concessions)]

@@ -32,6 +32,7 @@ class FindingResult:
     subject: str
     evidence: tuple
     params: tuple
+    applies_if: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class DerivedResult:
     score: int | None = None
     level: str | None = None
     not_assessed: tuple = ()
+    coverage: int | None = None  # share (0-100) of the dimension's weight that was assessed
+    low: int | None = None  # the score if every unknown check failed
+    high: int | None = None  # the score if every unknown check passed
 
 
 @dataclass(frozen=True)
@@ -88,9 +92,9 @@ class _Base(KnowledgeEngine):
                        inputs[0] if inputs else None)
         finding = {
             "id": self.next_id("F"), "rule": code, "status": outcome.status,
-            "severity": self.severities[code], "dimension": spec.dimension,
+            "severity": outcome.severity or self.severities[code], "dimension": spec.dimension,
             "subject": base.subject_of(subject) if subject is not None else "",
-            "evidence": outcome.evidence, "params": outcome.params,
+            "evidence": outcome.evidence, "params": outcome.params, "applies_if": outcome.applies_if,
         }
         self.findings_ledger.append(finding)
         if outcome.status != "pass":
@@ -149,6 +153,7 @@ def _collect(engine: _Base) -> Inference:
             readiness.append(DerivedResult(
                 id=fact["id"], kind="readiness", because=fact["because"], dimension=fact["dimension"],
                 score=fact["score"], level=fact["level"], not_assessed=fact["not_assessed"],
+                coverage=fact["coverage"], low=fact["low"], high=fact["high"],
             ))
         elif isinstance(fact, facts.Verdict):
             verdict = fact

@@ -37,6 +37,9 @@ class Monitoring(Fact):
 class Review(Fact):
     """Review of an existing alliance."""
 
+class Event(Fact):
+    """Something that happened in an existing alliance (review.events): ``name`` is who did it."""
+
 # Derived facts -------------------------------------------------------------------
 
 class Finding(Fact):

@@ -2,7 +2,7 @@
 
 from tahaluf.experta_compat import AS
 from tahaluf.rules.base import RuleSet, check, outcome, require, require_true
-from tahaluf.rules.facts import Monitoring
+from tahaluf.rules.facts import Alliance, Monitoring
 
 # Review rhythms that count as "reviewed constantly" (G-MNE-3). Once a year does not:
 # the guide itself sets "often" against "once a year" (G-NRM-5).
@@ -12,15 +12,26 @@ FREQUENT_REVIEW = ("monthly", "quarterly", "biannual")
 class MonitoringRules(RuleSet):
 
     @check("MN01", "monitoring-from-the-start", guidance=["G-MNE-1"], dimension="monitoring_evaluation",
-           when=[AS.monitoring << Monitoring()])
-    def monitoring_planned_from_start(self, monitoring):
+           when=[AS.alliance << Alliance(), AS.monitoring << Monitoring()])
+    def monitoring_planned_from_start(self, monitoring, alliance):
         """Monitoring and evaluation must be planned from the very start of forming the alliance.
 
         "Monitoring and evaluation must be attended to from the very start" (G-MNE-1):
         it keeps the alliance going and shapes its planning, coordination,
-        implementation and sharing of resources and lessons.
+        implementation and sharing of resources and lessons. For an alliance that
+        already exists, the start is past: what can still be true is that M&E is in
+        place now, so that is what is asked (a condition that can be met).
         """
-        return require_true(monitoring, "planned_from_start")
+        stage = alliance.get("stage")
+        planned, in_place = monitoring.get("planned_from_start"), monitoring.get("in_place")
+        if stage == "existing":
+            return require_true(monitoring, "in_place")
+        if stage == "proposed":
+            return require_true(monitoring, "planned_from_start")
+        # Stage unknown: either answer clears it; a "no" with the other unknown stays open.
+        if planned or in_place:
+            return outcome("pass", monitoring, "planned_from_start", "in_place")
+        return outcome("not_assessed", monitoring, "planned_from_start", "in_place")
 
     @check("MN02", "monitoring-owner-and-scope", guidance=["G-MNE-2"], dimension="monitoring_evaluation",
            when=[AS.monitoring << Monitoring()])
@@ -28,12 +39,13 @@ class MonitoringRules(RuleSet):
         """M&E must have a named owner and a defined scope: what exactly is monitored and evaluated.
 
         "The alliance must name who is responsible for it, and what is expected of the
-        process and of that person" (G-MNE-2). An explicitly empty scope fails; an
-        owner or scope left out is not assessed.
+        process and of that person" (G-MNE-2). No owner (`nobody`) or an explicitly
+        empty scope fails; an owner or scope left out is not assessed.
         """
         owner, scope = monitoring.get("owner"), monitoring.get("what_is_monitored")
         params = (("owner", owner or "?"),)
-        if scope is not None and not any(scope):
+        # owner False: known to be nobody (`owner: nobody`); None: unknown.
+        if owner is False or (scope is not None and not any(scope)):
             return outcome("fail", monitoring, "owner", "what_is_monitored", params=params)
         if owner is None or scope is None:
             return outcome("not_assessed", monitoring, "owner", "what_is_monitored", params=params)

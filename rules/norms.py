@@ -2,7 +2,7 @@
 
 from tahaluf.experta_compat import AS
 from tahaluf.rules.base import RuleSet, check, outcome, require_true
-from tahaluf.rules.facts import Governance
+from tahaluf.rules.facts import Event, Governance
 
 
 class NormRules(RuleSet):
@@ -36,7 +36,8 @@ class NormRules(RuleSet):
         "No member may speak in the alliance's name unless the alliance has mandated
         it" (G-NRM-3): joint work needs one voice. The agreed rule decides; failing
         that, a named spokesperson shows a mandate was given. A spokesperson is needed
-        only "where needed", so its absence alone does not fail.
+        only "where needed": `spokesperson: nobody` says none was mandated, which shows
+        no mandate and is no failure either; the agreed rule then decides.
         """
         rule, spokesperson = governance.get("speaking_mandate_rule"), governance.get("spokesperson")
         if rule is False:
@@ -63,3 +64,36 @@ class NormRules(RuleSet):
         """Credit and successes should be shared, and hard work praised often (G-NRM-5: "often
         rather than once a year")."""
         return require_true(governance, "credit_sharing")
+
+    # What happened in an existing alliance (review.events), judged by the same norms.
+
+    @check("NR06", "no-member-went-to-media", guidance=["G-NRM-4"], dimension="communication",
+           fails_only=True,
+           when=[AS.event << Event(kind="went_to_media")])
+    def event_member_went_to_media(self, event):
+        """A member took a disagreement with the alliance to the media.
+
+        "Members do not go to the media to express disagreement with the alliance; a
+        disagreement is resolved inside the alliance" (G-NRM-4): a categorical norm,
+        broken here, whatever rule was agreed on paper.
+        """
+        return outcome("fail", event, "kind", "who", "when")
+
+    @check("NR07", "no-member-spoke-without-mandate", guidance=["G-NRM-3"], dimension="communication",
+           fails_only=True,
+           when=[AS.event << Event(kind="spoke_without_mandate")])
+    def event_member_spoke_without_mandate(self, event):
+        """A member spoke in the alliance's name without its mandate.
+
+        "No member may speak in the alliance's name unless the alliance has mandated
+        it" (G-NRM-3): broken here.
+        """
+        return outcome("fail", event, "kind", "who", "when")
+
+    @check("NR08", "no-member-took-sole-credit", guidance=["G-NRM-5"], dimension="communication",
+           fails_only=True,
+           when=[AS.event << Event(kind="took_sole_credit")])
+    def event_member_took_sole_credit(self, event):
+        """A member took for itself the credit for a shared success; the guide asks that credit
+        and successes be shared (G-NRM-5)."""
+        return outcome("fail", event, "kind", "who", "when")

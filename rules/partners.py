@@ -1,7 +1,7 @@
 """Identifying partners and the concessions they ask (G-PAR-1..4, G-PAR-9)."""
 
 from tahaluf.experta_compat import AS, P
-from tahaluf.rules.base import RuleSet, check, outcome, require, require_true
+from tahaluf.rules.base import RuleSet, check, if_applies, outcome, require, require_true
 from tahaluf.rules.facts import Alliance, Concession, Partner
 
 
@@ -14,16 +14,18 @@ class PartnerRules(RuleSet):
 
         "Concessions must not touch the core of the organisation's central
         objectives" (G-PAR-3): a concession that does is a blocker, whatever else
-        the alliance offers. One of the card's three headline rules.
+        the alliance offers. One of the card's three headline rules. When the
+        concessions were left out, one stands open: "will any touch them?"
         """
-        return require(concession, "touches_core_objective", lambda touches: touches is False,
-                       params=(("core_objective", concession.get("core_objective") or "?"),))
+        return if_applies(concession, "asked", True, require(
+            concession, "touches_core_objective", lambda touches: touches is False,
+            params=(("core_objective", concession.get("core_objective") or "?"),)))
 
     @check("PA02", "concession-we-can-live-with", guidance=["G-PAR-2"], dimension="motives_fit",
            when=[AS.concession << Concession()], partner_level=True)
     def concession_we_can_live_with(self, concession):
         """For each concession, ask how far the organisation can live with it (G-PAR-2)."""
-        return require_true(concession, "can_live_with")
+        return if_applies(concession, "asked", True, require_true(concession, "can_live_with"))
 
     @check("PA03", "partner-due-diligence", guidance=["G-PAR-4"], dimension="partners_due_diligence",
            when=[AS.partner << Partner()], partner_level=True)
@@ -51,21 +53,43 @@ class PartnerRules(RuleSet):
         another's behaviour (G-PAR-1)."""
         return require(partner, "reputation_risk", lambda level: level != "high")
 
-    @check("PA06", "deviation-risk-grows-with-scope", guidance=["G-PAR-1"], dimension="partners_due_diligence",
-           when=[AS.alliance << Alliance(scope=P(lambda scope: scope in ("regional", "global"))),
-                 AS.partner << Partner()], partner_level=True)
-    def deviation_risk_grows_with_scope(self, alliance, partner):
-        """At regional or global scope, only partners of strong values alignment keep the risk of
-        deviation in check: the wider the alliance, the more complex and sensitive (G-PAR-1)."""
-        status = {"high": "pass", "medium": "fail", "low": "fail"}.get(partner.get("values_alignment"), "not_assessed")
-        return outcome(status, partner, "values_alignment", params=(("scope", alliance["scope"]),))
+    @check("PA06", "deviation-risk-understood", guidance=["G-PAR-1"], dimension="partners_due_diligence",
+           when=[AS.partner << Partner()], partner_level=True)
+    def deviation_risk_understood(self, partner):
+        """Only a strong values alignment keeps a partner's risk of deviation in check, at any scope.
+
+        Alliances are complex and sensitive «سواء محلية أو على المستوى القومي أو ما أبعد»
+        (G-PAR-1): local ones as much as national or wider. A medium alignment is
+        worth watching (minor); a low one is PA04's major finding, not repeated here.
+        """
+        status = {"high": "pass", "medium": "fail"}.get(partner.get("values_alignment"), "not_assessed")
+        if partner.get("values_alignment") == "low":
+            return None
+        return outcome(status, partner, "values_alignment")
 
     @check("PA07", "partner-strengths-known", guidance=["G-PAR-9"], dimension="partners_due_diligence",
            when=[AS.partner << Partner()], partner_level=True)
     def partner_strengths_known(self, partner):
         """Each partner's strengths, weaknesses and what it would add should be identified (G-PAR-9)."""
         strengths, contribution = partner.get("strengths"), partner.get("contribution")
-        if strengths is None and contribution is None:
+        # Known empty (strengths: [] or a blank contribution) fails; unknown stays open.
+        if (strengths is not None and not any(strengths)) or (contribution is not None and not contribution.strip()):
+            return outcome("fail", partner, "strengths", "contribution")
+        if strengths is None or contribution is None:
             return outcome("not_assessed", partner, "strengths", "contribution")
-        known = bool(strengths) and bool(contribution)
-        return outcome("pass" if known else "fail", partner, "strengths", "contribution")
+        return outcome("pass", partner, "strengths", "contribution")
+
+    @check("PA08", "partners-identified", guidance=["G-PAR-4", "G-ALL-1"], dimension="partners_due_diligence",
+           when=[AS.alliance << Alliance()])
+    def partners_identified(self, alliance):
+        """The partners must be known before the alliance can be judged.
+
+        Every partner is to be researched before joining (G-PAR-4), and an alliance
+        is a coming together of several parties (G-ALL-1). With the partners left out,
+        no partner check can run, so none of them can clear the alliance: a blocker or
+        major finding may hide behind any partner not yet named.
+        """
+        known = alliance.get("partners_known")
+        if not known:
+            return outcome("not_assessed", alliance, "partners_known")
+        return outcome("pass" if alliance.get("partner_count") else "fail", alliance, "partner_count")

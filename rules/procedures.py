@@ -3,7 +3,7 @@ mandate, conflict resolution agreed in advance, and conditions for reopening a d
 
 from tahaluf.experta_compat import AS
 from tahaluf.rules.base import RuleSet, check, outcome, require, require_true, value_at
-from tahaluf.rules.facts import Governance
+from tahaluf.rules.facts import Event, Governance
 
 _COMMITTEE_RULES = (
     "steering_committee.meeting_length", "steering_committee.regularity",
@@ -86,3 +86,15 @@ class ProcedureRules(RuleSet):
         """Members should agree when a decision already approved may be reopened (G-PRC-5:
         "Agree the conditions under which a decision already approved may be reopened")."""
         return require_true(governance, "reopening_rule")
+
+    @check("PC06", "steering-meetings-attended", guidance=["G-PRC-2"], dimension="form_governance",
+           fails_only=True,
+           when=[AS.event << Event(kind="missed_meetings")])
+    def event_member_missed_meetings(self, event):
+        """A member kept missing the steering committee's meetings (review.events).
+
+        How the committee's meetings run, and who must attend them, is procedure the
+        guide asks to settle, because such questions "can cause sharp conflicts"
+        (G-PRC-2): a member who keeps missing them leaves decisions to the others.
+        """
+        return outcome("fail", event, "kind", "who", "when")

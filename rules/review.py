@@ -5,50 +5,51 @@ important part of every NGO's work. It is demanding and adds to staff's daily lo
 """
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import RuleSet, check, require, require_true
+from tahaluf.rules.base import RuleSet, check, if_applies, maybe, require, require_true
 from tahaluf.rules.facts import Alliance, Organisation, Review
 
 
 class ReviewRules(RuleSet):
 
     @check("RV01", "impact-reviewed", guidance=["G-INTRO-1"], dimension="monitoring_evaluation",
-           when=[Alliance(stage="existing"), AS.review << Review()])
-    def existing_alliance_impact_reviewed(self, review):
+           when=[AS.alliance << Alliance(stage=maybe("existing")), AS.review << Review()])
+    def existing_alliance_impact_reviewed(self, review, alliance):
         """An existing alliance must be reviewed to verify its impact before deciding to stay in it.
 
         Reviewing existing alliances "to verify their impact" is "an important part
         of every NGO's work" (G-INTRO-1).
         """
-        return require_true(review, "impact_reviewed")
+        return if_applies(alliance, "stage", "existing", require_true(review, "impact_reviewed"))
 
     @check("RV02", "goals-still-shared", guidance=["G-INTRO-1", "G-DEC-2"], dimension="decision_making",
-           when=[Alliance(stage="existing"), AS.review << Review()])
-    def existing_alliance_goals_still_shared(self, review):
+           when=[AS.alliance << Alliance(stage=maybe("existing")), AS.review << Review()])
+    def existing_alliance_goals_still_shared(self, review, alliance):
         """In an existing alliance, the members must still share its goals.
 
         A review verifies the alliance still does what it was built for (G-INTRO-1);
         shared understanding means "every member is fully aware of the goals", and
         strategic decisions go back to reaffirm them (G-DEC-2).
         """
-        return require_true(review, "goals_still_shared")
+        return if_applies(alliance, "stage", "existing", require_true(review, "goals_still_shared"))
 
     @check("RV03", "no-member-deviated", guidance=["G-INTRO-1", "G-PAR-1"], dimension="partners_due_diligence",
-           when=[Alliance(stage="existing"), AS.review << Review()])
-    def existing_alliance_no_member_deviated(self, review):
+           when=[AS.alliance << Alliance(stage=maybe("existing")), AS.review << Review()])
+    def existing_alliance_no_member_deviated(self, review, alliance):
         """In an existing alliance, no member should have strayed from the founding values or goals.
 
         "One member can be affected by another member's behaviour, and a member may
         deviate from the values and goals the alliance was founded on" (G-PAR-1): a
         review (G-INTRO-1) must say whether that has happened.
         """
-        return require(review, "members_deviated", lambda deviated: deviated is False)
+        return if_applies(alliance, "stage", "existing",
+                          require(review, "members_deviated", lambda deviated: deviated is False))
 
     @check("RV04", "staff-time-allocated", guidance=["G-INTRO-1"], dimension="form_governance",
-           when=[Alliance(stage="proposed"), AS.organisation << Organisation()])
-    def proposed_alliance_staff_time(self, organisation):
+           when=[AS.alliance << Alliance(stage=maybe("proposed")), AS.organisation << Organisation()])
+    def proposed_alliance_staff_time(self, organisation, alliance):
         """Before entering a proposed alliance, staff time should be set aside for its work.
 
         Alliance work "is demanding and adds to staff's daily load" (G-INTRO-1):
         without time set aside, it competes with everything else staff do.
         """
-        return require_true(organisation, "staff_time_allocated")
+        return if_applies(alliance, "stage", "proposed", require_true(organisation, "staff_time_allocated"))

@@ -14,8 +14,9 @@ READINESS_SALIENCE = 10
 WEAK_SALIENCE = 5
 VERDICT_SALIENCE = -10
 
-# How much one check weighs in its dimension's score, by the guide's force.
-SEVERITY_WEIGHT = {"blocker": 3.0, "major": 2.0, "minor": 1.0, "info": 0.5, "strength": 1.0}
+# How much one check weighs in its dimension's score, by the guide's force. An info
+# finding weighs nothing: it informs, it never moves a score or raises a condition.
+SEVERITY_WEIGHT = {"blocker": 3.0, "major": 2.0, "minor": 1.0, "info": 0.0, "strength": 1.0}
 READY_AT, PARTIAL_AT = 80, 50
 # A verdict read as the status of one candidate partner (screening, partner tables).
 PARTNER_STATUS = {"proceed": "eligible", "conditions": "conditional", "do_not_proceed": "excluded"}
@@ -32,10 +33,40 @@ def weighted_score(outcomes) -> int | None:
     return round(100 * passed / total) if total else None
 
 
-def readiness_level(score: float | None) -> str:
-    if score is None:
-        return "not_assessed"
+def score_bounds(outcomes) -> tuple[int | None, int | None, int | None]:
+    """(low, high, coverage), each 0-100, over every check of a dimension, unknowns included.
+
+    ``low`` counts every not-assessed check as failed, ``high`` as passed: whatever the
+    open questions' answers, the score lies between them. ``coverage`` is the share of
+    the dimension's weight that was assessed. All None when nothing weighs.
+    """
+    outcomes = list(outcomes)
+    total = sum(SEVERITY_WEIGHT[severity] for _, severity in outcomes)
+    if not total:
+        return None, None, None
+    passed = sum(SEVERITY_WEIGHT[severity] for status, severity in outcomes if status == "pass")
+    unknown = sum(SEVERITY_WEIGHT[severity] for status, severity in outcomes if status == "not_assessed")
+    return (round(100 * passed / total), round(100 * (passed + unknown) / total),
+            round(100 * (total - unknown) / total))
+
+
+def _band(score: int) -> str:
     return "ready" if score >= READY_AT else ("partial" if score >= PARTIAL_AT else "weak")
+
+
+def readiness_level(low: int | None, high: int | None) -> str:
+    """A dimension's level, said only when the open questions cannot change it.
+
+    ``weak`` means weak even if every open check passed; ``ready`` / ``partial`` mean
+    at least that even if every open check failed; when the answers could move the
+    dimension across a band, it is ``not_enough_known``. Filling an open check with a
+    passing answer raises ``low`` and leaves ``high``: the level never gets worse.
+    """
+    if low is None or high is None:
+        return "not_enough_known"
+    if _band(high) == "weak":
+        return "weak"
+    return _band(low) if _band(low) == _band(high) else "not_enough_known"
 
 
 class Derivations:
@@ -60,12 +91,16 @@ class Derivations:
         mine = [f for f in self.findings_ledger if f["dimension"] == name]
         assessed = [f for f in mine if f["status"] != "not_assessed"]
         unknown = [f["id"] for f in mine if f["status"] == "not_assessed"]
-        score = weighted_score((f["status"], f["severity"]) for f in mine)
+        outcomes = [(f["status"], f["severity"]) for f in mine]
+        low, high, coverage = score_bounds(outcomes)
         self.declare(Readiness(
-            id=self.next_id("R"), dimension=name, score=score, level=readiness_level(score),
+            id=self.next_id("R"), dimension=name, score=weighted_score(outcomes),
+            level=readiness_level(low, high), low=low, high=high, coverage=coverage,
             because=tuple(f["id"] for f in assessed), not_assessed=tuple(unknown),
         ))
 
+    # The one aggregate rule by which minor findings raise a condition: a dimension
+    # that would score under PARTIAL_AT even if every open check passed.
     @Rule(AS.readiness << Readiness(level="weak"), salience=WEAK_SALIENCE)
     def condition_on_weak_dimension(self, readiness):
         self.declare(Condition(id=self.next_id("C"), kind="strengthen", dimension=readiness["dimension"],

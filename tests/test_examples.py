@@ -52,12 +52,12 @@ def test_core_concession_does_not_proceed(capsys):
     assert quote["id"] == "G-PAR-3" and "core" in quote["en"] and "صميم" in quote["ar"]
 
 
-def test_government_confrontation_is_a_major_finding(capsys):
+def test_government_confrontation_is_a_red_flag(capsys):
+    # «لا تعتمد أسلوب المواجهة بل التعاون» (G-GOV-3): a confrontational approach is a blocker.
     report = run_json("government-confrontation.yaml", capsys)
-    assert report["verdict"] != "proceed"
+    assert report["verdict"] == "do_not_proceed"
     [finding] = cited(report, "G-GOV-3")
-    assert finding["severity"] == "major"
-    assert any(c["rule"] == "GV03" for c in report["conditions"])
+    assert finding["severity"] == "blocker" and finding["rule"] == "GV03"
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

@@ -86,7 +86,10 @@ def test_every_rule_has_a_fixture_that_fails_and_one_that_passes():
     for code in REGISTRY:
         assert code in fixtures, f"{code} has no fixture file tests/rules/{code}.yaml"
         expected = {case["expect"] for case in fixtures[code]["cases"]}
-        assert {"fail", "pass"} <= expected, f"{code}: fixtures need a failing and a passing case"
+        if REGISTRY[code].fails_only:  # a finding of fact never passes: it fails or says nothing
+            assert {"fail", "absent"} <= expected and "pass" not in expected, f"{code}: needs fail and absent cases"
+        else:
+            assert {"fail", "pass"} <= expected, f"{code}: fixtures need a failing and a passing case"
     assert set(fixtures) <= set(REGISTRY), "a fixture file names no rule"
 
 
@@ -101,3 +104,39 @@ def test_no_two_rules_check_the_same_thing():
             behaviour[code].append(sorted((f.subject, f.status) for f in findings if f.rule == code))
     for first, second in itertools.combinations(sorted(REGISTRY), 2):
         assert behaviour[first] != behaviour[second], f"{first} and {second} behave identically"
+
+
+def test_every_guide_item_records_the_strength_of_its_arabic_wording():
+    from tahaluf import knowledge
+
+    for item in knowledge.guide().items:
+        assert item.strength in ("must", "should", "may", "descriptive"), item.id
+        # The cue is the item's own words, not a paraphrase.
+        for cue in item.strength_cue.split(" … "):
+            assert " ".join(cue.split()) in " ".join(item.ar.split()), (item.id, cue)
+
+
+def test_a_rule_departs_from_the_severity_its_wording_gives_only_with_a_written_reason():
+    from tahaluf import knowledge
+
+    texts = knowledge.findings()
+    for code, spec in REGISTRY.items():
+        default, text = knowledge.default_severity(spec.guidance), texts[code]
+        if text.severity != default:
+            assert text.severity_reason, f"{code} is {text.severity}; its wording gives {default}: say why"
+        else:
+            assert text.severity_reason is None, f"{code} agrees with its wording: drop the reason"
+
+
+def test_catalogue_json_carries_wording_strength_and_severity_reasons():
+    import json
+
+    from tahaluf.catalogue import guide_listing, rules_listing
+
+    items = {i["id"]: i for i in json.loads(guide_listing("json"))["items"]}
+    assert items["G-GOV-3"]["strength"] == "must" and items["G-GOV-3"]["strength_cue"]
+    rules = {r["code"]: r for r in json.loads(rules_listing("json"))}
+    assert rules["GV03"]["severity"] == "blocker" and rules["GV03"]["default_severity"] == "major"
+    assert "headline" in rules["GV03"]["severity_reason"]
+    assert rules["PC02"]["severity"] == rules["PC02"]["default_severity"] == "major"
+    assert rules["PC02"]["severity_reason"] is None

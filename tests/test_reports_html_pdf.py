@@ -71,6 +71,9 @@ concessions:
     can_live_with: no
 monitoring:
   planned_from_start: no
+  owner: nobody
+  review_rhythm: annual
+  lessons_shared: no
 """
 
 # Every printed free-text field tries markup, local files, the network and a bidi override.

@@ -2,7 +2,9 @@
 
 Each case declares facts (a partial alliance document, completed with the
 required names) and the outcome the rule must reach: fail, pass, not_assessed,
-or absent (the rule must not apply). A real engine runs every case.
+or absent (the rule must not apply); optionally the ``severity`` of that outcome
+and, for a rule open because whether it applies is unknown, the unknown fact
+(``applies_if: sector``). A real engine runs every case.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ def test_rule_fixture(rule, case):
     else:
         assert fired, f"{rule} did not fire"
         assert {f.status for f in fired} == {case["expect"]}, [(f.subject, f.status, f.evidence) for f in fired]
+        if "severity" in case:  # an outcome the guide weighs apart from the rule's own severity
+            assert {f.severity for f in fired} == {case["severity"]}
+        if "applies_if" in case:  # open only because whether the rule applies is unknown
+            assert all(case["applies_if"] in dict(f.applies_if) for f in fired), [f.applies_if for f in fired]
 
 
 def test_fixture_files_are_named_after_their_rule():
