@@ -281,7 +281,9 @@ class _Builder:
         field_name, value = result.applies_if[0]
         if text.question_if and field_name in text.question_if:
             return fill(text.question_if[field_name](self.lang), values)
-        case = self.labels[f"applies_if.{field_name}.{str(value).lower()}"]
+        case = self.labels.get(f"applies_if.{field_name}.{str(value).lower()}")
+        if case is None:  # the question itself already asks it (e.g. "has any member ...?")
+            return fill(text.question(self.lang), values)
         return fill(case + ": " + text.question(self.lang), values)
 
     def finding(self, result: FindingResult) -> FindingView:

@@ -56,7 +56,7 @@ class RuleSpec:
     module: str
     partner_level: bool
     rule: Any = field(repr=False, compare=False)
-    # A finding of fact (a contradiction, an event): it fails or says nothing, never passes.
+    # A finding of fact (a contradiction, an event): it never passes.
     fails_only: bool = False
     # The body's parameters in written order: a finding's subject is chosen in this
     # order, never in the order experta's matcher happens to build its context.
@@ -73,7 +73,7 @@ def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when
     ``partner_level`` rules look only at one partner, its concessions and our
     organisation: they are the ones batch screening runs for each candidate.
     ``fails_only`` marks a finding of fact (a contradiction, an event that happened):
-    it fails or says nothing, so its fixtures show a failure and an absence.
+    it never passes; it fails, stays open, or says nothing.
     """
     guidance = tuple(guidance)
     if dimension not in DIMENSIONS + UNSCORED_DIMENSIONS:
@@ -88,8 +88,8 @@ def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when
 
         def fire(engine, **matched):
             outcome = body(engine, **matched)
-            if fails_only and outcome is not None and outcome.status != "fail":
-                raise ValueError(f"{code} is a finding of fact: it fails or returns None, not {outcome.status!r}")
+            if fails_only and outcome is not None and outcome.status == "pass":
+                raise ValueError(f"{code} is a finding of fact: it never passes")
             if outcome is not None:
                 engine.record_finding(code, outcome, matched)
 
@@ -164,6 +164,15 @@ def if_applies(fact: Any, field_name: str, value: Any, result: Outcome | None) -
         evidence=((f"{fact['path']}.{field_name}", None), *result.evidence),
         applies_if=((field_name, value), *result.applies_if),
     )
+
+
+def judge_event(event: Any, alliance: Any) -> Outcome | None:
+    """An event that happened fails the norm it breaks; with the events left out (the one
+    possible event, kind unknown) the norm stays open, for an alliance that exists or may."""
+    if event.get("kind") is not None:
+        return outcome("fail", event, "kind", "who", "when")
+    open_question = Outcome("not_assessed", (("review.events", None),), applies_if=(("kind", "happened"),))
+    return if_applies(alliance, "stage", "existing", open_question)
 
 
 def subject_of(fact: Any) -> str:

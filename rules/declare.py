@@ -59,10 +59,20 @@ def document_facts(document: AllianceDocument) -> list:
     for section, (section_model, fact_type) in _SECTIONS.items():
         given = getattr(document, section) or section_model()  # left out: every fact unknown
         declared.append(fact_type(path=section, **_dump(given)))
-    for index, event in enumerate((document.review.events if document.review else None) or ()):
-        declared.append(facts.Event(path=f"review.events[{index}]", index=index, name=event.who,
-                                    **_dump(event)))
+    declared += list(event_facts(document.review.events if document.review else None))
     return declared
+
+
+# Events left out: one possible event stands for what may have happened, so the checks that
+# judge events (NR06, NR07 major) stay open for an alliance that exists or may exist.
+UNKNOWN_EVENT = {name: None for name in model.Event.model_fields}
+
+
+def event_facts(events: list[model.Event] | None) -> Iterator:
+    if events is None:
+        yield facts.Event(path="review.events", index=-1, name=None, **UNKNOWN_EVENT)
+    for index, event in enumerate(events or ()):
+        yield facts.Event(path=f"review.events[{index}]", index=index, name=event.who, **_dump(event))
 
 
 def candidate_facts(organisation: Organisation, alliance: model.Alliance, partner: Partner,

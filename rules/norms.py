@@ -1,8 +1,8 @@
 """Decision-making, norms (G-NRM-1..5): tasks by capacity, verified information, one voice, credit shared."""
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import RuleSet, check, outcome, require_true
-from tahaluf.rules.facts import Event, Governance
+from tahaluf.rules.base import RuleSet, check, judge_event, maybe, outcome, require_true
+from tahaluf.rules.facts import Alliance, Event, Governance
 
 
 class NormRules(RuleSet):
@@ -69,31 +69,31 @@ class NormRules(RuleSet):
 
     @check("NR06", "no-member-went-to-media", guidance=["G-NRM-4"], dimension="communication",
            fails_only=True,
-           when=[AS.event << Event(kind="went_to_media")])
-    def event_member_went_to_media(self, event):
+           when=[AS.alliance << Alliance(stage=maybe("existing")), AS.event << Event(kind=maybe("went_to_media"))])
+    def event_member_went_to_media(self, event, alliance):
         """A member took a disagreement with the alliance to the media.
 
         "Members do not go to the media to express disagreement with the alliance; a
         disagreement is resolved inside the alliance" (G-NRM-4): a categorical norm,
         broken here, whatever rule was agreed on paper.
         """
-        return outcome("fail", event, "kind", "who", "when")
+        return judge_event(event, alliance)
 
     @check("NR07", "no-member-spoke-without-mandate", guidance=["G-NRM-3"], dimension="communication",
            fails_only=True,
-           when=[AS.event << Event(kind="spoke_without_mandate")])
-    def event_member_spoke_without_mandate(self, event):
+           when=[AS.alliance << Alliance(stage=maybe("existing")), AS.event << Event(kind=maybe("spoke_without_mandate"))])
+    def event_member_spoke_without_mandate(self, event, alliance):
         """A member spoke in the alliance's name without its mandate.
 
         "No member may speak in the alliance's name unless the alliance has mandated
         it" (G-NRM-3): broken here.
         """
-        return outcome("fail", event, "kind", "who", "when")
+        return judge_event(event, alliance)
 
     @check("NR08", "no-member-took-sole-credit", guidance=["G-NRM-5"], dimension="communication",
            fails_only=True,
-           when=[AS.event << Event(kind="took_sole_credit")])
-    def event_member_took_sole_credit(self, event):
+           when=[AS.alliance << Alliance(stage=maybe("existing")), AS.event << Event(kind=maybe("took_sole_credit"))])
+    def event_member_took_sole_credit(self, event, alliance):
         """A member took for itself the credit for a shared success; the guide asks that credit
         and successes be shared (G-NRM-5)."""
-        return outcome("fail", event, "kind", "who", "when")
+        return judge_event(event, alliance)

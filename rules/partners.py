@@ -1,7 +1,7 @@
 """Identifying partners and the concessions they ask (G-PAR-1..4, G-PAR-9)."""
 
 from tahaluf.experta_compat import AS, P
-from tahaluf.rules.base import RuleSet, check, if_applies, outcome, require, require_true
+from tahaluf.rules.base import Outcome, RuleSet, check, if_applies, outcome, require, require_true
 from tahaluf.rules.facts import Alliance, Concession, Partner
 
 
@@ -89,7 +89,7 @@ class PartnerRules(RuleSet):
         no partner check can run, so none of them can clear the alliance: a blocker or
         major finding may hide behind any partner not yet named.
         """
-        known = alliance.get("partners_known")
-        if not known:
-            return outcome("not_assessed", alliance, "partners_known")
-        return outcome("pass" if alliance.get("partner_count") else "fail", alliance, "partner_count")
+        if not alliance.get("partners_known"):
+            return Outcome("not_assessed", (("partners", None),))
+        count = alliance.get("partner_count")
+        return Outcome("pass" if count else "fail", (("partners", count),))

@@ -2,8 +2,8 @@
 mandate, conflict resolution agreed in advance, and conditions for reopening a decision."""
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import RuleSet, check, outcome, require, require_true, value_at
-from tahaluf.rules.facts import Event, Governance
+from tahaluf.rules.base import RuleSet, check, judge_event, maybe, outcome, require, require_true, value_at
+from tahaluf.rules.facts import Alliance, Event, Governance
 
 _COMMITTEE_RULES = (
     "steering_committee.meeting_length", "steering_committee.regularity",
@@ -89,12 +89,12 @@ class ProcedureRules(RuleSet):
 
     @check("PC06", "steering-meetings-attended", guidance=["G-PRC-2"], dimension="form_governance",
            fails_only=True,
-           when=[AS.event << Event(kind="missed_meetings")])
-    def event_member_missed_meetings(self, event):
+           when=[AS.alliance << Alliance(stage=maybe("existing")), AS.event << Event(kind=maybe("missed_meetings"))])
+    def event_member_missed_meetings(self, event, alliance):
         """A member kept missing the steering committee's meetings (review.events).
 
         How the committee's meetings run, and who must attend them, is procedure the
         guide asks to settle, because such questions "can cause sharp conflicts"
         (G-PRC-2): a member who keeps missing them leaves decisions to the others.
         """
-        return outcome("fail", event, "kind", "who", "when")
+        return judge_event(event, alliance)

@@ -55,3 +55,46 @@ def test_init_writes_a_template_that_evaluates(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["verdict"] == "conditions"  # everything unknown: establish the facts first
     assert report["not_assessed"]
+
+
+def test_the_template_evaluated_as_written_states_nothing(tmp_path):
+    """`tahaluf init`'s file, evaluated before anything is filled in, fails no check."""
+    from tahaluf.evaluation import evaluate_file
+
+    path = tmp_path / "alliance.yaml"
+    assert main(["init", str(path)]) == 0
+    evaluation = evaluate_file(path)
+    assert [f.rule for f in evaluation.inference.findings if f.status == "fail"] == []
+    assert evaluation.verdict == "conditions"  # everything is unknown: establish, never proceed
+
+
+def test_the_template_lists_every_field_of_the_schema():
+    import re
+    import typing
+
+    from pydantic import BaseModel
+
+    from tahaluf import knowledge
+    from tahaluf.model import AllianceDocument
+
+    template = (knowledge.HERE / "alliance-template.yaml").read_text(encoding="utf-8")
+    keys = set(re.findall(r"^[ #-]*([a-z_]+):", template, flags=re.M))
+
+    def models(annotation):
+        for arg in (typing.get_args(annotation) or (annotation,)):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                yield arg
+            elif typing.get_args(arg):
+                yield from models(arg)
+
+    missing, seen, todo = [], set(), [AllianceDocument]
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            if name not in keys:
+                missing.append(f"{model.__name__}.{name}")
+            todo.extend(models(field.annotation))
+    assert missing == []
