@@ -86,6 +86,22 @@ class Organisation(Strict):
     )
 
 
+class Goal(Strict):
+    """A goal that is a goal: what, how it is measured, and by when (G-ALL-1, G-PRV-2)."""
+
+    goal: Text
+    measure: Text | None = Field(None, description="How you will know it is reached.")
+    by: Day | None = Field(None, description="When it is to be reached (2027-09 or 2027-09-30).")
+
+
+def _goal_from_text(value):
+    return {"goal": value} if isinstance(value, str) else value
+
+
+GoalItem = Annotated[Goal, BeforeValidator(_goal_from_text)]
+GoalList = Annotated[list[GoalItem], Field(max_length=100)]
+
+
 class Milestone(Strict):
     what: Text
     date: Day | None = None
@@ -110,7 +126,9 @@ class Alliance(Strict):
     name: Name
     purpose: Text | None = None
     purpose_kind: Literal["campaign", "common_goal", "policy_change", "information_exchange", "coordination"] | None = None
-    goals: TextList | None = None
+    goals: GoalList | None = Field(
+        None, description="Each a sentence, or {goal, measure, by}: a goal with neither a measure nor a date "
+                          "is only an intention (AL06).")
     timeline: Annotated[Timeline, BeforeValidator(_timeline_from_text)] | None = Field(
         None, description="start, end (2027-01 or 2027-01-15), milestones (what, date) and a note; "
                           "a plain sentence is kept as the note.")
@@ -120,6 +138,14 @@ class Alliance(Strict):
     )
     stage: Literal["proposed", "existing"] | None = None
     motives: Annotated[list[Motive], Field(max_length=20)] | None = None
+    motive_evidence: dict[Motive, Text] | None = Field(
+        None, description="For each motive, what shows the alliance will deliver it (G-MOT-1..6): e.g. "
+                          "internal_strengthening: 'two staff seconded to the joint research unit'.")
+    one_strategy_agreed: bool | None = Field(
+        None, description="The members agree one strategy, so the collective message spreads (G-MOT-8).")
+    committed_to_goal: bool | None = Field(
+        None, description="The members are committed to the common goal (the contractual commitment of G-ALL-3, "
+                          "which need not be a formal framework).")
     shared_values: bool | None = Field(None, description="Members share the same principles and values (G-ALL-2).")
 
 
@@ -140,12 +166,26 @@ class GovernmentTerms(Strict):
     framework_agreed: bool | None = None
 
 
+CompanyGain = Literal[
+    "logo_on_materials",    # its logo on our materials
+    "product_endorsement",  # our endorsement of its products
+    "our_data",             # our data
+    "our_contacts",         # our contacts or members
+    "exclusivity",          # exclusivity: we work with no competitor
+    "image_only",           # association with our name, nothing more
+]
+
+
 class PrivateTerms(Strict):
     """What the guide asks about a private-sector partner (G-PRV-1..2)."""
 
     specific_goals_agreed: bool | None = None
+    goals: GoalList | None = Field(None, description="The goals agreed with the company, each with a measure or a date.")
     timeline_agreed: bool | None = None
     benefit_to_us: Text | None = Field(None, description="What our organisation gains, beyond the company's image.")
+    benefit_measure: Text | None = Field(None, description="How we will check later that we gained it.")
+    company_gets: Annotated[list[CompanyGain], Field(max_length=10)] | None = Field(
+        None, description="What the company gets from us (G-PRV-1); [] if nothing.")
     integrity_safeguards: bool | None = Field(
         None, description="Terms protect our integrity: no endorsement, control of our name and logo."
     )
@@ -164,7 +204,11 @@ class Partner(Strict):
     strengths: TextList | None = None
     weaknesses: TextList | None = None
     contribution: Text | None = Field(None, description="What it would add to the alliance (G-PAR-9).")
+    met: bool | None = Field(None, description="We have met it, bilaterally or in a group meeting (G-PAR-5..7).")
     decision_process_understood: bool | None = Field(None, description="We know how it takes decisions (G-DEC-3).")
+    understands_our_decisions: bool | None = Field(None, description="It knows how we take decisions (G-DEC-3).")
+    effect_on_procedures_understood: bool | None = Field(
+        None, description="We understand the effect it will have on the alliance's procedures (G-DEC-3).")
     constraints_declared: bool | None = Field(None, description="It stated what may limit its part in decisions (G-DEC-5).")
     government: GovernmentTerms | None = None
     private: PrivateTerms | None = None
@@ -184,6 +228,14 @@ class Engagement(Strict):
     """How we communicate with the potential allies (G-NET, G-PAR-5..8)."""
 
     regular_communication: bool | None = None
+    talks_with_relevant_groups: bool | None = Field(
+        None, description="We talk with the groups relevant to the issue to hear their views (G-NET-1).")
+    meets_new_people: bool | None = Field(
+        None, description="We keep meeting new people, organisations, politicians or experts (G-NET-2).")
+    contact_base_growing: bool | None = Field(None, description="Our base of contacts is growing (G-NET-2).")
+    members_put_in_effort: bool | None = Field(None, description="Members put effort into the network (G-NET-3).")
+    reciprocity: bool | None = Field(
+        None, description="Members share information knowing it pays off for everyone, not one way (G-NET-3).")
     channels_open: bool | None = None
     information_shared_transparently: bool | None = None
     active_listening: bool | None = None
@@ -199,6 +251,8 @@ class Understanding(Strict):
     goals_understood_by_all: bool | None = None
     new_members_checked_against_goals: bool | None = None
     shared_areas_mapped: bool | None = None
+    joint_achievements: TextList | None = Field(
+        None, description="What the members can achieve together (G-FRM-2).")
     conflicting_interests_mapped: bool | None = None
 
 
@@ -216,14 +270,22 @@ class Governance(Strict):
     decision_method: Literal["consensus", "majority", "qualified_majority", "lead_member", "other"] | None = None
     decision_scope_defined: bool | None = Field(None, description="Who decides on which matters (G-FRM-1).")
     decision_procedure_known_to_all: bool | None = None
+    decision_procedure_clear: bool | None = None
+    decision_procedure_accepted_by_all: bool | None = None
+    decision_procedure_applied: bool | None = Field(None, description="Applied thoroughly and consistently (G-PRC-1).")
     steering_committee: SteeringCommittee | None = None
     executive_mandate_defined: bool | None = None
     conflict_mechanism: Literal["mediator", "arbitrator", "committee", "none"] | None = None
+    mediator_independent: bool | None = Field(None, description="The mediator or arbitrator is independent (G-PRC-4).")
     reopening_rule: bool | None = None
     spokesperson: PersonOrNobody | None = Field(None, description="Who speaks for the alliance; `nobody` if no one.")
     speaking_mandate_rule: bool | None = None  # only members the alliance mandated speak in its name (G-NRM-3)
     media_disagreement_rule: bool | None = None
     credit_sharing: bool | None = None
+    praise_rhythm: Literal["often", "quarterly", "annual", "never"] | None = Field(
+        None, description="How often those who work hard are praised (G-NRM-5: often, not once a year).")
+    diversity_respected: bool | None = Field(
+        None, description="Large and small members' different ways of working are respected (G-NRM-1).")
     funding: Text | None = None
     funding_agreed: bool | None = None
     roles_assigned: bool | None = None
@@ -238,6 +300,8 @@ class Monitoring(Strict):
     planned_from_start: bool | None = None
     in_place: bool | None = Field(None, description="For an existing alliance: M&E is in place now (G-MNE-1).")
     owner: PersonOrNobody | None = Field(None, description="Who is responsible for M&E; `nobody` if no one is.")
+    owner_role_defined: bool | None = Field(
+        None, description="What is expected of the process and of its owner is written down (G-MNE-2).")
     what_is_monitored: TextList | None = None
     review_rhythm: Literal["monthly", "quarterly", "biannual", "annual", "none"] | None = None
     lessons_shared: bool | None = None

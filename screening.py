@@ -74,7 +74,10 @@ MAX_PENDING_ROWS = 65_536  # rows read ahead while workers judge new profiles (e
 MAX_WAITING_ROWS = 8_192  # ... of which rows still waiting for their verdict (each with its models)
 MARK = "\x00"  # prefix of the stand-ins for free text (clean_text strips NUL from every user text)
 
-TEXT, LIST, VALUE = "text", "list", "value"
+# TEXT and LIST (of texts) are free text, reduced in the profile; VALUE and CHOICES (a list of
+# choices or goals, ";"-separated in a cell like LIST) are read by the rules and kept whole.
+TEXT, LIST, VALUE, CHOICES = "text", "list", "value", "choices"
+_FREE_TEXT = (TEXT, LIST)
 
 
 # The columns: derived from the model, so a new fact is a new column without touching this file. --
@@ -90,7 +93,10 @@ def _kind(annotation: Any) -> str:
         kinds = {_kind(arg) for arg in typing.get_args(annotation) if arg is not type(None)}
         return kinds.pop() if len(kinds) == 1 else VALUE
     if origin in (list, tuple):
-        return LIST
+        # A list of free texts is reduced in the profile; a list of choices or of goals is
+        # read by the rules (PR03: endorsement; PR01: a goal's measure), so it is a value.
+        (item,) = typing.get_args(annotation)[:1] or (str,)
+        return LIST if _kind(item) == TEXT else CHOICES
     if annotation is str:
         return TEXT
     return VALUE
@@ -111,7 +117,7 @@ COLUMNS.update({name: ("", name, kind) for name, kind in PARTNER_FIELDS})
 for _section, _section_fields in SECTION_FIELDS.items():
     COLUMNS.update({f"{_section}.{name}": (_section, name, kind) for name, kind in _section_fields})
 COLUMNS.update({f"concession.{name}": ("concession", name, kind) for name, kind in CONCESSION_FIELDS})
-_TEXT_COLUMNS = tuple(column for column, (_, _, kind) in COLUMNS.items() if kind != VALUE)
+_TEXT_COLUMNS = tuple(column for column, (_, _, kind) in COLUMNS.items() if kind in _FREE_TEXT)
 
 
 def check_columns(reader: CandidateReader) -> bool:
@@ -205,7 +211,7 @@ def parse_row(values: dict, concession_columns: bool, core_objectives: frozenset
             value = value.strip()
             if not value:
                 continue  # an empty cell: unknown
-            if kind == LIST:
+            if kind in (LIST, CHOICES):
                 value = [item for item in (part.strip() for part in value.split(";")) if item]
         elif value is None:
             continue
@@ -246,10 +252,12 @@ class _Shape:
     def __init__(self, model: type[BaseModel], skip: tuple = (), prefix: str = ""):
         fields = _fields(model, skip)
         self.model, self.prefix = model, prefix
-        self.values = tuple(name for name, kind in fields if kind == VALUE)
-        self.texts = tuple((name, kind) for name, kind in fields if kind != VALUE)
+        self.values = tuple(name for name, kind in fields if kind not in _FREE_TEXT)
+        self.texts = tuple((name, kind) for name, kind in fields if kind in _FREE_TEXT)
         getter = operator.attrgetter(*self.values) if self.values else (lambda _: ())
-        self.get_values = (lambda obj: (getter(obj),)) if len(self.values) == 1 else getter
+        get = (lambda obj: (getter(obj),)) if len(self.values) == 1 else getter
+        # Lists of values (choices, goals) enter the key as tuples: the key must be hashable.
+        self.get_values = lambda obj: tuple(tuple(v) if isinstance(v, list) else v for v in get(obj))
 
     def key(self, obj: BaseModel | None) -> tuple | None:
         """(values, texts): a text counts as 1 when there, 0 when empty; a list of texts by its length.
@@ -270,7 +278,7 @@ class _Shape:
         if key is None:
             return None
         values, texts = key
-        fields = dict(zip(self.values, values))
+        fields = {name: list(value) if isinstance(value, tuple) else value for name, value in zip(self.values, values)}
         for (name, kind), value in zip(self.texts, texts):
             marker = MARK + self.prefix + name
             fields[name] = value if value is None else ([marker] * value if kind == LIST else (marker if value else ""))

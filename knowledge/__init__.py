@@ -60,6 +60,7 @@ class GuideItem(_Strict):
     background: str | None = None
     strength: Strength  # the force of the item's own Arabic wording
     strength_cue: str  # the Arabic words that decide it
+    tested_by: list[str] = []  # input fact paths whose answers test the item (partners[] for any partner)
 
 
 class Guide(_Strict):

@@ -1,7 +1,7 @@
 """What makes it an alliance rather than a network (G-ALL-1..4): common goals, shared values, a fitting form."""
 
 from tahaluf.experta_compat import AS, MATCH, P
-from tahaluf.rules.base import Outcome, RuleSet, check, outcome, require, require_true
+from tahaluf.rules.base import Outcome, RuleSet, check, goal_is_specific, if_applies, maybe, outcome, require, require_true
 from tahaluf.rules.facts import Alliance, Partner
 
 # Purposes that aim at a goal or a campaign (G-ALL-2, G-ALL-3) and those a network serves (G-NET-1..4).
@@ -19,10 +19,19 @@ class AllianceFormRules(RuleSet):
 
         An alliance is a group "working together on solutions to a shared issue — to
         reach a common goal or solve a common problem" (G-ALL-1), "a contractual
-        commitment among organisations, usually directed at a goal" (G-ALL-3). An
-        empty list, or goals that are blank, fails.
+        commitment among organisations, usually directed at a goal" (G-ALL-3): the
+        shared issue (``purpose``) and the goals are both needed. An empty list,
+        blank goals or a blank purpose fail; either unknown stays open.
         """
-        return require(alliance, "goals", lambda goals: any(goal.strip() for goal in goals))
+        goals, purpose = alliance.get("goals"), alliance.get("purpose")
+        if (goals is not None and not any(goal["goal"].strip() for goal in goals)) or \
+                (purpose is not None and not purpose.strip()):
+            status = "fail"
+        elif goals is None or purpose is None:
+            status = "not_assessed"
+        else:
+            status = "pass"
+        return outcome(status, alliance, "purpose", "goals")
 
     @check("AL02", "shared-values", guidance=["G-ALL-2", "G-ALL-3"], dimension="motives_fit",
            when=[AS.alliance << Alliance()])
@@ -35,36 +44,37 @@ class AllianceFormRules(RuleSet):
         """
         return require_true(alliance, "shared_values")
 
-    @check("AL03", "goal-alliance-is-contractual", guidance=["G-ALL-3", "G-ALL-2"], dimension="form_governance",
-           when=[AS.alliance << Alliance(purpose_kind=P(lambda kind: kind in GOAL_PURPOSES))])
-    def goal_alliance_is_contractual(self, alliance):
-        """An alliance for a common goal, a campaign or a policy change should rest on a contractual commitment.
+    @check("AL03", "goal-alliance-is-committed", guidance=["G-ALL-3", "G-ALL-2"], dimension="form_governance",
+           when=[AS.alliance << Alliance(purpose_kind=maybe(*GOAL_PURPOSES))])
+    def goal_alliance_is_committed(self, alliance):
+        """An alliance for a common goal, a campaign or a policy change rests on its members' commitment to that goal.
 
         An alliance is "a contractual commitment among organisations, usually
-        directed at a goal" (G-ALL-3), and its aim is usually "a common goal or a
-        specific campaign" (G-ALL-2). Pursued informally or as a loose network, such
-        an aim lacks the commitment that makes an alliance hold. Only ``formal``
-        formality is a contractual commitment.
+        directed at a goal" (G-ALL-3), its aim usually "a common goal or a specific
+        campaign" (G-ALL-2). The commitment is what counts; a formal framework is
+        optional («بل وقد تتخذ إطارًا رسميًا»), so an informal alliance committed to
+        its goal passes, and a formal one whose members are not committed fails.
         """
-        formality = alliance.get("formality")
-        status = "not_assessed" if formality is None else ("pass" if formality == "formal" else "fail")
-        return outcome(status, alliance, "formality", "purpose_kind")
+        committed = alliance.get("committed_to_goal")
+        status = "not_assessed" if committed is None else ("pass" if committed else "fail")
+        return if_applies(alliance, "purpose_kind", "goal",
+                          outcome(status, alliance, "committed_to_goal", "formality"))
 
-    @check("AL04", "network-may-suffice", guidance=["G-ALL-3", "G-NET-1"], dimension="form_governance",
+    @check("AL04", "network-may-suffice", guidance=["G-ALL-3"], dimension="form_governance",
            when=[AS.alliance << Alliance(purpose_kind=P(lambda kind: kind in NETWORK_PURPOSES))])
     def network_may_suffice(self, alliance):
         """For information exchange or coordination alone, a network may serve better than a formal alliance.
 
-        A network lives on "continuous interaction with the network's members"
-        (G-NET-1); an alliance adds "a contractual commitment ... usually directed
-        at a goal" (G-ALL-3). A formal alliance for exchange or coordination alone
+        A network lives on continuous interaction among its members (G-NET-1); an
+        alliance adds "a contractual commitment ... usually directed at a goal"
+        (G-ALL-3). A formal alliance for exchange or coordination alone
         may commit members to more than the purpose needs: worth knowing, no more.
         """
         formality = alliance.get("formality")
         status = "not_assessed" if formality is None else ("fail" if formality == "formal" else "pass")
         return outcome(status, alliance, "formality", "purpose_kind")
 
-    @check("AL05", "cross-sector-member-intended", guidance=["G-ALL-4", "G-MOT-6", "G-ALL-1"],
+    @check("AL05", "cross-sector-member-intended", guidance=["G-MOT-6", "G-ALL-1"],
            dimension="cross_sector_terms",
            when=[AS.partner << Partner(sector=P(lambda sector: sector in CROSS_SECTOR)),
                  Alliance(motives=MATCH.motives)],
@@ -72,13 +82,30 @@ class AllianceFormRules(RuleSet):
     def cross_sector_member_intended(self, partner, motives):
         """A government or private-sector member should be there by design: cross-sector coordination stated as a motive.
 
-        "An alliance may include NGOs together with private-sector organisations
-        and/or government institutions" (G-ALL-4), and coordinating strategies with
-        other sectors is a motive of its own (G-MOT-6); identifying the motives
-        "helps them find suitable partners" (G-ALL-1). When the motive is there, the
-        member is a strength and the guide's terms for its sector apply.
+        Coordinating strategies with other sectors is a motive of its own (G-MOT-6);
+        identifying the motives "helps them find suitable partners" (G-ALL-1). When
+        the motive is there, the member is a strength and the guide's terms for its
+        sector apply. (That an alliance *may* include them, G-ALL-4, is a
+        possibility, not a requirement: MO04 reads it.)
         """
         evidence = ((f"{partner['path']}.sector", partner.get("sector")), ("alliance.motives", motives))
         if motives is None:
             return Outcome("not_assessed", evidence)
         return Outcome("pass" if "cross_sector_coordination" in motives else "fail", evidence)
+
+    @check("AL06", "goals-are-measurable", guidance=["G-ALL-1", "G-PRV-2"], dimension="motives_fit",
+           when=[AS.alliance << Alliance()])
+    def goals_are_measurable(self, alliance):
+        """Each common goal should say how it is measured or by when it is reached.
+
+        An alliance works "to reach a common goal" (G-ALL-1), and goals come with "a
+        timeline to achieve them" (G-PRV-2). "Raise awareness" with neither a measure
+        nor a date is an intention, not a goal anyone can tell was reached. A goal
+        written as a sentence counts as measured if it carries a number or a date.
+        """
+        goals = alliance.get("goals")
+        if not goals:
+            return None  # unknown or none: AL01's question
+        vague = [goal["goal"] for goal in goals if not goal_is_specific(goal)]
+        return Outcome("fail" if vague else "pass", (("alliance.goals", tuple(g["goal"] for g in goals)),),
+                       params=(("goal", vague[0] if vague else ""),))

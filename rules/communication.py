@@ -46,7 +46,7 @@ class CommunicationRules(RuleSet):
         return outcome("pass", engagement, "meetings", "clear_message")
 
     @check("CM04", "meeting-agenda-prepared", guidance=["G-PAR-8"], dimension="communication",
-           when=[AS.engagement << Engagement(meetings=P(lambda meetings: meetings != "none"))])
+           when=[AS.engagement << Engagement(meetings=P(lambda meetings: meetings != "none"))])  # None: open
     def meeting_agenda_prepared(self, engagement):
         """Meetings with the potential allies should follow a prepared agenda.
 

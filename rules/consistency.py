@@ -51,7 +51,7 @@ class ConsistencyRules(RuleSet):
         """
         return _contradiction(("alliance.shared_values", True), (f"{partner['path']}.values_alignment", "low"))
 
-    @check("CX03", "timeline-in-order", guidance=["G-PRV-2", "G-ALL-1"], dimension="consistency",
+    @check("CX03", "timeline-in-order", guidance=["G-PRV-2"], dimension="consistency",
            fails_only=True,
            when=[AS.alliance << Alliance()])
     def timeline_in_order(self, alliance):

@@ -60,7 +60,20 @@ def document_facts(document: AllianceDocument) -> list:
         given = getattr(document, section) or section_model()  # left out: every fact unknown
         declared.append(fact_type(path=section, **_dump(given)))
     declared += list(event_facts(document.review.events if document.review else None))
+    declared += list(motive_facts(document.alliance))
     return declared
+
+
+PRIMARY_MOTIVES = ("numbers", "internal_strengthening", "legitimacy_and_reach", "mutual_benefit", "stability",
+                   "cross_sector_coordination")  # G-MOT-1..6
+
+
+def motive_facts(alliance: model.Alliance) -> Iterator:
+    """Each primary motive stated, with what shows the alliance will deliver it (None: not said)."""
+    evidence = alliance.motive_evidence or {}
+    for motive in alliance.motives or ():
+        if motive in PRIMARY_MOTIVES:
+            yield facts.Motive(path=f"alliance.motive_evidence.{motive}", name=motive, evidence=evidence.get(motive))
 
 
 # Events left out: one possible event stands for what may have happened, so the checks that

@@ -37,6 +37,9 @@ class Monitoring(Fact):
 class Review(Fact):
     """Review of an existing alliance."""
 
+class Motive(Fact):
+    """One primary motive stated for the alliance, with its evidence (``name`` is the motive)."""
+
 class Event(Fact):
     """Something that happened in an existing alliance (review.events): ``name`` is who did it."""
 

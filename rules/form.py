@@ -32,18 +32,21 @@ class FormRules(RuleSet):
 
         "What can we achieve together, and which organisational form fits?" (G-FRM-2):
         what they can achieve together is the areas "where they want and are able to
-        cooperate" (G-DEC-4), mapped by the members; the form is the alliance's
+        cooperate" (G-DEC-4), mapped by the members, and written down as what they
+        can achieve together (``joint_achievements``); the form is the alliance's
         formality. Stated goals are AL01's test and the form's fit to the purpose
         AL03/AL04's: this rule does not judge them again.
         """
         shared, formality = understanding.get("shared_areas_mapped"), alliance.get("formality")
-        if shared is False:
+        achievements = understanding.get("joint_achievements")
+        if shared is False or (achievements is not None and not any(achievements)):
             status = "fail"
-        elif shared is None or formality is None:
+        elif shared is None or formality is None or achievements is None:
             status = "not_assessed"
         else:
             status = "pass"
-        evidence = ((f"{understanding['path']}.shared_areas_mapped", shared),
+        evidence = ((f"{understanding['path']}.joint_achievements", achievements),
+                    (f"{understanding['path']}.shared_areas_mapped", shared),
                     (f"{alliance['path']}.formality", formality))
         return Outcome(status, evidence)
 

@@ -36,20 +36,23 @@ class MonitoringRules(RuleSet):
     @check("MN02", "monitoring-owner-and-scope", guidance=["G-MNE-2"], dimension="monitoring_evaluation",
            when=[AS.monitoring << Monitoring()])
     def monitoring_owner_and_scope(self, monitoring):
-        """M&E must have a named owner and a defined scope: what exactly is monitored and evaluated.
+        """M&E must have a named owner, what is expected of it and of that person, and a defined scope.
 
         "The alliance must name who is responsible for it, and what is expected of the
-        process and of that person" (G-MNE-2). No owner (`nobody`) or an explicitly
-        empty scope fails; an owner or scope left out is not assessed.
+        process and of that person — what exactly is monitored and evaluated"
+        (G-MNE-2). No owner (`nobody`), expectations known not to be written, or an
+        explicitly empty scope fails; any of the three left out is not assessed.
         """
         owner, scope = monitoring.get("owner"), monitoring.get("what_is_monitored")
+        role = monitoring.get("owner_role_defined")
         params = (("owner", owner or "?"),)
+        fields = ("owner", "owner_role_defined", "what_is_monitored")
         # owner False: known to be nobody (`owner: nobody`); None: unknown.
-        if owner is False or (scope is not None and not any(scope)):
-            return outcome("fail", monitoring, "owner", "what_is_monitored", params=params)
-        if owner is None or scope is None:
-            return outcome("not_assessed", monitoring, "owner", "what_is_monitored", params=params)
-        return outcome("pass", monitoring, "owner", "what_is_monitored", params=params)
+        if owner is False or role is False or (scope is not None and not any(scope)):
+            return outcome("fail", monitoring, *fields, params=params)
+        if owner is None or scope is None or role is None:
+            return outcome("not_assessed", monitoring, *fields, params=params)
+        return outcome("pass", monitoring, *fields, params=params)
 
     @check("MN03", "monitoring-reviewed-often", guidance=["G-MNE-3"], dimension="monitoring_evaluation",
            when=[AS.monitoring << Monitoring()])

@@ -9,7 +9,7 @@ them instead of joining every partner in the left-hand side.
 
 from tahaluf.experta_compat import AS, P
 from tahaluf.rules.base import Outcome, RuleSet, check, require
-from tahaluf.rules.facts import Alliance, Partner
+from tahaluf.rules.facts import Alliance, Motive, Partner
 
 PRIMARY_MOTIVES = frozenset({
     "numbers", "internal_strengthening", "legitimacy_and_reach",
@@ -61,9 +61,7 @@ class MotiveRules(RuleSet):
         """
         return require(alliance, "motives", lambda motives: len(motives) > 0)
 
-    @check("MO02", "primary-motive-first",
-           guidance=["G-MOT-1", "G-MOT-2", "G-MOT-3", "G-MOT-4", "G-MOT-5", "G-MOT-6",
-                     "G-MOT-7", "G-MOT-8", "G-MOT-9"],
+    @check("MO02", "primary-motive-first", guidance=["G-MOT-7"],
            dimension="motives_fit", when=[AS.alliance << Alliance()])
     def primary_motive_first(self, alliance):
         """At least one stated motive should be a primary one, not only an incidental benefit.
@@ -71,8 +69,10 @@ class MotiveRules(RuleSet):
         The guide lists six primary motives (numbers, internal strengthening,
         legitimacy and reach, mutual benefit, stability, cross-sector coordination:
         G-MOT-1..6); media attention, a wider audience and reach into civil society
-        are incidental benefits, "not the first motive, they appear as the alliance
-        develops" (G-MOT-7..9). Does not apply when no motive is stated (MO01).
+        are "incidental or potential reasons that may not be the first motive but
+        appear as the alliance develops" (the header of G-MOT-7..9, cited through
+        G-MOT-7; each primary motive is tested by MO06). Does not apply when no
+        motive is stated (MO01).
         """
         motives = alliance.get("motives")
         if motives is not None and len(motives) == 0:
@@ -108,14 +108,39 @@ class MotiveRules(RuleSet):
         """
         return _judge_membership(alliance, self, CROSS_SECTOR)
 
-    @check("MO05", "civil-society-reach", guidance=["G-MOT-9", "G-MOT-8"], dimension="motives_fit",
+    @check("MO05", "civil-society-reach", guidance=["G-MOT-9"], dimension="motives_fit",
            when=[AS.alliance << Alliance()])
     def civil_society_reach(self, alliance):
         """Members from unions, universities, research centres, consumer organisations or media widen reach.
 
         Alliances with such civil-society groups "reach a wider public and deepen
-        political and economic impact; this is also very important" (G-MOT-9), and
-        a message many parties carry reaches a wider audience (G-MOT-8). Reported
-        as a strength when present, for information when absent.
+        political and economic impact; this is also very important" (G-MOT-9).
+        Reported as a strength when present, for information when absent.
         """
         return _judge_membership(alliance, self, CIVIL_SOCIETY_GROUPS)
+
+    @check("MO06", "motive-borne-out", guidance=["G-MOT-1", "G-MOT-2", "G-MOT-3", "G-MOT-4", "G-MOT-5", "G-MOT-6"],
+           dimension="motives_fit", when=[AS.motive << Motive()])
+    def motive_borne_out(self, motive):
+        """Each primary motive stated should come with what shows the alliance will deliver it.
+
+        The guide's motives are claims about what an alliance does: strengthen each
+        member and the power to persuade (G-MOT-1), build staff (G-MOT-2), lend
+        legitimacy and reach (G-MOT-3), avoid duplicated work and competing for the
+        same funds (G-MOT-4), share risk (G-MOT-5), coordinate strategies across
+        sectors (G-MOT-6). A motive stated with nothing to show for it is a hope.
+        """
+        evidence = motive.get("evidence")
+        status = "not_assessed" if evidence is None else ("pass" if evidence.strip() else "fail")
+        return Outcome(status, ((motive["path"], evidence),))
+
+    @check("MO07", "one-strategy-agreed", guidance=["G-MOT-8"], dimension="motives_fit",
+           when=[AS.alliance << Alliance(motives=_states("wider_audience"))])
+    def one_strategy_agreed(self, alliance):
+        """A wider audience comes from many parties agreeing one strategy.
+
+        "When many parties agree on one strategy, the collective message spreads and
+        can reach a wider audience" (G-MOT-8): the motive rests on that agreement.
+        """
+        return require(alliance, "one_strategy_agreed", lambda agreed: agreed is True,
+                       params=(("agreed", alliance.get("one_strategy_agreed")),))

@@ -1,8 +1,8 @@
 """Decision-making, norms (G-NRM-1..5): tasks by capacity, verified information, one voice, credit shared."""
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import RuleSet, check, judge_event, maybe, outcome, require_true
-from tahaluf.rules.facts import Alliance, Event, Governance
+from tahaluf.rules.base import Outcome, RuleSet, check, judge_event, maybe, outcome, require_true
+from tahaluf.rules.facts import Alliance, Event, Governance, Organisation, Partner
 
 
 class NormRules(RuleSet):
@@ -61,9 +61,20 @@ class NormRules(RuleSet):
     @check("NR05", "credit-shared", guidance=["G-NRM-5"], dimension="communication",
            when=[AS.governance << Governance()])
     def norms_credit_shared(self, governance):
-        """Credit and successes should be shared, and hard work praised often (G-NRM-5: "often
-        rather than once a year")."""
-        return require_true(governance, "credit_sharing")
+        """Credit and successes should be shared, and hard work praised often.
+
+        "Share credit and successes: those who work hard should be praised, often
+        rather than once a year" (G-NRM-5): credit shared, and praise more often than
+        yearly. Sharing refused, or praise once a year or never, fails.
+        """
+        credit, rhythm = governance.get("credit_sharing"), governance.get("praise_rhythm")
+        if credit is False or rhythm in ("annual", "never"):
+            status = "fail"
+        elif credit is None or rhythm is None:
+            status = "not_assessed"
+        else:
+            status = "pass"
+        return outcome(status, governance, "credit_sharing", "praise_rhythm")
 
     # What happened in an existing alliance (review.events), judged by the same norms.
 
@@ -97,3 +108,30 @@ class NormRules(RuleSet):
         """A member took for itself the credit for a shared success; the guide asks that credit
         and successes be shared (G-NRM-5)."""
         return judge_event(event, alliance)
+
+    @check("NR09", "diversity-respected", guidance=["G-NRM-1"], dimension="form_governance",
+           when=[AS.organisation << Organisation(), AS.governance << Governance()])
+    def norms_diversity_respected(self, organisation, governance):
+        """Where large and small members sit together, their different ways of working must be respected.
+
+        "The alliance cannot expect uniform procedures and beliefs from its members;
+        members must respect their diversity and learn to benefit from it: large
+        organisations beside small ones" (G-NRM-1). Applies when the members' sizes
+        (ours and the partners') include both small and large ones.
+        """
+        partners = [f for f in self.facts.values() if isinstance(f, Partner)]
+        sizes = [organisation.get("size"), *(p.get("size") for p in partners)]
+        known = {size for size in sizes if size}
+        evidence = (("organisation.size", organisation.get("size")),
+                    ("partners[*].size", tuple(p.get("size") or "?" for p in partners)),
+                    ("governance.diversity_respected", governance.get("diversity_respected")))
+        if not {"small", "large"} <= known:
+            if None in sizes and len(known) > 0 and known != {"medium"}:
+                # One size unknown could make the mix: open, only if respect is not already agreed.
+                respected = governance.get("diversity_respected")
+                if respected:  # holds whatever the missing size turns out to be
+                    return Outcome("pass", evidence)
+                return Outcome("not_assessed", evidence, applies_if=(("size", "mixed"),))
+            return None
+        respected = governance.get("diversity_respected")
+        return Outcome("not_assessed" if respected is None else ("pass" if respected else "fail"), evidence)

@@ -70,14 +70,20 @@ class PartnerRules(RuleSet):
     @check("PA07", "partner-strengths-known", guidance=["G-PAR-9"], dimension="partners_due_diligence",
            when=[AS.partner << Partner()], partner_level=True)
     def partner_strengths_known(self, partner):
-        """Each partner's strengths, weaknesses and what it would add should be identified (G-PAR-9)."""
-        strengths, contribution = partner.get("strengths"), partner.get("contribution")
-        # Known empty (strengths: [] or a blank contribution) fails; unknown stays open.
+        """Each partner's strengths, weaknesses and what it would add should be identified (G-PAR-9).
+
+        The meetings are "the chance to identify each potential member's strengths and
+        weaknesses, and what each would add": all three. No strengths or a blank
+        contribution fails; weaknesses may truly be none (``[]``), but must be asked.
+        """
+        strengths, weaknesses = partner.get("strengths"), partner.get("weaknesses")
+        contribution = partner.get("contribution")
+        fields = ("strengths", "weaknesses", "contribution")
         if (strengths is not None and not any(strengths)) or (contribution is not None and not contribution.strip()):
-            return outcome("fail", partner, "strengths", "contribution")
-        if strengths is None or contribution is None:
-            return outcome("not_assessed", partner, "strengths", "contribution")
-        return outcome("pass", partner, "strengths", "contribution")
+            return outcome("fail", partner, *fields)
+        if strengths is None or contribution is None or weaknesses is None:
+            return outcome("not_assessed", partner, *fields)
+        return outcome("pass", partner, *fields)
 
     @check("PA08", "partners-identified", guidance=["G-PAR-4", "G-ALL-1"], dimension="partners_due_diligence",
            when=[AS.alliance << Alliance()])
@@ -93,3 +99,15 @@ class PartnerRules(RuleSet):
             return Outcome("not_assessed", (("partners", None),))
         count = alliance.get("partner_count")
         return Outcome("pass" if count else "fail", (("partners", count),))
+
+    @check("PA09", "partner-met", guidance=["G-PAR-5", "G-PAR-7"], dimension="communication",
+           when=[AS.partner << Partner()], partner_level=True)
+    def partner_met(self, partner):
+        """Each potential ally should have been met, bilaterally or in a group meeting.
+
+        Communication with the potential allies goes "through bilateral meetings or
+        group meetings of all potential allies" (G-PAR-7), with channels kept open
+        through the debates (G-PAR-5): the alliance-wide answer can hide one partner
+        never met.
+        """
+        return require_true(partner, "met")

@@ -1,7 +1,32 @@
 """Private-sector partners (G-PRV): possible only on specific goals and a timeline."""
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import RuleSet, check, if_applies, maybe, require, require_true
+from tahaluf.rules.base import Outcome, RuleSet, check, goal_is_specific, if_applies, maybe, outcome, value_at
+
+# What a company may get from us that needs safeguards (our name, data, contacts, exclusivity).
+_GAINS_NEEDING_SAFEGUARDS = frozenset({"logo_on_materials", "our_data", "our_contacts", "exclusivity", "image_only"})
+
+
+def _goals_and_timeline(partner) -> Outcome:
+    """Specific goals and a timeline, judged on the goals themselves where they are listed.
+
+    A goal is specific when it has a measure or a date; the self-declared flag alone
+    does not show it, so with the goals unlisted a "yes" stays open (which goals?).
+    """
+    flag, goals = value_at(partner, "private.specific_goals_agreed"), value_at(partner, "private.goals")
+    timeline = value_at(partner, "private.timeline_agreed")
+    evidence = tuple((f"{partner['path']}.private.{name}", value) for name, value in
+                     (("specific_goals_agreed", flag), ("goals", None if goals is None else
+                      tuple(g["goal"] for g in goals)), ("timeline_agreed", timeline)))
+    if goals is not None:
+        specific = bool(goals) and all(goal_is_specific(goal) for goal in goals)
+    else:
+        specific = False if flag is False else None  # a yes without the goals is not yet shown
+    if specific is False or timeline is False:
+        return Outcome("fail", evidence)
+    if specific is None or timeline is None:
+        return Outcome("not_assessed", evidence)
+    return Outcome("pass", evidence)
 from tahaluf.rules.facts import Partner
 
 
@@ -12,31 +37,52 @@ class PrivateSectorRules(RuleSet):
     def private_goals_and_timeline(self, partner):
         """A private-sector partner must have agreed specific goals *and* a timeline to reach them.
 
+        Specific means each goal has a measure or a date: the goals are judged, not a
+        self-declared "yes" (which stays open until the goals are listed).
+
         The guide allows an alliance with the private sector only on that condition
         (G-PRV-2); without it the alliance risks serving the company's image alone.
         One of the card's three headline rules: a failure is a blocker. When the
         partner's sector is unknown, the check stands open as "if it is a company".
         """
-        return if_applies(partner, "sector", "private",
-                          require_true(partner, "private.specific_goals_agreed", "private.timeline_agreed"))
+        return if_applies(partner, "sector", "private", _goals_and_timeline(partner))
 
     @check("PR02", "private-benefit-to-us", guidance=["G-PRV-1"], dimension="cross_sector_terms",
            when=[AS.partner << Partner(sector=maybe("private"))], partner_level=True)
     def private_benefit_to_us(self, partner):
-        """What our organisation gains from a private-sector partner must be stated.
+        """What our organisation gains from a private-sector partner must be stated, in terms we can check later.
 
-        The standing fear (G-PRV-1) is an alliance that improves the company's
-        image while the NGO gains nothing; naming the benefit answers it.
+        The standing fear (G-PRV-1) is an alliance that improves the company's image
+        while the NGO gains nothing: a benefit answers it only with a way to check
+        later that it came (``benefit_measure``), not as any non-empty text.
         """
+        benefit, measure = value_at(partner, "private.benefit_to_us"), value_at(partner, "private.benefit_measure")
+        if (benefit is not None and not benefit.strip()) or (measure is not None and not measure.strip()):
+            status = "fail"
+        elif benefit is None or measure is None:
+            status = "not_assessed"
+        else:
+            status = "pass"
         return if_applies(partner, "sector", "private",
-                          require(partner, "private.benefit_to_us", lambda text: bool(text.strip())))
+                          outcome(status, partner, "private.benefit_to_us", "private.benefit_measure"))
 
     @check("PR03", "private-integrity-safeguards", guidance=["G-PRV-1"], dimension="cross_sector_terms",
            when=[AS.partner << Partner(sector=maybe("private"))], partner_level=True)
     def private_integrity_safeguards(self, partner):
-        """Terms with a private-sector partner must protect our integrity.
+        """Terms with a private-sector partner must protect our integrity, given what the company gets.
 
-        G-PRV-1 warns the alliance may harm the NGO's integrity: safeguards such as
-        no endorsement and control over the use of our name must be agreed.
+        G-PRV-1 warns the alliance "may even harm the NGO's integrity". Endorsing its
+        products fails outright; its logo on our materials, our data or contacts,
+        exclusivity, or our name for its image need agreed safeguards; a company that
+        gets none of these needs none.
         """
-        return if_applies(partner, "sector", "private", require_true(partner, "private.integrity_safeguards"))
+        gets, safeguards = value_at(partner, "private.company_gets"), value_at(partner, "private.integrity_safeguards")
+        fields = ("private.company_gets", "private.integrity_safeguards")
+        if gets is not None and "product_endorsement" in gets:
+            result = outcome("fail", partner, *fields)  # endorsing its products is what harms integrity
+        elif gets is not None and not set(gets) & _GAINS_NEEDING_SAFEGUARDS:
+            result = outcome("pass", partner, *fields)  # it gets nothing that could harm us
+        else:
+            status = "not_assessed" if safeguards is None else ("pass" if safeguards else "fail")
+            result = outcome(status, partner, *fields)
+        return if_applies(partner, "sector", "private", result)

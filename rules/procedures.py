@@ -5,6 +5,9 @@ from tahaluf.experta_compat import AS
 from tahaluf.rules.base import RuleSet, check, judge_event, maybe, outcome, require, require_true, value_at
 from tahaluf.rules.facts import Alliance, Event, Governance
 
+# What G-PRC-1 asks of the decision procedure, beyond its existence.
+_PROCEDURE_QUALITIES = ("decision_procedure_known_to_all", "decision_procedure_clear",
+                        "decision_procedure_accepted_by_all", "decision_procedure_applied")
 _COMMITTEE_RULES = (
     "steering_committee.meeting_length", "steering_committee.regularity",
     "steering_committee.ground_rules", "steering_committee.quorum",
@@ -19,18 +22,19 @@ class ProcedureRules(RuleSet):
         """How decisions are made must be decided early, and known to every member.
 
         "Members decide early how decisions are made in the alliance; every member
-        knows the procedure" (G-PRC-1) — the "how are decisions made?" of G-FRM-1.
-        A procedure not known to all fails; an unknown method or knowledge is not
-        assessed.
+        knows the procedure, and it is clear, accepted by all, and applied thoroughly
+        and consistently" (G-PRC-1) — the "how are decisions made?" of G-FRM-1. Each
+        of the four qualities is a fact; any known to be missing fails.
         """
-        method, known = governance.get("decision_method"), governance.get("decision_procedure_known_to_all")
-        if known is False:
+        method = governance.get("decision_method")
+        qualities = [governance.get(name) for name in _PROCEDURE_QUALITIES]
+        if False in qualities:
             status = "fail"
-        elif method is None or known is None:
+        elif method is None or None in qualities:
             status = "not_assessed"
         else:
             status = "pass"
-        return outcome(status, governance, "decision_method", "decision_procedure_known_to_all")
+        return outcome(status, governance, "decision_method", *_PROCEDURE_QUALITIES)
 
     @check("PC02", "steering-committee-rules", guidance=["G-PRC-2"], dimension="form_governance",
            when=[AS.governance << Governance()])
@@ -76,9 +80,16 @@ class ProcedureRules(RuleSet):
         "How are disagreements dealt with?" (G-FRM-5). Where members cannot resolve a
         significant disagreement alone, "turn to an independent mediator, an arbitrator
         or a committee. Better to agree these procedures before such a problem arises"
-        (G-PRC-4). "none" fails.
+        (G-PRC-4). "none" fails; so does a mediator or arbitrator who is not
+        independent, the guide's word for them.
         """
-        return require(governance, "conflict_mechanism", lambda mechanism: mechanism != "none")
+        mechanism, independent = governance.get("conflict_mechanism"), governance.get("mediator_independent")
+        fields = ("conflict_mechanism", "mediator_independent")
+        if mechanism == "none" or (mechanism in ("mediator", "arbitrator") and independent is False):
+            return outcome("fail", governance, *fields)
+        if mechanism is None or (mechanism in ("mediator", "arbitrator") and independent is None):
+            return outcome("not_assessed", governance, *fields)
+        return outcome("pass", governance, *fields)
 
     @check("PC05", "reopening-conditions-agreed", guidance=["G-PRC-5"], dimension="decision_making",
            when=[AS.governance << Governance()])

@@ -1,8 +1,8 @@
 """Decision-making, understanding (G-DEC-1..5): a shared base and goals, mapped interests, known partners."""
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import RuleSet, check, require_true
-from tahaluf.rules.facts import Partner, Understanding
+from tahaluf.rules.base import RuleSet, check, require, require_true
+from tahaluf.rules.facts import Organisation, Partner, Understanding
 
 
 class UnderstandingRules(RuleSet):
@@ -53,9 +53,11 @@ class UnderstandingRules(RuleSet):
 
         "Each member should understand how the other members take decisions inside
         their own organisations, and the effect each member has on the alliance's
-        procedures and work" (G-DEC-3).
+        procedures and work" (G-DEC-3): in both directions (it knows how we decide),
+        and with its effect on the procedures.
         """
-        return require_true(partner, "decision_process_understood")
+        return require_true(partner, "decision_process_understood", "understands_our_decisions",
+                            "effect_on_procedures_understood")
 
     @check("DC06", "partner-constraints-declared", guidance=["G-DEC-5"], dimension="decision_making",
            when=[AS.partner << Partner()], partner_level=True)
@@ -66,3 +68,14 @@ class UnderstandingRules(RuleSet):
         way of its taking part in effective decisions" (G-DEC-5).
         """
         return require_true(partner, "constraints_declared")
+
+    @check("DC07", "our-decision-process-stated", guidance=["G-DEC-3"], dimension="decision_making",
+           when=[AS.organisation << Organisation()])
+    def our_decision_process_stated(self, organisation):
+        """We should be able to tell the other members how our own organisation takes decisions.
+
+        Understanding runs both ways: "each member should understand how the other
+        members take decisions inside their own organisations" (G-DEC-3), ours
+        included; it starts with our saying how we decide.
+        """
+        return require(organisation, "decision_process", lambda text: bool(text.strip()))

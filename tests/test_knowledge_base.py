@@ -140,3 +140,31 @@ def test_catalogue_json_carries_wording_strength_and_severity_reasons():
     assert "headline" in rules["GV03"]["severity_reason"]
     assert rules["PC02"]["severity"] == rules["PC02"]["default_severity"] == "major"
     assert rules["PC02"]["severity_reason"] is None
+
+
+def _normalised(path: str) -> str:
+    return re.sub(r"\[(\d+|\*)\]", "[]", path)
+
+
+def test_no_item_is_cited_without_being_checked():
+    """Every item records the fact paths that test it, and every rule citing it reads one of them
+    in its fixtures: a citation is a check, never a list of references."""
+    fixtures = _fixtures()
+    items = knowledge.guide_items()
+    read: dict[str, set[str]] = {}
+    for code, spec in fixtures.items():
+        for case in spec["cases"]:
+            for finding in evaluate_document(build_document(case.get("facts") or {})).inference.findings:
+                if finding.rule == code:
+                    read.setdefault(code, set()).update(_normalised(path) for path, _ in finding.evidence)
+    for code, spec in REGISTRY.items():
+        for gid in spec.guidance:
+            tested_by = set(items[gid].tested_by)
+            assert tested_by, f"{gid} is cited by {code} but records no fact path that tests it"
+            assert tested_by & read.get(code, set()), (
+                f"{code} cites {gid} but reads none of its facts {sorted(tested_by)} in its fixtures")
+
+
+def test_encoded_items_record_their_facts_and_background_items_their_reason():
+    for item in knowledge.guide().items:
+        assert bool(item.tested_by) != bool(item.background), item.id

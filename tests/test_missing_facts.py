@@ -134,15 +134,16 @@ def test_contradictions_are_findings_that_block_proceed(change, rule):
 
 def test_contradiction_names_both_paths_with_their_lines(tmp_path, capsys):
     text = (EXAMPLES / "climate-labour-alliance.yaml").read_text(encoding="utf-8")
+    assert "    start: 2027-01\n    end: 2028-06\n" in text
     path = tmp_path / "a.yaml"
-    path.write_text(text.replace("timeline: 2027-01 to 2028-06", "timeline: {start: 2028-06, end: 2027-01}"),
+    path.write_text(text.replace("    start: 2027-01\n    end: 2028-06\n", "    start: 2028-06\n    end: 2027-01\n"),
                     encoding="utf-8")
     assert main(["evaluate", str(path), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     [cx03] = [f for f in report["findings"] if f["rule"] == "CX03"]
-    line = text.splitlines().index("  timeline: 2027-01 to 2028-06") + 1
-    assert f"alliance.timeline.start (line {line})" in cx03["message"]
-    assert f"alliance.timeline.end (line {line})" in cx03["message"]
+    start = text.splitlines().index("    start: 2027-01") + 1
+    assert f"alliance.timeline.start (line {start})" in cx03["message"]
+    assert f"alliance.timeline.end (line {start + 1})" in cx03["message"]
 
 
 def test_mn01_on_an_existing_alliance_can_be_cleared():

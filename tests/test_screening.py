@@ -18,14 +18,16 @@ from tahaluf.screening import models_from_key, parse_row, profile_key, screen_fi
 ORG = EXAMPLES / "screening-org.yaml"
 HEADER = ["name", "sector", "past_work_reviewed", "past_statements_reviewed", "values_alignment", "reputation_risk",
           "strengths", "contribution", "decision_process_understood", "constraints_declared",
-          "private.specific_goals_agreed", "private.timeline_agreed", "private.benefit_to_us",
-          "private.integrity_safeguards", "concession.what", "concession.touches_core_objective",
+          "private.specific_goals_agreed", "private.goals", "private.timeline_agreed", "private.benefit_to_us",
+          "private.benefit_measure", "private.integrity_safeguards", "concession.what", "concession.touches_core_objective",
           "concession.core_objective", "concession.can_live_with"]
 VETTED = {"past_work_reviewed": "yes", "past_statements_reviewed": "yes", "values_alignment": "high",
           "reputation_risk": "low", "strengths": "reach; research", "contribution": "Field data",
           "decision_process_understood": "yes", "constraints_declared": "yes"}
-COMPANY = {**VETTED, "sector": "private", "private.specific_goals_agreed": "yes", "private.timeline_agreed": "yes",
-           "private.benefit_to_us": "Price data", "private.integrity_safeguards": "yes"}
+COMPANY = {**VETTED, "sector": "private", "private.specific_goals_agreed": "yes",
+           "private.goals": "Price data on 20 medicines by 2027-06", "private.timeline_agreed": "yes",
+           "private.benefit_to_us": "Price data", "private.benefit_measure": "Cited in our 2027 pricing brief",
+           "private.integrity_safeguards": "yes"}
 
 
 def write_csv(path: Path, rows: list[dict], header: list[str] = HEADER) -> Path:
@@ -73,7 +75,8 @@ def test_example_statuses_of_known_candidates(example):
     assert "PR01" in no_timeline["failed"].split("; ") and "G-PRV-2" in no_timeline["guidance"]
     assert no_timeline["reason"].startswith("Private-sector partner National Pharmaceutical Industries Co. has not")
     timeline_unknown = rows["شركة الدواء الوطنية للتوزيع"]  # timeline blank: unknown, not false
-    assert (timeline_unknown["status"], timeline_unknown["not_assessed"]) == ("conditional", "PR01")
+    # ... and how to check the benefit later is not in the file either (PR02).
+    assert (timeline_unknown["status"], timeline_unknown["not_assessed"]) == ("conditional", "PR01; PR02")
     assert timeline_unknown["reason"].startswith("Has شركة الدواء الوطنية للتوزيع agreed specific goals")
     core = rows["Women's Health Initiative"]  # its concession touches a core objective
     assert core["status"] == "excluded" and core["failed"].startswith("PA01")
@@ -260,7 +263,8 @@ def test_identical_profiles_share_one_inference(tmp_path):
     assert len({(r["status"], r["score"], r["failed"], r["not_assessed"], r["guidance"]) for r in result}) == 1
     # ... and each reason names its own candidate.
     assert [r["reason"] for r in result] == [
-        f"Has {name} agreed specific goals with you, and a timeline to achieve them?"
+        f"Has {name} agreed specific goals with you — which ones, each with a measure or a date — "
+        "and a timeline to achieve them?"
         for name in ("Alpha Trading", "شركة بيتا", "Gamma")]
 
 
@@ -340,7 +344,7 @@ def test_html_is_escaped_and_sortable(tmp_path):
 
 def test_arabic_reasons(tmp_path):
     result, summary = screen(tmp_path, [{"name": "Co", **COMPANY, "private.timeline_agreed": ""}], lang="ar")
-    assert result[0]["reason"] == "هل اتفق Co معكم على أهداف محددة وخطة زمنية لتحقيقها؟"
+    assert result[0]["reason"] == "هل اتفق Co معكم على أهداف محددة — ما هي، ولكل منها مقياس أو موعد — وعلى خطة زمنية لتحقيقها؟"
     assert "مشروط: 1" in summary.text()
 
 

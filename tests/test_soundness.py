@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from support import build_document
 from tahaluf.evaluation import evaluate_document
-from tahaluf.model import AllianceDocument, Alliance, Concession, Event, Organisation, Partner
+from tahaluf.model import AllianceDocument, Alliance, Concession, Event, Goal, Milestone, Organisation, Partner
 
 VERDICT_RANK = {"proceed": 0, "conditions": 1, "do_not_proceed": 2}
 LEVEL_RANK = {"weak": 0, "not_enough_known": 1, "partial": 2, "ready": 3}
@@ -44,6 +44,7 @@ PASSING = {
     "conflict_mechanism": "mediator", "decision_method": "consensus", "owner": "Sara Haddad",
     "benefit_to_us": "Access to the company's supply data for our monitoring",
     "contribution": "A regional survey", "decision_process": "The board decides by majority",
+    "benefit_measure": "Cited in our 2027 pricing brief", "praise_rhythm": "often",
 }
 # Facts that decide whether checks apply: no passing value.
 APPLICABILITY = {"sector", "stage", "purpose_kind", "scope", "formality", "motives", "size", "exists", "kind"}
@@ -79,6 +80,10 @@ def _value(draw, annotation, name: str):
         if name == "core_objectives":
             return list(OBJECTIVES)
         return [_value(draw, item, name) for _ in range(draw(st.integers(0, 2)))]
+    if origin is dict:
+        keys, item = typing.get_args(kind)
+        chosen = draw(st.lists(st.sampled_from(typing.get_args(_unwrap(keys)[0])), max_size=3, unique=True))
+        return {key: _value(draw, item, name) for key in chosen}
     if isinstance(kind, type) and issubclass(kind, BaseModel):
         return _model(draw, kind)
     raise AssertionError(f"no generator for {kind!r} ({name})")
@@ -122,8 +127,8 @@ def _leaves(data, path=()):
 
 
 # Fields a list item cannot be without (a partner's name, a concession's what, an event's kind).
-REQUIRED_FIELDS = {name for model in (Partner, Concession, Event) for name, f in model.model_fields.items()
-                   if f.is_required()}
+REQUIRED_FIELDS = {name for model in (Partner, Concession, Event, Goal, Milestone)
+                   for name, f in model.model_fields.items() if f.is_required()}
 REQUIRED = {("organisation",), ("alliance",), ("organisation", "name"), ("alliance", "name"),
             ("organisation", "core_objectives")}
 
@@ -204,6 +209,8 @@ def blocker_completions(partial: dict):
                                             ("government", "government", "approach", "confrontational")):
             if partner.get("sector") not in (None, sector) or (partner.get(terms) or {}).get(field) is not None:
                 continue
+            if field == "specific_goals_agreed" and (partner.get(terms) or {}).get("goals") is not None:
+                continue  # listed goals, not the flag, decide whether they are specific
             completion = copy.deepcopy(partial)
             target = completion["partners"][index]
             completed = [f"{here}.{terms}.{field}"]
