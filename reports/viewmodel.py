@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from tahaluf import __version__, knowledge
 from tahaluf.evaluation import Evaluation
 from tahaluf.knowledge import SEVERITIES
-from tahaluf.reports.messages import Message, fill
+from tahaluf.reports.messages import Message, fill, join
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
 from tahaluf.rules.engine import FindingResult
 from tahaluf.rules.verdict import PARTNER_STATUS
@@ -22,6 +22,8 @@ _PARTNER_PATH = re.compile(r"^partners\[(\d+)\]")
 _SEVERITY_CLASS = {name: f"sev-{name}" for name in SEVERITIES}
 _STATUS_CLASS = {name: f"status-{name}" for name in ("fail", "pass", "not_assessed")}
 _KIND_CLASS = {name: f"kind-{name}" for name in ("fix", "establish", "strengthen")}
+STEP_KINDS = ("red_flag", "fix", "establish", "strengthen", "question")  # the order of the next steps
+_STEP_CLASS = {name: f"step-{name}" for name in STEP_KINDS}
 _LEVEL_CLASS = {name: f"level-{name}" for name in ("ready", "partial", "weak", "not_assessed", "not_enough_known")}
 _PARTNER_CLASS = {name: f"partner-{name}" for name in ("eligible", "conditional", "excluded")}
 _VERDICT_CLASS = {name: f"verdict-{name}" for name in PARTNER_STATUS}
@@ -86,7 +88,7 @@ class StrengthRow:
     """One met check, with every partner or concession it was met for."""
 
     rule: str
-    text: str
+    text: str | Message
     subjects: tuple[str, ...]
     guidance: tuple[Quote, ...]
 
@@ -121,10 +123,38 @@ class ConditionView:
     fix: str
     rule: str
     guidance: str
+    finding: str = ""  # the finding it rests on ("" for a dimension to strengthen)
 
     @property
     def kind_class(self) -> str:
         return _css_class(_KIND_CLASS, self.kind)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One numbered step of "what to do next": a red flag, a condition or a question to answer."""
+
+    number: int
+    kind: str  # one of STEP_KINDS
+    kind_label: str
+    text: Message  # what was found, or the question to answer
+    change: str  # what would have to change / what to do ("" for a bare question)
+    rule: str  # "" for a dimension to strengthen
+    subject: str
+    guidance: tuple[Quote, ...]  # the guide's words (red flags quote them in full)
+    finding: str = ""  # the finding it rests on, if any
+
+    @property
+    def kind_class(self) -> str:
+        return _css_class(_STEP_CLASS, self.kind)
+
+    @property
+    def guidance_ids(self) -> str:
+        return ", ".join(q.id for q in self.guidance)
+
+    @property
+    def is_red_flag(self) -> bool:
+        return self.kind == "red_flag"
 
 
 @dataclass(frozen=True)
@@ -185,8 +215,9 @@ class ReportView:
     date: str
     verdict: str
     verdict_label: str
-    summary: str
+    summary: Message
     score: int | None
+    next_steps: tuple[NextStep, ...]
     conditions: tuple[ConditionView, ...]
     readiness: tuple[ReadinessView, ...]
     groups: tuple[SeverityGroup, ...]
@@ -212,6 +243,10 @@ class ReportView:
     @property
     def conditions_count(self) -> int:
         return len(self.conditions)
+
+    @property
+    def red_flags(self) -> tuple[NextStep, ...]:
+        return tuple(step for step in self.next_steps if step.kind == "red_flag")
 
     @property
     def not_assessed_count(self) -> int:
@@ -310,13 +345,32 @@ class _Builder:
         rank = {severity: i for i, severity in enumerate(SEVERITIES)}
         return tuple(sorted(views, key=lambda v: (rank[v.severity], v.rule, v.subject, v.id)))
 
+    def failed_subjects(self) -> dict[str, set[str]]:
+        """Rule -> the subjects it failed for."""
+        failed: dict[str, set[str]] = {}
+        for result in self.evaluation.inference.findings:
+            if result.status == "fail":
+                failed.setdefault(result.rule, set()).add(result.subject)
+        return failed
+
     def strength_rows(self, views: tuple[FindingView, ...]) -> tuple[StrengthRow, ...]:
-        """Strengths folded by rule: the rule's summary and the partners or concessions it holds for."""
+        """Strengths folded by rule: the rule's summary and the partners or concessions it holds for.
+
+        A check that failed for some subject is not a strength of that subject, and its
+        blanket summary ("no concession touches our core objectives") would be false:
+        what held is then said subject by subject, in the check's own pass message.
+        """
+        failed = self.failed_subjects()
         by_rule: dict[str, list[FindingView]] = {}
         for view in views:
-            by_rule.setdefault(view.rule, []).append(view)
+            if view.subject not in failed.get(view.rule, ()):
+                by_rule.setdefault(view.rule, []).append(view)
         rows = []
         for rule, members in by_rule.items():
+            if rule in failed:
+                text = join(dict.fromkeys(v.message for v in members), " ")
+                rows.append(StrengthRow(rule, text, (), members[0].guidance))
+                continue
             about = [v.subject for v in members if v.evidence and v.evidence[0].path.startswith(("partners[", "concessions["))]
             rows.append(StrengthRow(rule, self.texts[rule].summary(self.lang), tuple(dict.fromkeys(about)),
                                     members[0].guidance))
@@ -339,7 +393,7 @@ class _Builder:
             view = self.views[condition.because[0]]
             text = view.question if condition.kind == "establish" else view.message
             result.append(ConditionView(condition.id, condition.kind, label, text, view.fix, view.rule,
-                                        ", ".join(q.id for q in view.guidance)))
+                                        ", ".join(q.id for q in view.guidance), view.id))
         order = {"fix": 0, "establish": 1, "strengthen": 2}
         return tuple(sorted(result, key=lambda c: (order[c.kind], c.rule, str(c.text))))
 
@@ -440,7 +494,9 @@ class _Builder:
     def build(self) -> ReportView:
         evaluation, labels = self.evaluation, self.labels
         views = list(self.views.values())
-        shown = [v for v in views if v.status == "fail" or v.severity == "strength"]
+        failed = self.failed_subjects()
+        shown = [v for v in views if v.status == "fail"
+                 or (v.severity == "strength" and v.subject not in failed.get(v.rule, ()))]
         ordered = self.ordered(shown)
         groups = tuple(
             SeverityGroup(severity, labels[f"severity.{severity}"], members,
@@ -454,8 +510,9 @@ class _Builder:
             title=labels["heading.report"], guide_title=labels["label.guide"],
             alliance=evaluation.document.alliance.name, organisation=evaluation.document.organisation.name,
             date=_dt.date.today().isoformat(), verdict=verdict, verdict_label=labels[f"verdict.{verdict}"],
-            summary=labels[f"verdict_summary.{verdict}"], score=evaluation.inference.score,
-            conditions=self.conditions(), readiness=self.readiness(), groups=groups, findings=ordered,
+            summary=headline(evaluation, self.lang, self), score=evaluation.inference.score,
+            next_steps=next_steps(evaluation, self.lang, self), conditions=self.conditions(),
+            readiness=self.readiness(), groups=groups, findings=ordered,
             not_assessed=self.ordered(v for v in views if v.status == "not_assessed"),
             partners=self.partners(), explanation=self.explanation(),
             explanation_brief=self.explanation(compact=True),
@@ -466,3 +523,57 @@ class _Builder:
 
 def build_report(evaluation: Evaluation, lang: str = "en") -> ReportView:
     return _Builder(evaluation, lang).build()
+
+
+# What to do next, and the headline that says it -------------------------------------------------
+# Both read the engine's own conclusions: red flags are its gates (failed blockers),
+# conditions its conditions, questions the checks it could not make for want of a fact.
+
+
+def red_flags(evaluation: Evaluation, lang: str, builder: _Builder | None = None) -> tuple[NextStep, ...]:
+    """The gates, each with the guide's words and what would have to change."""
+    builder = builder or _Builder(evaluation, lang)
+    flags = []
+    for gate in evaluation.inference.gates:
+        view = builder.views[gate.because[0]]
+        flags.append(NextStep(0, "red_flag", builder.labels["step.red_flag"], view.message, view.fix, view.rule,
+                              view.subject, view.guidance, view.id))
+    return tuple(sorted(flags, key=lambda step: (step.rule, step.subject, step.finding)))
+
+
+def next_steps(evaluation: Evaluation, lang: str, builder: _Builder | None = None) -> tuple[NextStep, ...]:
+    """One numbered list: the red flags, then the conditions, then the questions still to answer."""
+    builder = builder or _Builder(evaluation, lang)
+    steps = list(red_flags(evaluation, lang, builder))
+    views = builder.views
+    for condition in builder.conditions():
+        view = views.get(condition.finding)
+        steps.append(NextStep(0, condition.kind, condition.kind_label, condition.text, condition.fix,
+                              condition.rule, view.subject if view else "", view.guidance if view else (),
+                              condition.finding))
+    conditioned = {c.because[0] for c in evaluation.inference.conditions}
+    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
+    open_questions = sorted((v for v in views.values() if v.status == "not_assessed" and v.id not in conditioned),
+                            key=lambda v: (rank[v.severity], v.rule, v.subject, v.id))
+    label = builder.labels["step.question"]
+    steps += [NextStep(0, "question", label, v.question, "", v.rule, v.subject, v.guidance, v.id)
+              for v in open_questions]
+    return tuple(NextStep(number, *(getattr(step, name) for name in _STEP_FIELDS))
+                 for number, step in enumerate(steps, 1))
+
+
+_STEP_FIELDS = ("kind", "kind_label", "text", "change", "rule", "subject", "guidance", "finding")
+
+
+def headline(evaluation: Evaluation, lang: str, builder: _Builder | None = None) -> Message:
+    """The verdict in a sentence or two; for do_not_proceed, it names every red flag."""
+    builder = builder or _Builder(evaluation, lang)
+    labels, verdict = builder.labels, evaluation.verdict
+    flags = red_flags(evaluation, lang, builder)
+    if verdict == "do_not_proceed" and flags:
+        named = join((fill("{rule}: {text}", {"rule": Message(((f.rule, False),)), "text": f.text}) for f in flags),
+                     labels["label.sentence_separator"])
+        key = "headline.do_not_proceed_one" if len(flags) == 1 else "headline.do_not_proceed_many"
+        template = labels[key].replace("{count}", str(len(flags)))  # a number of ours: trusted text
+        return fill(template, {"flags": named})
+    return Message(((labels[f"verdict_summary.{verdict}"], False),))
