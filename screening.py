@@ -644,7 +644,7 @@ def load_context(path: str | Path) -> tuple[Organisation, Alliance]:
     from tahaluf.model import AllianceDocument
 
     name = str(path)
-    data, source = load_yaml(read_text(Path(path)), name)
+    data, source = load_yaml(read_text(Path(path)), name, collect=True)
     if isinstance(data, dict):
         data = {key: value for key, value in data.items() if key != "partners"}
     document = validate(AllianceDocument, data, source, name)
@@ -652,22 +652,25 @@ def load_context(path: str | Path) -> tuple[Organisation, Alliance]:
 
 
 def output_format(fmt: str | None, output: str | None) -> str:
-    if fmt is None:
-        return OUTPUT_SUFFIXES.get(Path(output).suffix.lower(), "csv") if output not in (None, "-") else "csv"
-    if fmt not in OUTPUT_FORMATS:
+    """The format asked for, else the one -o's extension names, else CSV (see reports.output.format_for)."""
+    from tahaluf.reports.output import format_for
+
+    if fmt is not None and fmt not in OUTPUT_FORMATS:
         raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(OUTPUT_FORMATS)}")
-    return fmt
+    return format_for(output, fmt, OUTPUT_SUFFIXES, "csv")
 
 
 def screen_file(candidates: str | Path, org: str | Path, *, output: str | None = None, fmt: str | None = None,
                 jobs: int | None = None, lang: str = "en", errors: str | None = None,
-                progress: bool | None = None, cache_size: int = DEFAULT_CACHE_SIZE) -> Summary:
+                progress: bool | None = None, cache_size: int = DEFAULT_CACHE_SIZE,
+                input_format: str | None = None) -> Summary:
     """Screen every candidate of ``candidates`` and write the best-first results.
 
     Raises InputError for whole-file problems (unreadable file, unknown column)
     and UsageError for bad options, before any row is screened. Bad rows are
     counted and reported, never fatal. Output goes to ``output`` (atomically) or
     standard output; rejected rows to ``errors`` (default ``<output>.errors.csv``).
+    ``candidates`` may be '-' (standard input), with ``input_format``.
     """
     started = time.perf_counter()
     if lang not in _WORDS:
@@ -690,8 +693,12 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
     if fmt == "xlsx" and out is None and sys.stdout.isatty():
         raise UsageError("XLSX is binary: give -o FILE.xlsx rather than writing it to the terminal")
 
+    if str(candidates) == "-" and input_format is None:
+        raise UsageError("candidates on standard input: say their format with --input-format (csv, xlsx, jsonl, yaml)")
+
     with _signals_interrupt():
-        return _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started)
+        return _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
+                            input_format)
 
 
 @contextmanager
@@ -718,12 +725,13 @@ def _signals_interrupt():
             signal.signal(getattr(signal, name), handler)
 
 
-def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started) -> Summary:
+def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
+                 input_format=None) -> Summary:
     organisation, alliance = load_context(org)
     core_objectives = frozenset(organisation.core_objectives or ())
-    summary = Summary(source=str(candidates), lang=lang, errors_file=str(errors_path) if errors_path else None,
+    summary = Summary(source="<stdin>" if str(candidates) == "-" else str(candidates), lang=lang, errors_file=str(errors_path) if errors_path else None,
                       output=str(out) if out else None)
-    with open_candidates(candidates) as reader:
+    with open_candidates(candidates, input_format) as reader:
         concession_columns = check_columns(reader)  # whole-file problems stop here, before any row
         spool = _Spool()
         try:
@@ -744,7 +752,7 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
 def _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs, cache_size,
                  spool: _Spool, sink: ErrorSink, summary: Summary, show_progress: bool) -> None:
     judge = _Judge(organisation, alliance, jobs)  # before the progress bar: workers fork with no thread about
-    bar = _Progress(show_progress, f"screening {reader.path.name}")
+    bar = _Progress(show_progress, f"screening {Path(reader.name).name}")
     screener = _Screener(judge, jobs, cache_size, spool, sink, summary, concession_columns, core_objectives)
     ok = False
     try:

@@ -21,12 +21,13 @@ import csv
 import io
 import json
 import sys
+import tempfile
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from tahaluf.errors import InputError
+from tahaluf.errors import InputError, UsageError
 from tahaluf.reports.output import atomic_path, check_target
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024  # CSV, XLSX, JSONL
@@ -58,12 +59,16 @@ class RowProblem:
 
 
 class CandidateReader:
-    """Base: ``columns`` is [(name, line of first use)], ``rows()`` yields (row, values | RowProblem)."""
+    """Base: ``columns`` is [(name, line of first use)], ``rows()`` yields (row, values | RowProblem).
 
-    def __init__(self, path: Path):
-        self.path, self.name = path, str(path)
+    ``name`` is how errors name the file (``<stdin>`` for standard input, read from a spooled copy).
+    """
+
+    def __init__(self, path: Path, name: str | None = None):
+        self.path, self.name = path, name or str(path)
         self.columns: list[tuple[str, int | None]] = []
         self.blank_rows = 0
+        self.spool: tempfile.TemporaryDirectory | None = None  # removed when the reader is done
 
     def rows(self) -> Iterator[tuple[int, dict | RowProblem]]:
         raise NotImplementedError
@@ -80,20 +85,23 @@ class CandidateReader:
 
     def __exit__(self, *exc):
         self.close()
+        if self.spool is not None:
+            self.spool.cleanup()
 
     def _too_many(self, row: int) -> InputError:
         return InputError(self.name, row, None, f"more than {MAX_ROWS:,} candidate rows: split the file")
 
 
-def _check_size(path: Path, limit: int) -> int:
+def _check_size(path: Path, limit: int, name: str | None = None) -> int:
+    name = name or str(path)
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise InputError(str(path), None, None, f"cannot read: {exc.strerror or exc}") from None
+        raise InputError(name, None, None, f"cannot read: {exc.strerror or exc}") from None
     if not path.is_file():
-        raise InputError(str(path), None, None, "not a regular file")
+        raise InputError(name, None, None, "not a regular file")
     if size > limit:
-        raise InputError(str(path), None, None, f"file is larger than the {limit:,}-byte limit: split it")
+        raise InputError(name, None, None, f"file is larger than the {limit:,}-byte limit: split it")
     return size
 
 
@@ -116,9 +124,9 @@ def _row_values(header: list[str], cells) -> dict | RowProblem:
 
 
 class CsvReader(CandidateReader):
-    def __init__(self, path: Path):
-        super().__init__(path)
-        self._size = _check_size(path, MAX_INPUT_BYTES)
+    def __init__(self, path: Path, name: str | None = None):
+        super().__init__(path, name)
+        self._size = _check_size(path, MAX_INPUT_BYTES, self.name)
         self._raw = open(path, "rb")  # noqa: SIM115 (closed by close())
         self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")
         self._reader = csv.reader(self._text)
@@ -181,7 +189,7 @@ def _root_cause(error: BaseException) -> str:
     return type(error).__name__
 
 
-def _check_unzipped_size(path: Path) -> None:
+def _check_unzipped_size(path: Path, name: str) -> None:
     """Refuse a workbook whose parts would inflate past what a candidate list needs (a zip bomb).
 
     openpyxl reads the shared-strings part whole, even in read-only mode.
@@ -192,23 +200,23 @@ def _check_unzipped_size(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise InputError(str(path), None, None, "not a readable XLSX workbook (not a zip archive)") from None
+        raise InputError(name, None, None, "not a readable XLSX workbook (not a zip archive)") from None
     total = sum(part.file_size for part in parts)
     strings = sum(part.file_size for part in parts if part.filename.lower().endswith("sharedstrings.xml"))
     if total > MAX_XLSX_UNZIPPED_BYTES or strings > MAX_XLSX_STRINGS_BYTES:
-        raise InputError(str(path), None, None,
+        raise InputError(name, None, None,
                          f"the workbook unpacks to more than {MAX_XLSX_UNZIPPED_BYTES:,} bytes: save it as CSV "
                          "or split it")
 
 
 class XlsxReader(CandidateReader):
-    def __init__(self, path: Path):
-        super().__init__(path)
-        _check_size(path, MAX_INPUT_BYTES)
+    def __init__(self, path: Path, name: str | None = None):
+        super().__init__(path, name)
+        _check_size(path, MAX_INPUT_BYTES, self.name)
         import openpyxl  # uses defusedxml for parsing when it is installed (it is a dependency)
 
         self._book = None
-        _check_unzipped_size(path)
+        _check_unzipped_size(path, self.name)
         try:
             self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
             sheet = self._book.worksheets[0]
@@ -270,9 +278,9 @@ def _non_empty(flat: dict) -> dict:
 
 
 class JsonlReader(CandidateReader):
-    def __init__(self, path: Path):
-        super().__init__(path)
-        self._size = _check_size(path, MAX_INPUT_BYTES)
+    def __init__(self, path: Path, name: str | None = None):
+        super().__init__(path, name)
+        self._size = _check_size(path, MAX_INPUT_BYTES, self.name)
         # A first pass collects every key, so an unknown one stops the file before any row is screened.
         first: dict[str, int] = {}
         with open(path, "rb") as handle:
@@ -330,8 +338,8 @@ class JsonlReader(CandidateReader):
 class YamlReader(CandidateReader):
     """A list of candidate mappings (or ``candidates:`` holding one); nested sections or dotted keys."""
 
-    def __init__(self, path: Path):
-        super().__init__(path)
+    def __init__(self, path: Path, name: str | None = None):
+        super().__init__(path, name)
         from tahaluf.loader import load_yaml, read_text
 
         data, source = load_yaml(read_text(path, MAX_YAML_BYTES), self.name)
@@ -368,16 +376,50 @@ class YamlReader(CandidateReader):
         return self._done, len(self._items)
 
 
-def open_candidates(path: str | Path) -> CandidateReader:
+READERS = {"csv": CsvReader, "xlsx": XlsxReader, "jsonl": JsonlReader, "yaml": YamlReader}
+STDIN = "-"
+
+
+def open_candidates(path: str | Path, kind: str | None = None) -> CandidateReader:
+    """A reader for ``path`` ('-': standard input), in format ``kind`` or the one its extension names."""
+    if str(path) == STDIN:
+        if kind is None:
+            raise UsageError("candidates on standard input: say their format with --input-format "
+                             f"({', '.join(READERS)})")
+        return _open_stdin(kind)
     path = Path(path)
-    kind = INPUT_FORMATS.get(path.suffix.lower())
+    kind = kind or INPUT_FORMATS.get(path.suffix.lower())
     if kind is None:
         raise InputError(str(path), None, None,
                          f"unknown candidates format {path.suffix or '(no extension)'!r}: "
-                         f"use {', '.join(sorted(INPUT_FORMATS))}")
+                         f"use {', '.join(sorted(INPUT_FORMATS))} or --input-format")
+    if kind not in READERS:
+        raise UsageError(f"unknown input format {kind!r}: use one of {', '.join(READERS)}")
     if not path.exists():
         raise InputError(str(path), None, None, "cannot read: No such file or directory")
-    return {"csv": CsvReader, "xlsx": XlsxReader, "jsonl": JsonlReader, "yaml": YamlReader}[kind](path)
+    return READERS[kind](path)
+
+
+def _open_stdin(kind: str) -> CandidateReader:
+    """Standard input copied to a private temporary file (capped), then read like any file:
+    an XLSX needs to seek, and the progress bar a size."""
+    limit = MAX_YAML_BYTES if kind == "yaml" else MAX_INPUT_BYTES
+    spool = tempfile.TemporaryDirectory(prefix="tahaluf-stdin-")
+    try:
+        path = Path(spool.name) / f"stdin.{kind}"
+        copied = 0
+        with open(path, "wb") as out:
+            while block := sys.stdin.buffer.read(1 << 20):
+                copied += len(block)
+                if copied > limit:
+                    raise InputError("<stdin>", None, None, f"more than the {limit:,}-byte limit: split it")
+                out.write(block)
+        reader = READERS[kind](path, "<stdin>")
+    except BaseException:
+        spool.cleanup()
+        raise
+    reader.spool = spool
+    return reader
 
 
 # Writers ---------------------------------------------------------------------------------
