@@ -512,12 +512,14 @@ _WORDS = {
            "conditional": "conditional", "excluded": "excluded", "reasons": "most common reasons",
            "errors_in": "rejected rows written to", "first_errors": "rejected rows",
            "more": "more", "blank": "blank rows skipped", "row": "row", "profiles": "distinct profiles judged",
-           "hits": "answered from the cache", "failed": "failed", "unknown": "unknown", "seconds": "s"},
+           "hits": "answered from the cache", "failed": "failed", "unknown": "unknown", "seconds": "s",
+           "source": "source", "item": "item", "value": "value"},
     "ar": {"rows_in": "صفوف الإدخال", "screened": "تم فرزها", "rejected": "مرفوضة", "eligible": "مؤهل",
            "conditional": "مشروط", "excluded": "مستبعد", "reasons": "الأسباب الأكثر تكراراً",
            "errors_in": "كُتبت الصفوف المرفوضة في", "first_errors": "الصفوف المرفوضة",
            "more": "أخرى", "blank": "صفوف فارغة تم تجاوزها", "row": "الصف", "profiles": "ملفات مميزة تم تقييمها",
-           "hits": "من الذاكرة المؤقتة", "failed": "لم يُستوفَ", "unknown": "لم يُقيَّم", "seconds": "ث"},
+           "hits": "من الذاكرة المؤقتة", "failed": "لم يُستوفَ", "unknown": "لم يُقيَّم", "seconds": "ث",
+           "source": "المصدر", "item": "البند", "value": "القيمة"},
 }
 
 
@@ -592,7 +594,7 @@ class Summary:
         """The summary as (item, value) pairs, for the XLSX summary sheet."""
         w = self.words()
         pairs: list[tuple[str, Any]] = [
-            ("source", self.source), (w["rows_in"], self.rows_in), (w["screened"], self.screened),
+            (w["source"], self.source), (w["rows_in"], self.rows_in), (w["screened"], self.screened),
             (w["rejected"], self.rejected),
         ]
         pairs += [(w[status], self.counts.get(status, 0)) for status in STATUSES]
@@ -920,11 +922,11 @@ def _write(records: Iterator[list], fmt: str, out: Path | None, summary: Summary
     else:
         if out is not None:
             with atomic_path(out) as temporary:
-                write_xlsx(temporary, records, summary.rows())
+                write_xlsx(temporary, records, summary.rows(), lang, _xlsx_words(lang))
         else:
             with tempfile.TemporaryDirectory(prefix="tahaluf-screen-") as folder:
                 temporary = Path(folder) / "screening.xlsx"
-                write_xlsx(temporary, records, summary.rows())
+                write_xlsx(temporary, records, summary.rows(), lang, _xlsx_words(lang))
                 with open(temporary, "rb") as stream:
                     sys.stdout.flush()
                     while block := stream.read(1 << 20):
@@ -942,8 +944,30 @@ _HEADINGS = {
 }
 
 
+def _sector_words(lang: str) -> dict[str, str]:
+    """Sector codes in the output's language (Arabic outputs are Arabic all the way; English keeps the codes)."""
+    from tahaluf import knowledge
+
+    if lang == "en":
+        return {}
+    return {key.removeprefix("sector."): text(lang) for key, text in knowledge.labels().items()
+            if key.startswith("sector.")}
+
+
 def _html_labels(lang: str) -> dict:
     labels = dict(_HEADINGS[lang])
     labels.update({status: _WORDS[lang][status] for status in STATUSES})
     labels["status_rank"] = {status: index for index, status in enumerate(STATUSES)}
+    labels["sectors"] = _sector_words(lang)
     return labels
+
+
+def _xlsx_words(lang: str) -> dict:
+    """Headers, status words and sectors of an XLSX in ``lang`` (English keeps the column and status codes)."""
+    if lang == "en":
+        return {}
+    words = {column: _HEADINGS[lang][column] for column in ("rank", "row", "name", "sector", "status", "score",
+                                                              "failed", "not_assessed", "guidance", "reason")}
+    words.update(item=_WORDS[lang]["item"], value=_WORDS[lang]["value"],
+                 statuses={status: _WORDS[lang][status] for status in STATUSES}, sectors=_sector_words(lang))
+    return words

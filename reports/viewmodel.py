@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import typing
 from dataclasses import dataclass, field
+
+from pydantic import BaseModel
 
 from tahaluf import __version__, knowledge
 from tahaluf.evaluation import Evaluation
+from tahaluf.model import AllianceDocument
 from tahaluf.knowledge import SEVERITIES
 from tahaluf.reports.messages import Message, fill, join
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
@@ -143,6 +147,7 @@ class NextStep:
     subject: str
     guidance: tuple[Quote, ...]  # the guide's words (red flags quote them in full)
     finding: str = ""  # the finding it rests on, if any
+    separator: str = ", "  # between list items, in the report's language
 
     @property
     def kind_class(self) -> str:
@@ -150,7 +155,7 @@ class NextStep:
 
     @property
     def guidance_ids(self) -> str:
-        return ", ".join(q.id for q in self.guidance)
+        return self.separator.join(q.id for q in self.guidance)
 
     @property
     def is_red_flag(self) -> bool:
@@ -279,7 +284,39 @@ class ChartRow:
                    fill=_LEVEL_FILL.get(view.level, _LEVEL_FILL["not_assessed"]), assessed=view.score is not None)
 
 
-def _value_text(value: object, labels: dict[str, str]) -> str:
+def _choice_fields(model: type, found: set[str] | None = None) -> set[str]:
+    """Names of the input format's fields whose values are choices (a Literal), at any depth."""
+    found = set() if found is None else found
+
+    def walk(annotation) -> bool:
+        if typing.get_origin(annotation) is typing.Literal:
+            return True
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation not in seen:
+                seen.add(annotation)
+                for name, info in annotation.model_fields.items():
+                    if walk(info.annotation):
+                        found.add(name)
+            return False
+        return any([walk(arg) for arg in typing.get_args(annotation)])
+
+    seen: set[type] = set()
+    walk(model)
+    return found
+
+
+# Facts and message values that are choices print in the report's language (a sector, a level,
+# an approach); the rules pass these parameters as choices.
+_CHOICE_FIELDS = frozenset(_choice_fields(AllianceDocument))
+_CHOICE_PARAMS = frozenset({"approach", "scope", "rhythm"})
+
+
+def _choice(value: object, labels: dict[str, str]) -> str:
+    text = str(value)
+    return labels.get(f"choice.{text}") or labels.get(f"sector.{text}") or text
+
+
+def _value_text(value: object, labels: dict[str, str], choice: bool = False) -> str:
     if value is None:
         return labels["label.unknown"]
     if value is True:
@@ -287,8 +324,14 @@ def _value_text(value: object, labels: dict[str, str]) -> str:
     if value is False:
         return labels["label.no"]
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value) or labels["label.none"]
-    return str(value)
+        items = [_choice(v, labels) if choice else str(v) for v in value]
+        return labels["label.list_separator"].join(items) or labels["label.none"]
+    return _choice(value, labels) if choice else str(value)
+
+
+def _is_choice_path(path: str) -> bool:
+    """``partners[0].government.approach`` -> is ``approach`` a choice field?"""
+    return path.rsplit(".", 1)[-1].split("[", 1)[0] in _CHOICE_FIELDS
 
 
 class _Builder:
@@ -323,8 +366,11 @@ class _Builder:
 
     def finding(self, result: FindingResult) -> FindingView:
         text, spec = self.texts[result.rule], REGISTRY[result.rule]
-        # Input paths in a message (a contradiction's two facts) carry their lines in the file.
-        params = {name: self.with_line(value) if name.endswith("_path") else value for name, value in result.params}
+        # Input paths in a message (a contradiction's two facts) carry their lines in the file;
+        # choices (an approach, a scope) print in the report's language.
+        params = {name: self.with_line(value) if name.endswith("_path")
+                  else _choice(value, self.labels) if name in _CHOICE_PARAMS else value
+                  for name, value in result.params}
         values = {"subject": self.subject(result), **params}
         strength = result.status == "pass" and text.passed is not None
         severity = "strength" if strength else result.severity
@@ -338,7 +384,8 @@ class _Builder:
             fix=text.fix(self.lang), question=self.question(result, text, values),
             guidance=tuple(Quote(g, getattr(self.items[g], self.lang), getattr(self.items[g], _OTHER[self.lang]))
                            for g in spec.guidance),
-            evidence=tuple(Fact(path, _value_text(value, self.labels)) for path, value in result.evidence),
+            evidence=tuple(Fact(path, _value_text(value, self.labels, _is_choice_path(path)))
+                           for path, value in result.evidence),
         )
 
     def ordered(self, views) -> tuple[FindingView, ...]:
@@ -350,7 +397,7 @@ class _Builder:
         failed: dict[str, set[str]] = {}
         for result in self.evaluation.inference.findings:
             if result.status == "fail":
-                failed.setdefault(result.rule, set()).add(result.subject)
+                failed.setdefault(result.rule, set()).add(self.views[result.id].subject)
         return failed
 
     def strength_rows(self, views: tuple[FindingView, ...]) -> tuple[StrengthRow, ...]:
@@ -393,7 +440,8 @@ class _Builder:
             view = self.views[condition.because[0]]
             text = view.question if condition.kind == "establish" else view.message
             result.append(ConditionView(condition.id, condition.kind, label, text, view.fix, view.rule,
-                                        ", ".join(q.id for q in view.guidance), view.id))
+                                        self.labels["label.list_separator"].join(q.id for q in view.guidance),
+                                        view.id))
         order = {"fix": 0, "establish": 1, "strengthen": 2}
         return tuple(sorted(result, key=lambda c: (order[c.kind], c.rule, str(c.text))))
 
@@ -558,7 +606,8 @@ def next_steps(evaluation: Evaluation, lang: str, builder: _Builder | None = Non
     label = builder.labels["step.question"]
     steps += [NextStep(0, "question", label, v.question, "", v.rule, v.subject, v.guidance, v.id)
               for v in open_questions]
-    return tuple(NextStep(number, *(getattr(step, name) for name in _STEP_FIELDS))
+    separator = builder.labels["label.list_separator"]
+    return tuple(NextStep(number, *(getattr(step, name) for name in _STEP_FIELDS), separator=separator)
                  for number, step in enumerate(steps, 1))
 
 

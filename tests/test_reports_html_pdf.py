@@ -214,7 +214,7 @@ def test_html_has_every_part_in_the_reading_order(inputs, reports, name, lang):
     assert f'<html lang="{lang}" dir="{direction}">' in html
     assert report.verdict_label in html and report.verdict_class in html
     labels = report.labels
-    order = ['<h1 class="alliance"><bdi>', f'<p class="verdict-label">{report.verdict_label}</p>',
+    order = ['<h1 class="alliance"><bdi', f'<p class="verdict-label">{report.verdict_label}</p>',
              f"<h2>{labels['heading.next_steps']}</h2>", f"<h2>{labels['heading.readiness']}</h2>",
              f"<h2>{labels['heading.findings']}</h2>", f"<h2>{labels['heading.partners']}</h2>",
              f"<h2>{labels['heading.not_assessed']}</h2>", f"<h2>{labels['heading.appendix']}</h2>",
