@@ -72,7 +72,9 @@ def _subject_kind(spec: RuleSpec) -> str:
 
 def rule_documentation(code: str, lang: str = "en") -> str:
     """One rule in words a director reads: what it checks, the guide's words (in both languages),
-    what is said when it fails, what to do, and the question asked when a fact is missing."""
+    what is said when it fails, what to do, and the question asked when a fact is missing.
+    (Why a rule's severity departs from its wording is the maintainers' note, in English: it is
+    in `tahaluf rules --format json` as ``severity_reason``.)"""
     load_all()
     spec = REGISTRY.get(code.upper())
     if spec is None:
@@ -95,9 +97,6 @@ def rule_documentation(code: str, lang: str = "en") -> str:
         f"({labels['explain.default_severity']}: {labels['severity.' + knowledge.default_severity(spec.guidance)]})    "
         f"{labels['label.dimension']}: {labels['dimension.' + spec.dimension]}    {labels['explain.scope']}: {scope}",
         "",
-        # Why a rule departs from its wording's severity is the maintainers' note, kept in English.
-        *([f"{labels['explain.severity_reason']}:", said(text.severity_reason), ""]
-          if text.severity_reason and lang == "en" else []),
         f"{labels['explain.checks']}:",
         said(text.summary(lang)),
         "",

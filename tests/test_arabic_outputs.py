@@ -29,7 +29,7 @@ def choices() -> set[str]:
 
     def walk(annotation):
         if typing.get_origin(annotation) is typing.Literal:
-            found.update(typing.get_args(annotation))
+            found.update(value for value in typing.get_args(annotation) if isinstance(value, str))
             return
         for arg in typing.get_args(annotation):
             walk(arg)
@@ -94,8 +94,8 @@ def test_no_arabic_wording_agrees_in_gender_with_a_users_name():
     verb or adjective ever has to agree with the name itself (a ministry is feminine, a union
     masculine)."""
     introducers = {
-        "الشريك", "التحالف", "التنازل", "منظمة", "الجهة",  # our nouns: the verb agrees with them
-        "لـ", "مع", "في", "تجاه", "من", "لدى", "عن", "إلى", "وبين",  # prepositions
+        "الشريك", "التحالف", "التنازل", "منظمة", "الجهة", "العضو",  # our nouns: the verb agrees with them
+        "لـ", "مع", "في", "تجاه", "من", "لدى", "عن", "إلى", "وبين", "بشأن",  # prepositions
         "أعضاء", "قيم", "قوة", "تركيبة", "رسالة", "غرض", "الخاص", "الحكومية", "لسمعة",  # nouns it belongs to
     }
     for path in sorted((ROOT / "knowledge" / "findings").glob("*.yaml")):
