@@ -4,6 +4,7 @@ with its traceability, the input's JSON Schema and a template to fill in."""
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -27,6 +28,11 @@ def json_schema() -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
+def template_text() -> str:
+    """The commented alliance template (what `tahaluf init -` prints)."""
+    return (knowledge.HERE / "alliance-template.yaml").read_text(encoding="utf-8")
+
+
 def write_template(output: str, force: bool = False) -> None:
     path = Path(output)
     if path.exists() and not force:
@@ -34,51 +40,79 @@ def write_template(output: str, force: bool = False) -> None:
     write_atomically(path, (knowledge.HERE / "alliance-template.yaml").read_bytes())
 
 
-def rules_listing(fmt: str = "text") -> str:
-    texts = knowledge.findings()
+def _labels(lang: str) -> dict[str, str]:
+    return {key: text(lang) for key, text in knowledge.labels().items()}
+
+
+def rules_listing(fmt: str = "text", lang: str = "en") -> str:
+    texts, labels = knowledge.findings(), _labels(lang)
     rows = [
         {"code": s.code, "name": s.name, "severity": texts[s.code].severity,
          # The severity the guide's wording gives, and why the rule departs from it (None when it does not).
          "default_severity": knowledge.default_severity(s.guidance),
          "severity_reason": texts[s.code].severity_reason,
          "dimension": s.dimension, "guidance": list(s.guidance), "partner_level": s.partner_level,
-         "summary": texts[s.code].summary.en}
+         "summary": texts[s.code].summary(lang)}
         for s in _rules()
     ]
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-    lines = [f"{r['code']}  {r['name']:<44} {r['severity']:<8} {', '.join(r['guidance']):<22} {r['summary']}" for r in rows]
+    lines = [f"{r['code']}  {r['name']:<44} {labels['severity.' + r['severity']]:<10} {', '.join(r['guidance']):<22} "
+             f"{r['summary']}" for r in rows]
     return "\n".join(lines) + "\n"
 
 
-def rule_documentation(code: str) -> str:
+def _subject_kind(spec: RuleSpec) -> str:
+    """What a finding of this rule is about, as the finding's subject is chosen (engine.record_finding)."""
+    for kind in ("concession", "partner", "alliance", "organisation"):
+        if kind in spec.inputs:
+            return kind
+    return "alliance"
+
+
+def rule_documentation(code: str, lang: str = "en") -> str:
+    """One rule in words a director reads: what it checks, the guide's words (in both languages),
+    what is said when it fails, what to do, and the question asked when a fact is missing.
+    (Why a rule's severity departs from its wording is the maintainers' note, in English: it is
+    in `tahaluf rules --format json` as ``severity_reason``.)"""
     load_all()
     spec = REGISTRY.get(code.upper())
     if spec is None:
         raise UsageError(f"no rule {code!r}; `tahaluf rules` lists them")
-    text, items = knowledge.findings()[spec.code], knowledge.guide_items()
-    wrap = lambda s: textwrap.fill(s, width=88, initial_indent="    ", subsequent_indent="    ")  # noqa: E731
+    text, items, labels = knowledge.findings()[spec.code], knowledge.guide_items(), _labels(lang)
+    other = "ar" if lang == "en" else "en"
+    # A finding's values are known only once a file is evaluated: placeholders stand for them.
+    values = {key.removeprefix("placeholder."): value for key, value in labels.items() if key.startswith("placeholder.")}
+    values["subject"] = values[_subject_kind(spec)]
+
+    def said(template: str) -> str:
+        return textwrap.fill(_FIELD.sub(lambda m: values.get(m.group(1), "‹…›"), template), width=88,
+                             initial_indent="    ", subsequent_indent="    ")
+
+    scope = labels["explain.scope_partner" if spec.partner_level else "explain.scope_alliance"]
     out = [
         f"{spec.code} ({spec.name})",
         "",
-        f"Severity: {text.severity} (the guide's wording gives {knowledge.default_severity(spec.guidance)})    "
-        f"Dimension: {spec.dimension}    "
-        f"Scope: {'each partner (also used in screening)' if spec.partner_level else 'the alliance'}",
+        f"{labels['label.severity']}: {labels['severity.' + text.severity]} "
+        f"({labels['explain.default_severity']}: {labels['severity.' + knowledge.default_severity(spec.guidance)]})    "
+        f"{labels['label.dimension']}: {labels['dimension.' + spec.dimension]}    {labels['explain.scope']}: {scope}",
         "",
-        *(["Why this severity:", wrap(text.severity_reason), ""] if text.severity_reason else []),
-        "What it checks:",
-        wrap(spec.doc),
+        f"{labels['explain.checks']}:",
+        said(text.summary(lang)),
         "",
-        "The guide:",
+        f"{labels['label.why']}:",
     ]
     for gid in spec.guidance:
-        out += [f"  {gid}", wrap(items[gid].en), wrap(items[gid].ar), ""]
+        out += [f"  {gid}", said(getattr(items[gid], lang)), said(getattr(items[gid], other)), ""]
     out += [
-        "Finding:", wrap(text.message.en), wrap(text.message.ar), "",
-        "What to do:", wrap(text.fix.en), wrap(text.fix.ar), "",
-        "Question when not assessed:", wrap(text.question.en), wrap(text.question.ar), "",
+        f"{labels['explain.finding']}:", said(text.message(lang)), "",
+        f"{labels['label.fix']}:", said(text.fix(lang)), "",
+        f"{labels['explain.question']}:", said(text.question(lang)), "",
     ]
     return "\n".join(out)
+
+
+_FIELD = re.compile(r"\{([a-z_]+)\}")
 
 
 def traceability() -> list[dict]:

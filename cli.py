@@ -2,11 +2,17 @@
 
 Exit codes: 0 done; 2 bad input or usage; 3 the rules did not settle; 4 a report
 could not be rendered; 130 interrupted.
+
+Conventions: '-' is standard input as a file to read and standard output as ``-o``;
+the format follows ``-o``'s extension; on a terminal, `evaluate` shows a one-screen
+view (``--format md`` gives the raw Markdown) and binary formats refuse to print.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+import shlex
 import sys
 
 if __package__ in (None, ""):  # `python cli.py` from a checkout: load this folder as the package
@@ -21,19 +27,78 @@ if __package__ in (None, ""):  # `python cli.py` from a checkout: load this fold
     _spec.loader.exec_module(_package)
 
 from tahaluf import __version__  # noqa: E402
-from tahaluf.errors import TahalufError  # noqa: E402
+from tahaluf.errors import InputError, TahalufError, UsageError  # noqa: E402
 
 FORMATS = ("md", "json", "html", "pdf")
+BINARY_FORMATS = ("pdf",)
+REPORT_SUFFIXES = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 LANGS = ("en", "ar")
+SHELLS = ("bash", "zsh")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _note(args, text: str) -> None:
+    """A progress line on standard error, unless --quiet (errors are never silenced)."""
+    if not args.quiet:
+        print(text, file=sys.stderr)
+
+
+# Commands -----------------------------------------------------------------------------------
 
 
 def cmd_evaluate(args) -> None:
     from tahaluf.evaluation import evaluate_file
-    from tahaluf.reports.render import render_report
-    from tahaluf.reports.output import write_output
+    from tahaluf.reports.output import format_for, to_stdout, write_output
 
+    fmt = format_for(args.output, args.format, REPORT_SUFFIXES, "md")
+    on_terminal = to_stdout(args.output) and _stdout_is_terminal()
+    if on_terminal and fmt in BINARY_FORMATS:
+        raise UsageError(f"{fmt.upper()} is binary: give -o report.{fmt} rather than writing it to the terminal")
     evaluation = evaluate_file(args.file)
-    write_output(render_report(evaluation, args.format, args.lang, explain=args.explain), args.output)
+    if on_terminal and args.format is None:
+        _show_on_terminal(evaluation, args)
+        return
+    from tahaluf.reports.render import render_report
+
+    write_output(render_report(evaluation, fmt, args.lang, explain=args.explain), args.output)
+
+
+def _show_on_terminal(evaluation, args) -> None:
+    from rich.console import Console
+
+    from tahaluf.reports.terminal import show
+    from tahaluf.reports.viewmodel import build_report
+
+    source = shlex.quote(_CONTROL.sub("?", args.file))
+    lang = f" --lang {args.lang}" if args.lang != "en" else ""
+    hints = (f"tahaluf evaluate {source}{lang} --format md | less -R",
+             f"tahaluf evaluate {source}{lang} -o report.pdf")
+    show(build_report(evaluation, args.lang), Console(highlight=False), hints)
+
+
+def cmd_check(args) -> int:
+    from tahaluf.loader import display_name, load_model
+    from tahaluf.model import AllianceDocument
+
+    failed = False
+    for path in args.files:
+        try:
+            load_model(path, AllianceDocument)
+        except InputError as error:
+            failed = True
+            for line in error.lines:
+                print(line)
+        else:
+            if not args.quiet:
+                print(f"{display_name(path)}: ok")
+    return 2 if failed else 0
 
 
 def cmd_schema(args) -> None:
@@ -43,22 +108,26 @@ def cmd_schema(args) -> None:
 
 
 def cmd_init(args) -> None:
-    from tahaluf.catalogue import write_template
+    from tahaluf.catalogue import template_text, write_template
+    from tahaluf.reports.output import to_stdout
 
+    if to_stdout(args.output):
+        sys.stdout.write(template_text())
+        return
     write_template(args.output, force=args.force)
-    print(f"wrote {args.output}", file=sys.stderr)
+    _note(args, f"wrote {args.output}")
 
 
 def cmd_rules(args) -> None:
     from tahaluf.catalogue import rules_listing
 
-    sys.stdout.write(rules_listing(args.format))
+    sys.stdout.write(rules_listing(args.format, args.lang))
 
 
 def cmd_explain(args) -> None:
     from tahaluf.catalogue import rule_documentation
 
-    sys.stdout.write(rule_documentation(args.code))
+    sys.stdout.write(rule_documentation(args.code, args.lang))
 
 
 def cmd_guide(args) -> None:
@@ -71,65 +140,159 @@ def cmd_screen(args) -> None:
     from tahaluf.screening import screen_file
 
     summary = screen_file(args.candidates, args.org, output=args.output, fmt=args.format, jobs=args.jobs,
-                          lang=args.lang, errors=args.errors)
-    print(summary.text(), file=sys.stderr)
+                          lang=args.lang, errors=args.errors, input_format=args.input_format,
+                          progress=False if args.quiet else None)
+    _note(args, summary.text())
+
+
+def cmd_completion(args) -> None:
+    import shtab
+
+    parser = build_parser()
+    for action in parser.file_actions:
+        action.complete = shtab.FILE
+    sys.stdout.write(shtab.complete(parser, shell=args.shell))
+
+
+# The parser ----------------------------------------------------------------------------------
+
+EXAMPLES = {
+    "tahaluf": """\
+Examples:
+  tahaluf init alliance.yaml                     a commented template to fill in
+  tahaluf check alliance.yaml                    every mistake in the file, with its line
+  tahaluf evaluate alliance.yaml                 the advice on this terminal
+  tahaluf evaluate alliance.yaml -o report.pdf   the full report (the format follows the extension)
+  tahaluf screen candidates.csv --org org.yaml -o screening.xlsx
+  tahaluf completion bash > ~/.local/share/bash-completion/completions/tahaluf""",
+    "evaluate": """\
+Examples:
+  tahaluf evaluate alliance.yaml                          on a terminal: the verdict and what to do
+  tahaluf evaluate alliance.yaml --lang ar -o report.pdf  the full report in Arabic, as PDF
+  tahaluf evaluate alliance.yaml --format md | less       the full report as Markdown
+  tahaluf evaluate alliance.yaml --format json --explain  for programs, with the chain of reasons
+  cat alliance.yaml | tahaluf evaluate - -o report.html   read standard input""",
+    "screen": """\
+Examples:
+  tahaluf screen candidates.csv --org org.yaml                    CSV on standard output
+  tahaluf screen candidates.xlsx --org org.yaml -o screening.xlsx
+  tahaluf screen candidates.csv --org org.yaml --lang ar -o screening.html
+  some-export | tahaluf screen - --input-format jsonl --org org.yaml -o screening.csv""",
+    "check": """\
+Examples:
+  tahaluf check alliance.yaml                  every mistake, as FILE:LINE: field: problem
+  tahaluf check examples/*.yaml                many files at once; exit 2 if any has a mistake
+  cat alliance.yaml | tahaluf check -""",
+    "init": """\
+Examples:
+  tahaluf init alliance.yaml
+  tahaluf init - | less                        read the template without writing a file""",
+    "rules": """\
+Examples:
+  tahaluf rules
+  tahaluf rules --lang ar
+  tahaluf rules --format json""",
+    "explain": """\
+Examples:
+  tahaluf explain PR01
+  tahaluf explain pa01 --lang ar""",
+    "guide": """\
+Examples:
+  tahaluf guide
+  tahaluf guide --format json""",
+    "completion": """\
+Examples:
+  tahaluf completion bash > ~/.local/share/bash-completion/completions/tahaluf
+  tahaluf completion zsh > "${fpath[1]}/_tahaluf\"""",
+}
+
+
+def _command(commands, common, name: str, help_text: str, run) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=help_text, description=help_text[:1].upper() + help_text[1:] + ".",
+                                 parents=[common], epilog=EXAMPLES.get(name),
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(run=run)
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="tahaluf", description="Advice on whether, and on what terms, to enter a proposed alliance.")
+        prog="tahaluf", description="Advice on whether, and on what terms, to enter a proposed alliance.",
+        epilog=EXAMPLES["tahaluf"], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"tahaluf {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary lines on standard error")
+    # The same option after a command; SUPPRESS keeps a command from resetting the one given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="no progress or summary lines on standard error")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    files = []
 
-    evaluate = commands.add_parser("evaluate", help="evaluate one alliance file and print the advice report")
-    evaluate.add_argument("file", help="alliance YAML file (see `tahaluf init`)")
-    evaluate.add_argument("--format", choices=FORMATS, default="md", help="report format (default: md)")
+    evaluate = _command(commands, common, "evaluate", "evaluate one alliance file and give the advice", cmd_evaluate)
+    files.append(evaluate.add_argument("file", help="alliance YAML file (see `tahaluf init`); '-' for standard input"))
+    evaluate.add_argument("--format", choices=FORMATS,
+                          help="report format (default: from the -o extension; else a terminal view on a "
+                               "terminal and Markdown elsewhere)")
     evaluate.add_argument("--lang", choices=LANGS, default="en", help="report language (default: en)")
-    evaluate.add_argument("-o", "--output", help="write here instead of standard output (atomically)")
+    files.append(evaluate.add_argument("-o", "--output", metavar="OUT",
+                                       help="write here (atomically) instead of standard output ('-')"))
     evaluate.add_argument("--explain", action="store_true", help="show how the verdict was derived, down to the facts")
-    evaluate.set_defaults(run=cmd_evaluate)
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of the input format")
-    schema.set_defaults(run=cmd_schema)
+    check = _command(commands, common, "check", "validate alliance files without evaluating them", cmd_check)
+    files.append(check.add_argument("files", nargs="+", metavar="FILE", help="alliance YAML files; '-' for standard input"))
 
-    init = commands.add_parser("init", help="write a commented alliance template to fill in")
-    init.add_argument("output", nargs="?", default="alliance.yaml", help="file to write (default: alliance.yaml)")
+    _command(commands, common, "schema", "print the JSON Schema of the input format", cmd_schema)
+
+    init = _command(commands, common, "init", "write a commented alliance template to fill in", cmd_init)
+    files.append(init.add_argument("output", nargs="?", default="alliance.yaml",
+                                   help="file to write (default: alliance.yaml); '-' prints it"))
     init.add_argument("--force", action="store_true", help="replace an existing file")
-    init.set_defaults(run=cmd_init)
 
-    rules = commands.add_parser("rules", help="list every rule")
+    rules = _command(commands, common, "rules", "list every rule", cmd_rules)
     rules.add_argument("--format", choices=("text", "json"), default="text")
-    rules.set_defaults(run=cmd_rules)
+    rules.add_argument("--lang", choices=LANGS, default="en", help="language of the summaries (default: en)")
 
-    explain = commands.add_parser("explain", help="print one rule's documentation with the guide's words")
+    explain = _command(commands, common, "explain", "print one rule's documentation with the guide's words",
+                       cmd_explain)
     explain.add_argument("code", help="rule code, e.g. PR01")
-    explain.set_defaults(run=cmd_explain)
+    explain.add_argument("--lang", choices=LANGS, default="en", help="language (default: en)")
 
-    guide = commands.add_parser("guide", help="print the guide item by item with the rules that encode it")
+    guide = _command(commands, common, "guide", "print the guide item by item with the rules that encode it",
+                     cmd_guide)
     guide.add_argument("--format", choices=("text", "json"), default="text")
     guide.add_argument("--lang", choices=LANGS, default="en")
-    guide.set_defaults(run=cmd_guide)
 
-    screen = commands.add_parser("screen", help="screen a list of candidate partners, best first")
-    screen.add_argument("candidates", help="candidates: CSV, XLSX, JSONL or YAML, one candidate partner a row")
-    screen.add_argument("--org", required=True, help="alliance YAML giving our organisation and the alliance")
-    screen.add_argument("-o", "--output", help="write here instead of standard output (atomically)")
+    screen = _command(commands, common, "screen", "screen a list of candidate partners, best first", cmd_screen)
+    files.append(screen.add_argument(
+        "candidates", help="candidates: CSV, XLSX, JSONL or YAML, one candidate partner a row; '-' for standard input"))
+    screen.add_argument("--input-format", choices=("csv", "xlsx", "jsonl", "yaml"),
+                        help="format of CANDIDATES (default: from its extension; needed for '-')")
+    files.append(screen.add_argument("--org", required=True,
+                                     help="alliance YAML giving our organisation and the alliance"))
+    files.append(screen.add_argument("-o", "--output", metavar="OUT",
+                                     help="write here (atomically) instead of standard output ('-')"))
     screen.add_argument("--format", choices=("csv", "xlsx", "jsonl", "html"),
                         help="output format (default: from the -o extension, else csv)")
     screen.add_argument("--jobs", type=int, help="worker processes (default: every core; 1 = in-process)")
     screen.add_argument("--lang", choices=LANGS, default="en", help="language of the reasons (default: en)")
-    screen.add_argument("--errors", metavar="ERRORS_FILE",
-                        help="CSV of rejected rows (default: OUTPUT.errors.csv with -o, else only summarised)")
-    screen.set_defaults(run=cmd_screen)
+    files.append(screen.add_argument(
+        "--errors", metavar="ERRORS_FILE",
+        help="CSV of rejected rows (default: OUT.errors.csv with -o, else only summarised)"))
+
+    completion = _command(commands, common, "completion", "print a shell completion script", cmd_completion)
+    completion.add_argument("shell", choices=SHELLS)
+
+    parser.file_actions = files
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        args.run(args)
+        return args.run(args) or 0
     except TahalufError as error:
-        print(f"tahaluf: {error}", file=sys.stderr)
+        for line in getattr(error, "lines", None) or [str(error)]:
+            print(f"tahaluf: {line}", file=sys.stderr)
         return error.exit_code
     except OSError as error:  # a disk full, a file vanished mid-run: one line, never a traceback
         where = f"{error.filename}: " if error.filename else ""
@@ -140,7 +303,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    return 0
 
 
 if __name__ == "__main__":

@@ -19,6 +19,31 @@ class InputError(TahalufError):
         where = f"{file}:{line}" if line else file
         super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
 
+    @property
+    def lines(self) -> list[str]:
+        """One ``FILE:LINE: field: problem`` line per problem."""
+        return [str(self)]
+
+
+class InputErrors(InputError):
+    """Every problem found in one input, in line order (a file with two mistakes takes one run)."""
+
+    def __init__(self, errors: list[InputError]):
+        flat = [one for error in errors for one in (error.errors if isinstance(error, InputErrors) else [error])]
+        self.errors = sorted(flat, key=lambda error: (error.file, error.line or 0))
+        first = self.errors[0]
+        self.file, self.line, self.field, self.problem = first.file, first.line, first.field, first.problem
+        TahalufError.__init__(self, "\n".join(str(error) for error in self.errors))
+
+    @property
+    def lines(self) -> list[str]:
+        return [str(error) for error in self.errors]
+
+    @staticmethod
+    def of(errors: list[InputError]) -> InputError:
+        """One error as itself, several as one InputErrors."""
+        return errors[0] if len(errors) == 1 else InputErrors(errors)
+
 
 class UsageError(TahalufError):
     """A command was called in a way that cannot work (unknown rule code, bad option)."""

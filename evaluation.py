@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tahaluf.loader import SourceMap, format_path, load_yaml, read_text, validate
+from tahaluf.loader import SourceMap, display_name, format_path, load_yaml, read_text, validate
 from tahaluf.model import AllianceDocument
 from tahaluf.rules.declare import document_facts
 from tahaluf.rules.engine import Inference, infer
@@ -35,9 +35,10 @@ def evaluate_document(document: AllianceDocument, source_name: str = "<document>
 
 
 def evaluate_file(path: str | Path) -> Evaluation:
-    """Read, validate and evaluate one alliance YAML file (raises InputError on bad input)."""
-    name = str(path)
+    """Read, validate and evaluate one alliance YAML file, '-' for standard input (raises InputError
+    on bad input, InputErrors listing every problem when there are several)."""
+    name = display_name(path)
     text = read_text(Path(path))
-    data, source = load_yaml(text, name)
+    data, source = load_yaml(text, name, collect=True)
     document = validate(AllianceDocument, data, source, name)
     return evaluate_document(document, name, hashlib.sha256(text.encode("utf-8")).hexdigest(), source)

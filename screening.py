@@ -520,12 +520,14 @@ _WORDS = {
            "conditional": "conditional", "excluded": "excluded", "reasons": "most common reasons",
            "errors_in": "rejected rows written to", "first_errors": "rejected rows",
            "more": "more", "blank": "blank rows skipped", "row": "row", "profiles": "distinct profiles judged",
-           "hits": "answered from the cache", "failed": "failed", "unknown": "unknown", "seconds": "s"},
+           "hits": "answered from the cache", "failed": "failed", "unknown": "unknown", "seconds": "s",
+           "source": "source", "item": "item", "value": "value"},
     "ar": {"rows_in": "صفوف الإدخال", "screened": "تم فرزها", "rejected": "مرفوضة", "eligible": "مؤهل",
            "conditional": "مشروط", "excluded": "مستبعد", "reasons": "الأسباب الأكثر تكراراً",
            "errors_in": "كُتبت الصفوف المرفوضة في", "first_errors": "الصفوف المرفوضة",
            "more": "أخرى", "blank": "صفوف فارغة تم تجاوزها", "row": "الصف", "profiles": "ملفات مميزة تم تقييمها",
-           "hits": "من الذاكرة المؤقتة", "failed": "لم يُستوفَ", "unknown": "لم يُقيَّم", "seconds": "ث"},
+           "hits": "من الذاكرة المؤقتة", "failed": "لم يُستوفَ", "unknown": "لم يُقيَّم", "seconds": "ث",
+           "source": "المصدر", "item": "البند", "value": "القيمة"},
 }
 
 
@@ -600,7 +602,7 @@ class Summary:
         """The summary as (item, value) pairs, for the XLSX summary sheet."""
         w = self.words()
         pairs: list[tuple[str, Any]] = [
-            ("source", self.source), (w["rows_in"], self.rows_in), (w["screened"], self.screened),
+            (w["source"], self.source), (w["rows_in"], self.rows_in), (w["screened"], self.screened),
             (w["rejected"], self.rejected),
         ]
         pairs += [(w[status], self.counts.get(status, 0)) for status in STATUSES]
@@ -652,7 +654,7 @@ def load_context(path: str | Path) -> tuple[Organisation, Alliance]:
     from tahaluf.model import AllianceDocument
 
     name = str(path)
-    data, source = load_yaml(read_text(Path(path)), name)
+    data, source = load_yaml(read_text(Path(path)), name, collect=True)
     if isinstance(data, dict):
         data = {key: value for key, value in data.items() if key != "partners"}
     document = validate(AllianceDocument, data, source, name)
@@ -660,22 +662,25 @@ def load_context(path: str | Path) -> tuple[Organisation, Alliance]:
 
 
 def output_format(fmt: str | None, output: str | None) -> str:
-    if fmt is None:
-        return OUTPUT_SUFFIXES.get(Path(output).suffix.lower(), "csv") if output not in (None, "-") else "csv"
-    if fmt not in OUTPUT_FORMATS:
+    """The format asked for, else the one -o's extension names, else CSV (see reports.output.format_for)."""
+    from tahaluf.reports.output import format_for
+
+    if fmt is not None and fmt not in OUTPUT_FORMATS:
         raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(OUTPUT_FORMATS)}")
-    return fmt
+    return format_for(output, fmt, OUTPUT_SUFFIXES, "csv")
 
 
 def screen_file(candidates: str | Path, org: str | Path, *, output: str | None = None, fmt: str | None = None,
                 jobs: int | None = None, lang: str = "en", errors: str | None = None,
-                progress: bool | None = None, cache_size: int = DEFAULT_CACHE_SIZE) -> Summary:
+                progress: bool | None = None, cache_size: int = DEFAULT_CACHE_SIZE,
+                input_format: str | None = None) -> Summary:
     """Screen every candidate of ``candidates`` and write the best-first results.
 
     Raises InputError for whole-file problems (unreadable file, unknown column)
     and UsageError for bad options, before any row is screened. Bad rows are
     counted and reported, never fatal. Output goes to ``output`` (atomically) or
     standard output; rejected rows to ``errors`` (default ``<output>.errors.csv``).
+    ``candidates`` may be '-' (standard input), with ``input_format``.
     """
     started = time.perf_counter()
     if lang not in _WORDS:
@@ -698,8 +703,12 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
     if fmt == "xlsx" and out is None and sys.stdout.isatty():
         raise UsageError("XLSX is binary: give -o FILE.xlsx rather than writing it to the terminal")
 
+    if str(candidates) == "-" and input_format is None:
+        raise UsageError("candidates on standard input: say their format with --input-format (csv, xlsx, jsonl, yaml)")
+
     with _signals_interrupt():
-        return _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started)
+        return _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
+                            input_format)
 
 
 @contextmanager
@@ -726,12 +735,13 @@ def _signals_interrupt():
             signal.signal(getattr(signal, name), handler)
 
 
-def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started) -> Summary:
+def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
+                 input_format=None) -> Summary:
     organisation, alliance = load_context(org)
     core_objectives = frozenset(organisation.core_objectives or ())
-    summary = Summary(source=str(candidates), lang=lang, errors_file=str(errors_path) if errors_path else None,
+    summary = Summary(source="<stdin>" if str(candidates) == "-" else str(candidates), lang=lang, errors_file=str(errors_path) if errors_path else None,
                       output=str(out) if out else None)
-    with open_candidates(candidates) as reader:
+    with open_candidates(candidates, input_format) as reader:
         concession_columns = check_columns(reader)  # whole-file problems stop here, before any row
         spool = _Spool()
         try:
@@ -752,7 +762,7 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
 def _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs, cache_size,
                  spool: _Spool, sink: ErrorSink, summary: Summary, show_progress: bool) -> None:
     judge = _Judge(organisation, alliance, jobs)  # before the progress bar: workers fork with no thread about
-    bar = _Progress(show_progress, f"screening {reader.path.name}")
+    bar = _Progress(show_progress, f"screening {Path(reader.name).name}")
     screener = _Screener(judge, jobs, cache_size, spool, sink, summary, concession_columns, core_objectives)
     ok = False
     try:
@@ -920,11 +930,11 @@ def _write(records: Iterator[list], fmt: str, out: Path | None, summary: Summary
     else:
         if out is not None:
             with atomic_path(out) as temporary:
-                write_xlsx(temporary, records, summary.rows())
+                write_xlsx(temporary, records, summary.rows(), lang, _xlsx_words(lang))
         else:
             with tempfile.TemporaryDirectory(prefix="tahaluf-screen-") as folder:
                 temporary = Path(folder) / "screening.xlsx"
-                write_xlsx(temporary, records, summary.rows())
+                write_xlsx(temporary, records, summary.rows(), lang, _xlsx_words(lang))
                 with open(temporary, "rb") as stream:
                     sys.stdout.flush()
                     while block := stream.read(1 << 20):
@@ -942,8 +952,30 @@ _HEADINGS = {
 }
 
 
+def _sector_words(lang: str) -> dict[str, str]:
+    """Sector codes in the output's language (Arabic outputs are Arabic all the way; English keeps the codes)."""
+    from tahaluf import knowledge
+
+    if lang == "en":
+        return {}
+    return {key.removeprefix("sector."): text(lang) for key, text in knowledge.labels().items()
+            if key.startswith("sector.")}
+
+
 def _html_labels(lang: str) -> dict:
     labels = dict(_HEADINGS[lang])
     labels.update({status: _WORDS[lang][status] for status in STATUSES})
     labels["status_rank"] = {status: index for index, status in enumerate(STATUSES)}
+    labels["sectors"] = _sector_words(lang)
     return labels
+
+
+def _xlsx_words(lang: str) -> dict:
+    """Headers, status words and sectors of an XLSX in ``lang`` (English keeps the column and status codes)."""
+    if lang == "en":
+        return {}
+    words = {column: _HEADINGS[lang][column] for column in ("rank", "row", "name", "sector", "status", "score",
+                                                              "failed", "not_assessed", "guidance", "reason")}
+    words.update(item=_WORDS[lang]["item"], value=_WORDS[lang]["value"],
+                 statuses={status: _WORDS[lang][status] for status in STATUSES}, sectors=_sector_words(lang))
+    return words

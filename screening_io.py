@@ -20,13 +20,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
+import tempfile
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from tahaluf.errors import InputError
+from tahaluf.errors import InputError, UsageError
 from tahaluf.reports.output import atomic_path, check_target
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024  # CSV, XLSX, JSONL
@@ -58,12 +60,16 @@ class RowProblem:
 
 
 class CandidateReader:
-    """Base: ``columns`` is [(name, line of first use)], ``rows()`` yields (row, values | RowProblem)."""
+    """Base: ``columns`` is [(name, line of first use)], ``rows()`` yields (row, values | RowProblem).
 
-    def __init__(self, path: Path):
-        self.path, self.name = path, str(path)
+    ``name`` is how errors name the file (``<stdin>`` for standard input, read from a spooled copy).
+    """
+
+    def __init__(self, path: Path, name: str | None = None):
+        self.path, self.name = path, name or str(path)
         self.columns: list[tuple[str, int | None]] = []
         self.blank_rows = 0
+        self.spool: tempfile.TemporaryDirectory | None = None  # removed when the reader is done
 
     def rows(self) -> Iterator[tuple[int, dict | RowProblem]]:
         raise NotImplementedError
@@ -80,20 +86,23 @@ class CandidateReader:
 
     def __exit__(self, *exc):
         self.close()
+        if self.spool is not None:
+            self.spool.cleanup()
 
     def _too_many(self, row: int) -> InputError:
         return InputError(self.name, row, None, f"more than {MAX_ROWS:,} candidate rows: split the file")
 
 
-def _check_size(path: Path, limit: int) -> int:
+def _check_size(path: Path, limit: int, name: str | None = None) -> int:
+    name = name or str(path)
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise InputError(str(path), None, None, f"cannot read: {exc.strerror or exc}") from None
+        raise InputError(name, None, None, f"cannot read: {exc.strerror or exc}") from None
     if not path.is_file():
-        raise InputError(str(path), None, None, "not a regular file")
+        raise InputError(name, None, None, "not a regular file")
     if size > limit:
-        raise InputError(str(path), None, None, f"file is larger than the {limit:,}-byte limit: split it")
+        raise InputError(name, None, None, f"file is larger than the {limit:,}-byte limit: split it")
     return size
 
 
@@ -116,12 +125,14 @@ def _row_values(header: list[str], cells) -> dict | RowProblem:
 
 
 class CsvReader(CandidateReader):
-    def __init__(self, path: Path):
-        super().__init__(path)
-        self._size = _check_size(path, MAX_INPUT_BYTES)
+    def __init__(self, path: Path, name: str | None = None):
+        super().__init__(path, name)
+        self._size = _check_size(path, MAX_INPUT_BYTES, self.name)
         self._raw = open(path, "rb")  # noqa: SIM115 (closed by close())
         self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")
-        self._reader = csv.reader(self._text)
+        # strict: a quote that never closes (or stray text after a closing quote) is an error
+        # for that row, not a field swallowing the rest of the file.
+        self._reader = csv.reader(self._text, strict=True)
         header = self._next()
         if header is None:
             self.close()
@@ -131,16 +142,28 @@ class CsvReader(CandidateReader):
 
     def _next(self) -> list[str] | None:
         try:
-            return next(self._reader, None)
+            return self._next_row()
         except csv.Error as exc:
             raise InputError(self.name, self._reader.line_num or None, None, f"not readable as CSV: {exc}") from None
+
+    def _next_row(self) -> list[str] | None:
+        try:
+            return next(self._reader, None)
         except UnicodeDecodeError:
             raise InputError(self.name, self._reader.line_num + 1, None,
                              "not valid UTF-8 text (save the sheet as 'CSV UTF-8')") from None
 
     def rows(self):
         header, row = self.header, 1
-        while (cells := self._next()) is not None:
+        while True:
+            try:
+                cells = self._next_row()
+            except csv.Error as exc:  # this row is malformed: reject it, read on
+                row += 1
+                yield row, RowProblem("", _csv_problem(exc))
+                continue
+            if cells is None:
+                return
             row += 1
             if row > MAX_ROWS + 1:
                 raise self._too_many(row)
@@ -159,6 +182,12 @@ class CsvReader(CandidateReader):
     def close(self):
         if not self._text.closed:
             self._text.close()
+
+
+def _csv_problem(error: csv.Error) -> str:
+    if "unexpected end of data" in str(error):
+        return "a quote opened in this row is never closed"
+    return f"not readable as CSV: {error}"
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -181,7 +210,7 @@ def _root_cause(error: BaseException) -> str:
     return type(error).__name__
 
 
-def _check_unzipped_size(path: Path) -> None:
+def _check_unzipped_size(path: Path, name: str) -> None:
     """Refuse a workbook whose parts would inflate past what a candidate list needs (a zip bomb).
 
     openpyxl reads the shared-strings part whole, even in read-only mode.
@@ -192,23 +221,23 @@ def _check_unzipped_size(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise InputError(str(path), None, None, "not a readable XLSX workbook (not a zip archive)") from None
+        raise InputError(name, None, None, "not a readable XLSX workbook (not a zip archive)") from None
     total = sum(part.file_size for part in parts)
     strings = sum(part.file_size for part in parts if part.filename.lower().endswith("sharedstrings.xml"))
     if total > MAX_XLSX_UNZIPPED_BYTES or strings > MAX_XLSX_STRINGS_BYTES:
-        raise InputError(str(path), None, None,
+        raise InputError(name, None, None,
                          f"the workbook unpacks to more than {MAX_XLSX_UNZIPPED_BYTES:,} bytes: save it as CSV "
                          "or split it")
 
 
 class XlsxReader(CandidateReader):
-    def __init__(self, path: Path):
-        super().__init__(path)
-        _check_size(path, MAX_INPUT_BYTES)
+    def __init__(self, path: Path, name: str | None = None):
+        super().__init__(path, name)
+        _check_size(path, MAX_INPUT_BYTES, self.name)
         import openpyxl  # uses defusedxml for parsing when it is installed (it is a dependency)
 
         self._book = None
-        _check_unzipped_size(path)
+        _check_unzipped_size(path, self.name)
         try:
             self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
             sheet = self._book.worksheets[0]
@@ -270,9 +299,9 @@ def _non_empty(flat: dict) -> dict:
 
 
 class JsonlReader(CandidateReader):
-    def __init__(self, path: Path):
-        super().__init__(path)
-        self._size = _check_size(path, MAX_INPUT_BYTES)
+    def __init__(self, path: Path, name: str | None = None):
+        super().__init__(path, name)
+        self._size = _check_size(path, MAX_INPUT_BYTES, self.name)
         # A first pass collects every key, so an unknown one stops the file before any row is screened.
         first: dict[str, int] = {}
         with open(path, "rb") as handle:
@@ -330,8 +359,8 @@ class JsonlReader(CandidateReader):
 class YamlReader(CandidateReader):
     """A list of candidate mappings (or ``candidates:`` holding one); nested sections or dotted keys."""
 
-    def __init__(self, path: Path):
-        super().__init__(path)
+    def __init__(self, path: Path, name: str | None = None):
+        super().__init__(path, name)
         from tahaluf.loader import load_yaml, read_text
 
         data, source = load_yaml(read_text(path, MAX_YAML_BYTES), self.name)
@@ -368,16 +397,50 @@ class YamlReader(CandidateReader):
         return self._done, len(self._items)
 
 
-def open_candidates(path: str | Path) -> CandidateReader:
+READERS = {"csv": CsvReader, "xlsx": XlsxReader, "jsonl": JsonlReader, "yaml": YamlReader}
+STDIN = "-"
+
+
+def open_candidates(path: str | Path, kind: str | None = None) -> CandidateReader:
+    """A reader for ``path`` ('-': standard input), in format ``kind`` or the one its extension names."""
+    if str(path) == STDIN:
+        if kind is None:
+            raise UsageError("candidates on standard input: say their format with --input-format "
+                             f"({', '.join(READERS)})")
+        return _open_stdin(kind)
     path = Path(path)
-    kind = INPUT_FORMATS.get(path.suffix.lower())
+    kind = kind or INPUT_FORMATS.get(path.suffix.lower())
     if kind is None:
         raise InputError(str(path), None, None,
                          f"unknown candidates format {path.suffix or '(no extension)'!r}: "
-                         f"use {', '.join(sorted(INPUT_FORMATS))}")
+                         f"use {', '.join(sorted(INPUT_FORMATS))} or --input-format")
+    if kind not in READERS:
+        raise UsageError(f"unknown input format {kind!r}: use one of {', '.join(READERS)}")
     if not path.exists():
         raise InputError(str(path), None, None, "cannot read: No such file or directory")
-    return {"csv": CsvReader, "xlsx": XlsxReader, "jsonl": JsonlReader, "yaml": YamlReader}[kind](path)
+    return READERS[kind](path)
+
+
+def _open_stdin(kind: str) -> CandidateReader:
+    """Standard input copied to a private temporary file (capped), then read like any file:
+    an XLSX needs to seek, and the progress bar a size."""
+    limit = MAX_YAML_BYTES if kind == "yaml" else MAX_INPUT_BYTES
+    spool = tempfile.TemporaryDirectory(prefix="tahaluf-stdin-")
+    try:
+        path = Path(spool.name) / f"stdin.{kind}"
+        copied = 0
+        with open(path, "wb") as out:
+            while block := sys.stdin.buffer.read(1 << 20):
+                copied += len(block)
+                if copied > limit:
+                    raise InputError("<stdin>", None, None, f"more than the {limit:,}-byte limit: split it")
+                out.write(block)
+        reader = READERS[kind](path, "<stdin>")
+    except BaseException:
+        spool.cleanup()
+        raise
+    reader.spool = spool
+    return reader
 
 
 # Writers ---------------------------------------------------------------------------------
@@ -432,50 +495,85 @@ def write_jsonl(stream, records: Iterable[list]) -> None:
         }, ensure_ascii=False) + "\n")
 
 
-def write_xlsx(path: Path, records: Iterable[list], summary_rows: list[tuple[str, Any]]) -> None:
-    """Write-only workbook: a results sheet (bold, frozen header) and a summary sheet."""
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_LEFT_TO_RIGHT = re.compile("[A-Za-z\u00c0-\u024f]")
+XLSX_SHEETS = {"en": ("screening", "summary"), "ar": ("الفرز", "الملخص")}
+
+
+def write_xlsx(path: Path, records: Iterable[list], summary_rows: list[tuple[str, Any]],
+               lang: str = "en", words: dict | None = None) -> None:
+    """Write-only workbook: a results sheet (bold, frozen header) and a summary sheet.
+
+    Text a spreadsheet would run as a formula is stored as a text cell with Excel's quote
+    prefix: it shows as typed and never runs. A text mixing Arabic and Latin letters reads
+    in the sheet's language; an Arabic workbook is laid out right to left, in Arabic words
+    (``words``: headers, statuses, sectors).
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
-    def text(value: str) -> str:
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    words = words or {}
+    reading_order = Alignment(readingOrder=2 if lang == "ar" else 1)
+    separator = "؛ " if lang == "ar" else "; "
 
-    def header(sheet, names):
+    def text(value: str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        formula_like = value.startswith(_FORMULA_STARTS)
+        mixed = _RIGHT_TO_LEFT.search(value) is not None and _LEFT_TO_RIGHT.search(value) is not None
+        if not (formula_like or mixed):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        if formula_like:
+            cell.data_type = "s"  # openpyxl would store "=..." as a formula
+            cell.quotePrefix = True
+        if mixed:
+            cell.alignment = reading_order
+        return cell
+
+    def header(target, names):
         cells = []
         for name in names:
-            cell = WriteOnlyCell(sheet, value=name)
+            cell = WriteOnlyCell(target, value=name)
             cell.font = Font(bold=True)
             cells.append(cell)
-        sheet.append(cells)
+        target.append(cells)
+
+    def new_sheet(title: str):
+        created = book.create_sheet(title)
+        created.sheet_view.rightToLeft = lang == "ar"
+        return created
 
     def results_sheet(number: int):
-        sheet = book.create_sheet("screening" if number == 1 else f"screening {number}")
-        sheet.freeze_panes = "A2"
+        title = XLSX_SHEETS[lang][0]
+        created = new_sheet(title if number == 1 else f"{title} {number}")
+        created.freeze_panes = "A2"
         for letter, width in zip("ABCDEFGHIJ", (7, 7, 36, 14, 12, 7, 18, 18, 24, 80)):
-            sheet.column_dimensions[letter].width = width
-        header(sheet, RESULT_COLUMNS)
-        return sheet
+            created.column_dimensions[letter].width = width
+        header(created, [words.get(column, column) for column in RESULT_COLUMNS])
+        return created
 
     book = Workbook(write_only=True)
     sheets, sheet, used = 1, None, XLSX_MAX_ROWS
+    statuses, sectors = words.get("statuses", {}), words.get("sectors", {})
     for rank, record in enumerate(records, 1):
         if used >= XLSX_MAX_ROWS:  # a spreadsheet holds 1,048,576 rows: go on in another sheet
             sheet, used = results_sheet(sheets), 1
             sheets += 1
         row, name, sector, status, score, failed, unknown, guidance, reason = record[:9]
-        sheet.append([rank, row, text(name), text(sector or ""), status, score, text(_joined(failed)),
-                      text(_joined(unknown)), text(_joined(guidance)), text(_reason_text(reason))])
+        sheet.append([rank, row, text(name), text(sectors.get(sector, sector or "")), statuses.get(status, status),
+                      score, text(separator.join(failed)), text(separator.join(unknown)),
+                      text(separator.join(guidance)), text(_reason_text(reason))])
         used += 1
     if sheet is None:
-        results_sheet(1)
-    summary = book.create_sheet("summary")
-    summary.column_dimensions["A"].width = 40
-    summary.column_dimensions["B"].width = 80
-    header(summary, ("item", "value"))
+        sheet = results_sheet(1)
+    sheet = new_sheet(XLSX_SHEETS[lang][1])
+    sheet.column_dimensions["A"].width = 40
+    sheet.column_dimensions["B"].width = 80
+    header(sheet, (words.get("item", "item"), words.get("value", "value")))
     for item, value in summary_rows:
-        summary.append([text(str(item)), value if isinstance(value, int) else text(str(value))])
+        sheet.append([text(str(item)), value if isinstance(value, int) else text(str(value))])
     book.save(path)
 
 
@@ -487,7 +585,8 @@ def write_html(stream, records: Iterable[list], summary, lang: str, labels: dict
     def rows():
         for rank, record in enumerate(records, 1):
             row, name, sector, status, score, failed, unknown, guidance, reason = record[:9]
-            yield {"rank": rank, "row": row, "name": name, "sector": sector or "", "status": status,
+            yield {"rank": rank, "row": row, "name": name, "sector": labels.get("sectors", {}).get(sector, sector or ""),
+                   "status": status,
                    "score": score, "failed": _joined(failed), "not_assessed": _joined(unknown),
                    "guidance": _joined(guidance), "reason": Message(tuple((t, bool(u)) for t, u in reason))}
 

@@ -33,8 +33,13 @@ def report_data(report: ReportView, explain: bool = False) -> dict:
         "organisation": report.organisation,
         "verdict": report.verdict,
         "verdict_label": report.verdict_label,
-        "summary": report.summary,
+        "summary": str(report.summary),
         "score": report.score,
+        "next_steps": [
+            {"number": s.number, "kind": s.kind, "text": str(s.text), "change": s.change, "rule": s.rule or None,
+             "subject": s.subject or None, "guidance": [q.id for q in s.guidance]}
+            for s in report.next_steps
+        ],
         "conditions": [
             {"id": c.id, "kind": c.kind, "text": str(c.text), "fix": c.fix, "rule": c.rule or None}
             for c in report.conditions

@@ -33,13 +33,30 @@ class Message:
 
 
 def fill(template: str, values: dict[str, object]) -> Message:
-    """Fill ``{name}`` fields of a knowledge template with user values (missing ones stay visible)."""
+    """Fill ``{name}`` fields of a knowledge template with user values (missing ones stay visible).
+
+    A value that is itself a :class:`Message` is spliced in part by part, so its own
+    trusted words stay trusted and its user values stay isolated one by one.
+    """
     parts: list[tuple[str, bool]] = []
     for literal, field, _spec, _conversion in _FORMATTER.parse(template):
         if literal:
             parts.append((literal, False))
         if field is not None:
             value = values.get(field)
-            parts.append((str(value), True) if value is not None else ("{" + field + "}", False))
+            if isinstance(value, Message):
+                parts.extend(value.parts)
+            else:
+                parts.append((str(value), True) if value is not None else ("{" + field + "}", False))
+    return Message(tuple(parts))
+
+
+def join(messages, separator: str) -> Message:
+    """Messages one after the other, ``separator`` (trusted words) between them."""
+    parts: list[tuple[str, bool]] = []
+    for index, message in enumerate(messages):
+        if index and separator:
+            parts.append((separator, False))
+        parts.extend(message.parts)
     return Message(tuple(parts))
 

@@ -12,6 +12,35 @@ from typing import Iterator
 from tahaluf.errors import UsageError
 
 
+STDOUT = "-"  # as an output name: standard output
+
+
+def to_stdout(out: str | None) -> bool:
+    return out in (None, STDOUT)
+
+
+def format_for(out: str | None, asked: str | None, suffixes: dict[str, str], default: str) -> str:
+    """The output format: the one asked for, else the one ``out``'s extension names, else ``default``.
+
+    A format that contradicts the extension is an error, and so is an extension no format
+    has (``-o s.pdf`` for a spreadsheet) unless a format is asked for: a file is never
+    written in a format its name does not say.
+    """
+    if to_stdout(out):
+        return asked or default
+    suffix = Path(out).suffix.lower()
+    named = suffixes.get(suffix)
+    if named and asked and asked != named:
+        raise UsageError(f"{out}: --format {asked} contradicts the {suffix} extension; "
+                         f"drop --format or name the file .{asked}")
+    if named:
+        return named
+    if suffix and not asked:
+        known = ", ".join(sorted(suffixes))
+        raise UsageError(f"{out}: no format is written as {suffix}; name the file {known}, or give --format")
+    return asked or default
+
+
 def write_output(content: str | bytes, out: str | None) -> None:
     """Write to ``out`` (a path), or to standard output when ``out`` is None or '-'."""
     data = content.encode("utf-8") if isinstance(content, str) else content

@@ -36,6 +36,10 @@ CONTENT_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _BDI_TAG = re.compile(r"<bdi(\s[^>]*)?>|</bdi>")
 _FSI, _PDI = "\u2068", "\u2069"
+# A <bdi dir=...> (a mixed-direction value, see html.direct_mixed_values) is isolated in that direction.
+_ISOLATE = {"ltr": "\u2066", "rtl": "\u2067"}
+_DIR = re.compile(r'\sdir="(ltr|rtl)"')
+_CLASS = re.compile(r'\sclass="')
 
 
 class RefusedURL(ValueError):
@@ -73,7 +77,8 @@ class AssetFetcher(URLFetcher):
 
 def isolate_user_values(html: str) -> str:
     """Make each ``<bdi>`` an isolate WeasyPrint honours: ``<bdi>x</bdi>`` -> FSI x PDI, and
-    ``<bdi class=c>x</bdi>`` -> ``<bdi class=c>`` FSI x PDI ``</bdi>`` (it keeps its style)."""
+    ``<bdi class=c>x</bdi>`` -> ``<bdi class=c>`` FSI x PDI ``</bdi>`` (it keeps its style);
+    ``dir="ltr"`` / ``dir="rtl"`` isolates with LRI / RLI instead of FSI."""
     html = _BIDI_CONTROLS.sub("", html)
     out: list[str] = []
     keeps: list[bool] = []  # per open <bdi>: does its element stay?
@@ -84,8 +89,11 @@ def isolate_user_values(html: str) -> str:
         if tag.group(0) == "</bdi>":
             out.append(_PDI + "</bdi>" if keeps and keeps.pop() else _PDI)
         else:
-            keeps.append(bool(tag.group(1)))
-            out.append(tag.group(0) + _FSI if keeps[-1] else _FSI)
+            attributes = tag.group(1) or ""
+            direction = _DIR.search(attributes)
+            opening = _ISOLATE[direction.group(1)] if direction else _FSI
+            keeps.append(bool(_CLASS.search(attributes)))
+            out.append(tag.group(0) + opening if keeps[-1] else opening)
     out.append(html[last:])
     return "".join(out)
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import jinja2
 
 TEMPLATES = Path(__file__).parent / "templates"
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
+# Markdown's special characters; an underscore between two letters or digits is left alone
+# (CommonMark never reads such an underscore as emphasis), so "do_not_proceed" stays legible.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]|<>~]|(?<![^\W_])_|_(?![^\W_]))")
 
 
 def markdown_escape(value: object) -> str:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import typing
 from dataclasses import dataclass, field
+
+from pydantic import BaseModel
 
 from tahaluf import __version__, knowledge
 from tahaluf.evaluation import Evaluation
+from tahaluf.model import AllianceDocument
 from tahaluf.knowledge import SEVERITIES
-from tahaluf.reports.messages import Message, fill
+from tahaluf.reports.messages import Message, fill, join
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
 from tahaluf.rules.engine import FindingResult
 from tahaluf.rules.verdict import PARTNER_STATUS
@@ -22,6 +26,8 @@ _PARTNER_PATH = re.compile(r"^partners\[(\d+)\]")
 _SEVERITY_CLASS = {name: f"sev-{name}" for name in SEVERITIES}
 _STATUS_CLASS = {name: f"status-{name}" for name in ("fail", "pass", "not_assessed")}
 _KIND_CLASS = {name: f"kind-{name}" for name in ("fix", "establish", "strengthen")}
+STEP_KINDS = ("red_flag", "fix", "establish", "strengthen", "question")  # the order of the next steps
+_STEP_CLASS = {name: f"step-{name}" for name in STEP_KINDS}
 _LEVEL_CLASS = {name: f"level-{name}" for name in ("ready", "partial", "weak", "not_assessed", "not_enough_known")}
 _PARTNER_CLASS = {name: f"partner-{name}" for name in ("eligible", "conditional", "excluded")}
 _VERDICT_CLASS = {name: f"verdict-{name}" for name in PARTNER_STATUS}
@@ -86,7 +92,7 @@ class StrengthRow:
     """One met check, with every partner or concession it was met for."""
 
     rule: str
-    text: str
+    text: str | Message
     subjects: tuple[str, ...]
     guidance: tuple[Quote, ...]
 
@@ -121,10 +127,39 @@ class ConditionView:
     fix: str
     rule: str
     guidance: str
+    finding: str = ""  # the finding it rests on ("" for a dimension to strengthen)
 
     @property
     def kind_class(self) -> str:
         return _css_class(_KIND_CLASS, self.kind)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One numbered step of "what to do next": a red flag, a condition or a question to answer."""
+
+    number: int
+    kind: str  # one of STEP_KINDS
+    kind_label: str
+    text: Message  # what was found, or the question to answer
+    change: str  # what would have to change / what to do ("" for a bare question)
+    rule: str  # "" for a dimension to strengthen
+    subject: str
+    guidance: tuple[Quote, ...]  # the guide's words (red flags quote them in full)
+    finding: str = ""  # the finding it rests on, if any
+    separator: str = ", "  # between list items, in the report's language
+
+    @property
+    def kind_class(self) -> str:
+        return _css_class(_STEP_CLASS, self.kind)
+
+    @property
+    def guidance_ids(self) -> str:
+        return self.separator.join(q.id for q in self.guidance)
+
+    @property
+    def is_red_flag(self) -> bool:
+        return self.kind == "red_flag"
 
 
 @dataclass(frozen=True)
@@ -185,8 +220,9 @@ class ReportView:
     date: str
     verdict: str
     verdict_label: str
-    summary: str
+    summary: Message
     score: int | None
+    next_steps: tuple[NextStep, ...]
     conditions: tuple[ConditionView, ...]
     readiness: tuple[ReadinessView, ...]
     groups: tuple[SeverityGroup, ...]
@@ -212,6 +248,10 @@ class ReportView:
     @property
     def conditions_count(self) -> int:
         return len(self.conditions)
+
+    @property
+    def red_flags(self) -> tuple[NextStep, ...]:
+        return tuple(step for step in self.next_steps if step.kind == "red_flag")
 
     @property
     def not_assessed_count(self) -> int:
@@ -244,7 +284,39 @@ class ChartRow:
                    fill=_LEVEL_FILL.get(view.level, _LEVEL_FILL["not_assessed"]), assessed=view.score is not None)
 
 
-def _value_text(value: object, labels: dict[str, str]) -> str:
+def _choice_fields(model: type, found: set[str] | None = None) -> set[str]:
+    """Names of the input format's fields whose values are choices (a Literal), at any depth."""
+    found = set() if found is None else found
+
+    def walk(annotation) -> bool:
+        if typing.get_origin(annotation) is typing.Literal:
+            return True
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation not in seen:
+                seen.add(annotation)
+                for name, info in annotation.model_fields.items():
+                    if walk(info.annotation):
+                        found.add(name)
+            return False
+        return any([walk(arg) for arg in typing.get_args(annotation)])
+
+    seen: set[type] = set()
+    walk(model)
+    return found
+
+
+# Facts and message values that are choices print in the report's language (a sector, a level,
+# an approach); the rules pass these parameters as choices.
+_CHOICE_FIELDS = frozenset(_choice_fields(AllianceDocument))
+_CHOICE_PARAMS = frozenset({"approach", "scope", "rhythm"})
+
+
+def _choice(value: object, labels: dict[str, str]) -> str:
+    text = str(value)
+    return labels.get(f"choice.{text}") or labels.get(f"sector.{text}") or text
+
+
+def _value_text(value: object, labels: dict[str, str], choice: bool = False) -> str:
     if value is None:
         return labels["label.unknown"]
     if value is True:
@@ -252,8 +324,14 @@ def _value_text(value: object, labels: dict[str, str]) -> str:
     if value is False:
         return labels["label.no"]
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value) or labels["label.none"]
-    return str(value)
+        items = [_choice(v, labels) if choice else str(v) for v in value]
+        return labels["label.list_separator"].join(items) or labels["label.none"]
+    return _choice(value, labels) if choice else str(value)
+
+
+def _is_choice_path(path: str) -> bool:
+    """``partners[0].government.approach`` -> is ``approach`` a choice field?"""
+    return path.rsplit(".", 1)[-1].split("[", 1)[0] in _CHOICE_FIELDS
 
 
 class _Builder:
@@ -288,8 +366,11 @@ class _Builder:
 
     def finding(self, result: FindingResult) -> FindingView:
         text, spec = self.texts[result.rule], REGISTRY[result.rule]
-        # Input paths in a message (a contradiction's two facts) carry their lines in the file.
-        params = {name: self.with_line(value) if name.endswith("_path") else value for name, value in result.params}
+        # Input paths in a message (a contradiction's two facts) carry their lines in the file;
+        # choices (an approach, a scope) print in the report's language.
+        params = {name: self.with_line(value) if name.endswith("_path")
+                  else _choice(value, self.labels) if name in _CHOICE_PARAMS else value
+                  for name, value in result.params}
         values = {"subject": self.subject(result), **params}
         strength = result.status == "pass" and text.passed is not None
         severity = "strength" if strength else result.severity
@@ -303,20 +384,40 @@ class _Builder:
             fix=text.fix(self.lang), question=self.question(result, text, values),
             guidance=tuple(Quote(g, getattr(self.items[g], self.lang), getattr(self.items[g], _OTHER[self.lang]))
                            for g in spec.guidance),
-            evidence=tuple(Fact(path, _value_text(value, self.labels)) for path, value in result.evidence),
+            evidence=tuple(Fact(path, _value_text(value, self.labels, _is_choice_path(path)))
+                           for path, value in result.evidence),
         )
 
     def ordered(self, views) -> tuple[FindingView, ...]:
         rank = {severity: i for i, severity in enumerate(SEVERITIES)}
         return tuple(sorted(views, key=lambda v: (rank[v.severity], v.rule, v.subject, v.id)))
 
+    def failed_subjects(self) -> dict[str, set[str]]:
+        """Rule -> the subjects it failed for."""
+        failed: dict[str, set[str]] = {}
+        for result in self.evaluation.inference.findings:
+            if result.status == "fail":
+                failed.setdefault(result.rule, set()).add(self.views[result.id].subject)
+        return failed
+
     def strength_rows(self, views: tuple[FindingView, ...]) -> tuple[StrengthRow, ...]:
-        """Strengths folded by rule: the rule's summary and the partners or concessions it holds for."""
+        """Strengths folded by rule: the rule's summary and the partners or concessions it holds for.
+
+        A check that failed for some subject is not a strength of that subject, and its
+        blanket summary ("no concession touches our core objectives") would be false:
+        what held is then said subject by subject, in the check's own pass message.
+        """
+        failed = self.failed_subjects()
         by_rule: dict[str, list[FindingView]] = {}
         for view in views:
-            by_rule.setdefault(view.rule, []).append(view)
+            if view.subject not in failed.get(view.rule, ()):
+                by_rule.setdefault(view.rule, []).append(view)
         rows = []
         for rule, members in by_rule.items():
+            if rule in failed:
+                text = join(dict.fromkeys(v.message for v in members), " ")
+                rows.append(StrengthRow(rule, text, (), members[0].guidance))
+                continue
             about = [v.subject for v in members if v.evidence and v.evidence[0].path.startswith(("partners[", "concessions["))]
             rows.append(StrengthRow(rule, self.texts[rule].summary(self.lang), tuple(dict.fromkeys(about)),
                                     members[0].guidance))
@@ -339,7 +440,8 @@ class _Builder:
             view = self.views[condition.because[0]]
             text = view.question if condition.kind == "establish" else view.message
             result.append(ConditionView(condition.id, condition.kind, label, text, view.fix, view.rule,
-                                        ", ".join(q.id for q in view.guidance)))
+                                        self.labels["label.list_separator"].join(q.id for q in view.guidance),
+                                        view.id))
         order = {"fix": 0, "establish": 1, "strengthen": 2}
         return tuple(sorted(result, key=lambda c: (order[c.kind], c.rule, str(c.text))))
 
@@ -440,7 +542,9 @@ class _Builder:
     def build(self) -> ReportView:
         evaluation, labels = self.evaluation, self.labels
         views = list(self.views.values())
-        shown = [v for v in views if v.status == "fail" or v.severity == "strength"]
+        failed = self.failed_subjects()
+        shown = [v for v in views if v.status == "fail"
+                 or (v.severity == "strength" and v.subject not in failed.get(v.rule, ()))]
         ordered = self.ordered(shown)
         groups = tuple(
             SeverityGroup(severity, labels[f"severity.{severity}"], members,
@@ -454,8 +558,9 @@ class _Builder:
             title=labels["heading.report"], guide_title=labels["label.guide"],
             alliance=evaluation.document.alliance.name, organisation=evaluation.document.organisation.name,
             date=_dt.date.today().isoformat(), verdict=verdict, verdict_label=labels[f"verdict.{verdict}"],
-            summary=labels[f"verdict_summary.{verdict}"], score=evaluation.inference.score,
-            conditions=self.conditions(), readiness=self.readiness(), groups=groups, findings=ordered,
+            summary=headline(evaluation, self.lang, self), score=evaluation.inference.score,
+            next_steps=next_steps(evaluation, self.lang, self), conditions=self.conditions(),
+            readiness=self.readiness(), groups=groups, findings=ordered,
             not_assessed=self.ordered(v for v in views if v.status == "not_assessed"),
             partners=self.partners(), explanation=self.explanation(),
             explanation_brief=self.explanation(compact=True),
@@ -466,3 +571,58 @@ class _Builder:
 
 def build_report(evaluation: Evaluation, lang: str = "en") -> ReportView:
     return _Builder(evaluation, lang).build()
+
+
+# What to do next, and the headline that says it -------------------------------------------------
+# Both read the engine's own conclusions: red flags are its gates (failed blockers),
+# conditions its conditions, questions the checks it could not make for want of a fact.
+
+
+def red_flags(evaluation: Evaluation, lang: str, builder: _Builder | None = None) -> tuple[NextStep, ...]:
+    """The gates, each with the guide's words and what would have to change."""
+    builder = builder or _Builder(evaluation, lang)
+    flags = []
+    for gate in evaluation.inference.gates:
+        view = builder.views[gate.because[0]]
+        flags.append(NextStep(0, "red_flag", builder.labels["step.red_flag"], view.message, view.fix, view.rule,
+                              view.subject, view.guidance, view.id))
+    return tuple(sorted(flags, key=lambda step: (step.rule, step.subject, step.finding)))
+
+
+def next_steps(evaluation: Evaluation, lang: str, builder: _Builder | None = None) -> tuple[NextStep, ...]:
+    """One numbered list: the red flags, then the conditions, then the questions still to answer."""
+    builder = builder or _Builder(evaluation, lang)
+    steps = list(red_flags(evaluation, lang, builder))
+    views = builder.views
+    for condition in builder.conditions():
+        view = views.get(condition.finding)
+        steps.append(NextStep(0, condition.kind, condition.kind_label, condition.text, condition.fix,
+                              condition.rule, view.subject if view else "", view.guidance if view else (),
+                              condition.finding))
+    conditioned = {c.because[0] for c in evaluation.inference.conditions}
+    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
+    open_questions = sorted((v for v in views.values() if v.status == "not_assessed" and v.id not in conditioned),
+                            key=lambda v: (rank[v.severity], v.rule, v.subject, v.id))
+    label = builder.labels["step.question"]
+    steps += [NextStep(0, "question", label, v.question, "", v.rule, v.subject, v.guidance, v.id)
+              for v in open_questions]
+    separator = builder.labels["label.list_separator"]
+    return tuple(NextStep(number, *(getattr(step, name) for name in _STEP_FIELDS), separator=separator)
+                 for number, step in enumerate(steps, 1))
+
+
+_STEP_FIELDS = ("kind", "kind_label", "text", "change", "rule", "subject", "guidance", "finding")
+
+
+def headline(evaluation: Evaluation, lang: str, builder: _Builder | None = None) -> Message:
+    """The verdict in a sentence or two; for do_not_proceed, it names every red flag."""
+    builder = builder or _Builder(evaluation, lang)
+    labels, verdict = builder.labels, evaluation.verdict
+    flags = red_flags(evaluation, lang, builder)
+    if verdict == "do_not_proceed" and flags:
+        named = join((fill("{rule}: {text}", {"rule": Message(((f.rule, False),)), "text": f.text}) for f in flags),
+                     labels["label.sentence_separator"])
+        key = "headline.do_not_proceed_one" if len(flags) == 1 else "headline.do_not_proceed_many"
+        template = labels[key].replace("{count}", str(len(flags)))  # a number of ours: trusted text
+        return fill(template, {"flags": named})
+    return Message(((labels[f"verdict_summary.{verdict}"], False),))

@@ -28,7 +28,7 @@ def write(tmp_path: Path, text: str) -> Path:
     (VALID_HEAD + "partners:\n  - name: A\n    sectr: ngo\n", 7, "partners[0].sectr: unknown field (did you mean 'sector'?)"),
     (VALID_HEAD + "alliance:\n  name: again\n", 5, "alliance: duplicate key (first given on line 3)"),
     ("organisation: &org\n  name: Nahda\nalliance:\n  name: x\n", 1, "YAML anchors (&name) are not accepted"),
-    ("organisation:\n  name: Nahda\nalliance:\n  name: [unclosed\n", 5, ""),
+    ("organisation:\n  name: Nahda\nalliance:\n  name: [unclosed\n", 4, "unclosed bracket"),
     (VALID_HEAD + "partners:\n  - name: A\n    past_work_reviewed: maybe\n", 7,
      "partners[0].past_work_reviewed: 'maybe' is not yes/no"),
     (VALID_HEAD + "governance: !!python/object:os.system {}\n", 5, "YAML tag"),
@@ -92,3 +92,16 @@ def test_cli_exit_code_2_and_one_line_no_traceback(tmp_path):
 def test_missing_file_is_an_input_error(tmp_path, capsys):
     assert main(["evaluate", str(tmp_path / "nope.yaml")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_every_structural_and_validation_problem_is_reported_in_one_run(tmp_path):
+    from tahaluf.errors import InputErrors
+
+    text = ("organisation:\n  name: Nahda\n  core_objectives: &o [a]\n  size: huge\nalliance:\n  name: x\n"
+            "  goals: *o\n  name: again\ngovernance: !!python/object:os.system {}\n")
+    with pytest.raises(InputErrors) as caught:
+        evaluate_file(write(tmp_path, text))
+    lines = caught.value.lines
+    assert [line.split(":")[1] for line in lines] == ["3", "4", "7", "8", "9"], lines
+    assert "anchors" in lines[0] and "huge" in lines[1] and "aliases" in lines[2]
+    assert "duplicate key" in lines[3] and "YAML tag" in lines[4]

@@ -321,9 +321,10 @@ def test_formulas_are_neutralised_in_xlsx(tmp_path):
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.b for cell in sheet[1])
     values = [[cell for cell in row] for row in sheet.iter_rows(min_row=2)]
-    assert {row[2].value for row in values} == {"'" + n for n in HOSTILE[:4]} | {"Safe name"}
+    assert {row[2].value for row in values} == set(HOSTILE)  # as typed: text cells need no apostrophe
     for row in values:
         assert row[2].data_type == "s" and row[9].data_type == "s"  # text, never a formula
+        assert row[2].quotePrefix == (row[2].value != "Safe name")
         assert isinstance(row[0].value, int) and isinstance(row[5].value, int)  # rank and score stay numbers
     summary = dict(book["summary"].iter_rows(min_row=2, values_only=True))
     assert summary["rows in"] == 5
@@ -344,7 +345,7 @@ def test_html_is_escaped_and_sortable(tmp_path):
 
 def test_arabic_reasons(tmp_path):
     result, summary = screen(tmp_path, [{"name": "Co", **COMPANY, "private.timeline_agreed": ""}], lang="ar")
-    assert result[0]["reason"] == "هل اتفق Co معكم على أهداف محددة — ما هي، ولكل منها مقياس أو موعد — وعلى خطة زمنية لتحقيقها؟"
+    assert result[0]["reason"] == "هل اتفق الشريك Co معكم على أهداف محددة — ما هي، ولكل منها مقياس أو موعد — وعلى خطة زمنية لتحقيقها؟"
     assert "مشروط: 1" in summary.text()
 
 
