@@ -35,6 +35,7 @@ def report_data(report: ReportView, explain: bool = False) -> dict:
         "verdict_label": report.verdict_label,
         "summary": str(report.summary),
         "score": report.score,
+        "coverage": report.coverage,
         "next_steps": [
             {"number": s.number, "kind": s.kind, "text": str(s.text), "change": s.change, "rule": s.rule or None,
              "subject": s.subject or None, "guidance": [q.id for q in s.guidance]}

@@ -222,6 +222,8 @@ class ReportView:
     verdict_label: str
     summary: Message
     score: int | None
+    coverage: int | None  # share (0-100) of the scored checks' weight that was assessed
+    score_with_coverage: str  # "80/100 (60% assessed)": never a score without how much is known
     next_steps: tuple[NextStep, ...]
     conditions: tuple[ConditionView, ...]
     readiness: tuple[ReadinessView, ...]
@@ -243,7 +245,7 @@ class ReportView:
 
     @property
     def score_text(self) -> str:
-        return "—" if self.score is None else f"{self.score}/100"
+        return self.score_with_coverage
 
     @property
     def conditions_count(self) -> int:
@@ -559,6 +561,8 @@ class _Builder:
             alliance=evaluation.document.alliance.name, organisation=evaluation.document.organisation.name,
             date=_dt.date.today().isoformat(), verdict=verdict, verdict_label=labels[f"verdict.{verdict}"],
             summary=headline(evaluation, self.lang, self), score=evaluation.inference.score,
+            coverage=evaluation.inference.coverage,
+            score_with_coverage=self.score_text(evaluation.inference.score, evaluation.inference.coverage),
             next_steps=next_steps(evaluation, self.lang, self), conditions=self.conditions(),
             readiness=self.readiness(), groups=groups, findings=ordered,
             not_assessed=self.ordered(v for v in views if v.status == "not_assessed"),

@@ -15,7 +15,7 @@ from tahaluf.errors import RunawayRulesError
 from tahaluf.experta_compat import KnowledgeEngine
 from tahaluf.rules import base, facts
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
-from tahaluf.rules.verdict import Derivations, weighted_score
+from tahaluf.rules.verdict import Derivations, score_bounds, weighted_score
 
 # Each check fires at most once per subject and the derivations a few times per
 # finding: a run that needs more steps than this is a rule re-firing on itself.
@@ -61,7 +61,13 @@ class Inference:
     @property
     def score(self) -> int | None:
         """Overall readiness 0-100: the weighted share of assessed checks that passed."""
-        return weighted_score((f.status, f.severity) for f in self.findings)
+        return weighted_score((f.status, f.severity) for f in self.findings if f.dimension in DIMENSIONS)
+
+    @property
+    def coverage(self) -> int | None:
+        """The share (0-100) of the scored checks' weight that was assessed: a score is only
+        as good as what is known behind it."""
+        return score_bounds((f.status, f.severity) for f in self.findings if f.dimension in DIMENSIONS)[2]
 
 
 class _Base(KnowledgeEngine):
