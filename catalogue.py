@@ -133,7 +133,9 @@ def guide_listing(fmt: str = "text", lang: str = "en") -> str:
     rows = traceability()
     if fmt == "json":
         encoded = sum(1 for r in rows if r["rules"])
-        return json.dumps({"version": knowledge.version(), "items": rows,
+        sections = [{"code": sec.code, "en": sec.en, "ar": sec.ar, "own_title": sec.own_title}
+                    for sec in knowledge.guide().sections]
+        return json.dumps({"version": knowledge.version(), "sections": sections, "items": rows,
                            "summary": {"items": len(rows), "encoded": encoded,
                                        "background": sum(1 for r in rows if r["background"]),
                                        "encoded_share": round(encoded / len(rows), 3)}},

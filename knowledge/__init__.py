@@ -44,6 +44,7 @@ class Section(_Strict):
     code: str
     en: str
     ar: str
+    own_title: bool = False  # the guide has no such heading: the title is the project's wording
 
 
 Strength = Literal["must", "should", "may", "descriptive"]

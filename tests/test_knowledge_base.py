@@ -168,3 +168,19 @@ def test_no_item_is_cited_without_being_checked():
 def test_encoded_items_record_their_facts_and_background_items_their_reason():
     for item in knowledge.guide().items:
         assert bool(item.tested_by) != bool(item.background), item.id
+
+
+def test_section_titles_the_guide_does_not_have_are_marked_and_never_quoted():
+    import json
+
+    from tahaluf.catalogue import guide_listing
+    from tahaluf.evaluation import evaluate_file
+    from tahaluf.reports.render import render_report
+
+    sections = {s["code"]: s for s in json.loads(guide_listing("json"))["sections"]}
+    assert {code for code, s in sections.items() if s["own_title"]} == {"INTRO", "MOT", "ALL"}
+    evaluation = evaluate_file(Path(__file__).resolve().parent.parent / "examples" / "existing-alliance-review.yaml")
+    for lang in ("en", "ar"):
+        text = render_report(evaluation, "md", lang)
+        for code in ("INTRO", "MOT", "ALL"):
+            assert sections[code][lang] not in text
