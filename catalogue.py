@@ -123,7 +123,7 @@ def traceability() -> list[dict]:
             encoded.setdefault(gid, []).append(spec.code)
     return [
         {"id": item.id, "section": item.section, "en": item.en, "ar": item.ar,
-         "strength": item.strength, "strength_cue": item.strength_cue,
+         "strength": item.strength, "strength_cue": item.strength_cue, "tested_by": list(item.tested_by),
          "rules": encoded.get(item.id, []), "background": item.background}
         for item in knowledge.guide().items
     ]
