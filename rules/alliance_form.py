@@ -1,7 +1,7 @@
 """What makes it an alliance rather than a network (G-ALL-1..4): common goals, shared values, a fitting form."""
 
 from tahaluf.experta_compat import AS, MATCH, P
-from tahaluf.rules.base import Outcome, RuleSet, check, goal_is_specific, if_applies, maybe, outcome, require, require_true
+from tahaluf.rules.base import Outcome, RuleSet, check, goal_is_specific, if_applies, maybe, outcome, require, require_true, status_of
 from tahaluf.rules.facts import Alliance, Partner
 
 # Purposes that aim at a goal or a campaign (G-ALL-2, G-ALL-3) and those a network serves (G-NET-1..4).
@@ -24,14 +24,9 @@ class AllianceFormRules(RuleSet):
         blank goals or a blank purpose fail; either unknown stays open.
         """
         goals, purpose = alliance.get("goals"), alliance.get("purpose")
-        if (goals is not None and not any(goal["goal"].strip() for goal in goals)) or \
-                (purpose is not None and not purpose.strip()):
-            status = "fail"
-        elif goals is None or purpose is None:
-            status = "not_assessed"
-        else:
-            status = "pass"
-        return outcome(status, alliance, "purpose", "goals")
+        blank = (goals is not None and not any(goal["goal"].strip() for goal in goals)) or \
+            (purpose is not None and not purpose.strip())
+        return outcome(status_of(blank, goals is None or purpose is None), alliance, "purpose", "goals")
 
     @check("AL02", "shared-values", guidance=["G-ALL-2", "G-ALL-3"], dimension="motives_fit",
            when=[AS.alliance << Alliance()])

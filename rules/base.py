@@ -127,10 +127,16 @@ def _evidence(fact: Any, fields: Iterable[str]) -> tuple:
     return tuple((f"{fact['path']}.{name}", value_at(fact, name)) for name in fields)
 
 
+def status_of(failed: bool, unknown: bool) -> str:
+    """The one order every check keeps: a known failure fails, whatever else is unknown;
+    otherwise anything unknown leaves it open; otherwise it passes."""
+    return "fail" if failed else ("not_assessed" if unknown else "pass")
+
+
 def require_true(fact: Any, *fields: str, params: tuple = ()) -> Outcome:
     """Pass when every field is true; fail when any is false; else not assessed."""
     values = [value_at(fact, name) for name in fields]
-    status = "fail" if False in values else ("not_assessed" if None in values else "pass")
+    status = status_of(False in values, None in values)
     return Outcome(status, _evidence(fact, fields), params)
 
 

@@ -8,7 +8,7 @@ alliance's goals and the fit of its form to its purpose are AL01/AL03/AL04's
 """
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import Outcome, RuleSet, check, outcome, require_true
+from tahaluf.rules.base import Outcome, RuleSet, check, outcome, require_true, status_of
 from tahaluf.rules.facts import Alliance, Governance, Understanding
 
 
@@ -39,12 +39,8 @@ class FormRules(RuleSet):
         """
         shared, formality = understanding.get("shared_areas_mapped"), alliance.get("formality")
         achievements = understanding.get("joint_achievements")
-        if shared is False or (achievements is not None and not any(achievements)):
-            status = "fail"
-        elif shared is None or formality is None or achievements is None:
-            status = "not_assessed"
-        else:
-            status = "pass"
+        status = status_of(shared is False or (achievements is not None and not any(achievements)),
+                           shared is None or formality is None or achievements is None)
         evidence = ((f"{understanding['path']}.joint_achievements", achievements),
                     (f"{understanding['path']}.shared_areas_mapped", shared),
                     (f"{alliance['path']}.formality", formality))

@@ -1,7 +1,7 @@
 """Decision-making, norms (G-NRM-1..5): tasks by capacity, verified information, one voice, credit shared."""
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import Outcome, RuleSet, check, judge_event, maybe, outcome, require_true
+from tahaluf.rules.base import Outcome, RuleSet, check, judge_event, maybe, outcome, require_true, status_of
 from tahaluf.rules.facts import Alliance, Event, Governance, Organisation, Partner
 
 
@@ -68,12 +68,7 @@ class NormRules(RuleSet):
         yearly. Sharing refused, or praise once a year or never, fails.
         """
         credit, rhythm = governance.get("credit_sharing"), governance.get("praise_rhythm")
-        if credit is False or rhythm in ("annual", "never"):
-            status = "fail"
-        elif credit is None or rhythm is None:
-            status = "not_assessed"
-        else:
-            status = "pass"
+        status = status_of(credit is False or rhythm in ("annual", "never"), credit is None or rhythm is None)
         return outcome(status, governance, "credit_sharing", "praise_rhythm")
 
     # What happened in an existing alliance (review.events), judged by the same norms.

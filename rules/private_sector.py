@@ -1,7 +1,7 @@
 """Private-sector partners (G-PRV): possible only on specific goals and a timeline."""
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import Outcome, RuleSet, check, goal_is_specific, if_applies, maybe, outcome, value_at
+from tahaluf.rules.base import Outcome, RuleSet, check, goal_is_specific, if_applies, maybe, outcome, status_of, value_at
 
 # What a company may get from us that needs safeguards (our name, data, contacts, exclusivity).
 _GAINS_NEEDING_SAFEGUARDS = frozenset({"logo_on_materials", "our_data", "our_contacts", "exclusivity", "image_only"})
@@ -57,12 +57,8 @@ class PrivateSectorRules(RuleSet):
         later that it came (``benefit_measure``), not as any non-empty text.
         """
         benefit, measure = value_at(partner, "private.benefit_to_us"), value_at(partner, "private.benefit_measure")
-        if (benefit is not None and not benefit.strip()) or (measure is not None and not measure.strip()):
-            status = "fail"
-        elif benefit is None or measure is None:
-            status = "not_assessed"
-        else:
-            status = "pass"
+        status = status_of((benefit is not None and not benefit.strip()) or (measure is not None and not measure.strip()),
+                           benefit is None or measure is None)
         return if_applies(partner, "sector", "private",
                           outcome(status, partner, "private.benefit_to_us", "private.benefit_measure"))
 

@@ -2,7 +2,7 @@
 mandate, conflict resolution agreed in advance, and conditions for reopening a decision."""
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import RuleSet, check, judge_event, maybe, outcome, require, require_true, value_at
+from tahaluf.rules.base import RuleSet, check, judge_event, maybe, outcome, require, require_true, status_of, value_at
 from tahaluf.rules.facts import Alliance, Event, Governance
 
 # What G-PRC-1 asks of the decision procedure, beyond its existence.
@@ -28,12 +28,7 @@ class ProcedureRules(RuleSet):
         """
         method = governance.get("decision_method")
         qualities = [governance.get(name) for name in _PROCEDURE_QUALITIES]
-        if False in qualities:
-            status = "fail"
-        elif method is None or None in qualities:
-            status = "not_assessed"
-        else:
-            status = "pass"
+        status = status_of(False in qualities, method is None or None in qualities)
         return outcome(status, governance, "decision_method", *_PROCEDURE_QUALITIES)
 
     @check("PC02", "steering-committee-rules", guidance=["G-PRC-2"], dimension="form_governance",
