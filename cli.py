@@ -67,7 +67,28 @@ def cmd_evaluate(args) -> None:
         return
     from tahaluf.reports.render import render_report
 
-    write_output(render_report(evaluation, fmt, args.lang, explain=args.explain), args.output)
+    write_output(render_report(evaluation, fmt, args.lang, explain=args.explain, anonymous=args.anonymous),
+                 args.output)
+
+
+def cmd_merge(args) -> None:
+    from pathlib import Path
+
+    from tahaluf.loader import load_model
+    from tahaluf.merge import MergeError, merge_documents, merged_yaml
+    from tahaluf.model import AllianceDocument
+    from tahaluf.reports.output import write_output
+
+    named = []
+    for path in args.files:
+        document = load_model(path, AllianceDocument)
+        named.append((document.respondent or Path(path).stem, document))
+    try:
+        merged = merge_documents(named)
+    except MergeError as error:
+        raise UsageError(str(error)) from None
+    write_output(merged_yaml(merged), args.output)
+    _note(args, f"merged {len(named)} respondents' files; {len(merged.get('disputes', []))} facts disputed")
 
 
 def _show_on_terminal(evaluation, args) -> None:
@@ -80,7 +101,7 @@ def _show_on_terminal(evaluation, args) -> None:
     lang = f" --lang {args.lang}" if args.lang != "en" else ""
     hints = (f"tahaluf evaluate {source}{lang} --format md | less -R",
              f"tahaluf evaluate {source}{lang} -o report.pdf")
-    show(build_report(evaluation, args.lang), Console(highlight=False), hints)
+    show(build_report(evaluation, args.lang, args.anonymous), Console(highlight=False), hints)
 
 
 def cmd_check(args) -> int:
@@ -237,6 +258,14 @@ def build_parser() -> argparse.ArgumentParser:
     files.append(evaluate.add_argument("-o", "--output", metavar="OUT",
                                        help="write here (atomically) instead of standard output ('-')"))
     evaluate.add_argument("--explain", action="store_true", help="show how the verdict was derived, down to the facts")
+    evaluate.add_argument("--anonymous", action="store_true",
+                          help="in a merged assessment, name the respondents by number")
+
+    merge = _command(commands, common, "merge", "merge several respondents' files about one alliance", cmd_merge)
+    files.append(merge.add_argument("files", nargs="+", metavar="FILE",
+                                    help="each respondent's alliance file (`respondent:` names them, else the file name)"))
+    files.append(merge.add_argument("-o", "--output", metavar="OUT",
+                                    help="write the merged assessment here (atomically) instead of standard output"))
 
     check = _command(commands, common, "check", "validate alliance files without evaluating them", cmd_check)
     files.append(check.add_argument("files", nargs="+", metavar="FILE", help="alliance YAML files; '-' for standard input"))

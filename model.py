@@ -334,9 +334,28 @@ class Review(Strict):
         None, description="What happened that the norms judge; [] if nothing did.")
 
 
+class Answer(Strict):
+    """What one respondent answered to a fact the respondents disagree on (as written)."""
+
+    respondent: Name
+    value: Text | list[Text] | None = None
+
+
+class Dispute(Strict):
+    """A fact the respondents disagree on: left unknown in the merged assessment, with who said what."""
+
+    path: Annotated[str, StringConstraints(max_length=300)]
+    answers: Annotated[list[Answer], Field(min_length=2, max_length=100)]
+
+
 class AllianceDocument(Strict):
     """The whole input file."""
 
+    respondent: Name | None = Field(None, description="Who answered this file (one respondent of several).")
+    respondents: Annotated[list[Name], Field(max_length=100)] | None = Field(
+        None, description="In a merged assessment: everyone who answered (`tahaluf merge`).")
+    disputes: Annotated[list[Dispute], Field(max_length=2000)] | None = Field(
+        None, description="In a merged assessment: the facts the respondents disagree on.")
     organisation: Organisation
     alliance: Alliance
     partners: Annotated[list[Partner], Field(max_length=500)] | None = None

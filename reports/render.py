@@ -6,8 +6,9 @@ from tahaluf.evaluation import Evaluation
 from tahaluf.reports.viewmodel import build_report
 
 
-def render_report(evaluation: Evaluation, fmt: str, lang: str = "en", explain: bool = False) -> str | bytes:
-    report = build_report(evaluation, lang)
+def render_report(evaluation: Evaluation, fmt: str, lang: str = "en", explain: bool = False,
+                  anonymous: bool = False) -> str | bytes:
+    report = build_report(evaluation, lang, anonymous)
     if fmt == "json":
         from tahaluf.reports.json_report import render_json
 

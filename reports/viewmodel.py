@@ -230,6 +230,7 @@ class ReportView:
     groups: tuple[SeverityGroup, ...]
     findings: tuple[FindingView, ...]
     not_assessed: tuple[FindingView, ...]
+    disagreements: tuple[FindingView, ...]  # DS01 findings, most consequential first
     partners: tuple[PartnerView, ...]
     explanation: tuple[ExplainLine, ...]
     explanation_brief: tuple[ExplainLine, ...]
@@ -337,8 +338,11 @@ def _is_choice_path(path: str) -> bool:
 
 
 class _Builder:
-    def __init__(self, evaluation: Evaluation, lang: str):
+    def __init__(self, evaluation: Evaluation, lang: str, anonymous: bool = False):
         self.evaluation, self.lang = evaluation, lang
+        # --anonymous: respondents by number, in the merged file's (name) order.
+        respondents = evaluation.document.respondents or ()
+        self.respondent_label = ({name: f"{i}" for i, name in enumerate(respondents, 1)} if anonymous else {})
         self.texts = knowledge.findings()
         self.items = knowledge.guide_items()
         self.labels = {key: text(lang) for key, text in knowledge.labels().items()}
@@ -371,6 +375,7 @@ class _Builder:
         # Input paths in a message (a contradiction's two facts) carry their lines in the file;
         # choices (an approach, a scope) print in the report's language.
         params = {name: self.with_line(value) if name.endswith("_path")
+                  else self.answers_text(value) if name == "answers"
                   else _choice(value, self.labels) if name in _CHOICE_PARAMS else value
                   for name, value in result.params}
         values = {"subject": self.subject(result), **params}
@@ -459,6 +464,14 @@ class _Builder:
                 assessed=len(r.because), not_assessed=len(r.not_assessed),
             ))
         return tuple(views)
+
+    def answers_text(self, answers: tuple) -> str:
+        """Who said what about a disputed fact: "Amal: private; Basel: ngo" (or "Respondent 1: …")."""
+        separator = "؛ " if self.lang == "ar" else "; "
+        def who(name: str) -> str:
+            number = self.respondent_label.get(name)
+            return name if number is None else f"{self.labels['label.respondent']} {number}"
+        return separator.join(f"{who(name)}: {value}" for name, value in answers)
 
     def score_text(self, score: int | None, coverage: int | None) -> str:
         """"80/100 (60% assessed)": a score is never shown without how much of it is known."""
@@ -566,6 +579,7 @@ class _Builder:
             next_steps=next_steps(evaluation, self.lang, self), conditions=self.conditions(),
             readiness=self.readiness(), groups=groups, findings=ordered,
             not_assessed=self.ordered(v for v in views if v.status == "not_assessed"),
+            disagreements=self.ordered(v for v in views if v.rule == "DS01"),
             partners=self.partners(), explanation=self.explanation(),
             explanation_brief=self.explanation(compact=True),
             knowledge_version=knowledge.version(), tahaluf_version=__version__,
@@ -573,8 +587,8 @@ class _Builder:
         )
 
 
-def build_report(evaluation: Evaluation, lang: str = "en") -> ReportView:
-    return _Builder(evaluation, lang).build()
+def build_report(evaluation: Evaluation, lang: str = "en", anonymous: bool = False) -> ReportView:
+    return _Builder(evaluation, lang, anonymous).build()
 
 
 # What to do next, and the headline that says it -------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 from tahaluf.experta_compat import P, Rule
 
 CHECK_SALIENCE = 100
+AFTER_CHECKS_SALIENCE = 90  # above the derivations (50): its finding still reaches gates and conditions
 DIMENSIONS = (
     "motives_fit",
     "partners_due_diligence",
@@ -68,13 +69,15 @@ REGISTRY: dict[str, RuleSpec] = {}
 
 
 def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when: Iterable,
-          partner_level: bool = False, fails_only: bool = False) -> Callable:
+          partner_level: bool = False, fails_only: bool = False, after_checks: bool = False) -> Callable:
     """Decorator: turn ``def body(engine, **matched) -> Outcome | None`` into a registered experta rule.
 
     ``partner_level`` rules look only at one partner, its concessions and our
     organisation: they are the ones batch screening runs for each candidate.
     ``fails_only`` marks a finding of fact (a contradiction, an event that happened):
     it never passes; it fails, stays open, or says nothing.
+    ``after_checks`` runs it once every ordinary check has fired, for a check that reads the
+    others' findings (DS01: how much a disagreement matters is what it decides).
     """
     guidance = tuple(guidance)
     if dimension not in DIMENSIONS + UNSCORED_DIMENSIONS:
@@ -98,7 +101,7 @@ def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when
         fire.__doc__ = body.__doc__
         # Ties on the agenda are broken by where a rule was written: the body's, not this wrapper's.
         fire.definition_site = (body.__module__, body.__code__.co_firstlineno)
-        rule = Rule(*when, salience=CHECK_SALIENCE)(fire)
+        rule = Rule(*when, salience=AFTER_CHECKS_SALIENCE if after_checks else CHECK_SALIENCE)(fire)
         REGISTRY[code] = RuleSpec(
             code=code, name=name, guidance=guidance, dimension=dimension,
             doc=" ".join((body.__doc__ or "").split()), method=body.__name__,

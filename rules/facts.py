@@ -40,6 +40,9 @@ class Review(Fact):
 class Motive(Fact):
     """One primary motive stated for the alliance, with its evidence (``name`` is the motive)."""
 
+class Dispute(Fact):
+    """A fact the respondents disagree on (a merged assessment's ``disputes``)."""
+
 class Event(Fact):
     """Something that happened in an existing alliance (review.events): ``name`` is who did it."""
 
