@@ -91,6 +91,25 @@ def cmd_merge(args) -> None:
     _note(args, f"merged {len(named)} respondents' files; {len(merged.get('disputes', []))} facts disputed")
 
 
+def cmd_plan(args) -> None:
+    """Propose one action per next step into FILE, or export the plan (xlsx, ics)."""
+    from pathlib import Path
+
+    from tahaluf.evaluation import evaluate_file
+    from tahaluf.reports import plan
+    from tahaluf.reports.output import format_for, write_output
+
+    evaluation = evaluate_file(args.file)
+    if args.output is None and args.format is None:
+        proposed = plan.proposed_actions(evaluation, args.lang)
+        plan.add_to_file(Path(args.file), proposed)
+        _note(args, f"{args.file}: {len(proposed)} actions proposed; give each an owner and a due date")
+        return
+    fmt = format_for(args.output, args.format, {".xlsx": "xlsx", ".ics": "ics"}, "ics")
+    document = evaluation.document
+    write_output(plan.plan_xlsx(document, args.lang) if fmt == "xlsx" else plan.plan_ics(document), args.output)
+
+
 def _show_on_terminal(evaluation, args) -> None:
     from rich.console import Console
 
@@ -260,6 +279,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--explain", action="store_true", help="show how the verdict was derived, down to the facts")
     evaluate.add_argument("--anonymous", action="store_true",
                           help="in a merged assessment, name the respondents by number")
+
+    plan_ = _command(commands, common, "plan", "propose the action plan into FILE, or export it", cmd_plan)
+    files.append(plan_.add_argument("file", help="alliance YAML file; its `actions:` are added to or exported"))
+    plan_.add_argument("--format", choices=("xlsx", "ics"), help="export the plan (default: from the -o extension)")
+    plan_.add_argument("--lang", choices=LANGS, default="en", help="language of the proposed actions (default: en)")
+    files.append(plan_.add_argument("-o", "--output", metavar="OUT", help="export here instead of editing FILE"))
 
     merge = _command(commands, common, "merge", "merge several respondents' files about one alliance", cmd_merge)
     files.append(merge.add_argument("files", nargs="+", metavar="FILE",

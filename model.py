@@ -334,6 +334,19 @@ class Review(Strict):
         None, description="What happened that the norms judge; [] if nothing did.")
 
 
+class Action(Strict):
+    """One step of the alliance's action plan (`tahaluf plan` proposes them from the report)."""
+
+    what: Text
+    because: Annotated[str, StringConstraints(max_length=20)] | None = Field(
+        None, description="The rule whose red flag, condition or question it answers (e.g. PR01).")
+    subject: Name | None = Field(None, description="The partner or concession it is about.")
+    owner: PersonOrNobody | None = None
+    due: Day | None = None
+    status: Literal["open", "done", "dropped"] | None = None
+    done_on: Day | None = None
+
+
 class Answer(Strict):
     """What one respondent answered to a fact the respondents disagree on (as written)."""
 
@@ -356,6 +369,7 @@ class AllianceDocument(Strict):
         None, description="In a merged assessment: everyone who answered (`tahaluf merge`).")
     disputes: Annotated[list[Dispute], Field(max_length=2000)] | None = Field(
         None, description="In a merged assessment: the facts the respondents disagree on.")
+    as_of: Day | None = Field(None, description="The date the facts stand at: actions due before it are overdue.")
     organisation: Organisation
     alliance: Alliance
     partners: Annotated[list[Partner], Field(max_length=500)] | None = None
@@ -365,6 +379,8 @@ class AllianceDocument(Strict):
     governance: Governance | None = None
     monitoring: Monitoring | None = None
     review: Review | None = None
+    actions: Annotated[list[Action], Field(max_length=500)] | None = Field(
+        None, description="The action plan: each next step with an owner, a due date and a status.")
 
     @model_validator(mode="after")
     def _concessions_name_our_objectives(self) -> "AllianceDocument":

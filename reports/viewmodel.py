@@ -135,6 +135,28 @@ class ConditionView:
 
 
 @dataclass(frozen=True)
+class ActionView:
+    """One step of the action plan as the report prints it; ``overdue`` from AP01's finding."""
+
+    what: str
+    rule: str
+    subject: str
+    owner: str
+    due: str
+    status_label: str
+    overdue: bool
+
+    @property
+    def row_class(self) -> str:
+        return "overdue" if self.overdue else ""
+
+    @property
+    def due_text(self) -> str:
+        """The due date, marked when the action is overdue."""
+        return f"{self.due} ⚠" if self.overdue else self.due
+
+
+@dataclass(frozen=True)
 class NextStep:
     """One numbered step of "what to do next": a red flag, a condition or a question to answer."""
 
@@ -231,6 +253,7 @@ class ReportView:
     findings: tuple[FindingView, ...]
     not_assessed: tuple[FindingView, ...]
     disagreements: tuple[FindingView, ...]  # DS01 findings, most consequential first
+    actions: tuple[ActionView, ...]  # the plan kept in the file (`tahaluf plan`)
     partners: tuple[PartnerView, ...]
     explanation: tuple[ExplainLine, ...]
     explanation_brief: tuple[ExplainLine, ...]
@@ -465,6 +488,19 @@ class _Builder:
             ))
         return tuple(views)
 
+    def actions(self) -> tuple[ActionView, ...]:
+        overdue = {f.evidence[0][0].rsplit(".", 1)[0] for f in self.evaluation.inference.findings
+                   if f.rule == "AP01" and f.status == "fail"}
+        views = []
+        for index, action in enumerate(self.evaluation.document.actions or ()):
+            owner = self.labels["plan.nobody"] if action.owner is False else (action.owner or "")
+            views.append(ActionView(
+                what=action.what, rule=action.because or "", subject=action.subject or "", owner=owner,
+                due=action.due.isoformat() if action.due else "",
+                status_label=self.labels[f"plan.status.{action.status}"] if action.status else "",
+                overdue=f"actions[{index}]" in overdue))
+        return tuple(views)
+
     def answers_text(self, answers: tuple) -> str:
         """Who said what about a disputed fact: "Amal: private; Basel: ngo" (or "Respondent 1: …")."""
         separator = "؛ " if self.lang == "ar" else "; "
@@ -580,6 +616,7 @@ class _Builder:
             readiness=self.readiness(), groups=groups, findings=ordered,
             not_assessed=self.ordered(v for v in views if v.status == "not_assessed"),
             disagreements=self.ordered(v for v in views if v.rule == "DS01"),
+            actions=self.actions(),
             partners=self.partners(), explanation=self.explanation(),
             explanation_brief=self.explanation(compact=True),
             knowledge_version=knowledge.version(), tahaluf_version=__version__,

@@ -61,6 +61,8 @@ def document_facts(document: AllianceDocument) -> list:
         declared.append(fact_type(path=section, **_dump(given)))
     declared += list(event_facts(document.review.events if document.review else None))
     declared += list(motive_facts(document.alliance))
+    declared += [facts.Action(path=f"actions[{index}]", index=index, as_of=document.as_of, **_dump(action))
+                 for index, action in enumerate(document.actions or ())]
     declared += [facts.Dispute(path=f"disputes[{index}]", name=dispute.path, disputed=dispute.path,
                                answers=tuple((a.respondent, a.value if not isinstance(a.value, list)
                                               else "; ".join(a.value)) for a in dispute.answers))

@@ -40,6 +40,9 @@ class Review(Fact):
 class Motive(Fact):
     """One primary motive stated for the alliance, with its evidence (``name`` is the motive)."""
 
+class Action(Fact):
+    """One step of the action plan, with the date the facts stand at (``as_of``)."""
+
 class Dispute(Fact):
     """A fact the respondents disagree on (a merged assessment's ``disputes``)."""
 

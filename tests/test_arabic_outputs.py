@@ -95,7 +95,7 @@ def test_no_arabic_wording_agrees_in_gender_with_a_users_name():
     verb or adjective ever has to agree with the name itself (a ministry is feminine, a union
     masculine)."""
     introducers = {
-        "الشريك", "التحالف", "التنازل", "منظمة", "الجهة", "العضو",  # our nouns: the verb agrees with them
+        "الشريك", "التحالف", "التنازل", "منظمة", "الجهة", "العضو", "الإجراء",  # our nouns: the verb agrees with them
         "لـ", "مع", "في", "تجاه", "من", "لدى", "عن", "إلى", "وبين", "بشأن",  # prepositions
         "أعضاء", "قيم", "قوة", "تركيبة", "رسالة", "غرض", "الخاص", "الحكومية", "لسمعة",  # nouns it belongs to
     }
