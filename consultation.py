@@ -635,3 +635,41 @@ def path_to_proceed(consultation: Consultation, max_steps: int = 40) -> PathToPr
         chosen.append((question.path, answer_value(question, outcome.answer)))
         current = after
     return PathToProceed(False, tuple(chosen), "no_path_found")
+
+
+# Changed facts (evaluate --set) -------------------------------------------------------------------
+
+
+SET_SOURCE = "--set"
+
+
+def parse_assignment(text: str) -> tuple[tuple, Any]:
+    """'partners[0].sector=private' -> (('partners', 0, 'sector'), 'private'): the value is read as the
+    loader reads a YAML value (a string, a [flow, list], empty for unknown); InputError otherwise."""
+    from tahaluf.loader import load_yaml
+
+    path_text, equals, value_text = text.partition("=")
+    if not equals:
+        raise InputError(SET_SOURCE, None, None, f"{text!r} is not PATH=VALUE (like partners[0].sector=private)")
+    try:
+        path = parse_path(path_text.strip())
+    except ValueError as error:
+        raise InputError(SET_SOURCE, None, None, str(error)) from None
+    try:
+        annotation_at(path)
+    except KeyError:
+        raise InputError(SET_SOURCE, None, path_text.strip(), "no such fact in the input format") from None
+    value_text = value_text.strip()
+    if not value_text:
+        return path, None
+    value, _ = load_yaml(value_text, f"{SET_SOURCE} {path_text.strip()}")
+    return path, value
+
+
+def with_changes(data: dict, assignments: list[str]) -> AllianceDocument:
+    """The document with each PATH=VALUE written in (InputError naming the --set field when one does not fit)."""
+    changed = data
+    for text in assignments:
+        path, value = parse_assignment(text)
+        changed = with_answer(changed, path, value)
+    return document_of(changed, SET_SOURCE)
