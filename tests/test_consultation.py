@@ -192,3 +192,42 @@ def test_with_answer_leaves_the_original_alone():
     assert changed["governance"] == {"steering_committee": {"exists": True}} and "governance" not in data
     assert with_answer(changed, ("governance", "steering_committee", "exists"), None)["governance"] == {
         "steering_committee": {}} and changed["governance"]["steering_committee"] == {"exists": True}
+
+
+# The commands: evaluate --set and whatif, through the real CLI. ----------------------------------
+
+
+def _cli(*args):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "tahaluf.cli", *args], capture_output=True, text=True,
+                          env=os.environ)
+
+
+def test_evaluate_set_changes_facts_without_touching_the_file():
+    example = EXAMPLES / "climate-labour-alliance.yaml"
+    before = example.read_bytes()
+    changed = _cli("evaluate", str(example), "--format", "json",
+                   "--set", "partners[0].government.approach=confrontational")
+    assert changed.returncode == 0, changed.stderr
+    import json
+
+    report = json.loads(changed.stdout)
+    assert report["verdict"] == "do_not_proceed" and any(s["rule"] == "GV03" for s in report["next_steps"])
+    assert example.read_bytes() == before
+    bad = _cli("evaluate", str(example), "--format", "json", "--set", "partners[0].sector=bogus")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+    assert bad.stderr.startswith("tahaluf: --set: partners[0].sector: 'bogus' is not one of")
+
+
+def test_whatif_says_why_no_path_leads_to_proceed():
+    import json
+
+    out = _cli("whatif", str(EXAMPLES / "private-sector-offer.yaml"), "--format", "json")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["verdict"] == "do_not_proceed" and result["settled"]
+    assert result["path_to_proceed"] == {"found": False, "reason": "fixed_red_flag", "blocking": ["PR01"],
+                                         "answers": []}
