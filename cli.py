@@ -61,7 +61,7 @@ def cmd_evaluate(args) -> None:
     on_terminal = to_stdout(args.output) and _stdout_is_terminal()
     if on_terminal and fmt in BINARY_FORMATS:
         raise UsageError(f"{fmt.upper()} is binary: give -o report.{fmt} rather than writing it to the terminal")
-    evaluation = evaluate_file(args.file)
+    evaluation = _evaluated(args.file, args.set or [])
     if on_terminal and args.format is None:
         _show_on_terminal(evaluation, args)
         return
@@ -108,6 +108,40 @@ def cmd_plan(args) -> None:
     fmt = format_for(args.output, args.format, {".xlsx": "xlsx", ".ics": "ics"}, "ics")
     document = evaluation.document
     write_output(plan.plan_xlsx(document, args.lang) if fmt == "xlsx" else plan.plan_ics(document), args.output)
+
+
+def _evaluated(file: str, assignments: list[str]):
+    """FILE's evaluation, under the facts changed by --set PATH=VALUE (the file is not touched)."""
+    from tahaluf.evaluation import evaluate_document, evaluate_file
+
+    evaluation = evaluate_file(file)
+    if not assignments:
+        return evaluation
+    from tahaluf.consultation import as_data, with_changes
+
+    document = with_changes(as_data(evaluation.document), assignments)
+    return evaluate_document(document, evaluation.source_name + " (--set)", evaluation.source_sha256)
+
+
+def cmd_interview(args) -> int:
+    from tahaluf.reports.interview import run, saved_line
+
+    try:
+        run(args.file, args.lang)
+    except KeyboardInterrupt:
+        print("\n" + saved_line(args.file, args.lang), file=sys.stderr)
+        return 130
+    except EOFError:  # the terminal closed: every answer given is already in the file
+        print("\n" + saved_line(args.file, args.lang), file=sys.stderr)
+    return 0
+
+
+def cmd_whatif(args) -> None:
+    from tahaluf.evaluation import evaluate_file
+    from tahaluf.reports.whatif import render_whatif
+
+    evaluation = _evaluated(args.file, args.set or [])
+    sys.stdout.write(render_whatif(evaluation, args.lang, args.format, every=args.all))
 
 
 def _show_on_terminal(evaluation, args) -> None:
@@ -211,7 +245,16 @@ Examples:
   tahaluf evaluate alliance.yaml --lang ar -o report.pdf  the full report in Arabic, as PDF
   tahaluf evaluate alliance.yaml --format md | less       the full report as Markdown
   tahaluf evaluate alliance.yaml --format json --explain  for programs, with the chain of reasons
+  tahaluf evaluate alliance.yaml --set partners[0].sector=private   as if that fact were so
   cat alliance.yaml | tahaluf evaluate - -o report.html   read standard input""",
+    "interview": """\
+Examples:
+  tahaluf interview alliance.yaml              start (or resume) the questions for this file
+  tahaluf interview alliance.yaml --lang ar    in Arabic""",
+    "whatif": """\
+Examples:
+  tahaluf whatif alliance.yaml                 each deciding question, each answer's verdict, the path to yes
+  tahaluf whatif alliance.yaml --all --format json""",
     "screen": """\
 Examples:
   tahaluf screen candidates.csv --org org.yaml                    CSV on standard output
@@ -291,6 +334,26 @@ def build_parser() -> argparse.ArgumentParser:
                                     help="each respondent's alliance file (`respondent:` names them, else the file name)"))
     files.append(merge.add_argument("-o", "--output", metavar="OUT",
                                     help="write the merged assessment here (atomically) instead of standard output"))
+    evaluate.add_argument("--set", action="append", metavar="PATH=VALUE",
+                          help="evaluate as if this fact were so (repeatable; the file is not changed), "
+                               "e.g. --set partners[0].sector=private; an empty VALUE makes it unknown")
+
+    interview = _command(commands, common, "interview",
+                         "answer, one question at a time, only what can change the verdict", cmd_interview)
+    files.append(interview.add_argument("file", nargs="?", default="alliance.yaml",
+                                        help="alliance file to start from or create (default: alliance.yaml); "
+                                             "each answer is saved in it at once"))
+    interview.add_argument("--lang", choices=LANGS, default="en", help="language of the questions (default: en)")
+
+    whatif = _command(commands, common, "whatif",
+                      "the verdict each answer to the open questions would give, and the answers that lead to "
+                      "proceed", cmd_whatif)
+    files.append(whatif.add_argument("file", help="alliance YAML file; '-' for standard input"))
+    whatif.add_argument("--format", choices=("text", "json"), default="text")
+    whatif.add_argument("--lang", choices=LANGS, default="en")
+    whatif.add_argument("--all", action="store_true",
+                        help="every open question, not only those that could change the verdict")
+    whatif.add_argument("--set", action="append", metavar="PATH=VALUE", help="as for evaluate")
 
     check = _command(commands, common, "check", "validate alliance files without evaluating them", cmd_check)
     files.append(check.add_argument("files", nargs="+", metavar="FILE", help="alliance YAML files; '-' for standard input"))

@@ -360,6 +360,28 @@ def _is_choice_path(path: str) -> bool:
     return path.rsplit(".", 1)[-1].split("[", 1)[0] in _CHOICE_FIELDS
 
 
+def _word_question(result: FindingResult, text, values: dict, labels: dict[str, str], lang: str) -> Message:
+    """The check's question; for a check open only because whether it applies is unknown,
+    the question for that case (``question_if``) or the case put before it."""
+    if not result.applies_if:
+        return fill(text.question(lang), values)
+    field_name, value = result.applies_if[0]
+    if text.question_if and field_name in text.question_if:
+        return fill(text.question_if[field_name](lang), values)
+    case = labels.get(f"applies_if.{field_name}.{str(value).lower()}")
+    if case is None:  # the question itself already asks it (e.g. "has any member ...?")
+        return fill(text.question(lang), values)
+    return fill(case + ": " + text.question(lang), values)
+
+
+def finding_question(result: FindingResult, lang: str) -> Message:
+    """One open check's question, worded as the reports word it (the interview asks it)."""
+    labels = {key: text(lang) for key, text in knowledge.labels().items()}
+    values = {"subject": labels.get(f"subject.{result.subject}", result.subject),
+              **{name: _choice(value, labels) if name in _CHOICE_PARAMS else value for name, value in result.params}}
+    return _word_question(result, knowledge.findings()[result.rule], values, labels, lang)
+
+
 class _Builder:
     def __init__(self, evaluation: Evaluation, lang: str, anonymous: bool = False):
         self.evaluation, self.lang = evaluation, lang
@@ -381,17 +403,7 @@ class _Builder:
         return path if line is None else f"{path} ({self.labels['label.line']} {line})"
 
     def question(self, result: FindingResult, text, values: dict) -> Message:
-        """The check's question; for a check open only because whether it applies is unknown,
-        the question for that case (``question_if``) or the case put before it."""
-        if not result.applies_if:
-            return fill(text.question(self.lang), values)
-        field_name, value = result.applies_if[0]
-        if text.question_if and field_name in text.question_if:
-            return fill(text.question_if[field_name](self.lang), values)
-        case = self.labels.get(f"applies_if.{field_name}.{str(value).lower()}")
-        if case is None:  # the question itself already asks it (e.g. "has any member ...?")
-            return fill(text.question(self.lang), values)
-        return fill(case + ": " + text.question(self.lang), values)
+        return _word_question(result, text, values, self.labels, self.lang)
 
     def finding(self, result: FindingResult) -> FindingView:
         text, spec = self.texts[result.rule], REGISTRY[result.rule]

@@ -1,0 +1,88 @@
+"""Time answer -> next question in `tahaluf interview` (goal: median under 150 ms on 2 cores).
+
+Each step is what the interview does between the director's Enter and the next question:
+write the answer into FILE (ruamel round-trip, checked by the strict loader, atomic
+replace), evaluate with the real engine, rank the open questions and decide settledness.
+The file starts realistic with every question open: our organisation, the alliance and
+four partners known by name only. Each run answers the next question with a representative
+answer until --steps answers are given (or nothing is left); several runs, fresh files.
+
+Usage: python benchmarks/consultation.py [--runs N] [--steps N]
+Prints each run's median, best and worst, then one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from tahaluf.consultation import answer_value
+from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.reports.interview import step
+
+START = """\
+# Our assessment of the proposed clean-air alliance (kept by the director)
+organisation:
+  name: Hope for Health
+  core_objectives:
+    - independent advocacy
+    - community health
+alliance:
+  name: Clean Air Alliance   # working title
+partners:
+  - name: Ministry of Environment
+  - name: Acme Cement
+  - name: Workers' Union
+  - name: City University
+"""
+
+
+def one_run(folder: Path, steps: int) -> list[float]:
+    path = folder / "alliance.yaml"
+    path.write_text(START, encoding="utf-8")
+    store = AllianceFile.open(path)
+    current = step(store)
+    times = []
+    for _ in range(steps):
+        if not current.questions:
+            break
+        question = current.questions[0]
+        answer = question.answers()[0]
+        if question.kind in ("text", "person") and not answer:
+            answer = question.answers()[-1]
+        start = time.perf_counter()
+        current = step(store, question.parts, answer_value(question, answer))
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=40)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        one_run(Path(folder), 3)  # warm: the engine is built once per process
+        medians, every = [], []
+        for run in range(args.runs):
+            times = one_run(Path(folder), args.steps)
+            medians.append(statistics.median(times))
+            every += times
+            print(f"run {run + 1}: {len(times)} answers, median {medians[-1] * 1000:.0f} ms, "
+                  f"best {min(times) * 1000:.0f} ms, worst {max(times) * 1000:.0f} ms")
+    result = {"benchmark": "answer-to-next-question", "runs": args.runs, "answers": len(every),
+              "median_ms": round(statistics.median(every) * 1000, 1), "best_ms": round(min(every) * 1000, 1),
+              "worst_ms": round(max(every) * 1000, 1), "best_run_median_ms": round(min(medians) * 1000, 1),
+              "worst_run_median_ms": round(max(medians) * 1000, 1), "goal_median_ms": 150}
+    print(f"answer -> next question: median {result['median_ms']} ms (runs' medians "
+          f"{result['best_run_median_ms']}-{result['worst_run_median_ms']} ms), best {result['best_ms']} ms, "
+          f"worst {result['worst_ms']} ms (goal: median < 150 ms)")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""The director's alliance file, changed one answer at a time: comments and key order kept.
+
+ruamel.yaml reads and writes the file round-trip (no text surgery); every write is checked
+by the project's own strict loader before it replaces the file atomically, so the file on
+disk is always complete and always valid input for ``evaluate`` — a Ctrl-C, a closed
+terminal or a crash between two answers loses nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from tahaluf.errors import InputError
+from tahaluf.loader import display_name, load_yaml, read_text, validate
+from tahaluf.model import AllianceDocument
+from tahaluf.reports.output import write_atomically
+
+NOBODY = "nobody"  # how a known "no one" is written (model.NOBODY_WORDS)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _node(value: Any) -> Any:
+    """A plain value as a fresh ruamel node (never shared: a shared node would be written as an alias)."""
+    if isinstance(value, dict):
+        node = CommentedMap()
+        for key, item in value.items():
+            node[key] = _node(item)
+        return node
+    if isinstance(value, (list, tuple)):
+        node = CommentedSeq()
+        node.extend(_node(item) for item in value)
+        return node
+    if value is False:
+        return False
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)  # a date: written as text, read back by the model
+
+
+class AllianceFile:
+    """One alliance file: ``data`` (as the strict loader reads it), changed by :meth:`set`."""
+
+    def __init__(self, path: str | Path, tree: Any, data: dict, document: AllianceDocument):
+        self.path, self.tree, self.data, self.document = Path(path), tree, data, document
+
+    @classmethod
+    def open(cls, path: str | Path) -> "AllianceFile":
+        """Read FILE (InputError, one line per problem, when it is not valid input)."""
+        text = read_text(Path(path))
+        data, document = _checked(text, display_name(path))
+        return cls(path, _yaml().load(text), data, document)
+
+    @classmethod
+    def create(cls, path: str | Path, organisation: str, alliance: str) -> "AllianceFile":
+        """A new file with the two names an alliance file cannot be without."""
+        tree = CommentedMap()
+        tree["organisation"] = _node({"name": organisation})
+        tree["alliance"] = _node({"name": alliance})
+        new = cls(path, tree, {}, None)  # type: ignore[arg-type]
+        new._write()
+        return new
+
+    def set(self, path: tuple, value: Any) -> None:
+        """Write one answer (None: back to unknown) at ``path`` and save the file at once.
+
+        The file is replaced only by a complete, valid one; on an invalid answer it is left
+        as it was and the InputError names the field.
+        """
+        if value is False and _is_person(path):
+            value = NOBODY
+        previous = self._snapshot()
+        _assign(self.tree, path, value)
+        try:
+            self._write()
+        except BaseException:
+            self.tree = previous
+            raise
+
+    def _snapshot(self) -> Any:
+        return _yaml().load(self.text())
+
+    def text(self) -> str:
+        stream = io.StringIO()
+        _yaml().dump(self.tree, stream)
+        return stream.getvalue()
+
+    def _write(self) -> None:
+        text = self.text()
+        self.data, self.document = _checked(text, display_name(self.path))
+        write_atomically(self.path, text.encode("utf-8"))
+
+
+def _checked(text: str, name: str) -> tuple[dict, AllianceDocument]:
+    data, source = load_yaml(text, name, collect=True)
+    if not isinstance(data, dict):
+        raise InputError(name, 1, None, "the file must be a mapping of sections (organisation:, alliance:, ...)")
+    return data, validate(AllianceDocument, data, source, name)
+
+
+def _is_person(path: tuple) -> bool:
+    return path[-1] in ("owner", "spokesperson")
+
+
+def _assign(tree: Any, path: tuple, value: Any) -> None:
+    target = tree
+    for depth, part in enumerate(path[:-1]):
+        following = path[depth + 1]
+        if isinstance(part, int):
+            target = target[part]
+            continue
+        if not isinstance(target.get(part), (CommentedMap, CommentedSeq, dict, list)):
+            # A section left empty (`governance:` in the template) is filled in where it stands.
+            target[part] = CommentedSeq() if isinstance(following, int) else CommentedMap()
+        target = target[part]
+    last = path[-1]
+    if isinstance(last, int):
+        while len(target) <= last:
+            target.append(CommentedMap())
+        target[last] = _node(value)
+    elif value is None:
+        if last in target:
+            target[last] = None  # back to unknown; the key (and its comment) stays
+    else:
+        target[last] = _node(value)

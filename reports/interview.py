@@ -1,0 +1,294 @@
+"""`tahaluf interview`: the terminal side of a consultation (the reasoning is consultation.py's).
+
+One question at a time, in English or Arabic; each answer is written to FILE at once
+(round-trip, atomically), so Ctrl-C or a closed terminal loses nothing and running the
+command again resumes where the file stands.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from tahaluf import knowledge, model
+from tahaluf.consultation import Consultation, Question, consult, value_at, whatif
+from tahaluf.errors import InputError
+from tahaluf.loader import format_path
+from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.reports.viewmodel import finding_question
+
+YES = {"yes", "y", "true", "نعم", "ن"}
+NO = {"no", "n", "false", "لا"}
+DONT_KNOW = {"?", "dk", "don't know", "dont know", "unknown", "لا أعرف", "لا اعرف", "؟"}
+NONE = {"none", "0", "لا شيء", "لا شيء", "لا يوجد"}
+NOBODY = {"nobody", "لا أحد", "لا احد"}
+COMMANDS = {
+    "why": {"why", "لماذا"}, "back": {"back", "رجوع"}, "skip": {"skip", "تخط", "تخطَّ", "تخطى"},
+    "quit": {"quit", "exit", "q", "خروج"}, "partner": {"partner", "add partner", "شريك", "إضافة شريك"},
+}
+STOP = {"s", "stop", "ت", "توقف"}
+EVENT_KINDS = typing.get_args(model.EventKind)
+_SPLIT = str.maketrans({"،": " ", ",": " "})
+
+
+class _DontKnow:
+    """The answer "don't know": the fact stays unknown and is not asked again this session."""
+
+
+DONT_KNOW_ANSWER = _DontKnow()
+
+
+@dataclass
+class Session:
+    store: AllianceFile
+    lang: str
+    ask: Callable[[str], str]
+    say: Callable[[str], None]
+    labels: dict[str, str] = field(default_factory=dict)
+    history: list[tuple[str, tuple, Any]] = field(default_factory=list)  # (what, path, value before), for back
+    passed: set[str] = field(default_factory=set)  # skipped or "don't know" in this session
+    offered: bool = False  # the offer to stop at a settled verdict was made
+
+    def label(self, key: str, **values) -> str:
+        text = self.labels[key]
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", str(value))
+        return text
+
+
+def step(store: AllianceFile, path: tuple | None = None, value: Any = None) -> Consultation:
+    """Write one answer (if any) and work out where the consultation stands: what the benchmark times."""
+    if path is not None:
+        store.set(path, value)
+    return consult(store.document)
+
+
+def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[str], None] = print) -> None:
+    """The interview loop. KeyboardInterrupt and EOFError propagate: the CLI says how to resume."""
+    labels = {key: text(lang) for key, text in knowledge.labels().items()}
+    say(labels["interview.welcome"].replace("{file}", file))
+    if Path(file).exists():
+        store = AllianceFile.open(file)
+    else:
+        organisation = _required(ask, labels["interview.ask_organisation"] + ": ")
+        alliance = _required(ask, labels["interview.ask_alliance"] + ": ")
+        store = AllianceFile.create(file, organisation, alliance)
+    session = Session(store, lang, ask, say, labels)
+    current = step(store)
+    say(_status(session, current))
+    while True:
+        if current.settled and not session.offered:
+            session.offered = True
+            if current.questions and ask(labels["interview.offer"] + " ").strip().casefold() in STOP:
+                break
+        question = next((q for q in current.questions if q.path not in session.passed), None)
+        if question is None:
+            say(session.label("interview.done", verdict=labels[f"verdict.{current.verdict}"]))
+            break
+        result = _ask(session, current, question)
+        if result == "quit":
+            break
+        current = step(store)
+        say(_status(session, current))
+    say(session.label("interview.saved", file=file))
+
+
+def _required(ask, prompt: str) -> str:
+    while True:
+        answer = ask(prompt).strip()
+        if answer:
+            return answer
+
+
+def _status(session: Session, current: Consultation) -> str:
+    verdict = session.labels[f"verdict.{current.verdict}"]
+    if current.settled:
+        return session.label("interview.settled", verdict=verdict, count=len(current.questions))
+    return session.label("interview.status", verdict=verdict, count=len(current.deciding))
+
+
+def _show(session: Session, current: Consultation, question: Question) -> str:
+    """The question's lines, and the answer format to put in the prompt."""
+    labels = session.labels
+    number = current.questions.index(question) + 1
+    header = f"[{number}/{len(current.questions)}] {labels['interview.consequence.' + question.consequence]}" \
+             f" · {', '.join(question.rules[:3])}"
+    session.say("")
+    session.say(header)
+    special = _special(question)
+    own = labels.get(f"interview.ask.{question.parts[-1]}") if question.gateway else None
+    if special:
+        session.say(labels[f"interview.question.{special}"])
+    elif own:  # a fact that decides whether checks apply: asked as itself
+        session.say(own.replace("{subject}", _subject_of(session, question)))
+    else:
+        session.say(str(finding_question(question.finding, session.lang)))
+    if question.kind == "choice" or special == "events" or question.kind == "choices":
+        options = EVENT_KINDS if special == "events" else question.choices
+        for index, option in enumerate(options, 1):
+            session.say(f"  {index}. {labels.get('choice.' + option) or labels.get('sector.' + option) or option}")
+    fmt = labels[f"interview.format.{special or question.kind}"]
+    session.say(f"{labels['interview.field']}: {question.path}")
+    return fmt
+
+
+def _subject_of(session: Session, question: Question) -> str:
+    if question.partner is not None:
+        return str(value_at(session.store.data, ("partners", question.partner, "name")))
+    return session.store.data.get(question.parts[0], {}).get("name") or question.parts[0]
+
+
+def _special(question: Question) -> str | None:
+    return {"partners": "partners", "concessions": "concessions", "review.events": "events"}.get(question.path)
+
+
+def _ask(session: Session, current: Consultation, question: Question) -> str:
+    fmt = _show(session, current, question)
+    while True:
+        text = session.ask(f"({fmt}) > ").strip()
+        command = next((name for name, words in COMMANDS.items() if text.casefold() in words), None)
+        if command == "quit":
+            return "quit"
+        if command == "skip":
+            session.passed.add(question.path)
+            session.history.append(("skip", question.parts, None))
+            return "skip"
+        if command == "why":
+            _why(session, current, question)
+            continue
+        if command == "back":
+            if _back(session):
+                return "back"
+            session.say(session.labels["interview.back_none"])
+            continue
+        if command == "partner":
+            _add_partner(session)
+            return "partner"
+        value = _parse(session, question, text)
+        if value is None:
+            session.say(session.label("interview.not_understood", format=fmt))
+            continue
+        if value is DONT_KNOW_ANSWER:
+            session.passed.add(question.path)
+            session.history.append(("skip", question.parts, None))
+            return "dont_know"
+        try:
+            before = value_at(session.store.data, question.parts)
+            session.store.set(question.parts, value)
+        except InputError as error:
+            session.say(session.label("interview.not_valid", problem=error.problem))
+            continue
+        session.history.append(("answer", question.parts, before))
+        return "answered"
+
+
+def _back(session: Session) -> bool:
+    """Undo the last answer: its fact is unknown again (or as it was) and is asked again."""
+    if not session.history:
+        return False
+    what, path, before = session.history.pop()
+    if what == "answer":
+        session.store.set(path, before)
+    session.passed.discard(format_path(path))
+    return True
+
+
+def _add_partner(session: Session) -> None:
+    name = _required(session.ask, session.labels["interview.ask_partner"] + ": ")
+    partners = list(session.store.data.get("partners") or [])
+    path = ("partners", len(partners))
+    try:
+        session.store.set(path, {"name": name})
+    except InputError as error:
+        session.say(session.label("interview.not_valid", problem=error.problem))
+        return
+    session.history.append(("answer", ("partners",), partners or None))
+    session.say(session.label("interview.partner_added", name=name))
+
+
+def _why(session: Session, current: Consultation, question: Question) -> None:
+    labels, lang = session.labels, session.lang
+    texts, items = knowledge.findings(), knowledge.guide_items()
+    session.say(labels["interview.why_checks"])
+    for check in question.checks:
+        subject = labels.get(f"subject.{check.subject}", check.subject)
+        summary = texts[check.rule].summary(lang)
+        session.say(f"  {check.rule} ({labels['severity.' + check.severity]}) — {subject}: {summary}")
+    session.say(labels["interview.why_guide"])
+    for ident in question.guidance:
+        session.say(f"  {ident}: {getattr(items[ident], lang)}")
+    # The verdict each answer would give: computed now, for this question only.
+    session.say(labels["interview.why_whatif"])
+    for outcome in whatif(current, question):
+        session.say(f"  {_answer_text(labels, outcome.answer)} → {labels['verdict.' + outcome.verdict]}")
+
+
+def _answer_text(labels: dict[str, str], answer: Any) -> str:
+    if answer is True:
+        return labels["label.yes"]
+    if answer is False:
+        return labels["label.no"]
+    if isinstance(answer, tuple):
+        if not answer:
+            return labels["label.none"]
+        return labels["label.list_separator"].join(
+            _answer_text(labels, item) for item in answer)
+    if isinstance(answer, dict):
+        return str(labels.get("choice." + str(answer.get("kind")), "") or next(iter(answer.values())))
+    return str(labels.get(f"choice.{answer}") or labels.get(f"sector.{answer}") or answer)
+
+
+def _parse(session: Session, question: Question, text: str) -> Any:
+    """The typed answer as the value to write; DONT_KNOW_ANSWER; or None when not understood."""
+    folded = text.casefold()
+    if not text or folded in DONT_KNOW:
+        return DONT_KNOW_ANSWER
+    special = _special(question)
+    kind = question.kind
+    if kind == "bool" or special == "concessions":
+        if folded in YES:
+            return [{"what": _required(session.ask, session.labels["interview.ask_concession"] + " ")}] \
+                if special == "concessions" else True
+        if folded in NO:
+            return [] if special == "concessions" else False
+        return None
+    if special == "partners":
+        return [] if folded in NONE else [{"name": text}]
+    if kind == "choice":
+        return _pick(text, question.choices, session.labels)
+    if kind == "choices" or special == "events":
+        options = EVENT_KINDS if special == "events" else question.choices
+        if folded in NONE:
+            return []
+        picked = [_pick(part, options, session.labels) for part in text.translate(_SPLIT).split()]
+        if None in picked:
+            return None
+        values = list(dict.fromkeys(picked))
+        return [{"kind": value} for value in values] if special == "events" else values
+    if kind in ("texts", "goals"):
+        if folded in NONE:
+            return []
+        return [part.strip() for part in text.replace("؛", ";").split(";") if part.strip()]
+    if kind == "person":
+        return False if folded in NOBODY else text
+    if kind == "number":
+        return int(text) if text.isdigit() else None
+    return text
+
+
+def _pick(text: str, options: tuple[str, ...], labels: dict[str, str]) -> str | None:
+    """A choice by its number, its code or its label in the interview's language."""
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return options[int(text) - 1]
+    folded = text.casefold()
+    for option in options:
+        names = {option, labels.get(f"choice.{option}", ""), labels.get(f"sector.{option}", "")}
+        if folded in {name.casefold() for name in names if name}:
+            return option
+    return None
+
+
+def saved_line(file: str, lang: str) -> str:
+    return knowledge.labels()["interview.saved"](lang).replace("{file}", file)

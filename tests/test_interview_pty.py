@@ -1,0 +1,116 @@
+"""`tahaluf interview` driven through a real pseudo-terminal (pexpect), in English and in Arabic:
+from nothing to a settled verdict, with why, back, skip, a Ctrl-C and a resume; then FILE is
+checked as text (comments kept) and with `evaluate`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pexpect
+import pytest
+
+from support import ROOT
+
+TIMEOUT = 30
+
+
+def _spawn(file, *options, cwd):
+    env = {**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH", str(ROOT.parent)), "COLUMNS": "200"}
+    return pexpect.spawn(sys.executable, ["-m", "tahaluf.cli", "interview", str(file), *options], cwd=str(cwd),
+                         env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(50, 200))
+
+
+def _evaluate(file) -> dict:
+    out = subprocess.run([sys.executable, "-m", "tahaluf.cli", "evaluate", str(file), "--format", "json"],
+                         capture_output=True, text=True, check=True, env=os.environ)
+    return json.loads(out.stdout)
+
+
+def test_an_interview_in_english_from_nothing_to_a_settled_verdict(tmp_path):
+    file = tmp_path / "alliance.yaml"
+    child = _spawn(file, cwd=tmp_path)
+    child.expect("organisation's name")
+    child.sendline("Hope NGO")
+    child.expect("alliance's name")
+    child.sendline("Clean Air Alliance")
+    child.expect("Will the alliance ask any concession of you")
+    child.sendline("why")
+    child.expect("G-PAR-3")  # the guide's words
+    child.expect("Each answer would give")
+    child.sendline("no")
+    child.expect("Verdict so far")
+    child.expect(r"Is the alliance still proposed")
+    child.sendline("skip")
+    child.expect(r"> ")
+    child.sendline("back")  # the skipped stage is asked again
+    child.expect(r"Is the alliance still proposed")
+    child.sendline("partner")
+    child.expect("new partner's name")
+    child.sendline("Acme Cement")
+    child.expect("Partner added")
+    child.expect("Which sector does Acme Cement belong to")
+    child.sendline("3")
+    child.expect("Has Acme Cement agreed specific goals")
+    # Ctrl-C in the middle: every answer given is in the file already.
+    child.sendintr()
+    child.expect("Saved in")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130 or child.signalstatus == signal.SIGINT
+    text = file.read_text(encoding="utf-8")
+    assert "concessions: []" in text and "sector: private" in text
+    # The director adds a note of their own; the resumed interview keeps it.
+    file.write_text("# checked with the board on Monday\n" + text, encoding="utf-8")
+
+    child = _spawn(file, cwd=tmp_path)
+    child.expect("Has Acme Cement agreed specific goals")  # resumed where the file stands
+    child.sendline("perhaps")
+    child.expect("Not understood")
+    child.sendline("no")
+    child.expect("The verdict is settled: Do not proceed as proposed")
+    child.expect("Stop here")
+    child.sendline("s")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    text = file.read_text(encoding="utf-8")
+    assert text.startswith("# checked with the board on Monday\n")
+    report = _evaluate(file)
+    assert report["verdict"] == "do_not_proceed"
+    assert any(step["rule"] == "PR01" and step["kind"] == "red_flag" for step in report["next_steps"])
+
+
+def test_an_interview_in_arabic(tmp_path):
+    file = tmp_path / "تحالف.yaml"
+    child = _spawn(file, "--lang", "ar", cwd=tmp_path)
+    child.expect("اسم منظمتكم")
+    child.sendline("منظمة الأمل")
+    child.expect("اسم التحالف")
+    child.sendline("تحالف الهواء النظيف")
+    child.expect("هل سيطلب التحالف منكم أي تنازل")
+    child.sendline("نعم")
+    child.expect("ما التنازل المطلوب منكم")
+    child.sendline("تليين بياناتنا")
+    child.expect("الحكم حتى الآن")
+    child.expect("الواقعة: concessions\\[0\\]")
+    child.sendline("لماذا")
+    child.expect("G-PAR-3")
+    child.expect("ما تؤدي إليه كل إجابة")
+    child.sendline("تخطَّ")
+    child.expect("> ")
+    child.sendline("رجوع")
+    child.expect("الواقعة: concessions\\[0\\]")
+    child.sendline("نعم")  # it touches a core objective: a red flag no other answer can lift
+    child.expect("الحكم محسوم: عدم المضي قدماً")
+    child.sendline("ت")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    report = _evaluate(file)
+    assert report["verdict"] == "do_not_proceed"
+    text = file.read_text(encoding="utf-8")
+    assert "منظمة الأمل" in text and "touches_core_objective: true" in text
