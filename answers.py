@@ -31,6 +31,7 @@ _EDGE = " \t.,،؛;:!?؟\"'«»()[]-–—"
 _ARTICLE = "ال"
 YES_NO = {"yes": True, "no": False, "unknown": None}
 _MISSING = object()
+_SEEN_LIMIT = 1024  # raw answers remembered per field
 _ENGLISH = {True: ("yes", "true"), False: ("no", "false")}
 
 
@@ -108,9 +109,17 @@ class AnswerField:
             table.update({form: None for form, value in words.yes_no.items() if value is None})
         return table
 
+    @cached_property
+    def _seen(self) -> dict[str, Any]:
+        return {}
+
     def english(self, answer: str) -> Any:
         """The English value for an Arabic answer, or the answer itself when it is not one."""
-        value = self.table.get(normalise(answer), _MISSING)
+        value = self._seen.get(answer, _MISSING)
+        if value is _MISSING:
+            value = self.table.get(normalise(answer), _MISSING)
+            if len(self._seen) < _SEEN_LIMIT:  # a batch repeats its answers; a hostile one cannot grow this
+                self._seen[answer] = value
         return answer if value is _MISSING else value
 
 
