@@ -32,6 +32,7 @@ _ARTICLE = "ال"
 YES_NO = {"yes": True, "no": False, "unknown": None}
 _MISSING = object()
 _SEEN_LIMIT = 1024  # raw answers remembered per field
+LONGEST_ANSWER = 100  # characters; the lexicon's longest form is far shorter
 _ENGLISH = {True: ("yes", "true"), False: ("no", "false")}
 
 
@@ -115,6 +116,8 @@ class AnswerField:
 
     def english(self, answer: str) -> Any:
         """The English value for an Arabic answer, or the answer itself when it is not one."""
+        if len(answer) > LONGEST_ANSWER:
+            return answer  # no answer is that long: not worth normalising, nor remembering
         value = self._seen.get(answer, _MISSING)
         if value is _MISSING:
             value = self.table.get(normalise(answer), _MISSING)
@@ -204,6 +207,8 @@ def closest(answer: str, values: typing.Iterable[Any]) -> str | None:
     """The accepted answer (English value or Arabic form) nearest to a wrong one, for 'did you mean'."""
     import difflib
 
+    if len(answer) > LONGEST_ANSWER:
+        return None
     words = lexicon()
     values = list(values)
     written: dict[str, str] = {}

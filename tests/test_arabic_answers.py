@@ -225,7 +225,8 @@ def test_every_choice_in_the_model_has_an_arabic_answer():
 
 
 @pytest.mark.parametrize("model", all_models(), ids=lambda m: m.__name__)
-def test_every_yes_no_field_takes_نعم_لا_لا_أعرف(model):
+def test_every_yes_no_field_takes_arabic_yes_no_and_dont_know(model):
+    """نعم and لا (and أجل, كلا) on every bool field; لا أعرف is unknown where unknown is allowed."""
     bools = [name for name, spec in answers.answer_fields(model).items() if True in spec.values and not spec.many]
     for name in bools:
         for answer, meaning in (("نعم", True), ("لا", False), ("أجل", True), ("كلا", False)):
@@ -325,6 +326,18 @@ def test_a_wrong_arabic_answer_is_one_line_naming_file_line_and_field(tmp_path, 
         evaluate_file(path)
     assert str(error.value) == (f"{path}:3: organisation.staff_time_allocated: 'نعمم' is not yes/no "
                                 "(true/false; in Arabic نعم/لا, or لا أعرف if unknown); did you mean 'نعم'?")
+
+
+def test_a_long_answer_is_neither_normalised_nor_remembered():
+    spec = answers.answer_fields(AllianceDocument.model_fields["alliance"].annotation)["scope"]
+    longest = max(len(form) for form in answers.lexicon().spelling.values())
+    assert longest < answers.LONGEST_ANSWER
+    huge = "إقليمي" + " " * 10 + "ا" * 1_000_000
+    assert spec.english(huge) is huge and huge not in spec._seen
+    assert answers.closest(huge, ["regional"]) is None
+    for number in range(3000):  # a batch of distinct wrong answers does not grow the memo past its bound
+        spec.english(f"خطأ {number}")
+    assert len(spec._seen) <= 1024
 
 
 def test_a_wrong_english_answer_still_reads_well():
