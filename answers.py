@@ -3,9 +3,9 @@
 The lexicon is data (``knowledge/answers.yaml``). ``model.Strict`` calls :func:`to_english`
 before pydantic validates any model, so every way in — the YAML loader, batch screening,
 a document built in Python — accepts the same answers. A field takes Arabic answers when
-its annotation admits a bool or ``Literal`` values and no free text (a name stays as
-written); "don't know" becomes ``None`` (unknown, as if left out) where the field may be
-unknown. Only non-ASCII strings are looked up, and the lexicon is read on the first one,
+its annotation admits a bool or ``Literal`` values (or a list of them, or a mapping keyed by
+them) and no free text (a name stays as written); "don't know" becomes ``None`` (unknown,
+as if left out) where the field may be unknown. Only non-ASCII strings are looked up, and the lexicon is read on the first one,
 so English input costs a dictionary scan and nothing more.
 """
 
@@ -97,7 +97,8 @@ class AnswerField:
 
     values: frozenset
     optional: bool
-    many: bool
+    many: bool         # a list of answers
+    keyed: bool = False  # a mapping whose keys are the answers (alliance.motive_evidence)
 
     @cached_property
     def table(self) -> dict[str, Any]:
@@ -141,7 +142,7 @@ def _leaves(annotation: Any):
 def answer_field(annotation: Any) -> AnswerField | None:
     """The fixed answers an annotation admits, or None when it admits none or admits free text."""
     values: set = set()
-    optional = many = False
+    optional = many = keyed = False
     for leaf in _leaves(annotation):
         origin = typing.get_origin(leaf)
         if leaf is type(None):
@@ -152,13 +153,21 @@ def answer_field(annotation: Any) -> AnswerField | None:
             values |= set(typing.get_args(leaf))
         elif origin is list:
             inner = answer_field(typing.get_args(leaf)[0])
-            if inner is None or inner.many:
+            if inner is None or inner.many or inner.keyed:
                 return None
             values |= inner.values
             many = True
+        elif origin is dict:
+            inner = answer_field(typing.get_args(leaf)[0])
+            if inner is None or inner.many or inner.keyed:
+                return None
+            values |= inner.values
+            keyed = True
         elif leaf is str or (isinstance(leaf, type) and issubclass(leaf, str)):
             return None  # free text: an Arabic word is a valid answer as it is
-    return AnswerField(frozenset(values), optional, many) if values else None
+    if many and keyed:
+        return None  # a list or a mapping of answers, not both
+    return AnswerField(frozenset(values), optional, many, keyed) if values else None
 
 
 @cache
@@ -190,12 +199,32 @@ def to_english(model: type, data: Any) -> Any:
             new = [item if item.__class__ is not str or item.isascii() else spec.english(item) for item in value]
             if new == value:
                 continue
+        elif value.__class__ is dict and spec.keyed:
+            new = _english_keys(name, value, spec)
+            if new is value:
+                continue
         else:
             continue
         if changed is None:
             changed = dict(data)
         changed[name] = new
     return data if changed is None else changed
+
+
+def _english_keys(name: str, mapping: dict, spec: AnswerField) -> dict:
+    """A mapping keyed by answers, keyed in English; two keys that are one answer are an error."""
+    if all(key.__class__ is not str or key.isascii() for key in mapping):
+        return mapping
+    translated: dict = {}
+    written: dict = {}
+    for key, value in mapping.items():
+        english = spec.english(key) if key.__class__ is str and not key.isascii() else key
+        if english is None:  # "don't know" is no key
+            english = key
+        if english in translated:
+            raise ValueError(f"{name}: {written[english]!r} and {key!r} are the same answer ({english})")
+        translated[english], written[english] = value, key
+    return translated
 
 
 def shown(value: Any) -> str | None:

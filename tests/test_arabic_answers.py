@@ -90,7 +90,14 @@ def answer_sites(model=AllianceDocument, path: tuple = ()):
 
 
 SITES = list(answer_sites())
+SPECS = {path: spec for path, _, _, spec in SITES}
 CHOICE_SITES = [(path, value) for path, _, _, spec in SITES for value in sorted(v for v in spec.values if isinstance(v, str))]
+
+
+def shaped(path: tuple, answer):
+    """One answer as the field holds it: alone, in a list, or as a mapping's key."""
+    spec = SPECS[path]
+    return [answer] if spec.many else ({answer: "what shows it"} if spec.keyed else answer)
 
 
 def forms(value) -> list[str]:
@@ -156,6 +163,8 @@ class Translator:
             if spec is not None:
                 if spec.many and isinstance(value, list):
                     out[key] = [self.answer(item, spec) for item in value]
+                elif spec.keyed and isinstance(value, dict):
+                    out[key] = {self.answer(item, spec): text for item, text in value.items()}
                 else:  # None included: "don't know" is the same as leaving it out
                     out[key] = self.answer(value, spec) if value is not None or spec.optional else value
             elif info is not None and submodels(info.annotation):
@@ -207,6 +216,7 @@ def document(data) -> AllianceDocument:
 def test_the_walk_finds_the_fixed_answer_fields():
     paths = {path for path, *_ in SITES}
     assert {("partners", "*", "sector"), ("partners", "*", "values_alignment"), ("alliance", "motives"),
+            ("alliance", "motive_evidence"), ("partners", "*", "private", "company_gets"),
             ("partners", "*", "government", "approach"), ("review", "events", "*", "kind"),
             ("organisation", "staff_time_allocated"), ("governance", "steering_committee", "exists")} <= paths
     # free text and names never take fixed answers, even where `nobody` is a keyword
@@ -292,7 +302,7 @@ def test_arabic_is_read_only_where_a_fixed_answer_is_expected():
         "monitoring": {"owner": "لا أحد"},
     })
     assert (doc.organisation.name, doc.organisation.core_objectives, doc.alliance.name) == ("لا", ["نعم"], "نعم")
-    assert (doc.alliance.goals, doc.alliance.purpose) == (["لا أعرف"], "حملة")
+    assert ([goal.goal for goal in doc.alliance.goals], doc.alliance.purpose) == (["لا أعرف"], "حملة")
     assert (doc.partners[0].name, doc.partners[0].strengths, doc.partners[0].sector) == ("لا", ["منخفض"], "union")
     assert (doc.governance.spokesperson, doc.governance.funding) == ("لا", "نعم")
     assert doc.monitoring.owner is False  # `nobody` still says there is no one
@@ -326,6 +336,30 @@ def test_a_wrong_arabic_answer_is_one_line_naming_file_line_and_field(tmp_path, 
         evaluate_file(path)
     assert str(error.value) == (f"{path}:3: organisation.staff_time_allocated: 'نعمم' is not yes/no "
                                 "(true/false; in Arabic نعم/لا, or لا أعرف if unknown); did you mean 'نعم'?")
+
+
+def test_a_mapping_keyed_by_answers_may_be_keyed_in_arabic(tmp_path):
+    alliance = document({**minimal(AllianceDocument), "alliance": {
+        "name": "Y", "motive_evidence": {"قوة العدد": "four members, one voice", "stability": "shared risk"}}}).alliance
+    assert alliance.motive_evidence == {"numbers": "four members, one voice", "stability": "shared risk"}
+    path = tmp_path / "alliance.yaml"
+    path.write_text("organisation:\n  name: X\nalliance:\n  name: Y\n  motive_evidence:\n"
+                    "    numbers: one voice\n    العدد: many members\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        evaluate_file(path)
+    assert str(error.value) == (f"{path}:3: alliance: motive_evidence: 'numbers' and 'العدد' are the same answer "
+                                "(numbers)")
+
+
+def test_a_list_of_choices_in_a_screening_cell_may_be_arabic_split_by_the_arabic_semicolon():
+    from tahaluf.screening import parse_row
+
+    english = parse_row({"name": "Acme", "sector": "private", "private.company_gets": "logo_on_materials; our_data",
+                         "private.specific_goals_agreed": "yes"}, False, frozenset())
+    in_arabic = parse_row({"name": "Acme", "sector": "القطاع الخاص", "private.company_gets": "شعارها على موادنا؛ بياناتنا",
+                           "private.specific_goals_agreed": "نعم"}, False, frozenset())
+    assert in_arabic == english
+    assert english[0].private.company_gets == ["logo_on_materials", "our_data"]
 
 
 def test_a_long_answer_is_neither_normalised_nor_remembered():
@@ -381,14 +415,11 @@ def climate() -> dict:
 @pytest.mark.parametrize(("path", "value"), CHOICE_SITES, ids=[f"{'.'.join(p)}={v}" for p, v in CHOICE_SITES])
 def test_each_choice_answered_in_arabic_gives_the_same_verdict(climate, path, value):
     """A fixture per sector, level and fixed choice: the climate example with that one answer set."""
-    model_value = [value] if path == ("alliance", "motives") else value
-    english = document(set_at(climate, path, model_value))
+    english = document(set_at(climate, path, shaped(path, value)))
     for form in forms(value):
         for spelling in spelling_variants(form):
-            answer = [spelling] if path == ("alliance", "motives") else spelling
-            assert document(set_at(climate, path, answer)) == english, (form, spelling)
-    answer = [forms(value)[-1]] if path == ("alliance", "motives") else forms(value)[-1]
-    in_arabic = evaluate_document(document(set_at(climate, path, answer)))
+            assert document(set_at(climate, path, shaped(path, spelling))) == english, (form, spelling)
+    in_arabic = evaluate_document(document(set_at(climate, path, shaped(path, forms(value)[-1]))))
     in_english = evaluate_document(english)
     assert _summary(in_arabic) == _summary(in_english)
     assert in_arabic.inference == in_english.inference
@@ -476,7 +507,7 @@ def template_hints(text: str) -> list[tuple[str, list[str]]]:
     hints, pending = [], None
     for line in text.splitlines():
         if pending is not None and re.match(r"^\s*#", line) and pending[1].rstrip().endswith("|"):
-            pending[1] += " " + line.split("#", 1)[1]
+            pending[1] += " " + re.sub(r"^[\s#]*", "", line)
             continue
         if pending is not None:
             hints.append(pending)
@@ -507,7 +538,7 @@ def test_the_arabic_templates_answers_are_accepted_and_complete():
             meanings = [spec.english(option) for option in options]
             assert sorted(map(str, meanings)) == sorted(map(str, spec.values)), (key, options, meanings)
     hinted = {key for key, _ in hints}
-    unhinted = {name for _, _, name, spec in SITES} - hinted
+    unhinted = {name for _, _, name, spec in SITES if not spec.keyed} - hinted  # a mapping's keys: as its list
     assert unhinted == set(), f"fields whose Arabic answers the template does not offer: {unhinted}"
 
 
