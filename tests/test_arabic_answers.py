@@ -474,6 +474,8 @@ def test_the_arabic_example_gives_the_english_examples_verdict_and_findings():
 
 
 def test_the_arabic_example_through_the_cli(capsys, tmp_path):
+    assert main(["check", str(ARABIC_EXAMPLE)]) == 0
+    assert capsys.readouterr().out.strip() == f"{ARABIC_EXAMPLE}: ok"
     assert main(["evaluate", str(ARABIC_EXAMPLE), "--format", "json", "--lang", "ar"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["verdict"] == "proceed" and report["conditions"] == [] and report["not_assessed"] == []
@@ -551,6 +553,9 @@ def test_init_lang_ar_writes_the_arabic_template_which_states_nothing(tmp_path, 
     evaluation = evaluate_file(target)
     assert [f.rule for f in evaluation.inference.findings if f.status == "fail"] == []
     assert evaluation.verdict == "conditions"  # everything is unknown: establish, never proceed
+    capsys.readouterr()
+    assert main(["init", "-", "--lang", "ar"]) == 0  # '-' prints it
+    assert capsys.readouterr().out == TEMPLATES["ar"].read_text(encoding="utf-8")
     english = tmp_path / "english.yaml"
     assert main(["init", str(english)]) == 0 and english.read_bytes() == TEMPLATES["en"].read_bytes()
     # the two templates, as written, state the same (nothing): the same checks, open or met alike
