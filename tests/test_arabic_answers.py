@@ -483,6 +483,26 @@ def test_the_arabic_example_through_the_cli(capsys, tmp_path):
     assert "المضي قدماً" in (tmp_path / "report.md").read_text(encoding="utf-8")
 
 
+def test_respondents_answering_in_arabic_and_in_english_agree_when_they_mean_the_same(tmp_path, capsys):
+    """`tahaluf merge`: one respondent's نعم and another's yes are one answer, not a dispute."""
+    english = load(EXAMPLES / "climate-labour-alliance.yaml")
+    (tmp_path / "amal.yaml").write_text(yaml.safe_dump(arabic(english), allow_unicode=True), encoding="utf-8")
+    disagreeing = set_at(arabic(english), ("partners", "*", "government", "approach"), "مواجهة")
+    (tmp_path / "omar.yaml").write_text(yaml.safe_dump(disagreeing, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "john.yaml").write_text(yaml.safe_dump(english, allow_unicode=True), encoding="utf-8")
+    merged = tmp_path / "merged.yaml"
+    assert main(["merge", str(tmp_path / "amal.yaml"), str(tmp_path / "john.yaml"), "-o", str(merged)]) == 0
+    assert "disputes" not in load(merged)
+    assert evaluate_file(merged).verdict == "proceed"
+    assert main(["merge", str(tmp_path / "amal.yaml"), str(tmp_path / "john.yaml"), str(tmp_path / "omar.yaml"),
+                 "-o", str(merged)]) == 0
+    [dispute] = load(merged)["disputes"]
+    assert dispute["path"] == "partners[0].government.approach"
+    assert {a["respondent"]: a["value"] for a in dispute["answers"]} == {
+        "amal": "cooperative", "john": "cooperative", "omar": "confrontational"}
+    capsys.readouterr()
+
+
 # The Arabic template ------------------------------------------------------------------------
 
 
