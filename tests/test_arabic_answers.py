@@ -12,6 +12,7 @@ import copy
 import csv
 import json
 import re
+import types
 import typing
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def _alternatives(annotation):
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         yield from _alternatives(typing.get_args(annotation)[0])
-    elif origin in (typing.Union, __import__("types").UnionType):
+    elif origin in (typing.Union, types.UnionType):
         for arg in typing.get_args(annotation):
             yield from _alternatives(arg)
     else:
