@@ -28,16 +28,27 @@ def json_schema() -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
-def template_text() -> str:
+# The template to fill in, per language: the same keys, with comments, questions and answers in that language.
+TEMPLATES = {"en": "alliance-template.yaml", "ar": "alliance-template.ar.yaml"}
+
+
+def template_path(lang: str = "en") -> Path:
+    if lang not in TEMPLATES:
+        raise UsageError(f"no template in {lang!r}; choose one of {', '.join(TEMPLATES)}")
+    return knowledge.HERE / TEMPLATES[lang]
+
+
+def template_text(lang: str = "en") -> str:
     """The commented alliance template (what `tahaluf init -` prints)."""
-    return (knowledge.HERE / "alliance-template.yaml").read_text(encoding="utf-8")
+    return template_path(lang).read_text(encoding="utf-8")
 
 
-def write_template(output: str, force: bool = False) -> None:
+def write_template(output: str, force: bool = False, lang: str = "en") -> None:
     path = Path(output)
+    template = template_path(lang)
     if path.exists() and not force:
         raise UsageError(f"{path} exists; use --force to replace it")
-    write_atomically(path, (knowledge.HERE / "alliance-template.yaml").read_bytes())
+    write_atomically(path, template.read_bytes())
 
 
 def _labels(lang: str) -> dict[str, str]:

@@ -186,9 +186,9 @@ def cmd_init(args) -> None:
     from tahaluf.reports.output import to_stdout
 
     if to_stdout(args.output):
-        sys.stdout.write(template_text())
+        sys.stdout.write(template_text(args.lang))
         return
-    write_template(args.output, force=args.force)
+    write_template(args.output, force=args.force, lang=args.lang)
     _note(args, f"wrote {args.output}")
 
 
@@ -364,6 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
     files.append(init.add_argument("output", nargs="?", default="alliance.yaml",
                                    help="file to write (default: alliance.yaml); '-' prints it"))
     init.add_argument("--force", action="store_true", help="replace an existing file")
+    init.add_argument("--lang", choices=LANGS, default="en",
+                      help="language of the comments and questions; keys stay English (default: en)")
 
     rules = _command(commands, common, "rules", "list every rule", cmd_rules)
     rules.add_argument("--format", choices=("text", "json"), default="text")

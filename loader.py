@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from tahaluf import answers
 from tahaluf.errors import InputError, InputErrors
 
 MAX_INPUT_BYTES = 1_000_000
@@ -207,7 +208,10 @@ def describe(error: dict, model: type[BaseModel], path: tuple) -> str:
     kind, value = error["type"], error.get("input")
     if kind in ("literal_error", "enum"):
         expected = error.get("ctx", {}).get("expected", "")
-        return f"{value!r} is not one of {expected}"
+        values = re.findall(r"'([^']*)'", expected)
+        arabic = "، ".join(form for form in map(answers.shown, values) if form)
+        in_arabic = f" (in Arabic: {arabic})" if arabic else ""
+        return f"{value!r} is not one of {expected}{in_arabic}{_did_you_mean(value, values)}"
     if kind == "extra_forbidden":
         known = _field_names(model, path[:-1])
         close = difflib.get_close_matches(str(path[-1]), known, n=1)
@@ -216,10 +220,16 @@ def describe(error: dict, model: type[BaseModel], path: tuple) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "bool_parsing":
-        return f"{value!r} is not yes/no (true/false)"
+        return (f"{value!r} is not yes/no (true/false; in Arabic {answers.shown(True)}/{answers.shown(False)}, "
+                f"or {answers.shown(None)} if unknown){_did_you_mean(value, (True, False))}")
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
     return error["msg"][0].lower() + error["msg"][1:] if error["msg"] else kind
+
+
+def _did_you_mean(value: Any, values) -> str:
+    close = answers.closest(value, values) if isinstance(value, str) and value.strip() else None
+    return f"; did you mean '{close}'?" if close else ""
 
 
 def _field_names(model: type[BaseModel], path: tuple) -> list[str]:

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from tahaluf import answers
+
 # Bidi embeddings/overrides/isolates and marks (Trojan Source), plus C0/C1 controls
 # other than tab and newline: stripped from every piece of user text at the door.
 _UNSAFE_CHARS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -69,9 +71,19 @@ Motive = Literal[
 
 
 class Strict(BaseModel):
-    """Unknown keys are errors: a misspelt fact must not silently become 'unknown'."""
+    """Unknown keys are errors: a misspelt fact must not silently become 'unknown'.
+
+    Answers may be Arabic wherever a field expects a fixed answer (yes/no or a choice):
+    نعم، لا، لا أعرف (unknown), منخفض، القطاع الخاص … read as the English value
+    (knowledge/answers.yaml), for every model, before pydantic validates it.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _arabic_answers_in_english(cls, data):
+        return answers.to_english(cls, data)
 
 
 class Organisation(Strict):

@@ -196,6 +196,9 @@ def _problems(error: ValidationError, model: type[BaseModel], prefix: str) -> li
     return found
 
 
+_LIST_SEPARATOR = re.compile("[;\u061b]")  # ; or the Arabic semicolon ؛
+
+
 def parse_row(values: dict, concession_columns: bool, core_objectives: frozenset
               ) -> tuple[Partner, Concession | None, int | None] | list[RowProblem]:
     """Validate one row: (partner, concession, concession state) or the row's problems.
@@ -212,7 +215,7 @@ def parse_row(values: dict, concession_columns: bool, core_objectives: frozenset
             if not value:
                 continue  # an empty cell: unknown
             if kind in (LIST, CHOICES):
-                value = [item for item in (part.strip() for part in value.split(";")) if item]
+                value = [item for item in (part.strip() for part in _LIST_SEPARATOR.split(value)) if item]
         elif value is None:
             continue
         if section:

@@ -195,7 +195,8 @@ def test_check_lists_every_error_in_every_file(tmp_path, capsys):
     assert main(["check", str(bad), str(also), str(CORE)]) == 2
     out = capsys.readouterr()
     lines = (out.out + out.err).splitlines()
-    assert f"{bad}:3: organisation.size: 'huge' is not one of 'small', 'medium' or 'large'" in lines
+    assert (f"{bad}:3: organisation.size: 'huge' is not one of 'small', 'medium' or 'large' "
+            "(in Arabic: صغيرة، متوسط، كبيرة)") in lines
     assert any(line.startswith(f"{bad}:6: alliance.formality: 'formall'") for line in lines)
     assert any(line.startswith(f"{bad}:9: partners[0].sectr: unknown field") for line in lines)
     assert any(line.startswith(f"{also}:3: organisation.name: duplicate key") for line in lines)

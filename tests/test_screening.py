@@ -165,7 +165,8 @@ def test_bad_rows_are_counted_and_written_with_row_and_field(tmp_path):
     assert [(e["row"], e["field"]) for e in errors] == [
         ("3", "sector"), ("4", "past_work_reviewed"), ("4", "reputation_risk"), ("5", "name"), ("6", "concession.what"),
     ]
-    assert errors[2]["problem"] == "'very high' is not one of 'low', 'medium' or 'high'"
+    assert errors[2]["problem"] == ("'very high' is not one of 'low', 'medium' or 'high' "
+                                    "(in Arabic: منخفض، متوسط، مرتفع); did you mean 'high'?")
     assert "3 rejected" not in summary.text() and "6 rows in = 2 screened + 4 rejected" in summary.text()
 
 
