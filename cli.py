@@ -144,6 +144,23 @@ def cmd_whatif(args) -> None:
     sys.stdout.write(render_whatif(evaluation, args.lang, args.format, every=args.all))
 
 
+def cmd_diff(args) -> None:
+    from tahaluf.diff import compare, snapshot_of_file
+    from tahaluf.reports.diff_report import render_diff_json, render_diff_markdown
+    from tahaluf.reports.output import format_for, to_stdout, write_output
+
+    comparison = compare(snapshot_of_file(args.old), snapshot_of_file(args.new))
+    fmt = format_for(args.output, args.format, {".md": "md", ".json": "json"}, "md")
+    text = render_diff_json(comparison) if fmt == "json" else render_diff_markdown(comparison, args.lang)
+    if fmt == "md" and args.format is None and to_stdout(args.output) and _stdout_is_terminal():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console(highlight=False).print(Markdown(text))
+        return
+    write_output(text, args.output)
+
+
 def _show_on_terminal(evaluation, args) -> None:
     from rich.console import Console
 
@@ -328,6 +345,13 @@ def build_parser() -> argparse.ArgumentParser:
     plan_.add_argument("--format", choices=("xlsx", "ics"), help="export the plan (default: from the -o extension)")
     plan_.add_argument("--lang", choices=LANGS, default="en", help="language of the proposed actions (default: en)")
     files.append(plan_.add_argument("-o", "--output", metavar="OUT", help="export here instead of editing FILE"))
+
+    diff = _command(commands, common, "diff", "compare two assessments of one alliance", cmd_diff)
+    files.append(diff.add_argument("old", help="the earlier alliance file or JSON report"))
+    files.append(diff.add_argument("new", help="the later alliance file or JSON report"))
+    diff.add_argument("--format", choices=("md", "json"), help="output format (default: from -o, else md)")
+    diff.add_argument("--lang", choices=LANGS, default="en", help="language (default: en)")
+    files.append(diff.add_argument("-o", "--output", metavar="OUT", help="write here (atomically)"))
 
     merge = _command(commands, common, "merge", "merge several respondents' files about one alliance", cmd_merge)
     files.append(merge.add_argument("files", nargs="+", metavar="FILE",

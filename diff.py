@@ -1,0 +1,138 @@
+"""Two assessments of one alliance compared: what a director reads when an alliance is reviewed a
+year later. Verdict change, findings added, resolved and changed, facts changed, actions done and
+overdue. Reasoning layer: snapshots in, a comparison out; no I/O.
+
+A snapshot is made from an evaluated alliance file or from a JSON report (``tahaluf evaluate
+--format json``), so either may stand on either side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tahaluf.errors import InputError
+from tahaluf.evaluation import Evaluation, evaluate_file
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    name: str
+    verdict: str
+    findings: dict[tuple[str, str], tuple[str, str]]  # (rule, subject) -> (status, severity)
+    facts: dict[str, Any]  # input path -> value
+    actions: dict[str, str | None] = field(default_factory=dict)  # action -> status
+    overdue: frozenset = frozenset()  # actions AP01 found overdue
+
+
+@dataclass(frozen=True)
+class Change:
+    rule: str
+    subject: str
+    before: str | None  # status (fail / not_assessed / pass) or None when absent
+    after: str | None
+    severity: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    before: str
+    after: str
+    verdict_before: str
+    verdict_after: str
+    added: tuple[Change, ...]  # failing or open now, not before
+    resolved: tuple[Change, ...]  # failing or open before, met or gone now
+    changed: tuple[Change, ...]  # another status or severity, still not met
+    facts: tuple[tuple[str, Any, Any], ...]  # (path, before, after)
+    actions_done: tuple[str, ...]
+    actions_overdue: tuple[str, ...]
+
+    @property
+    def verdict_changed(self) -> bool:
+        return self.verdict_before != self.verdict_after
+
+
+_OPEN = ("fail", "not_assessed")
+_RANK = {"blocker": 0, "major": 1, "minor": 2, "info": 3, "strength": 4}
+
+
+def _flatten(value: Any, path: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out.update(_flatten(item, f"{path}.{key}" if path else str(key)))
+        return out
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        out = {}
+        for index, item in enumerate(value):
+            out.update(_flatten(item, f"{path}[{index}]"))
+        return out
+    return {path: value}
+
+
+def snapshot_of_evaluation(evaluation: Evaluation) -> Snapshot:
+    from tahaluf import knowledge
+
+    inference = evaluation.inference
+    # Subjects as a JSON report words them (a section or a motive by its English label), so a
+    # file and a report of the same assessment compare equal.
+    labels = knowledge.labels()
+    subject = lambda raw: labels[f"subject.{raw}"].en if f"subject.{raw}" in labels else raw  # noqa: E731
+    findings = {(f.rule, subject(f.subject)): (f.status, f.severity) for f in inference.findings}
+    actions = {a.what: a.status for a in evaluation.document.actions or ()}
+    overdue = frozenset(f.subject for f in inference.findings if f.rule == "AP01" and f.status == "fail")
+    facts = _flatten(evaluation.document.model_dump(mode="json", exclude_none=True))
+    return Snapshot(evaluation.source_name, inference.verdict, findings, facts, actions, overdue)
+
+
+def snapshot_of_report(name: str, report: dict) -> Snapshot:
+    """From a JSON report (in English, as subjects are compared by their words): its findings,
+    open questions and the facts they cite."""
+    findings: dict[tuple[str, str], tuple[str, str]] = {}
+    facts: dict[str, Any] = {}
+    for entry in [*report.get("findings", ()), *report.get("not_assessed", ())]:
+        severity = entry["severity"] if entry["status"] != "pass" else "strength"
+        findings[(entry["rule"], entry["subject"])] = (entry["status"], severity)
+        facts.update(entry.get("facts") or {})
+    return Snapshot(name, report["verdict"], findings, facts)
+
+
+def compare(before: Snapshot, after: Snapshot) -> Comparison:
+    added, resolved, changed = [], [], []
+    for key in sorted(set(before.findings) | set(after.findings)):
+        was, now = before.findings.get(key), after.findings.get(key)
+        status_was, status_now = (was or (None, ""))[0], (now or (None, ""))[0]
+        severity = (now or was)[1] if (now or was)[1] != "strength" else (was or now)[1]
+        change = Change(key[0], key[1], status_was, status_now, severity)
+        if status_now in _OPEN and status_was not in _OPEN:
+            added.append(change)
+        elif status_was in _OPEN and status_now not in _OPEN:
+            resolved.append(change)
+        elif status_was in _OPEN and (status_was != status_now or was[1] != now[1]):
+            changed.append(change)
+    order = lambda change: (_RANK.get(change.severity, 5), change.rule, change.subject)  # noqa: E731
+    facts = tuple((path, before.facts.get(path), after.facts.get(path))
+                  for path in sorted(set(before.facts) | set(after.facts))
+                  if before.facts.get(path) != after.facts.get(path))
+    done = tuple(what for what, status in after.actions.items()
+                 if status == "done" and before.actions.get(what) != "done")
+    overdue = tuple(sorted(after.overdue - before.overdue))
+    return Comparison(before.name, after.name, before.verdict, after.verdict, tuple(sorted(added, key=order)),
+                      tuple(sorted(resolved, key=order)), tuple(sorted(changed, key=order)), facts, done, overdue)
+
+
+def snapshot_of_file(path: str) -> Snapshot:
+    """An alliance file (evaluated now) or a JSON report (as it was written), by its content."""
+    import json
+    from pathlib import Path
+
+    from tahaluf.loader import read_text
+
+    if str(path).endswith(".json"):
+        text = read_text(Path(path))
+        try:
+            report = json.loads(text)
+            return snapshot_of_report(str(path), report)
+        except (ValueError, KeyError, TypeError) as error:
+            raise InputError(str(path), None, None, f"not a Tahaluf JSON report ({error})") from None
+    return snapshot_of_evaluation(evaluate_file(path))
