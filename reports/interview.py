@@ -117,27 +117,50 @@ def _show(session: Session, current: Consultation, question: Question) -> str:
              f" · {', '.join(question.rules[:3])}"
     session.say("")
     session.say(header)
-    special = _special(question)
-    own = labels.get(f"interview.ask.{question.parts[-1]}") if question.gateway else None
-    if special:
-        session.say(labels[f"interview.question.{special}"])
-    elif own:  # a fact that decides whether checks apply: asked as itself
-        session.say(own.replace("{subject}", _subject_of(session, question)))
-    else:
-        session.say(str(finding_question(question.finding, session.lang)))
-    if question.kind == "choice" or special == "events" or question.kind == "choices":
-        options = EVENT_KINDS if special == "events" else question.choices
-        for index, option in enumerate(options, 1):
-            session.say(f"  {index}. {labels.get('choice.' + option) or labels.get('sector.' + option) or option}")
-    fmt = labels[f"interview.format.{special or question.kind}"]
+    session.say(question_text(question, session.store.data, session.lang, labels))
+    for index, option in enumerate(question_options(question), 1):
+        session.say(f"  {index}. {option_label(labels, option)}")
+    fmt = labels[f"interview.format.{answer_format(question)}"]
     session.say(f"{labels['interview.field']}: {question.path}")
     return fmt
 
 
-def _subject_of(session: Session, question: Question) -> str:
+# How a question is worded and answered: shared by the terminal interview and the web app. ------
+
+
+def question_text(question: Question, data: dict, lang: str, labels: dict[str, str]) -> str:
+    """The question as the director reads it, in ``lang``."""
+    special = _special(question)
+    own = labels.get(f"interview.ask.{question.parts[-1]}") if question.gateway else None
+    if special:
+        return labels[f"interview.question.{special}"]
+    if own:  # a fact that decides whether checks apply: asked as itself
+        return own.replace("{subject}", _subject_of(data, question))
+    return str(finding_question(question.finding, lang))
+
+
+def question_options(question: Question) -> tuple[str, ...]:
+    """The options to pick from (a choice, several choices, review events), else ()."""
+    if _special(question) == "events":
+        return EVENT_KINDS
+    if question.kind in ("choice", "choices"):
+        return question.choices
+    return ()
+
+
+def option_label(labels: dict[str, str], option: str) -> str:
+    return labels.get("choice." + option) or labels.get("sector." + option) or option
+
+
+def answer_format(question: Question) -> str:
+    """The key of the answer's format (``interview.format.<key>``): a kind, or partners/concessions/events."""
+    return _special(question) or question.kind
+
+
+def _subject_of(data: dict, question: Question) -> str:
     if question.partner is not None:
-        return str(value_at(session.store.data, ("partners", question.partner, "name")))
-    return session.store.data.get(question.parts[0], {}).get("name") or question.parts[0]
+        return str(value_at(data, ("partners", question.partner, "name")))
+    return (data.get(question.parts[0]) or {}).get("name") or question.parts[0]
 
 
 def _special(question: Question) -> str | None:
@@ -222,10 +245,10 @@ def _why(session: Session, current: Consultation, question: Question) -> None:
     # The verdict each answer would give: computed now, for this question only.
     session.say(labels["interview.why_whatif"])
     for outcome in whatif(current, question):
-        session.say(f"  {_answer_text(labels, outcome.answer)} → {labels['verdict.' + outcome.verdict]}")
+        session.say(f"  {answer_text(labels, outcome.answer)} → {labels['verdict.' + outcome.verdict]}")
 
 
-def _answer_text(labels: dict[str, str], answer: Any) -> str:
+def answer_text(labels: dict[str, str], answer: Any) -> str:
     if answer is True:
         return labels["label.yes"]
     if answer is False:
@@ -234,14 +257,21 @@ def _answer_text(labels: dict[str, str], answer: Any) -> str:
         if not answer:
             return labels["label.none"]
         return labels["label.list_separator"].join(
-            _answer_text(labels, item) for item in answer)
+            answer_text(labels, item) for item in answer)
     if isinstance(answer, dict):
         return str(labels.get("choice." + str(answer.get("kind")), "") or next(iter(answer.values())))
     return str(labels.get(f"choice.{answer}") or labels.get(f"sector.{answer}") or answer)
 
 
 def _parse(session: Session, question: Question, text: str) -> Any:
-    """The typed answer as the value to write; DONT_KNOW_ANSWER; or None when not understood."""
+    return parse_answer(question, text, session.labels,
+                        lambda: _required(session.ask, session.labels["interview.ask_concession"] + " "))
+
+
+def parse_answer(question: Question, text: str, labels: dict[str, str], concession: Callable[[], str]) -> Any:
+    """The typed answer as the value to write; DONT_KNOW_ANSWER; or None when not understood.
+    ``concession()`` gives what the concession is, when the answer is that there is one."""
+    text = text.strip()
     folded = text.casefold()
     if not text or folded in DONT_KNOW:
         return DONT_KNOW_ANSWER
@@ -249,20 +279,22 @@ def _parse(session: Session, question: Question, text: str) -> Any:
     kind = question.kind
     if kind == "bool" or special == "concessions":
         if folded in YES:
-            return [{"what": _required(session.ask, session.labels["interview.ask_concession"] + " ")}] \
-                if special == "concessions" else True
+            if special != "concessions":
+                return True
+            what = concession().strip()
+            return [{"what": what}] if what else None
         if folded in NO:
             return [] if special == "concessions" else False
         return None
     if special == "partners":
         return [] if folded in NONE else [{"name": text}]
     if kind == "choice":
-        return _pick(text, question.choices, session.labels)
+        return _pick(text, question.choices, labels)
     if kind == "choices" or special == "events":
-        options = EVENT_KINDS if special == "events" else question.choices
+        options = question_options(question)
         if folded in NONE:
             return []
-        picked = [_pick(part, options, session.labels) for part in text.translate(_SPLIT).split()]
+        picked = [_pick(part, options, labels) for part in text.translate(_SPLIT).split()]
         if None in picked:
             return None
         values = list(dict.fromkeys(picked))

@@ -7,7 +7,7 @@ import json
 from tahaluf import knowledge
 from tahaluf.consultation import consult, path_to_proceed, whatif
 from tahaluf.evaluation import Evaluation
-from tahaluf.reports.interview import _answer_text  # one wording of answers for the interview and what-if
+from tahaluf.reports.interview import answer_text  # one wording of answers for the interview and what-if
 from tahaluf.reports.viewmodel import finding_question
 
 
@@ -36,11 +36,11 @@ def render_whatif(evaluation: Evaluation, lang: str, fmt: str, every: bool = Fal
     for question, outcomes in rows:
         lines.append(f"{question.path} [{', '.join(question.rules[:4])}]: {finding_question(question.finding, lang)}")
         for outcome in outcomes:
-            lines.append(f"    {_answer_text(labels, outcome.answer)} → {labels['verdict.' + outcome.verdict]}")
+            lines.append(f"    {answer_text(labels, outcome.answer)} → {labels['verdict.' + outcome.verdict]}")
     lines.append("")
     if path.found:
         lines.append(f"Path to {labels['verdict.proceed']}: {len(path.answers)} answers")
-        lines += [f"    {p} = {_answer_text(labels, tuple(a) if isinstance(a, list) else a)}" for p, a in path.answers]
+        lines += [f"    {p} = {answer_text(labels, tuple(a) if isinstance(a, list) else a)}" for p, a in path.answers]
     else:
         lines.append(f"No path to {labels['verdict.proceed']}: {path.reason} ({', '.join(path.blocking)})")
     return "\n".join(lines) + "\n"
