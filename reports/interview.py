@@ -103,10 +103,17 @@ def _required(ask, prompt: str) -> str:
 
 
 def _status(session: Session, current: Consultation) -> str:
-    verdict = session.labels[f"verdict.{current.verdict}"]
+    return status_line(session.labels, current)
+
+
+def status_line(labels: dict[str, str], current: Consultation) -> str:
+    """The running verdict, and how many open questions could still change it (or that none can)."""
+    verdict = labels[f"verdict.{current.verdict}"]
     if current.settled:
-        return session.label("interview.settled", verdict=verdict, count=len(current.questions))
-    return session.label("interview.status", verdict=verdict, count=len(current.deciding))
+        key, count = "interview.settled", len(current.questions)
+    else:
+        key, count = "interview.status", len(current.deciding)
+    return labels[key].replace("{verdict}", verdict).replace("{count}", str(count))
 
 
 def _show(session: Session, current: Consultation, question: Question) -> str:
@@ -232,20 +239,38 @@ def _add_partner(session: Session) -> None:
 
 
 def _why(session: Session, current: Consultation, question: Question) -> None:
-    labels, lang = session.labels, session.lang
+    why = why_this_question(current, question, session.lang, session.labels)
+    session.say(session.labels["interview.why_checks"])
+    for line in why.checks:
+        session.say(f"  {line}")
+    session.say(session.labels["interview.why_guide"])
+    for line in why.guide:
+        session.say(f"  {line}")
+    session.say(session.labels["interview.why_whatif"])
+    for line in why.outcomes:
+        session.say(f"  {line}")
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why a question is asked: the checks it decides, the guide's words, the verdict each answer gives."""
+
+    checks: tuple[str, ...]
+    guide: tuple[str, ...]
+    outcomes: tuple[str, ...]
+
+
+def why_this_question(current: Consultation, question: Question, lang: str, labels: dict[str, str]) -> Why:
     texts, items = knowledge.findings(), knowledge.guide_items()
-    session.say(labels["interview.why_checks"])
-    for check in question.checks:
-        subject = labels.get(f"subject.{check.subject}", check.subject)
-        summary = texts[check.rule].summary(lang)
-        session.say(f"  {check.rule} ({labels['severity.' + check.severity]}) — {subject}: {summary}")
-    session.say(labels["interview.why_guide"])
-    for ident in question.guidance:
-        session.say(f"  {ident}: {getattr(items[ident], lang)}")
+    checks = tuple(
+        f"{check.rule} ({labels['severity.' + check.severity]}) — "
+        f"{labels.get(f'subject.{check.subject}', check.subject)}: {texts[check.rule].summary(lang)}"
+        for check in question.checks)
+    guide = tuple(f"{ident}: {getattr(items[ident], lang)}" for ident in question.guidance)
     # The verdict each answer would give: computed now, for this question only.
-    session.say(labels["interview.why_whatif"])
-    for outcome in whatif(current, question):
-        session.say(f"  {answer_text(labels, outcome.answer)} → {labels['verdict.' + outcome.verdict]}")
+    outcomes = tuple(f"{answer_text(labels, outcome.answer)} → {labels['verdict.' + outcome.verdict]}"
+                     for outcome in whatif(current, question))
+    return Why(checks, guide, outcomes)
 
 
 def answer_text(labels: dict[str, str], answer: Any) -> str:
