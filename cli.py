@@ -236,6 +236,24 @@ def cmd_screen(args) -> None:
     _note(args, summary.text())
 
 
+def cmd_serve(args) -> None:
+    try:
+        import uvicorn
+
+        from tahaluf.web.app import create_app
+    except ImportError as error:  # the optional extra is not installed
+        raise UsageError(f"the web app needs its extra: pip install 'tahaluf[web]' ({error.name} missing)") from None
+    app = create_app(args.workspace)
+    address = f"http://127.0.0.1:{args.port}/"
+    print(f"tahaluf: serving {args.workspace} at {address} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    if args.open:
+        import threading
+        import webbrowser
+
+        threading.Timer(0.8, webbrowser.open, (address,)).start()
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", server_header=False)
+
+
 def cmd_completion(args) -> None:
     import shtab
 
@@ -300,6 +318,10 @@ Examples:
 Examples:
   tahaluf guide
   tahaluf guide --format json""",
+    "serve": """\
+Examples:
+  tahaluf serve examples                       the shipped examples at http://127.0.0.1:8765/
+  tahaluf serve my-assessments --port 9000 --open""",
     "completion": """\
 Examples:
   tahaluf completion bash > ~/.local/share/bash-completion/completions/tahaluf
@@ -421,6 +443,14 @@ def build_parser() -> argparse.ArgumentParser:
     files.append(screen.add_argument(
         "--errors", metavar="ERRORS_FILE",
         help="CSV of rejected rows (default: OUT.errors.csv with -o, else only summarised)"))
+
+    serve = _command(commands, common, "serve", "the consultation and the reports in a browser, on this machine",
+                     cmd_serve)
+    files.append(serve.add_argument("workspace", nargs="?", default="tahaluf-workspace",
+                                    help="folder of alliance YAML files (default: tahaluf-workspace; created if "
+                                         "missing)"))
+    serve.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default: 8765)")
+    serve.add_argument("--open", action="store_true", help="open the address in the default browser")
 
     completion = _command(commands, common, "completion", "print a shell completion script", cmd_completion)
     completion.add_argument("shell", choices=SHELLS)

@@ -1,0 +1,1 @@
+"""The local web app (`tahaluf serve`): a view over the library; it decides nothing."""

@@ -1,0 +1,329 @@
+"""`tahaluf serve`: the consultation, the report and the workspace in a browser (a view only).
+
+Every verdict, question, its order and its wording come from the library (consultation.py,
+reports/interview.py, reports/viewmodel.py); every answer is written through
+reports/alliance_file.py. This module maps requests to those calls and renders templates.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from tahaluf import knowledge
+from tahaluf.consultation import Consultation, consult, value_at
+from tahaluf.errors import InputError, RenderError
+from tahaluf.evaluation import evaluate_document
+from tahaluf.loader import format_path
+from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.reports.html import ASSETS as REPORT_ASSETS, direct_mixed_values
+from tahaluf.reports.interview import (DONT_KNOW_ANSWER, answer_format, option_label, parse_answer, question_options,
+                                       question_text, status_line, why_this_question)
+from tahaluf.reports.render import render_report
+from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
+from tahaluf.reports.viewmodel import build_report
+from tahaluf.web.security import MAX_FORM_BYTES, SecurityMiddleware, Session, Sessions
+from tahaluf.web.workspace import NotInWorkspace, VersionConflict, Workspace, version_of
+
+HERE = Path(__file__).resolve().parent
+LANGS = ("en", "ar")
+LANG_COOKIE = "tahaluf_lang"
+DOWNLOADS = {"pdf": "application/pdf", "json": "application/json", "yaml": "application/yaml"}
+# One writer at a time: the version check and the write it guards happen as one step.
+_WRITE_LOCK = threading.Lock()
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(HERE / "templates"),
+                                  jinja2.FileSystemLoader(REPORT_TEMPLATES)])
+    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def _labels(lang: str) -> dict[str, str]:
+    return {key: text(lang) for key, text in knowledge.labels().items()}
+
+
+def _lang(request: Request) -> str:
+    lang = request.cookies.get(LANG_COOKIE)
+    return lang if lang in LANGS else "en"
+
+
+def _session(request: Request) -> Session:
+    return request.scope["state"]["session"]
+
+
+def _page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+    lang = _lang(request)
+    t = _labels(lang)
+    here = request.url.path + (("?" + request.url.query) if request.url.query else "")
+    html = _environment().get_template(template).render(
+        lang=lang, direction="rtl" if lang == "ar" else "ltr", t=t, csrf=_session(request).csrf,
+        switch_url="/lang/" + ("en" if lang == "ar" else "ar") + "?next=" + urllib.parse.quote(here, safe=""),
+        **context)
+    return HTMLResponse(direct_mixed_values(html, "rtl" if lang == "ar" else "ltr"), status_code=status)
+
+
+def _message(request: Request, key: str, status: int) -> HTMLResponse:
+    return _page(request, "message.html.j2", status=status, message=_labels(_lang(request))[key])
+
+
+def _form_post(handler):
+    """Every POST: a bounded form carrying this session's CSRF token; else 403 and nothing done."""
+    @functools.wraps(handler)
+    async def wrapped(self, request: Request):
+        length = request.headers.get("content-length")
+        if length is None or not length.isdigit() or int(length) > MAX_FORM_BYTES:
+            return _message(request, "web.forbidden", 413 if length and length.isdigit() else 411)
+        form = await request.form(max_files=0, max_fields=100)
+        if not _session(request).csrf_ok(form.get("csrf")):
+            return _message(request, "web.forbidden", 403)
+        return await handler(self, request, form)
+    return wrapped
+
+
+class App:
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+
+    def _file(self, request: Request) -> tuple[str, Path]:
+        name = request.path_params["name"]
+        try:
+            return name, self.workspace.existing(name)
+        except NotInWorkspace:
+            raise HTTPException(400, "web.refused") from None
+        except FileNotFoundError:
+            raise HTTPException(404, "web.not_found") from None
+
+    # The workspace ----------------------------------------------------------------------------
+
+    async def index(self, request: Request):
+        entries = self.workspace.entries()
+        t = _labels(_lang(request))
+        rows = [{"entry": e, "verdict_label": t[f"verdict.{e.verdict}"] if e.verdict else t["web.invalid"],
+                 "stage_label": t[f"web.stage.{e.stage}"] if e.stage else "",
+                 "url": _quote(e.name)} for e in entries]
+        return _page(request, "index.html.j2", rows=rows, notice=request.query_params.get("deleted", ""))
+
+    @_form_post
+    async def new(self, request: Request, form):
+        organisation, alliance = str(form.get("organisation", "")).strip(), str(form.get("alliance", "")).strip()
+        if not organisation or not alliance:
+            return RedirectResponse("/", status_code=303)
+        try:
+            name = self.workspace.create(organisation, alliance)
+        except InputError as error:
+            return _page(request, "message.html.j2", status=400, message=str(error))
+        return RedirectResponse(f"/a/{_quote(name)}", status_code=303)
+
+    @_form_post
+    async def delete(self, request: Request, form):
+        name, _ = self._file(request)
+        with _WRITE_LOCK:
+            moved = self.workspace.delete(name)
+        return RedirectResponse("/?deleted=" + urllib.parse.quote(moved), status_code=303)
+
+    async def switch_lang(self, request: Request):
+        lang = request.path_params["lang"]
+        target = request.query_params.get("next", "/")
+        if not target.startswith("/") or target.startswith("//") or "\\" in target:
+            target = "/"  # only a page of this app: never an open redirect
+        response = RedirectResponse(target, status_code=303)
+        if lang in LANGS:
+            response.set_cookie(LANG_COOKIE, lang, httponly=True, samesite="strict", max_age=365 * 24 * 3600)
+        return response
+
+    # The consultation ---------------------------------------------------------------------------
+
+    def _where(self, request: Request, name: str, path: Path):
+        """(store, version, consultation, the question to ask or None)."""
+        raw = path.read_bytes()
+        store = AllianceFile.open(path)
+        current = consult(store.document)
+        passed = _session(request).file(name).passed
+        question = next((q for q in current.questions if q.path not in passed), None)
+        return store, version_of(raw), current, question
+
+    async def question(self, request: Request, problem: str = "", status: int = 200):
+        name, path = self._file(request)
+        try:
+            store, version, current, question = self._where(request, name, path)
+        except InputError as error:
+            return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
+                         problems=getattr(error, "lines", None) or [str(error)])
+        lang = _lang(request)
+        t = _labels(lang)
+        context: dict[str, Any] = {
+            "name": name, "url": _quote(name), "version": version, "problem": problem,
+            "verdict_label": t[f"verdict.{current.verdict}"], "verdict": current.verdict,
+            "status_text": status_line(t, current), "settled": current.settled,
+            "can_go_back": bool(_session(request).file(name).history), "question": None}
+        if question is not None:
+            context["question"] = {
+                "path": question.path, "text": question_text(question, store.data, lang, t),
+                "number": current.questions.index(question) + 1, "count": len(current.questions),
+                "consequence": t["interview.consequence." + question.consequence],
+                "rules": ", ".join(question.rules[:3]), "format": answer_format(question),
+                "format_hint": t["interview.format." + answer_format(question)],
+                "options": [{"value": o, "label": option_label(t, o)} for o in question_options(question)],
+                "why_url": f"/a/{_quote(name)}/why?q={urllib.parse.quote(question.path, safe='')}"}
+        return _page(request, "question.html.j2", status=status, **context)
+
+    async def why(self, request: Request):
+        name, path = self._file(request)
+        lang = _lang(request)
+        store = AllianceFile.open(path)
+        current = consult(store.document)
+        question = current.question(request.query_params.get("q", ""))
+        if question is None:
+            return RedirectResponse(f"/a/{_quote(name)}", status_code=303)
+        t = _labels(lang)
+        return _page(request, "why.html.j2", name=name, url=_quote(name),
+                     text=question_text(question, store.data, lang, t),
+                     why=why_this_question(current, question, lang, t))
+
+    @_form_post
+    async def answer(self, request: Request, form):
+        name, path = self._file(request)
+        state = _session(request).file(name)
+        action = form.get("action", "answer")
+        t = _labels(_lang(request))
+        status = 422
+        with _WRITE_LOCK:  # no await inside: the check and the write are one step
+            try:
+                if version_of(path.read_bytes()) != form.get("version"):
+                    raise VersionConflict(name)
+                problem = self._act(AllianceFile.open(path), state, action, form, t)
+            except VersionConflict:
+                problem, status = t["web.conflict"], 409
+            except InputError as error:
+                problem = t["interview.not_valid"].replace("{problem}", error.problem)
+        if problem:
+            return await self.question(request, problem=problem, status=status)
+        return RedirectResponse(f"/a/{_quote(name)}", status_code=303)
+
+    def _act(self, store: AllianceFile, state, action: str, form, t: dict[str, str]) -> str:
+        """Do what the form asks; a problem to show, or ''. InputError when the answer does not fit."""
+        if action == "back":
+            if not state.history:
+                return t["interview.back_none"]
+            what, parts, before = state.history.pop()
+            if what == "answer":
+                store.set(parts, before)
+            state.passed.discard(format_path(parts))
+            return ""
+        if action == "partner":
+            partner = str(form.get("partner", "")).strip()
+            if not partner:
+                return t["interview.ask_partner"]
+            partners = list(store.data.get("partners") or [])
+            store.set(("partners", len(partners)), {"name": partner})
+            state.history.append(("answer", ("partners",), partners or None))
+            return ""
+        question = consult(store.document).question(str(form.get("path", "")))
+        if question is None:  # answered meanwhile: nothing to do, show where it stands
+            return ""
+        if action in ("skip", "dont_know"):
+            state.passed.add(question.path)
+            state.history.append(("skip", question.parts, None))
+            return ""
+        if question_options(question) and answer_format(question) != "choice":
+            text = " ".join(str(v) for v in form.getlist("pick")) or "none"
+        else:
+            text = str(form.get("answer", ""))
+        value = parse_answer(question, text, t, lambda: str(form.get("detail", "")))
+        if value is None:
+            return t["interview.not_understood"].replace("{format}", t["interview.format." + answer_format(question)])
+        if value is DONT_KNOW_ANSWER:
+            state.passed.add(question.path)
+            state.history.append(("skip", question.parts, None))
+            return ""
+        before = value_at(store.data, question.parts)
+        store.set(question.parts, value)
+        state.history.append(("answer", question.parts, before))
+        return ""
+
+    # The result ------------------------------------------------------------------------------------
+
+    def _evaluation(self, path: Path):
+        store = AllianceFile.open(path)
+        return evaluate_document(store.document, path.name, version_of(path.read_bytes()))
+
+    async def report(self, request: Request):
+        name, path = self._file(request)
+        try:
+            evaluation = self._evaluation(path)
+        except InputError as error:
+            return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
+                         problems=getattr(error, "lines", None) or [str(error)])
+        report = build_report(evaluation, _lang(request))
+        base = f"/a/{_quote(name)}/download"
+        downloads = [("web.download.pdf_en", f"{base}/pdf/en"), ("web.download.pdf_ar", f"{base}/pdf/ar"),
+                     ("web.download.json", f"{base}/json/{_lang(request)}"),
+                     ("web.download.yaml", f"{base}/yaml/{_lang(request)}")]
+        return _page(request, "report.html.j2", name=name, url=_quote(name), r=report, report_t=report.labels,
+                     downloads=downloads)
+
+    async def download(self, request: Request):
+        name, path = self._file(request)
+        fmt, lang = request.path_params["fmt"], request.path_params["lang"]
+        if fmt not in DOWNLOADS or lang not in LANGS:
+            raise HTTPException(404, "web.not_found")
+        stem = Path(name).stem
+        if fmt == "yaml":
+            content: bytes | str = path.read_bytes()
+            filename = name
+        else:
+            try:
+                content = render_report(self._evaluation(path), fmt, lang)
+            except InputError:
+                raise HTTPException(422, "web.bad_input") from None
+            except RenderError:
+                raise HTTPException(500, "web.bad_input") from None
+            filename = f"{stem}.{lang}.{fmt}"
+        ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
+        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{urllib.parse.quote(filename)}"
+        return Response(content, media_type=DOWNLOADS[fmt], headers={"content-disposition": disposition})
+
+
+def _quote(name: str) -> str:
+    return urllib.parse.quote(name, safe="")
+
+
+async def _http_error(request: Request, error: HTTPException):
+    key = error.detail if isinstance(error.detail, str) and error.detail.startswith("web.") else "web.not_found"
+    return _message(request, key, error.status_code)
+
+
+def create_app(workspace: str | Path) -> Any:
+    """The ASGI application serving the assessments in ``workspace`` (created if missing)."""
+    space = Workspace(workspace)
+    space.ensure()
+    app = App(space)
+    routes = [
+        Route("/", app.index),
+        Route("/new", app.new, methods=["POST"]),
+        Route("/lang/{lang}", app.switch_lang),
+        Route("/a/{name}", app.question),
+        Route("/a/{name}/why", app.why),
+        Route("/a/{name}/answer", app.answer, methods=["POST"]),
+        Route("/a/{name}/delete", app.delete, methods=["POST"]),
+        Route("/a/{name}/report", app.report),
+        Route("/a/{name}/download/{fmt}/{lang}", app.download),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        Mount("/report-assets", StaticFiles(directory=REPORT_ASSETS), name="report-assets"),
+    ]
+    starlette = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+    return SecurityMiddleware(starlette, Sessions())

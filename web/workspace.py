@@ -1,0 +1,134 @@
+"""The workspace: a folder of alliance YAML files (the format `evaluate` reads), and a trash folder.
+
+Every name a request gives goes through :meth:`Workspace.path`, which accepts only a plain
+file name of the workspace itself — no folder part, no ``..``, no hidden file, no symlink —
+so no request can read, write or delete anything outside the folder.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from tahaluf.errors import InputError
+from tahaluf.evaluation import evaluate_file
+from tahaluf.reports.alliance_file import AllianceFile
+
+DEFAULT_WORKSPACE = "tahaluf-workspace"
+TRASH = ".trash"
+SUFFIXES = (".yaml", ".yml")
+MAX_NAME_BYTES = 120
+# Letters and digits of any script, and - _ . and space inside; no path separators, no controls.
+_NAME = re.compile(r"^[^\W_][\w\-. ]*\.ya?ml$")
+_UNSAFE = re.compile(r"[^\w\- ]+")
+
+
+class NotInWorkspace(ValueError):
+    """A name that is not a plain alliance file of the workspace."""
+
+
+class VersionConflict(Exception):
+    """The file changed since the page that sent this answer was shown (another tab, another program)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One assessment in the list: the view decides nothing, the engine gives the verdict."""
+
+    name: str
+    alliance: str
+    stage: str
+    verdict: str | None  # None when the file is not valid input
+    problem: str
+    modified: str  # last change, local time, to the minute
+
+
+def version_of(data: bytes) -> str:
+    """The version a page was shown at: the file's SHA-256 (it changes with any change to the file)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class Workspace:
+    def __init__(self, root: str | Path):
+        self.root = Path(root).resolve()
+
+    def ensure(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, name: str) -> Path:
+        """The file ``name`` names inside the workspace; NotInWorkspace for anything else."""
+        name = unicodedata.normalize("NFC", name)
+        if (not _NAME.match(name) or len(name.encode("utf-8")) > MAX_NAME_BYTES or ".." in name):
+            raise NotInWorkspace(name)
+        path = self.root / name
+        if path.is_symlink() or path.resolve().parent != self.root:
+            raise NotInWorkspace(name)
+        return path
+
+    def existing(self, name: str) -> Path:
+        path = self.path(name)
+        if not path.is_file():
+            raise FileNotFoundError(name)
+        return path
+
+    def names(self) -> list[str]:
+        found = []
+        for path in self.root.iterdir() if self.root.is_dir() else ():
+            try:
+                self.path(path.name)
+            except NotInWorkspace:
+                continue
+            if path.is_file():
+                found.append(path.name)
+        return sorted(found, key=str.casefold)
+
+    def entries(self) -> list[Entry]:
+        entries = []
+        for name in self.names():
+            path = self.root / name
+            modified = _dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+            try:
+                evaluation = evaluate_file(path)
+            except InputError as error:
+                entries.append(Entry(name, name, "", None, str(error).splitlines()[0], modified))
+                continue
+            document = evaluation.document
+            stage = document.alliance.stage or ""
+            entries.append(Entry(name, document.alliance.name, stage, evaluation.verdict, "", modified))
+        return entries
+
+    def new_name(self, alliance: str) -> str:
+        """A free file name made from the alliance's name (any script kept, the rest dropped)."""
+        stem = _UNSAFE.sub(" ", unicodedata.normalize("NFC", alliance)).strip(" -.")
+        stem = re.sub(r"\s+", "-", stem)[:60].strip("-") or "alliance"
+        if not stem[0].isalnum():
+            stem = "alliance-" + stem
+        for number in range(1, 1000):
+            name = f"{stem}.yaml" if number == 1 else f"{stem}-{number}.yaml"
+            if not (self.root / name).exists():
+                return name
+        raise FileExistsError(stem)
+
+    def create(self, organisation: str, alliance: str) -> str:
+        """A new assessment with the two names it cannot be without (InputError when one is not valid)."""
+        self.ensure()
+        name = self.new_name(alliance)
+        AllianceFile.create(self.path(name), organisation, alliance)
+        return name
+
+    def delete(self, name: str) -> str:
+        """Move the file to the trash folder (recoverable), under a name stamped with the time."""
+        path = self.existing(name)
+        trash = self.root / TRASH
+        trash.mkdir(exist_ok=True)
+        if trash.is_symlink() or trash.resolve().parent != self.root:
+            raise NotInWorkspace(TRASH)
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = trash / f"{path.stem}.{stamp}{path.suffix}"
+        os.replace(path, target)
+        return target.name
