@@ -1,0 +1,127 @@
+"""The web app in a real browser (Debian's chromium driven by Playwright), against `tahaluf serve`
+started as a director would start it: an Arabic consultation from nothing to a settled verdict,
+the report, the Arabic PDF downloaded and its text checked; any console error fails the test.
+Screenshots are kept in the test's tmp folder (TAHALUF_SCREENSHOTS=dir to keep them elsewhere)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+playwright = pytest.importorskip("playwright.sync_api")
+
+from PIL import Image  # noqa: E402
+
+from tahaluf import knowledge  # noqa: E402
+from tahaluf.evaluation import evaluate_file  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() or not shutil.which("pdftotext"),
+                                reason="chromium and poppler-utils are needed (see the README's test command)")
+
+
+def label(key: str, lang: str) -> str:
+    return knowledge.labels()[key](lang)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    workspace = tmp_path / "ws"
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "tahaluf.cli", "serve", str(workspace), "--port", str(port)],
+                               stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        line = process.stderr.readline()
+        address = f"http://127.0.0.1:{port}/"
+        assert address in line, line  # it says where it listens, and it is the loopback address
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield address, workspace
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def not_blank(path: Path) -> bool:
+    with Image.open(path) as image:
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+    return colours is None or len(colours) > 20
+
+
+def test_an_arabic_consultation_from_nothing_to_a_verdict_and_its_pdf(server, tmp_path):
+    address, workspace = server
+    shots = Path(os.environ.get("TAHALUF_SCREENSHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_context(accept_downloads=True, viewport={"width": 1100, "height": 900}).new_page()
+        page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status} "
+                                                                                          f"{response.url}"))
+        try:
+            page.goto(address)
+            page.screenshot(path=shots / "list-en.png", full_page=True)
+            page.click("a.lang")
+            assert page.get_attribute("html", "dir") == "rtl"
+            page.fill("input[name=organisation]", "منظمة الأمل")
+            page.fill("input[name=alliance]", "تحالف المياه النظيفة")
+            page.press("input[name=alliance]", "Enter")
+
+            page.wait_for_selector("h1.question")
+            page.screenshot(path=shots / "question-ar.png", full_page=True)
+            # Right to left: the side panel stands to the left of the question.
+            assert page.locator("aside.panel").bounding_box()["x"] < page.locator("section.ask").bounding_box()["x"]
+            font = page.evaluate("getComputedStyle(document.documentElement).fontFamily")
+            assert "Amiri" in font
+            page.check("input[name=answer][value=no]")  # any concession asked of us? no
+            page.click("button.primary")
+            page.check("input[name=answer][value=proposed]")  # the alliance is proposed
+            page.click("button.primary")
+            page.fill("input[name=answer]", "لا شيء")  # partners: none yet
+            page.press("input[name=answer]", "Enter")
+
+            status = page.text_content("aside.panel .status")
+            verdict = evaluate_file(next(workspace.glob("*.yaml"))).verdict
+            settled = label("interview.settled", "ar").split("{verdict}")[0]
+            assert status.startswith(settled) and label(f"verdict.{verdict}", "ar") in status
+            page.screenshot(path=shots / "settled-ar.png", full_page=True)
+
+            page.click("aside.panel a.button")
+            page.wait_for_selector("div.report")
+            assert label(f"verdict.{verdict}", "ar") in page.text_content("div.report .verdict-label")
+            page.screenshot(path=shots / "report-ar.png")
+            with page.expect_download() as download_info:
+                page.click(f"text={label('web.download.pdf_ar', 'ar')}")
+            pdf = tmp_path / "report.pdf"
+            download_info.value.save_as(pdf)
+        finally:
+            browser.close()
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "المياه" in text and "النظيفة" in text
+    assert label(f"verdict.{verdict}", "ar").split()[0] in text
+    assert problems == []
+    for shot in shots.glob("*.png"):
+        assert not_blank(shot), shot
