@@ -261,10 +261,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, Non
     """
     problem = exc.problem or "YAML syntax error"
     mark = exc.problem_mark or exc.context_mark
-    # libyaml words it differently ("did not find expected ',' or ']'", at the last line)
-    at_end = exc.problem_mark is not None and exc.problem_mark.line >= text.rstrip().count("\n")
+    # libyaml words it differently: "did not find expected ',' or ']'", at the very end of the text
+    end = text.rstrip()
+    last_line, last_width = end.count("\n"), len(end) - (end.rfind("\n") + 1)
+    at_end = exc.problem_mark is not None and (exc.problem_mark.line, exc.problem_mark.column) >= (last_line, last_width)
     unclosed = "end of stream" in problem or "<stream end>" in problem or (
-        at_end and exc.context_mark is not None and "flow" in (exc.context or ""))
+        at_end and problem.startswith("did not find expected") and "flow" in (exc.context or ""))
     if unclosed and exc.context_mark is not None:
         what = "quote" if "quoted scalar" in (exc.context or "") else "bracket"
         return exc.context_mark.line + 1, None, f"unclosed {what}: it opens here and is never closed"
