@@ -95,7 +95,7 @@ def cmd_merge(args) -> None:
         merged = merge_documents(named)
     except MergeError as error:
         raise UsageError(str(error)) from None
-    write_output(merged_yaml(merged), args.output)
+    write_output(merged_yaml(merged), args.output, [path for path in args.files if path != "-"])
     _note(args, f"merged {len(named)} respondents' files; {len(merged.get('disputes', []))} facts disputed")
 
 
@@ -115,7 +115,8 @@ def cmd_plan(args) -> None:
         return
     fmt = format_for(args.output, args.format, {".xlsx": "xlsx", ".ics": "ics"}, "ics")
     document = evaluation.document
-    write_output(plan.plan_xlsx(document, args.lang) if fmt == "xlsx" else plan.plan_ics(document), args.output)
+    write_output(plan.plan_xlsx(document, args.lang) if fmt == "xlsx" else plan.plan_ics(document), args.output,
+                 [args.file])
 
 
 def _evaluated(file: str, assignments: list[str]):
