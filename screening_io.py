@@ -713,39 +713,44 @@ def _write_workbook(path: Path, records: Iterable[list], summary_rows: list[tupl
         return created
 
     book = Workbook(write_only=True)
-    sheets, sheet, used = 1, None, limits.XLSX_MAX_ROWS
-    statuses, sectors = words.get("statuses", {}), words.get("sectors", {})
-    for rank, record in enumerate(records, 1):
-        if used >= limits.XLSX_MAX_ROWS:  # a spreadsheet holds 1,048,576 rows: go on in another sheet
-            sheet, used = results_sheet(sheets), 1
-            sheets += 1
-        row, name, sector, status, score, failed, unknown, guidance, reason = record[:9]
-        sheet.append([rank, row, text(name), text(sectors.get(sector, sector or "")), statuses.get(status, status),
-                      score, text(separator.join(failed)), text(separator.join(unknown)),
-                      text(separator.join(guidance)), text(_reason_text(reason))])
-        used += 1
-    if sheet is None:
-        sheet = results_sheet(1)
-    sheet = new_sheet(XLSX_SHEETS[lang][1])
-    sheet.column_dimensions["A"].width = 40
-    sheet.column_dimensions["B"].width = 80
-    header(sheet, (words.get("item", "item"), words.get("value", "value")))
-    for item, value in summary_rows:
-        sheet.append([text(str(item)), value if isinstance(value, int) else text(str(value))])
-    from openpyxl.writer.excel import ExcelWriter
+    sheet = None
+    try:
+        sheets, used = 1, limits.XLSX_MAX_ROWS
+        statuses, sectors = words.get("statuses", {}), words.get("sectors", {})
+        for rank, record in enumerate(records, 1):
+            if used >= limits.XLSX_MAX_ROWS:  # a spreadsheet holds 1,048,576 rows: go on in another sheet
+                sheet, used = results_sheet(sheets), 1
+                sheets += 1
+            row, name, sector, status, score, failed, unknown, guidance, reason = record[:9]
+            sheet.append([rank, row, text(name), text(sectors.get(sector, sector or "")),
+                          statuses.get(status, status), score, text(separator.join(failed)),
+                          text(separator.join(unknown)), text(separator.join(guidance)), text(_reason_text(reason))])
+            used += 1
+        if sheet is None:
+            sheet = results_sheet(1)
+        sheet = new_sheet(XLSX_SHEETS[lang][1])
+        sheet.column_dimensions["A"].width = 40
+        sheet.column_dimensions["B"].width = 80
+        header(sheet, (words.get("item", "item"), words.get("value", "value")))
+        for item, value in summary_rows:
+            sheet.append([text(str(item)), value if isinstance(value, int) else text(str(value))])
+        from openpyxl.writer.excel import ExcelWriter
 
-    with open(path, "wb") as stream:
-        archive = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-        try:
-            ExcelWriter(book, archive).save()  # what book.save does, with the archive in our hands
-        except BaseException:
-            # Abandon it: the caller removes the file. Otherwise ZipFile.__del__ would try to finish
-            # the archive (on a full disk, or after Ctrl-C), and each unfinished sheet's row writer
-            # its XML, and print tracebacks at exit.
-            archive.fp = None
-            for sheet in book.worksheets:
-                _close_quietly(getattr(sheet, "_rows", None))
-            raise
+        with open(path, "wb") as stream:
+            archive = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+            try:
+                ExcelWriter(book, archive).save()  # what book.save does, with the archive in our hands
+            except BaseException:
+                # Abandon it: the caller removes the file. Otherwise ZipFile.__del__ would try
+                # to finish the archive at exit and print a traceback.
+                archive.fp = None
+                raise
+    except BaseException:
+        # Each unfinished sheet's row writer would otherwise finish its XML at exit, into a
+        # closed file, and print a traceback (after Ctrl-C, or on a full disk).
+        for unfinished in book.worksheets:
+            _close_quietly(getattr(unfinished, "_rows", None))
+        raise
 
 
 def _close_quietly(generator) -> None:
