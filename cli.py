@@ -167,7 +167,7 @@ def cmd_diff(args) -> None:
 
         Console(highlight=False).print(Markdown(text))
         return
-    write_output(text, args.output)
+    write_output(text, args.output, [path for path in (args.old, args.new) if path != "-"])
 
 
 def _show_on_terminal(evaluation, args) -> None:
