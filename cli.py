@@ -1,7 +1,9 @@
 """The `tahaluf` command: parse arguments, call the library, map its errors to exit codes.
 
-Exit codes: 0 done; 2 bad input or usage; 3 the rules did not settle; 4 a report
-could not be rendered; 130 interrupted.
+Exit codes: 0 done; 1 an input/output failure (disk full, a file vanished: nothing
+half-written is left); 2 bad input or usage; 3 the rules did not settle; 4 a report
+could not be rendered; 130 interrupted (Ctrl-C, SIGTERM, SIGHUP); 141 standard output
+closed before the end (broken pipe, e.g. `| head`).
 
 Conventions: '-' is standard input as a file to read and standard output as ``-o``;
 the format follows ``-o``'s extension; on a terminal, `evaluate` shows a one-screen
@@ -11,6 +13,7 @@ view (``--format md`` gives the raw Markdown) and binary formats refuse to print
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shlex
 import sys
@@ -55,12 +58,17 @@ def _note(args, text: str) -> None:
 
 def cmd_evaluate(args) -> None:
     from tahaluf.evaluation import evaluate_file
-    from tahaluf.reports.output import format_for, to_stdout, write_output
+    from tahaluf.reports.output import check_target, format_for, to_stdout, write_output
 
     fmt = format_for(args.output, args.format, REPORT_SUFFIXES, "md")
     on_terminal = to_stdout(args.output) and _stdout_is_terminal()
     if on_terminal and fmt in BINARY_FORMATS:
         raise UsageError(f"{fmt.upper()} is binary: give -o report.{fmt} rather than writing it to the terminal")
+    inputs = () if args.file == "-" else (args.file,)
+    if not to_stdout(args.output):
+        from pathlib import Path
+
+        check_target(Path(args.output), inputs)  # before the work: a device, a folder, the input itself
     evaluation = _evaluated(args.file, args.set or [])
     if on_terminal and args.format is None:
         _show_on_terminal(evaluation, args)
@@ -68,7 +76,7 @@ def cmd_evaluate(args) -> None:
     from tahaluf.reports.render import render_report
 
     write_output(render_report(evaluation, fmt, args.lang, explain=args.explain, anonymous=args.anonymous),
-                 args.output)
+                 args.output, inputs)
 
 
 def cmd_merge(args) -> None:
@@ -87,7 +95,7 @@ def cmd_merge(args) -> None:
         merged = merge_documents(named)
     except MergeError as error:
         raise UsageError(str(error)) from None
-    write_output(merged_yaml(merged), args.output)
+    write_output(merged_yaml(merged), args.output, [path for path in args.files if path != "-"])
     _note(args, f"merged {len(named)} respondents' files; {len(merged.get('disputes', []))} facts disputed")
 
 
@@ -107,7 +115,8 @@ def cmd_plan(args) -> None:
         return
     fmt = format_for(args.output, args.format, {".xlsx": "xlsx", ".ics": "ics"}, "ics")
     document = evaluation.document
-    write_output(plan.plan_xlsx(document, args.lang) if fmt == "xlsx" else plan.plan_ics(document), args.output)
+    write_output(plan.plan_xlsx(document, args.lang) if fmt == "xlsx" else plan.plan_ics(document), args.output,
+                 [args.file])
 
 
 def _evaluated(file: str, assignments: list[str]):
@@ -158,7 +167,7 @@ def cmd_diff(args) -> None:
 
         Console(highlight=False).print(Markdown(text))
         return
-    write_output(text, args.output)
+    write_output(text, args.output, [path for path in (args.old, args.new) if path != "-"])
 
 
 def _show_on_terminal(evaluation, args) -> None:
@@ -467,6 +476,10 @@ def main(argv: list[str] | None = None) -> int:
         for line in getattr(error, "lines", None) or [str(error)]:
             print(f"tahaluf: {line}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:  # before OSError, of which it is one: the reader of our output went away
+        _silence_stdout()
+        print("tahaluf: standard output closed before the end (broken pipe)", file=sys.stderr)
+        return 141
     except OSError as error:  # a disk full, a file vanished mid-run: one line, never a traceback
         where = f"{error.filename}: " if error.filename else ""
         print(f"tahaluf: {where}{error.strerror or error}", file=sys.stderr)
@@ -474,8 +487,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tahaluf: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's last flush at exit
+    cannot fail again on the closed pipe (and print a traceback)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -9,49 +9,36 @@ problem"). Aliases, anchors, explicit tags and duplicate keys are refused.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 import sys
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, Iterator, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from tahaluf import answers
+from tahaluf import answers, limits
 from tahaluf.errors import InputError, InputErrors
 
-MAX_INPUT_BYTES = 1_000_000
-MAX_DEPTH = 20
+MAX_INPUT_BYTES = limits.ALLIANCE_MAX_BYTES
+MAX_DEPTH = limits.YAML_MAX_DEPTH
 _NULL_TAG = "tag:yaml.org,2002:null"
-_PLAIN_TAGS = {"tag:yaml.org,2002:str", _NULL_TAG, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_STR_TAG = "tag:yaml.org,2002:str"
+_NULL_VALUES = frozenset(("~", "null", "Null", "NULL", ""))
+# The explicit tags a value may carry: the ones it would get anyway.
+_SCALAR_TAGS = frozenset(("!", _STR_TAG, _NULL_TAG))
+_MAPPING_TAGS = frozenset(("!", "tag:yaml.org,2002:map"))
+_SEQUENCE_TAGS = frozenset(("!", "tag:yaml.org,2002:seq"))
+# libyaml's parser when PyYAML has it (about 20 times faster), else PyYAML's own: events only;
+# this module composes them, so it can count and refuse as it goes.
+_EventParser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+_BYTE_POSITIONS = _EventParser is not yaml.SafeLoader  # libyaml reports a bad character's offset in bytes
 STDIN = "-"  # as a file name: standard input
+_DROP = object()  # the key of a value that is read and dropped (a duplicate key, a key that is no name)
 
 Model = TypeVar("Model", bound=BaseModel)
-
-
-class _StringsOnlyLoader(yaml.SafeLoader):
-    """SafeLoader that resolves no implicit types but null, and notes (in ``refused``) every
-    anchor and alias instead of stopping at the first: an alias becomes an empty value, so
-    nothing is ever shared or expanded (no alias bomb), and the rest of the file is still read."""
-
-    yaml_implicit_resolvers: dict = {}
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.refused: list[tuple[int, str]] = []  # (line, problem)
-
-    def compose_node(self, parent, index):  # noqa: D102  (PyYAML hook)
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            self.get_event()
-            self.refused.append((event.start_mark.line + 1, "YAML aliases (*name) are not accepted"))
-            return yaml.ScalarNode(_NULL_TAG, "", event.start_mark, event.end_mark)
-        if getattr(event, "anchor", None) is not None:
-            self.refused.append((event.start_mark.line + 1, "YAML anchors (&name) are not accepted"))
-        return super().compose_node(parent, index)
-
-
-_StringsOnlyLoader.add_implicit_resolver(_NULL_TAG, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
 class SourceMap:
@@ -72,19 +59,58 @@ class SourceMap:
         return self.lines.get(path)
 
 
+def open_input(path: str | Path) -> BinaryIO:
+    """Open a user's input file for reading: a regular file only.
+
+    A FIFO, a device or a socket would block for ever or never end; the kind is
+    checked on the opened descriptor (opened without blocking), so nothing can be
+    swapped in between the check and the read.
+    """
+    name = str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        raise InputError(name, None, None, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(name, None, None, f"is {file_kind(mode)}, not a regular file")
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def file_kind(mode: int) -> str:
+    """'a folder', 'a FIFO' ...: what a file that is not a regular file is, in words."""
+    for test, words in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                        (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return words
+    return "not a regular file"
+
+
 def display_name(path: str | Path) -> str:
     """How errors and reports name an input: its path, or ``<stdin>`` for '-'."""
     return "<stdin>" if str(path) == STDIN else str(path)
 
 
 def read_text(path: Path, limit: int = MAX_INPUT_BYTES) -> str:
-    """Read a user file ('-': standard input) as UTF-8 with a size cap, as an InputError when it cannot be."""
+    """Read a user file ('-': standard input) as UTF-8 with a size cap, as an InputError when it cannot be.
+
+    A path must name a regular file (see :func:`open_input`); standard input is read
+    when asked for explicitly, whatever it is, up to the same cap.
+    """
     name = display_name(path)
     try:
         if str(path) == STDIN:
             data = sys.stdin.buffer.read(limit + 1)
         else:
-            with open(path, "rb") as handle:
+            with open_input(path) as handle:
+                if os.fstat(handle.fileno()).st_size > limit:
+                    raise InputError(name, None, None, f"file is larger than the {limit:,}-byte limit")
                 data = handle.read(limit + 1)
     except OSError as exc:
         raise InputError(name, None, None, f"cannot read: {exc.strerror or exc}") from None
@@ -97,87 +123,290 @@ def read_text(path: Path, limit: int = MAX_INPUT_BYTES) -> str:
         raise InputError(name, line, None, "not valid UTF-8 text") from None
 
 
-def load_yaml(text: str, name: str, collect: bool = False) -> tuple[Any, SourceMap]:
+def load_yaml(text: str, name: str, collect: bool = False, max_values: int = limits.ALLIANCE_MAX_YAML_VALUES,
+              what: str = "an alliance file") -> tuple[Any, SourceMap]:
     """Parse one YAML document into plain dicts/lists/strings/None, with a line for each value.
 
-    A syntax error stops the parse (one InputError). Structural problems (duplicate keys,
-    tags, anchors, aliases) are all found: raised together, or with ``collect`` kept in
-    ``source.problems`` for :func:`validate` to report with the validation errors.
+    A budget reached stops the parse at once, as it is read, before anything is built
+    from it: more than ``max_values`` values (``what`` names the kind of file in the
+    message) or an over-long value; so does a syntax error. Structural problems (nesting
+    deeper than MAX_DEPTH, duplicate keys, tags, anchors, aliases, keys that are not
+    names) are all found, their values dropped: raised together, or with ``collect``
+    kept in ``source.problems`` for :func:`validate` to report with the validation errors.
     """
-    source = SourceMap()
-    loader = None
+    events = _Events(text, name)
     try:
-        loader = _StringsOnlyLoader(text)  # reads the first characters already: may raise ReaderError
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        raise InputError(name, *_syntax_error(exc)) from None
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other controls)
-        line = text.count("\n", 0, exc.position) + 1
-        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        raise InputError(name, line, None, f"character U+{code:04X} is not allowed in YAML") from None
-    except yaml.YAMLError as exc:
-        raise InputError(name, None, None, "YAML error: " + " ".join(str(exc).split())) from None
-    except RecursionError:
-        raise InputError(name, None, None, "nesting is too deep") from None
+        events.expect(yaml.StreamStartEvent)
+        if events.peek(yaml.StreamEndEvent):
+            raise InputError(name, 1, None, "the file is empty")
+        events.expect(yaml.DocumentStartEvent)
+        source = SourceMap()
+        data = _Composer(events, name, source, max_values, what).value((), events.next())
+        events.expect(yaml.DocumentEndEvent)
+        if not events.peek(yaml.StreamEndEvent):
+            raise InputError(name, events.line(), None, "expected a single document in the file")
     finally:
-        if loader is not None:
-            loader.dispose()
-    if node is None:
-        raise InputError(name, 1, None, "the file is empty")
-    source.problems += [InputError(name, line, None, problem) for line, problem in loader.refused]
-    data = _to_python(node, (), source, name)
+        events.close()
     if source.problems and not collect:
         raise InputErrors.of(source.problems)
     return data, source
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int | None, None, str]:
+def yaml_list_items(text: str, name: str, key: str, max_values: int, what: str
+                    ) -> Iterator[tuple[int, Any, SourceMap]]:
+    """The items of a YAML list (or of a mapping whose one key ``key`` holds it), one at a
+    time, as (line, value, lines within the item): memory does not grow with the list.
+
+    Each item is refused past ``max_values`` values, as :func:`load_yaml` refuses a
+    document; a structural problem in an item (a duplicate key ...) refuses the file.
+    """
+    expected = f"expected a list (or '{key}:' holding one)"
+    events = _Events(text, name)
+    try:
+        events.expect(yaml.StreamStartEvent)
+        if events.peek(yaml.StreamEndEvent):
+            raise InputError(name, 1, None, "the file is empty")
+        events.expect(yaml.DocumentStartEvent)
+        event = events.next()
+        wrapped = isinstance(event, yaml.MappingStartEvent)
+        checker = _Composer(events, name, SourceMap(), 3, what)
+        if wrapped:
+            checker.admit(event, (), _MAPPING_TAGS)
+            event = events.next()
+            if not isinstance(event, yaml.ScalarEvent) or event.value != key:
+                raise InputError(name, _line(event), None, expected)
+            event = events.next()
+        if not isinstance(event, yaml.SequenceStartEvent):
+            raise InputError(name, _line(event), None, expected)
+        checker.admit(event, (), _SEQUENCE_TAGS)
+        if checker.source.problems:
+            raise InputErrors.of(checker.source.problems)
+        while not events.peek(yaml.SequenceEndEvent):
+            source = SourceMap()
+            first = events.next()
+            value = _Composer(events, name, source, max_values, what).value((), first)
+            if source.problems:
+                raise InputErrors.of(source.problems)
+            yield _line(first), value, source
+        events.next()
+        if wrapped and not events.peek(yaml.MappingEndEvent):
+            raise InputError(name, events.line(), None, f"{expected}, and nothing else")
+        if wrapped:
+            events.next()
+        events.expect(yaml.DocumentEndEvent)
+        if not events.peek(yaml.StreamEndEvent):
+            raise InputError(name, events.line(), None, "expected a single document in the file")
+    finally:
+        events.close()
+
+
+class _Events:
+    """The parser's events, with its errors turned into InputError lines."""
+
+    def __init__(self, text: str, name: str):
+        self.text, self.name = text, name
+        self.parser = _EventParser(text)
+        self._peeked = None
+
+    def next(self) -> yaml.Event:
+        if self._peeked is not None:
+            event, self._peeked = self._peeked, None
+            return event
+        try:
+            return self.parser.get_event()
+        except yaml.MarkedYAMLError as exc:
+            raise InputError(self.name, *_syntax_error(exc, self.text)) from None
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other controls)
+            if _BYTE_POSITIONS:
+                line = self.text.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n") + 1
+            else:
+                line = self.text.count("\n", 0, exc.position) + 1
+            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            raise InputError(self.name, line, None, f"character U+{code:04X} is not allowed in YAML") from None
+        except yaml.YAMLError as exc:
+            raise InputError(self.name, None, None, "YAML error: " + " ".join(str(exc).split())) from None
+
+    def peek(self, kind: type) -> bool:
+        if self._peeked is None:
+            self._peeked = self.next()
+        return isinstance(self._peeked, kind)
+
+    def expect(self, kind: type) -> yaml.Event:
+        event = self.next()
+        if not isinstance(event, kind):  # the parser's own grammar makes this unreachable
+            raise InputError(self.name, _line(event), None, "YAML syntax error")
+        return event
+
+    def line(self) -> int | None:
+        if self._peeked is None:
+            self._peeked = self.next()
+        return _line(self._peeked)
+
+    def close(self) -> None:
+        dispose = getattr(self.parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+
+
+def _line(event: yaml.Event) -> int | None:
+    mark = getattr(event, "start_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, None, str]:
     """(line, field, problem) of a YAML syntax error.
 
     When the parser ran into the end of the file inside a quote or a bracket, the line
     that matters is where that quote or bracket opened, not the last one of the file.
     """
     problem = exc.problem or "YAML syntax error"
-    unclosed = "end of stream" in problem or "<stream end>" in problem
+    mark = exc.problem_mark or exc.context_mark
+    # libyaml words it differently: "did not find expected ',' or ']'", at the very end of the text
+    end = text.rstrip()
+    last_line, last_width = end.count("\n"), len(end) - (end.rfind("\n") + 1)
+    at_end = exc.problem_mark is not None and (exc.problem_mark.line, exc.problem_mark.column) >= (last_line, last_width)
+    unclosed = "end of stream" in problem or "<stream end>" in problem or (
+        at_end and problem.startswith("did not find expected") and "flow" in (exc.context or ""))
     if unclosed and exc.context_mark is not None:
         what = "quote" if "quoted scalar" in (exc.context or "") else "bracket"
         return exc.context_mark.line + 1, None, f"unclosed {what}: it opens here and is never closed"
-    mark = exc.problem_mark or exc.context_mark
     return (mark.line + 1 if mark else None), None, problem
 
 
-def _to_python(node: yaml.Node, path: tuple, source: SourceMap, name: str) -> Any:
-    """The node as plain data; a structural problem is noted in ``source.problems`` and its value dropped."""
-    line = node.start_mark.line + 1
-    source.lines[path] = line
-    if len(path) > MAX_DEPTH:
-        source.problems.append(InputError(name, line, format_path(path), "nesting is too deep"))
-        return None
-    if node.tag not in _PLAIN_TAGS:
-        source.problems.append(InputError(name, line, format_path(path) or None,
-                                          f"YAML tag {node.tag!r} is not accepted"))
-        return None
-    if isinstance(node, yaml.ScalarNode):
-        return None if node.tag == _NULL_TAG else node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, path + (i,), source, name) for i, item in enumerate(node.value)]
-    result: dict[str, Any] = {}
-    first_line: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _NULL_TAG:
-            source.problems.append(InputError(name, key_node.start_mark.line + 1, format_path(path) or None,
-                                              "keys must be plain names"))
-            continue
-        key = key_node.value
-        key_line = key_node.start_mark.line + 1
-        if key in result:
-            source.problems.append(InputError(name, key_line, format_path(path + (key,)),
-                                              f"duplicate key (first given on line {first_line[key]})"))
-            continue
-        first_line[key] = key_line
-        result[key] = _to_python(value_node, path + (key,), source, name)
-        source.lines[path + (key,)] = key_line
-    return result
+class _Composer:
+    """Builds plain values from events, without recursion, counting values as they come.
+
+    A budget reached raises at once; a structural problem is noted in ``source.problems``
+    and its value dropped, and reading goes on (every problem of a file in one run).
+    """
+
+    def __init__(self, events: _Events, name: str, source: SourceMap, max_values: int, what: str):
+        self.events, self.name, self.source = events, name, source
+        self.max_values, self.what, self.count = max_values, what, 0
+
+    def fail(self, event: yaml.Event, path: tuple, problem: str) -> InputError:
+        return InputError(self.name, _line(event), format_path(path) or None, problem)
+
+    def note(self, event: yaml.Event, path: tuple, problem: str) -> None:
+        self.source.problems.append(self.fail(event, path, problem))
+
+    def tally(self, event: yaml.Event) -> None:
+        self.count += 1
+        if self.count > self.max_values:
+            raise self.fail(event, (), f"more than {self.max_values:,} YAML values, the limit for {self.what}")
+
+    def admit(self, event: yaml.Event, path: tuple, tags: frozenset) -> bool:
+        """Note the anchor or tag ``event`` carries; False when its value must be dropped (a tag)."""
+        if event.anchor is not None:
+            self.note(event, (), "YAML anchors (&name) are not accepted")
+        if event.tag is not None and event.tag not in tags:
+            self.note(event, path, f"YAML tag {event.tag!r} is not accepted")
+            return False
+        return True
+
+    def scalar(self, event: yaml.ScalarEvent, path: tuple) -> str | None:
+        self.tally(event)
+        if not self.admit(event, path, _SCALAR_TAGS):
+            return None
+        if event.tag == _NULL_TAG or (event.tag is None and event.implicit[0] and event.value in _NULL_VALUES):
+            return None
+        if len(event.value) > limits.YAML_MAX_SCALAR_CHARS:
+            raise self.fail(event, path, f"value is longer than {limits.YAML_MAX_SCALAR_CHARS:,} characters")
+        return event.value
+
+    def skip(self) -> None:
+        """Read past the collection just started (its values still count against the budget)."""
+        depth = 1
+        while depth:
+            event = self.events.next()
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            else:
+                self.tally(event)
+                if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                    depth += 1
+
+    def value(self, path: tuple, event: yaml.Event) -> Any:
+        """The whole value that ``event`` starts, its lines recorded under ``path``."""
+        lines = self.source.lines
+        stack: list[_Open] = []
+        record = True  # False for a value whose key was dropped: it has no path
+        while True:
+            as_key = bool(stack) and stack[-1].awaits_key
+            placed = True
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                mapping = isinstance(event, yaml.MappingStartEvent)
+                self.tally(event)
+                if as_key:
+                    self.note(event, stack[-1].path, "keys must be plain names")
+                    self.skip()
+                    done = _DROP
+                elif len(stack) >= MAX_DEPTH:
+                    self.note(event, path, "nesting is too deep")
+                    self.skip()
+                    done = None
+                elif not self.admit(event, path, _MAPPING_TAGS if mapping else _SEQUENCE_TAGS):
+                    self.skip()
+                    done = None
+                else:
+                    if record:
+                        lines[path] = _line(event)
+                    stack.append(_Open({} if mapping else [], path, record))
+                    placed = False
+            elif isinstance(event, yaml.ScalarEvent):
+                done = self.scalar(event, path)
+                if record and not as_key:
+                    lines[path] = _line(event)
+            elif isinstance(event, yaml.AliasEvent):  # an empty value: nothing is ever shared or expanded
+                self.tally(event)
+                self.note(event, (), "YAML aliases (*name) are not accepted")
+                done = None
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)) and stack:
+                done = stack.pop().container
+            else:  # an event out of place (the parser's grammar makes this unreachable)
+                raise self.fail(event, path, "YAML syntax error")
+            if placed:
+                if not stack:
+                    return done
+                top = stack[-1]
+                if isinstance(top.container, list):
+                    top.container.append(done)
+                elif top.awaits_key:
+                    key = done
+                    if done is not _DROP and (not isinstance(event, yaml.ScalarEvent) or done is None):
+                        self.note(event, top.path, "keys must be plain names")
+                        key = _DROP
+                    elif done is not _DROP and done in top.first:
+                        self.note(event, top.path + (done,), f"duplicate key (first given on line {top.first[done]})")
+                        key = _DROP
+                    elif done is not _DROP:
+                        top.first[done] = _line(event)
+                    top.key, top.awaits_key = key, False
+                else:
+                    if top.key is not _DROP:
+                        top.container[top.key] = done
+                        if top.record:
+                            lines[top.path + (top.key,)] = top.first[top.key]
+                    top.awaits_key = True
+            event = self.events.next()
+            top = stack[-1]
+            record = top.record
+            if isinstance(top.container, list):
+                path = top.path + (len(top.container),)
+            elif top.awaits_key or top.key is _DROP:
+                path, record = top.path, False  # a key (never recorded), or the value of a dropped one
+            else:
+                path = top.path + (top.key,)
+
+
+class _Open:
+    """A list or mapping being read: for a mapping, the key waiting for its value and each key's line."""
+
+    __slots__ = ("container", "path", "record", "key", "awaits_key", "first")
+
+    def __init__(self, container: dict | list, path: tuple, record: bool = True):
+        self.container, self.path, self.record = container, path, record
+        self.key, self.awaits_key, self.first = None, isinstance(container, dict), {}
 
 
 def format_path(path: tuple) -> str:
@@ -219,6 +448,10 @@ def describe(error: dict, model: type[BaseModel], path: tuple) -> str:
         return f"unknown field{hint}"
     if kind == "missing":
         return "required field is missing"
+    if kind in ("too_long", "string_too_long"):
+        limit = error.get("ctx", {}).get("max_length")
+        unit = "characters" if kind == "string_too_long" else "items"
+        return f"more than {limit:,} {unit}, the limit" if isinstance(limit, int) else error["msg"]
     if kind == "bool_parsing":
         return (f"{value!r} is not yes/no (true/false; in Arabic {answers.shown(True)}/{answers.shown(False)}, "
                 f"or {answers.shown(None)} if unknown){_did_you_mean(value, (True, False))}")

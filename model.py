@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
-from tahaluf import answers
+from tahaluf import answers, limits
 
 # Bidi embeddings/overrides/isolates and marks (Trojan Source), plus C0/C1 controls
 # other than tab and newline: stripped from every piece of user text at the door.
@@ -24,9 +24,17 @@ def clean_text(value: str) -> str:
     return _UNSAFE_CHARS.sub("", value).strip()
 
 
-Text = Annotated[str, StringConstraints(max_length=2000), AfterValidator(clean_text)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(clean_text)]
-TextList = Annotated[list[Text], Field(max_length=100)]
+def clean_name(value: str) -> str:
+    """A name made only of control or bidi characters (or spaces) is no name."""
+    value = clean_text(value)
+    if not value:
+        raise ValueError("is empty once control and bidi characters are removed")
+    return value
+
+
+Text = Annotated[str, StringConstraints(max_length=limits.TEXT_MAX_CHARS), AfterValidator(clean_text)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=limits.NAME_MAX_CHARS), AfterValidator(clean_name)]
+TextList = Annotated[list[Text], Field(max_length=limits.LIST_MAX_ITEMS)]
 
 # "Known none" where the guide cares about absence: the keyword `nobody` (or `none`,
 # `لا أحد`) says there is no such person; leaving the field out says it is unknown.
@@ -384,8 +392,8 @@ class AllianceDocument(Strict):
     as_of: Day | None = Field(None, description="The date the facts stand at: actions due before it are overdue.")
     organisation: Organisation
     alliance: Alliance
-    partners: Annotated[list[Partner], Field(max_length=500)] | None = None
-    concessions: Annotated[list[Concession], Field(max_length=200)] | None = None
+    partners: Annotated[list[Partner], Field(max_length=limits.MAX_PARTNERS)] | None = None
+    concessions: Annotated[list[Concession], Field(max_length=limits.MAX_CONCESSIONS)] | None = None
     engagement: Engagement | None = None
     understanding: Understanding | None = None
     governance: Governance | None = None

@@ -29,8 +29,8 @@ import operator
 import os
 import pickle
 import re
+import shutil
 import sys
-import tempfile
 import time
 import types
 import typing
@@ -43,10 +43,12 @@ from typing import Any, Iterable, Iterator, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
+from tahaluf import limits
 from tahaluf.errors import InputError, TahalufError, UsageError
 from tahaluf.knowledge import SEVERITIES
 from tahaluf.model import Alliance, Concession, GovernmentTerms, Organisation, Partner, PrivateTerms
 from tahaluf.reports.messages import fill
+from tahaluf.reports.output import OutputSet, check_target, private_folder
 from tahaluf.rules.verdict import PARTNER_STATUS
 from tahaluf.screening_io import (
     OUTPUT_FORMATS,
@@ -54,8 +56,6 @@ from tahaluf.screening_io import (
     CandidateReader,
     ErrorSink,
     RowProblem,
-    atomic_path,
-    check_target,
     open_candidates,
     text_target,
     write_csv,
@@ -348,10 +348,39 @@ class Verdict(NamedTuple):
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(organisation: dict, alliance: dict, in_pool: bool = True) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when its parent process ends, however it ends (kill -9, out of memory).
+
+    Otherwise a worker blocked on the job queue would wait for minutes. Linux: the
+    kernel sends SIGKILL (prctl PR_SET_PDEATHSIG); elsewhere a thread watches.
+    """
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) != 0:  # 1 = PR_SET_PDEATHSIG
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError, ImportError):
+        import threading
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="tahaluf-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # it ended before the request took effect
+        os._exit(1)
+
+
+def _worker_init(organisation: dict, alliance: dict, in_pool: bool = True, parent: int | None = None) -> None:
     if in_pool:
         import signal
 
+        if parent is not None:
+            _die_with(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the pool
         for name in ("SIGTERM", "SIGHUP"):  # undo the parent's handlers (see _signals_interrupt)
             if hasattr(signal, name):
@@ -431,8 +460,13 @@ class _Judge:
 
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             self.pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                                            initializer=_worker_init, initargs=payload)
-            self.pool.submit(judge_keys, [])  # with fork, launches every worker now, before any thread exists
+                                            initializer=_worker_init, initargs=(*payload, True, os.getpid()))
+            try:
+                self.pool.submit(judge_keys, [])  # with fork, launches every worker now, before any thread exists
+            except OSError as error:  # a process limit (ulimit -u) reached
+                self.close(False)
+                raise TahalufError(f"cannot start {jobs} worker processes ({error.strerror or error}): "
+                                   "try fewer --jobs") from None
         else:
             _worker_init(*payload, in_pool=False)
 
@@ -487,11 +521,11 @@ class _Spool:
     """
 
     def __init__(self):
-        self.folder = tempfile.TemporaryDirectory(prefix="tahaluf-screen-")
+        self.folder = private_folder()  # named for this process: a kill -9's leftover goes at the next run
         self.files: dict[int, Any] = {}
 
     def _path(self, bucket: int) -> Path:
-        return Path(self.folder.name) / f"{bucket:03d}.pickle"
+        return self.folder / f"{bucket:03d}.pickle"
 
     def add(self, bucket: int, pickled: bytes) -> None:
         stream = self.files.get(bucket)
@@ -512,8 +546,11 @@ class _Spool:
 
     def close(self) -> None:
         for stream in self.files.values():
-            stream.close()
-        self.folder.cleanup()
+            try:
+                stream.close()
+            except OSError:  # a full disk: the folder goes anyway
+                pass
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 # The summary --------------------------------------------------------------------------------
@@ -524,13 +561,15 @@ _WORDS = {
            "errors_in": "rejected rows written to", "first_errors": "rejected rows",
            "more": "more", "blank": "blank rows skipped", "row": "row", "profiles": "distinct profiles judged",
            "hits": "answered from the cache", "failed": "failed", "unknown": "unknown", "seconds": "s",
-           "source": "source", "item": "item", "value": "value"},
+           "source": "source", "item": "item", "value": "value",
+           "jobs_lowered": "--jobs {asked} lowered to {used} ({per} per usable core: the work is CPU-bound)"},
     "ar": {"rows_in": "صفوف الإدخال", "screened": "تم فرزها", "rejected": "مرفوضة", "eligible": "مؤهل",
            "conditional": "مشروط", "excluded": "مستبعد", "reasons": "الأسباب الأكثر تكراراً",
            "errors_in": "كُتبت الصفوف المرفوضة في", "first_errors": "الصفوف المرفوضة",
            "more": "أخرى", "blank": "صفوف فارغة تم تجاوزها", "row": "الصف", "profiles": "ملفات مميزة تم تقييمها",
            "hits": "من الذاكرة المؤقتة", "failed": "لم يُستوفَ", "unknown": "لم يُقيَّم", "seconds": "ث",
-           "source": "المصدر", "item": "البند", "value": "القيمة"},
+           "source": "المصدر", "item": "البند", "value": "القيمة",
+           "jobs_lowered": "خُفِّض ‎--jobs {asked}‎ إلى {used} ({per} لكل نواة متاحة: العمل حسابي)"},
 }
 
 
@@ -550,6 +589,7 @@ class Summary:
     problems: int = 0  # lines in the errors file (a rejected row may have several)
     output: str | None = None
     seconds: float = 0.0
+    jobs_lowered: tuple[int, int] | None = None  # (asked, used) when --jobs was over the cap
 
     @property
     def rows_in(self) -> int:
@@ -581,6 +621,9 @@ class Summary:
     def text(self) -> str:
         w = self.words()
         lines = [f"tahaluf screen {self.source}: {self.totals_line()}", f"  {self.status_line()}"]
+        if self.jobs_lowered:
+            asked, used = self.jobs_lowered
+            lines.append("  " + w["jobs_lowered"].format(asked=asked, used=used, per=limits.JOBS_PER_CORE))
         if self.blank_rows:
             lines.append(f"  {w['blank']}: {self.blank_rows}")
         top = self.top_reasons()
@@ -688,19 +731,16 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
     started = time.perf_counter()
     if lang not in _WORDS:
         raise UsageError(f"unknown language {lang!r}: use en or ar")
-    jobs = (os.cpu_count() or 1) if jobs is None else jobs
-    if jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+    jobs, jobs_note = worker_count(jobs)
     fmt = output_format(fmt, output)
     out = None if output in (None, "-") else Path(output)
     if errors is None and out is not None:
         errors = f"{out}.errors.csv"
     errors_path = Path(errors) if errors else None
+    inputs = tuple(path for path in (candidates, org) if str(path) != "-")
     for target in (out, errors_path):
         if target is not None:
-            check_target(target)
-            if target.resolve() == Path(candidates).resolve():
-                raise UsageError(f"{target}: would overwrite the candidates file")
+            check_target(target, inputs)
     if out is not None and errors_path is not None and out.resolve() == errors_path.resolve():
         raise UsageError(f"{out}: the output and the errors file must differ")
     if fmt == "xlsx" and out is None and sys.stdout.isatty():
@@ -711,7 +751,18 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
 
     with _signals_interrupt():
         return _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
-                            input_format)
+                            input_format, inputs, jobs_note)
+
+
+def worker_count(jobs: int | None) -> tuple[int, tuple[int, int] | None]:
+    """Worker processes to start: every usable core by default, at most JOBS_PER_CORE per core
+    (the work is CPU-bound: more only costs memory). Returns (jobs, (asked, cap) when lowered)."""
+    if jobs is None:
+        return limits.usable_cores(), None
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    cap = limits.max_jobs()
+    return (cap, (jobs, cap)) if jobs > cap else (jobs, None)
 
 
 @contextmanager
@@ -739,23 +790,31 @@ def _signals_interrupt():
 
 
 def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
-                 input_format=None) -> Summary:
+                 input_format=None, inputs=(), jobs_note=None) -> Summary:
     organisation, alliance = load_context(org)
     core_objectives = frozenset(organisation.core_objectives or ())
-    summary = Summary(source="<stdin>" if str(candidates) == "-" else str(candidates), lang=lang, errors_file=str(errors_path) if errors_path else None,
-                      output=str(out) if out else None)
+    summary = Summary(source="<stdin>" if str(candidates) == "-" else str(candidates), lang=lang,
+                      errors_file=str(errors_path) if errors_path else None, output=str(out) if out else None,
+                      jobs_lowered=jobs_note)
     with open_candidates(candidates, input_format) as reader:
         concession_columns = check_columns(reader)  # whole-file problems stop here, before any row
         spool = _Spool()
+        # The results and the errors file are committed together at the end, or neither is.
+        outputs = OutputSet(inputs)
         try:
-            with ErrorSink(errors_path) as sink:
+            with ErrorSink(errors_path, outputs) as sink:
                 _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs,
                              cache_size, spool, sink, summary,
                              sys.stderr.isatty() if progress is None else progress)
-                summary.blank_rows = reader.blank_rows
-                summary.error_preview, summary.problems = sink.preview, sink.count
-                summary.seconds = time.perf_counter() - started
-                _write(spool.records(), fmt, out, summary, lang)
+                sink.finish()
+            summary.blank_rows = reader.blank_rows
+            summary.error_preview, summary.problems = sink.preview, sink.count
+            summary.seconds = time.perf_counter() - started
+            _write(spool.records(), fmt, out, summary, lang, outputs, spool.folder)
+            outputs.commit()
+        except BaseException:
+            outputs.discard()
+            raise
         finally:
             spool.close()
     summary.seconds = time.perf_counter() - started
@@ -920,29 +979,29 @@ class _Screener:
             self.drain()
 
 
-def _write(records: Iterator[list], fmt: str, out: Path | None, summary: Summary, lang: str) -> None:
+def _write(records: Iterator[list], fmt: str, out: Path | None, summary: Summary, lang: str,
+           outputs: OutputSet, scratch: Path) -> None:
+    """Write the results to a temporary file of ``outputs`` (committed by the caller) or to standard output."""
+    target = outputs.add(out) if out is not None else None
     if fmt == "csv":
-        with text_target(out) as stream:
+        with text_target(target) as stream:
             write_csv(stream, records)
     elif fmt == "jsonl":
-        with text_target(out, bom=False) as stream:
+        with text_target(target, bom=False) as stream:
             write_jsonl(stream, records)
     elif fmt == "html":
-        with text_target(out, bom=False) as stream:
+        with text_target(target, bom=False) as stream:
             write_html(stream, records, summary, lang, _html_labels(lang))
+    elif target is not None:
+        write_xlsx(target, records, summary.rows(), lang, _xlsx_words(lang), scratch)
     else:
-        if out is not None:
-            with atomic_path(out) as temporary:
-                write_xlsx(temporary, records, summary.rows(), lang, _xlsx_words(lang))
-        else:
-            with tempfile.TemporaryDirectory(prefix="tahaluf-screen-") as folder:
-                temporary = Path(folder) / "screening.xlsx"
-                write_xlsx(temporary, records, summary.rows(), lang, _xlsx_words(lang))
-                with open(temporary, "rb") as stream:
-                    sys.stdout.flush()
-                    while block := stream.read(1 << 20):
-                        sys.stdout.buffer.write(block)
-                    sys.stdout.buffer.flush()
+        temporary = scratch / "screening.xlsx"  # a zip is written with seeks: not to a pipe
+        write_xlsx(temporary, records, summary.rows(), lang, _xlsx_words(lang), scratch)
+        with open(temporary, "rb") as stream:
+            sys.stdout.flush()
+            while block := stream.read(1 << 20):
+                sys.stdout.buffer.write(block)
+            sys.stdout.buffer.flush()
 
 
 _HEADINGS = {

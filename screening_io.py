@@ -20,24 +20,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import shutil
 import sys
-import tempfile
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
+from tahaluf import limits
 from tahaluf.errors import InputError, UsageError
-from tahaluf.reports.output import atomic_path, check_target
-
-MAX_INPUT_BYTES = 200 * 1024 * 1024  # CSV, XLSX, JSONL
-MAX_YAML_BYTES = 10 * 1024 * 1024  # YAML is parsed whole: kept smaller
-MAX_ROWS = 2_000_000
-MAX_JSON_LINE_BYTES = 1_000_000
-XLSX_MAX_ROWS = 1_048_576  # per sheet, header included
-MAX_XLSX_UNZIPPED_BYTES = 2 * 1024**3
-MAX_XLSX_STRINGS_BYTES = 512 * 1024**2
+from tahaluf.loader import open_input
+from tahaluf.reports.output import OutputSet, private_folder
 
 INPUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".yaml": "yaml", ".yml": "yaml"}
 OUTPUT_FORMATS = ("csv", "xlsx", "jsonl", "html")
@@ -69,7 +64,7 @@ class CandidateReader:
         self.path, self.name = path, name or str(path)
         self.columns: list[tuple[str, int | None]] = []
         self.blank_rows = 0
-        self.spool: tempfile.TemporaryDirectory | None = None  # removed when the reader is done
+        self.spool: Path | None = None  # a private folder removed when the reader is done
 
     def rows(self) -> Iterator[tuple[int, dict | RowProblem]]:
         raise NotImplementedError
@@ -87,23 +82,25 @@ class CandidateReader:
     def __exit__(self, *exc):
         self.close()
         if self.spool is not None:
-            self.spool.cleanup()
+            shutil.rmtree(self.spool, ignore_errors=True)
 
-    def _too_many(self, row: int) -> InputError:
-        return InputError(self.name, row, None, f"more than {MAX_ROWS:,} candidate rows: split the file")
+    def _too_many(self, row: int, limit: int | None = None) -> InputError:
+        limit = limits.MAX_ROWS if limit is None else limit
+        return InputError(self.name, row, None, f"more than {limit:,} candidate rows, the limit: split the file")
 
 
-def _check_size(path: Path, limit: int, name: str | None = None) -> int:
+def _open_sized(path: Path, limit: int, name: str | None = None) -> tuple[BinaryIO, int]:
+    """The file opened (a regular file only) and its size, refused over ``limit`` bytes before any reading."""
     name = name or str(path)
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(name, None, None, f"cannot read: {exc.strerror or exc}") from None
-    if not path.is_file():
-        raise InputError(name, None, None, "not a regular file")
+        handle = open_input(path)
+    except InputError as error:
+        raise InputError(name, None, None, error.problem) from None
+    size = os.fstat(handle.fileno()).st_size
     if size > limit:
+        handle.close()
         raise InputError(name, None, None, f"file is larger than the {limit:,}-byte limit: split it")
-    return size
+    return handle, size
 
 
 def _header_names(cells: Iterable[Any]) -> list[str]:
@@ -118,55 +115,97 @@ def _row_values(header: list[str], cells) -> dict | RowProblem:
     if stray is not None and (not isinstance(stray, str) or stray.strip()):
         return RowProblem(f"column {header.index('') + 1}", "a value in a column that has no name in the header row")
     if len(cells) > len(header):
-        extra = [c for c in cells[len(header):] if c is not None and (not isinstance(c, str) or c.strip())]
-        if extra:
+        extra = cells[len(header):]
+        if extra.count(None) + extra.count("") < len(extra) and any(
+                c is not None and (not isinstance(c, str) or c.strip()) for c in extra):
             return RowProblem(f"column {len(header) + 1}", "more cells than the header row names")
     return values
+
+
+class _RowTooLong(Exception):
+    """Raised through csv.reader by :class:`_Lines`: the record being read is over the limit."""
+
+
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # an undecodable byte, as surrogateescape keeps it
+NOT_UTF8 = "not valid UTF-8 text (save the sheet as 'CSV UTF-8')"
+
+
+class _Lines:
+    """The physical lines csv.reader parses, read with a cap: a record over CSV_MAX_ROW_CHARS
+    stops with :class:`_RowTooLong` (the rest of its line skipped), and a record holding
+    bytes that are not UTF-8 is marked in ``problem``. Either rejects that row alone."""
+
+    def __init__(self, text: io.TextIOWrapper):
+        self.text = text
+        self.record_chars = 0
+        self.problem: str | None = None
+
+    def start_record(self) -> None:
+        self.record_chars, self.problem = 0, None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        cap = limits.CSV_MAX_ROW_CHARS
+        line = self.text.readline(cap + 1)
+        if not line:
+            raise StopIteration
+        self.record_chars += len(line)
+        if self.record_chars > cap:
+            while line and not line.endswith(("\n", "\r")):
+                line = self.text.readline(1 << 16)
+            raise _RowTooLong
+        if not line.isascii() and _ESCAPED_BYTE.search(line):
+            self.problem = NOT_UTF8
+        return line
 
 
 class CsvReader(CandidateReader):
     def __init__(self, path: Path, name: str | None = None):
         super().__init__(path, name)
-        self._size = _check_size(path, MAX_INPUT_BYTES, self.name)
-        self._raw = open(path, "rb")  # noqa: SIM115 (closed by close())
-        self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")
+        self._raw, self._size = _open_sized(path, limits.CANDIDATES_MAX_BYTES, self.name)
+        # Undecodable bytes are kept (as lone surrogates) so that they reject their own row only.
+        self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        self._lines = _Lines(self._text)
+        csv.field_size_limit(limits.CSV_MAX_CELL_CHARS)
         # strict: a quote that never closes (or stray text after a closing quote) is an error
         # for that row, not a field swallowing the rest of the file.
-        self._reader = csv.reader(self._text, strict=True)
+        self._reader = csv.reader(self._lines, strict=True)
         header = self._next()
         if header is None:
             self.close()
             raise InputError(self.name, 1, None, "the file is empty: its first row must name the columns")
+        if isinstance(header, RowProblem):
+            self.close()
+            raise InputError(self.name, 1, None, f"the header row: {header.problem}")
         self.header = _header_names(header)
         self.columns = [(name, 1) for name in self.header if name]
 
-    def _next(self) -> list[str] | None:
+    def _next(self) -> list[str] | RowProblem | None:
+        """The next record's cells, or why it cannot be read (the reader goes on at the next line)."""
+        self._lines.start_record()
         try:
-            return self._next_row()
+            cells = next(self._reader, None)
+        except _RowTooLong:
+            return RowProblem("", f"the row is longer than {limits.CSV_MAX_ROW_CHARS:,} characters")
         except csv.Error as exc:
-            raise InputError(self.name, self._reader.line_num or None, None, f"not readable as CSV: {exc}") from None
-
-    def _next_row(self) -> list[str] | None:
-        try:
-            return next(self._reader, None)
-        except UnicodeDecodeError:
-            raise InputError(self.name, self._reader.line_num + 1, None,
-                             "not valid UTF-8 text (save the sheet as 'CSV UTF-8')") from None
+            if "field limit" in str(exc):
+                return RowProblem("", f"a cell is longer than {limits.CSV_MAX_CELL_CHARS:,} characters")
+            return RowProblem("", _csv_problem(exc))
+        if cells is not None and self._lines.problem:
+            return RowProblem("", self._lines.problem)
+        return cells
 
     def rows(self):
         header, row = self.header, 1
-        while True:
-            try:
-                cells = self._next_row()
-            except csv.Error as exc:  # this row is malformed: reject it, read on
-                row += 1
-                yield row, RowProblem("", _csv_problem(exc))
-                continue
-            if cells is None:
-                return
+        while (cells := self._next()) is not None:
             row += 1
-            if row > MAX_ROWS + 1:
+            if row > limits.MAX_ROWS + 1:
                 raise self._too_many(row)
+            if isinstance(cells, RowProblem):
+                yield row, cells
+                continue
             values = _row_values(header, cells)
             if isinstance(values, dict) and not any(v.strip() for v in values.values()):
                 self.blank_rows += 1
@@ -210,40 +249,64 @@ def _root_cause(error: BaseException) -> str:
     return type(error).__name__
 
 
-def _check_unzipped_size(path: Path, name: str) -> None:
-    """Refuse a workbook whose parts would inflate past what a candidate list needs (a zip bomb).
+def check_workbook_archive(handle: BinaryIO, name: str) -> None:
+    """Refuse a workbook that would inflate past what a candidate list needs (a zip bomb),
+    from the zip directory alone, before any part is parsed.
 
-    openpyxl reads the shared-strings part whole, even in read-only mode.
+    The sizes the directory declares bind: Python's zipfile stops a part at its declared
+    size (and fails its checksum). openpyxl reads the shared strings and the other
+    non-sheet parts whole, so those are capped on their own.
     """
     import zipfile
 
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(handle) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise InputError(name, None, None, "not a readable XLSX workbook (not a zip archive)") from None
+    finally:
+        handle.seek(0)
     total = sum(part.file_size for part in parts)
-    strings = sum(part.file_size for part in parts if part.filename.lower().endswith("sharedstrings.xml"))
-    if total > MAX_XLSX_UNZIPPED_BYTES or strings > MAX_XLSX_STRINGS_BYTES:
-        raise InputError(name, None, None,
-                         f"the workbook unpacks to more than {MAX_XLSX_UNZIPPED_BYTES:,} bytes: save it as CSV "
-                         "or split it")
+    if total > limits.XLSX_MAX_UNZIPPED_BYTES:
+        raise InputError(name, None, None, f"the workbook unpacks to more than {limits.XLSX_MAX_UNZIPPED_BYTES:,} "
+                                           "bytes, the limit: save it as CSV or split it")
+    for part in parts:
+        label = part.filename[:80]
+        if (part.file_size > limits.XLSX_RATIO_FLOOR_BYTES
+                and part.file_size > limits.XLSX_MAX_RATIO * max(part.compress_size, 1)):
+            raise InputError(name, None, None, f"part {label!r} unpacks {part.file_size // max(part.compress_size, 1):,} "
+                                               f"times its packed size, over the {limits.XLSX_MAX_RATIO}:1 limit "
+                                               "(a zip bomb?)")
+        lower = part.filename.lower()
+        cap = (limits.XLSX_MAX_STRINGS_BYTES if lower.endswith("sharedstrings.xml")
+               else None if lower.startswith("xl/worksheets/") else limits.XLSX_MAX_PART_BYTES)
+        if cap is not None and part.file_size > cap:
+            raise InputError(name, None, None, f"part {label!r} unpacks to more than {cap:,} bytes, the limit: "
+                                               "save the sheet as CSV")
 
 
 class XlsxReader(CandidateReader):
     def __init__(self, path: Path, name: str | None = None):
         super().__init__(path, name)
-        _check_size(path, MAX_INPUT_BYTES, self.name)
+        self._handle, _ = _open_sized(path, limits.CANDIDATES_MAX_BYTES, self.name)
+        self._book = None
+        try:
+            check_workbook_archive(self._handle, self.name)
+        except BaseException:
+            self._handle.close()
+            raise
         import openpyxl  # uses defusedxml for parsing when it is installed (it is a dependency)
 
-        self._book = None
-        _check_unzipped_size(path, self.name)
         try:
-            self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            self._book = openpyxl.load_workbook(self._handle, read_only=True, data_only=True)
             sheet = self._book.worksheets[0]
+            self._width = self._declared_width(sheet)
             self._total = sheet.max_row
-            self._iter = sheet.iter_rows(values_only=True)
+            self._iter = sheet.iter_rows(max_col=self._width, values_only=True)
             header = next(self._iter, None)
+        except InputError:
+            self.close()
+            raise
         except Exception as exc:  # a hostile or broken workbook can fail in many ways: one clear error
             self.close()
             raise InputError(self.name, None, None, f"not a readable XLSX workbook ({_root_cause(exc)})") from None
@@ -251,11 +314,25 @@ class XlsxReader(CandidateReader):
             self.close()
             raise InputError(self.name, 1, None, "the first sheet is empty: its first row must name the columns")
         self.header = _header_names(header)
+        while self.header and not self.header[-1]:  # trailing empty header cells name no column
+            self.header.pop()
         self.columns = [(name, 1) for name in self.header if name]
         self._row = 1
 
+    def _declared_width(self, sheet) -> int:
+        """The columns to read: as declared, refused past the limit (openpyxl pads every row to it)."""
+        columns, rows = sheet.max_column, sheet.max_row
+        if columns is not None and columns > limits.XLSX_MAX_COLUMNS:
+            raise InputError(self.name, None, None, f"the first sheet declares {columns:,} columns, over the "
+                                                    f"{limits.XLSX_MAX_COLUMNS:,}-column limit")
+        if rows is not None and rows > limits.XLSX_MAX_ROWS:
+            raise InputError(self.name, None, None, f"the first sheet declares {rows:,} rows, over the "
+                                                    f"{limits.XLSX_MAX_ROWS:,}-row limit of a spreadsheet")
+        return columns or limits.XLSX_MAX_COLUMNS
+
     def rows(self):
         header = self.header
+        row_cap = min(limits.MAX_ROWS, limits.XLSX_MAX_ROWS - 1) + 1
         while True:
             try:
                 cells = next(self._iter, None)
@@ -265,8 +342,11 @@ class XlsxReader(CandidateReader):
             if cells is None:
                 return
             self._row += 1
-            if self._row > MAX_ROWS + 1:
-                raise self._too_many(self._row)
+            if self._row > row_cap:
+                raise self._too_many(self._row, row_cap - 1)
+            if cells.count(None) == len(cells):  # an empty row (or a gap openpyxl fills in)
+                self.blank_rows += 1
+                continue
             values = _row_values(header, [_xlsx_value(cell) for cell in cells])
             if isinstance(values, dict) and not any(not isinstance(v, str) or v.strip() for v in values.values()):
                 self.blank_rows += 1
@@ -280,17 +360,30 @@ class XlsxReader(CandidateReader):
         if self._book is not None:
             self._book.close()
             self._book = None
+        self._handle.close()
+
+
+class DuplicateKey(Exception):
+    """One field given twice in a record (``name`` twice, or ``government.approach`` dotted and nested)."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
 
 
 def flatten(mapping: dict, prefix: str = "") -> dict:
-    """{'government': {'approach': 'x'}} -> {'government.approach': 'x'} (dotted keys pass through)."""
+    """{'government': {'approach': 'x'}} -> {'government.approach': 'x'} (dotted keys pass through).
+
+    Raises DuplicateKey when two keys name one field (keys are trimmed and lower-cased).
+    """
     flat: dict = {}
     for key, value in mapping.items():
         name = f"{prefix}{str(key).strip().lower()}"
-        if isinstance(value, dict):
-            flat.update(flatten(value, name + "."))
-        else:
-            flat[name] = value
+        items = flatten(value, name + ".").items() if isinstance(value, dict) else ((name, value),)
+        for item, item_value in items:
+            if item in flat:
+                raise DuplicateKey(item)
+            flat[item] = item_value
     return flat
 
 
@@ -298,49 +391,81 @@ def _non_empty(flat: dict) -> dict:
     return {k: v for k, v in flat.items() if v is not None and v != ""}
 
 
+def _object_without_duplicates(pairs: list) -> dict:
+    record = dict(pairs)
+    if len(record) < len(pairs):
+        seen: set = set()
+        raise DuplicateKey(next(key for key, _ in pairs if key in seen or seen.add(key)))
+    return record
+
+
+def _json_record(line: bytes) -> dict | RowProblem:
+    try:
+        record = json.loads(line, object_pairs_hook=_object_without_duplicates)
+    except DuplicateKey as exc:
+        return RowProblem(exc.key, "the key is given twice")
+    except UnicodeDecodeError:
+        return RowProblem("", "not valid UTF-8 text")
+    except (ValueError, RecursionError) as exc:
+        return RowProblem("", f"not valid JSON: {getattr(exc, 'msg', 'nested too deeply')}")
+    if not isinstance(record, dict):
+        return RowProblem("", "expected one JSON object per line")
+    try:
+        return flatten(record)
+    except DuplicateKey as exc:
+        return RowProblem(exc.key, "the field is given twice (dotted and nested, or in two spellings)")
+
+
+def _capped_lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, line) with each line read up to JSONL_MAX_LINE_BYTES; a longer one is skipped (None)."""
+    cap = limits.JSONL_MAX_LINE_BYTES
+    number = 0
+    while line := handle.readline(cap + 1):
+        number += 1
+        if len(line) > cap and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = handle.readline(1 << 16)
+            yield number, None
+            continue
+        yield number, line
+
+
 class JsonlReader(CandidateReader):
     def __init__(self, path: Path, name: str | None = None):
         super().__init__(path, name)
-        self._size = _check_size(path, MAX_INPUT_BYTES, self.name)
+        self._handle, self._size = _open_sized(path, limits.CANDIDATES_MAX_BYTES, self.name)
         # A first pass collects every key, so an unknown one stops the file before any row is screened.
         first: dict[str, int] = {}
-        with open(path, "rb") as handle:
-            for line_number, line in enumerate(handle, 1):
-                if not line.strip() or len(line) > MAX_JSON_LINE_BYTES:
+        try:
+            for line_number, line in _capped_lines(self._handle):
+                if line is None or not line.strip():
                     continue
-                try:
-                    record = json.loads(line)
-                except (ValueError, RecursionError):
-                    continue
+                record = _json_record(line)
                 if isinstance(record, dict):
-                    for key in flatten(record):
+                    for key in record:
                         first.setdefault(key, line_number)
+            self._handle.seek(0)
+        except BaseException:
+            self._handle.close()
+            raise
         self.columns = list(first.items())
-        self._handle = open(path, "rb")  # noqa: SIM115
 
     def rows(self):
         count = 0
-        for line_number, line in enumerate(self._handle, 1):
-            if not line.strip():
+        for line_number, line in _capped_lines(self._handle):
+            if line is not None and not line.strip():
                 continue
             count += 1
-            if count > MAX_ROWS:
+            if count > limits.MAX_ROWS:
                 raise self._too_many(line_number)
-            if len(line) > MAX_JSON_LINE_BYTES:
-                yield line_number, RowProblem("", f"line is longer than {MAX_JSON_LINE_BYTES:,} bytes")
+            if line is None:
+                yield line_number, RowProblem("", f"the line is longer than {limits.JSONL_MAX_LINE_BYTES:,} bytes")
                 continue
-            try:
-                record = json.loads(line)
-            except UnicodeDecodeError:
-                yield line_number, RowProblem("", "not valid UTF-8 text")
+            record = _json_record(line)
+            if isinstance(record, RowProblem):
+                yield line_number, record
                 continue
-            except (ValueError, RecursionError) as exc:
-                yield line_number, RowProblem("", f"not valid JSON: {getattr(exc, 'msg', 'nested too deeply')}")
-                continue
-            if not isinstance(record, dict):
-                yield line_number, RowProblem("", "expected one JSON object per line")
-                continue
-            values = _non_empty(flatten(record))
+            values = _non_empty(record)
             if not values:
                 self.blank_rows += 1
                 continue
@@ -357,36 +482,55 @@ class JsonlReader(CandidateReader):
 
 
 class YamlReader(CandidateReader):
-    """A list of candidate mappings (or ``candidates:`` holding one); nested sections or dotted keys."""
+    """A list of candidate mappings (or ``candidates:`` holding one); nested sections or dotted keys.
+
+    Read a candidate at a time with the project's safe loader, in two passes (the
+    first collects the columns), so memory does not grow with the file.
+    """
 
     def __init__(self, path: Path, name: str | None = None):
         super().__init__(path, name)
-        from tahaluf.loader import load_yaml, read_text
+        from tahaluf.loader import read_text
 
-        data, source = load_yaml(read_text(path, MAX_YAML_BYTES), self.name)
-        prefix: tuple = ()
-        if isinstance(data, dict) and set(data) == {"candidates"}:
-            data, prefix = data["candidates"], ("candidates",)
-        if not isinstance(data, list):
-            raise InputError(self.name, 1, None, "expected a list of candidates (or 'candidates:' holding one)")
-        self._items: list[tuple[int, dict | RowProblem]] = []
+        try:
+            self._text = read_text(path, limits.CANDIDATES_YAML_MAX_BYTES)
+        except InputError as error:
+            raise InputError(self.name, error.line, None, error.problem) from None
         first: dict[str, int] = {}
-        for index, item in enumerate(data):
-            line = source.line_of(prefix + (index,)) or 0
-            if not isinstance(item, dict):
-                self._items.append((line, RowProblem("", "expected a mapping of facts about one candidate")))
-                continue
-            flat = flatten(item)
-            for key in flat:
-                first.setdefault(key, source.line_of(prefix + (index, *key.split("."))) or line)
-            self._items.append((line, _non_empty(flat)))
-        if len(self._items) > MAX_ROWS:
-            raise self._too_many(self._items[MAX_ROWS][0])
+        self._count = 0
+        for line, values in self._items():
+            self._count += 1
+            if isinstance(values, dict):
+                for key, key_line in values.items():
+                    first.setdefault(key, key_line)
         self.columns = list(first.items())
         self._done = 0
 
+    def _items(self, lines_only: bool = True) -> Iterator[tuple[int, dict | RowProblem]]:
+        """(line, {column: line}) in the first pass, (line, {column: value}) in the second."""
+        from tahaluf.loader import yaml_list_items
+
+        count = 0
+        for line, item, source in yaml_list_items(self._text, self.name, "candidates",
+                                                  limits.CANDIDATE_MAX_YAML_VALUES, "one candidate"):
+            count += 1
+            if count > limits.CANDIDATES_YAML_MAX_ROWS:
+                raise self._too_many(line, limits.CANDIDATES_YAML_MAX_ROWS)
+            if not isinstance(item, dict):
+                yield line, RowProblem("", "expected a mapping of facts about one candidate")
+                continue
+            try:
+                flat = flatten(item)
+            except DuplicateKey as exc:
+                yield line, RowProblem(exc.key, "the field is given twice (dotted and nested, or in two spellings)")
+                continue
+            if lines_only:
+                yield line, {key: source.line_of(tuple(key.split("."))) or line for key in flat}
+            else:
+                yield line, _non_empty(flat)
+
     def rows(self):
-        for line, values in self._items:
+        for line, values in self._items(lines_only=False):
             self._done += 1
             if isinstance(values, dict) and not values:
                 self.blank_rows += 1
@@ -394,7 +538,7 @@ class YamlReader(CandidateReader):
             yield line, values
 
     def position(self):
-        return self._done, len(self._items)
+        return self._done, self._count
 
 
 READERS = {"csv": CsvReader, "xlsx": XlsxReader, "jsonl": JsonlReader, "yaml": YamlReader}
@@ -416,18 +560,16 @@ def open_candidates(path: str | Path, kind: str | None = None) -> CandidateReade
                          f"use {', '.join(sorted(INPUT_FORMATS))} or --input-format")
     if kind not in READERS:
         raise UsageError(f"unknown input format {kind!r}: use one of {', '.join(READERS)}")
-    if not path.exists():
-        raise InputError(str(path), None, None, "cannot read: No such file or directory")
     return READERS[kind](path)
 
 
 def _open_stdin(kind: str) -> CandidateReader:
     """Standard input copied to a private temporary file (capped), then read like any file:
     an XLSX needs to seek, and the progress bar a size."""
-    limit = MAX_YAML_BYTES if kind == "yaml" else MAX_INPUT_BYTES
-    spool = tempfile.TemporaryDirectory(prefix="tahaluf-stdin-")
+    limit = limits.CANDIDATES_YAML_MAX_BYTES if kind == "yaml" else limits.CANDIDATES_MAX_BYTES
+    spool = private_folder()
     try:
-        path = Path(spool.name) / f"stdin.{kind}"
+        path = spool / f"stdin.{kind}"
         copied = 0
         with open(path, "wb") as out:
             while block := sys.stdin.buffer.read(1 << 20):
@@ -437,7 +579,7 @@ def _open_stdin(kind: str) -> CandidateReader:
                 out.write(block)
         reader = READERS[kind](path, "<stdin>")
     except BaseException:
-        spool.cleanup()
+        shutil.rmtree(spool, ignore_errors=True)
         raise
     reader.spool = spool
     return reader
@@ -455,14 +597,13 @@ def neutralise(text: str) -> str:
 
 @contextmanager
 def text_target(out: Path | None, bom: bool = True):
-    """A text stream to ``out`` (atomically) or to standard output when ``out`` is None."""
+    """A text stream to ``out`` (a temporary file the caller commits) or to standard output when None."""
     if out is None:
         yield sys.stdout
         sys.stdout.flush()
         return
-    with atomic_path(out) as temporary:
-        with open(temporary, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:
-            yield stream
+    with open(out, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:
+        yield stream
 
 
 def _joined(items) -> str:
@@ -501,20 +642,37 @@ XLSX_SHEETS = {"en": ("screening", "summary"), "ar": ("الفرز", "الملخ�
 
 
 def write_xlsx(path: Path, records: Iterable[list], summary_rows: list[tuple[str, Any]],
-               lang: str = "en", words: dict | None = None) -> None:
+               lang: str = "en", words: dict | None = None, scratch: Path | None = None) -> None:
     """Write-only workbook: a results sheet (bold, frozen header) and a summary sheet.
 
     Text a spreadsheet would run as a formula is stored as a text cell with Excel's quote
     prefix: it shows as typed and never runs. A text mixing Arabic and Latin letters reads
     in the sheet's language; an Arabic workbook is laid out right to left, in Arabic words
     (``words``: headers, statuses, sectors).
+
+    openpyxl spools each sheet to a temporary file: in ``scratch`` (our private folder,
+    cleaned on every exit) when given, rather than loose in the system's temp folder.
     """
+    import tempfile
+
+    previous = tempfile.tempdir
+    if scratch is not None:
+        tempfile.tempdir = str(scratch)
+    try:
+        _write_workbook(path, records, summary_rows, lang, words or {})
+    finally:
+        tempfile.tempdir = previous
+
+
+def _write_workbook(path: Path, records: Iterable[list], summary_rows: list[tuple[str, Any]], lang: str,
+                    words: dict) -> None:
+    import zipfile
+
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
 
-    words = words or {}
     reading_order = Alignment(readingOrder=2 if lang == "ar" else 1)
     separator = "؛ " if lang == "ar" else "; "
 
@@ -555,26 +713,52 @@ def write_xlsx(path: Path, records: Iterable[list], summary_rows: list[tuple[str
         return created
 
     book = Workbook(write_only=True)
-    sheets, sheet, used = 1, None, XLSX_MAX_ROWS
-    statuses, sectors = words.get("statuses", {}), words.get("sectors", {})
-    for rank, record in enumerate(records, 1):
-        if used >= XLSX_MAX_ROWS:  # a spreadsheet holds 1,048,576 rows: go on in another sheet
-            sheet, used = results_sheet(sheets), 1
-            sheets += 1
-        row, name, sector, status, score, failed, unknown, guidance, reason = record[:9]
-        sheet.append([rank, row, text(name), text(sectors.get(sector, sector or "")), statuses.get(status, status),
-                      score, text(separator.join(failed)), text(separator.join(unknown)),
-                      text(separator.join(guidance)), text(_reason_text(reason))])
-        used += 1
-    if sheet is None:
-        sheet = results_sheet(1)
-    sheet = new_sheet(XLSX_SHEETS[lang][1])
-    sheet.column_dimensions["A"].width = 40
-    sheet.column_dimensions["B"].width = 80
-    header(sheet, (words.get("item", "item"), words.get("value", "value")))
-    for item, value in summary_rows:
-        sheet.append([text(str(item)), value if isinstance(value, int) else text(str(value))])
-    book.save(path)
+    sheet = None
+    try:
+        sheets, used = 1, limits.XLSX_MAX_ROWS
+        statuses, sectors = words.get("statuses", {}), words.get("sectors", {})
+        for rank, record in enumerate(records, 1):
+            if used >= limits.XLSX_MAX_ROWS:  # a spreadsheet holds 1,048,576 rows: go on in another sheet
+                sheet, used = results_sheet(sheets), 1
+                sheets += 1
+            row, name, sector, status, score, failed, unknown, guidance, reason = record[:9]
+            sheet.append([rank, row, text(name), text(sectors.get(sector, sector or "")),
+                          statuses.get(status, status), score, text(separator.join(failed)),
+                          text(separator.join(unknown)), text(separator.join(guidance)), text(_reason_text(reason))])
+            used += 1
+        if sheet is None:
+            sheet = results_sheet(1)
+        sheet = new_sheet(XLSX_SHEETS[lang][1])
+        sheet.column_dimensions["A"].width = 40
+        sheet.column_dimensions["B"].width = 80
+        header(sheet, (words.get("item", "item"), words.get("value", "value")))
+        for item, value in summary_rows:
+            sheet.append([text(str(item)), value if isinstance(value, int) else text(str(value))])
+        from openpyxl.writer.excel import ExcelWriter
+
+        with open(path, "wb") as stream:
+            archive = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+            try:
+                ExcelWriter(book, archive).save()  # what book.save does, with the archive in our hands
+            except BaseException:
+                # Abandon it: the caller removes the file. Otherwise ZipFile.__del__ would try
+                # to finish the archive at exit and print a traceback.
+                archive.fp = None
+                raise
+    except BaseException:
+        # Each unfinished sheet's row writer would otherwise finish its XML at exit, into a
+        # closed file, and print a traceback (after Ctrl-C, or on a full disk).
+        for unfinished in book.worksheets:
+            _close_quietly(getattr(unfinished, "_rows", None))
+        raise
+
+
+def _close_quietly(generator) -> None:
+    if generator is not None:
+        try:
+            generator.close()
+        except Exception:  # noqa: BLE001  (an abandoned file: whatever it says is moot)
+            pass
 
 
 def write_html(stream, records: Iterable[list], summary, lang: str, labels: dict) -> None:
@@ -597,36 +781,44 @@ def write_html(stream, records: Iterable[list], summary, lang: str, labels: dict
 
 
 class ErrorSink:
-    """Rejected rows: streamed to a CSV file (row, field, problem) when one is given; a preview is kept."""
+    """Rejected rows: a CSV file (row, field, problem), created at the first one, when a path is
+    given; a preview is kept. The file joins ``outputs``, committed with the results or not at
+    all; when no row was rejected there is none (an older one at that path is removed with
+    the commit: it described a previous run)."""
 
     PREVIEW = 10
 
-    def __init__(self, path: Path | None):
-        self.path, self.preview, self.count = path, [], 0
-        self._stream = self._writer = self._commit = None
-        if path is not None:
-            check_target(path)
+    def __init__(self, path: Path | None, outputs: OutputSet | None = None):
+        self.path, self.outputs, self.preview, self.count = path, outputs or OutputSet(), [], 0
+        self._stream = self._writer = None
 
     def __enter__(self):
-        if self.path is not None:
-            self._commit = ExitStack()
-            temporary = self._commit.enter_context(atomic_path(self.path))
-            self._stream = open(temporary, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
-            self._writer = csv.writer(self._stream, lineterminator="\r\n")
-            self._writer.writerow(ERROR_COLUMNS)
         return self
 
     def add(self, row: int, field: str, problem: str) -> None:
         self.count += 1
         if len(self.preview) < self.PREVIEW:
             self.preview.append((row, field, problem))
-        if self._writer is not None:
+        if self.path is not None:
+            if self._writer is None:
+                temporary = self.outputs.add(self.path)
+                self._stream = open(temporary, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+                self._writer = csv.writer(self._stream, lineterminator="\r\n")
+                self._writer.writerow(ERROR_COLUMNS)
             self._writer.writerow([row, neutralise(field), neutralise(problem)])
 
+    def finish(self) -> None:
+        """All rows are in: close the file, or mark a stale one for removal when there were no errors."""
+        if self._stream is not None:
+            self._stream.close()
+        elif self.path is not None and self.path.is_file():
+            self.outputs.remove(self.path)
+
     def __exit__(self, kind, error, trace):
-        """Commit the errors file only when the whole batch succeeded; else leave nothing behind."""
-        if self._stream is None:
-            return False
-        self._stream.close()
-        self._commit.__exit__(kind, error, trace)  # renames on success, removes on failure
+        if self._stream is not None and not self._stream.closed:
+            try:
+                self._stream.close()
+            except OSError:
+                if kind is None:
+                    raise
         return False

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from tahaluf import __version__, knowledge
+from tahaluf import __version__, knowledge, limits
 from tahaluf.evaluation import Evaluation
 from tahaluf.model import AllianceDocument
 from tahaluf.knowledge import SEVERITIES
@@ -86,6 +86,53 @@ class FindingView:
         """A failed check has something to do; a strength or an open question does not (yet)."""
         return self.status == "fail"
 
+    folded = False
+    subjects = ()
+
+
+@dataclass(frozen=True)
+class Fold:
+    """One check that failed (or is unknown) for many partners or concessions, printed once:
+    what it checks, the first of them by name and how many more; the partners table has them all.
+    Shaped like the FindingView or ConditionView it stands for, so a template prints either."""
+
+    rule: str
+    name: str
+    severity: str
+    severity_label: str
+    dimension_label: str
+    message: str  # the check's summary, in the report's language
+    fix: str
+    guidance: tuple[Quote, ...]
+    subjects: tuple[str, ...]
+    count: int
+    count_text: str  # "Concerns 37"
+    more: str  # "and 25 more", or ""
+    kind: str = ""  # for a folded condition
+    kind_label: str = ""
+    needs_action: bool = False
+    folded = True
+
+    @property
+    def severity_class(self) -> str:
+        return _css_class(_SEVERITY_CLASS, self.severity)
+
+    @property
+    def kind_class(self) -> str:
+        return _css_class(_KIND_CLASS, self.kind)
+
+    @property
+    def text(self) -> str:
+        return self.message
+
+    @property
+    def question(self) -> str:
+        return self.message
+
+    @property
+    def guidance_ids(self) -> str:
+        return ", ".join(q.id for q in self.guidance)
+
 
 @dataclass(frozen=True)
 class StrengthRow:
@@ -103,6 +150,7 @@ class SeverityGroup:
     label: str
     findings: tuple[FindingView, ...]
     rows: tuple[StrengthRow, ...] = ()
+    entries: tuple = ()  # the findings to print: a check concerning many subjects as one Fold
 
     @property
     def severity_class(self) -> str:
@@ -128,10 +176,19 @@ class ConditionView:
     rule: str
     guidance: str
     finding: str = ""  # the finding it rests on ("" for a dimension to strengthen)
+    subject: str = ""  # the partner or concession it is about (none for a readiness condition)
+
+    folded = False
+    subjects = ()
+    more = ""
 
     @property
     def kind_class(self) -> str:
         return _css_class(_KIND_CLASS, self.kind)
+
+    @property
+    def guidance_ids(self) -> str:
+        return self.guidance
 
 
 @dataclass(frozen=True)
@@ -262,6 +319,9 @@ class ReportView:
     source_name: str
     source_sha256: str
     labels: dict[str, str] = field(repr=False)
+    conditions_shown: tuple = ()  # conditions to print (HTML, PDF, Markdown): many of one check as one Fold
+    not_assessed_shown: tuple = ()
+    next_steps_shown: tuple[NextStep, ...] = ()  # the steps to print: many of one check as one step
 
     @property
     def verdict_class(self) -> str:
@@ -465,6 +525,29 @@ class _Builder:
                                     members[0].guidance))
         return tuple(rows)
 
+    def fold_causes(self, causes: tuple, depth: int, lines: list, derived: dict) -> tuple:
+        """The causes to walk; those resting on one check over more than REPORT_FOLD_AT subjects
+        (its findings, or the gates and conditions each drawn from one of them) become one line:
+        the report lists them under the findings already."""
+        def rule_of(cause: str) -> str | None:
+            if cause in self.views:
+                return self.views[cause].rule
+            node = derived.get(cause)
+            if node is not None and node.kind != "readiness" and node.because and node.because[0] in self.views:
+                return self.views[node.because[0]].rule
+            return None
+
+        by_rule: dict[str, list] = {}
+        for cause in causes:
+            rule = rule_of(cause)
+            if rule is not None:
+                by_rule.setdefault(rule, []).append(cause)
+        folded = {rule for rule, members in by_rule.items() if len(members) > limits.REPORT_FOLD_AT}
+        for rule in sorted(folded):
+            lines.append(ExplainLine(depth, "", fill(self.labels["explain.folded"], {
+                "rule": rule, "name": REGISTRY[rule].name, "count": len(by_rule[rule])})))
+        return tuple(c for c in causes if rule_of(c) not in folded)
+
     def conditions(self) -> tuple[ConditionView, ...]:
         readiness = {r.id: r for r in self.evaluation.inference.readiness}
         result = []
@@ -483,7 +566,7 @@ class _Builder:
             text = view.question if condition.kind == "establish" else view.message
             result.append(ConditionView(condition.id, condition.kind, label, text, view.fix, view.rule,
                                         self.labels["label.list_separator"].join(q.id for q in view.guidance),
-                                        view.id))
+                                        view.id, view.subject))
         order = {"fix": 0, "establish": 1, "strengthen": 2}
         return tuple(sorted(result, key=lambda c: (order[c.kind], c.rule, str(c.text))))
 
@@ -572,11 +655,15 @@ class _Builder:
                 if ident in self.views:
                     view = self.views[ident]
                     facts = "; ".join(f"{fact.path} = {fact.value}" for fact in view.evidence)
+                    subject = view.subject
+                    if compact:  # the appendix quotes; the full text is in the findings and --explain
+                        subject = _cut(subject, limits.REPORT_SUBJECT_CHARS)
+                        facts = _cut(facts, 2 * limits.REPORT_SUBJECT_CHARS)
                     lines.append(ExplainLine(depth, ident, fill(
                         "{rule} {name} [{status}, {severity}] — {subject}: {facts}",
                         {"rule": view.rule, "name": view.name, "status": view.status_label,
                          "severity": self.labels[f"severity.{self.by_id[ident].severity}"],
-                         "subject": view.subject, "facts": facts})))
+                         "subject": subject, "facts": facts})))
                     continue
                 node = derived[ident]
                 if node.kind == "readiness":
@@ -590,6 +677,8 @@ class _Builder:
                     text = fill("{label}", {"label": self.labels[f"condition.{node.kind}"]})
                 lines.append(ExplainLine(depth, ident, text))
                 causes = node.because
+                if compact:
+                    causes = self.fold_causes(causes, depth + 1, lines, derived)
                 if compact and node.kind == "readiness":
                     met = sorted({self.by_id[c].rule for c in causes if self.by_id[c].status == "pass"})
                     causes = tuple(c for c in causes if self.by_id[c].status != "pass")
@@ -599,8 +688,47 @@ class _Builder:
                             "codes": ", ".join(met)})))
                 walk(causes, depth + 1, seen)
 
-        walk(inference.verdict_because, 1, frozenset())
+        top = inference.verdict_because
+        if compact:
+            top = self.fold_causes(top, 1, lines, derived)
+        walk(top, 1, frozenset())
         return tuple(lines)
+
+    def fold(self, items, kind: str = "") -> tuple:
+        """Items in order, those of one check concerning more than REPORT_FOLD_AT subjects as one Fold
+        (in the place of the first). Items without a rule (a readiness condition) stay as they are."""
+        by_rule: dict[tuple, list] = {}
+        for item in items:
+            if item.rule:
+                by_rule.setdefault((getattr(item, "kind", ""), item.rule), []).append(item)
+        shown, placed = [], set()
+        for item in items:
+            key = (getattr(item, "kind", ""), item.rule)
+            members = by_rule.get(key, ())
+            if len(members) <= limits.REPORT_FOLD_AT:
+                shown.append(item)
+            elif key not in placed:
+                placed.add(key)
+                shown.append(self.folded(members, kind))
+        return tuple(shown)
+
+    def folded(self, members: list, kind: str) -> Fold:
+        first = members[0]
+        view = self.views.get(getattr(first, "id", "")) or next(
+            v for v in self.views.values() if v.rule == first.rule)
+        subjects = tuple(dict.fromkeys(_cut(m.subject, limits.REPORT_SUBJECT_CHARS) for m in members if m.subject))
+        shown = subjects[: limits.REPORT_FOLD_NAMES]
+        more = len(subjects) - len(shown)
+        text = self.texts[first.rule]
+        return Fold(
+            rule=first.rule, name=view.name, severity=view.severity, severity_label=view.severity_label,
+            dimension_label=view.dimension_label, message=text.summary(self.lang), fix=text.fix(self.lang),
+            guidance=view.guidance, subjects=shown, count=len(members),
+            count_text=self.labels["label.concerns_count"].replace("{count}", str(len(members))),
+            more=self.labels["label.and_more"].replace("{count}", str(more)) if more else "",
+            kind=kind and getattr(first, "kind", ""), kind_label=getattr(first, "kind_label", ""),
+            needs_action=view.needs_action,
+        )
 
     def build(self) -> ReportView:
         evaluation, labels = self.evaluation, self.labels
@@ -611,10 +739,13 @@ class _Builder:
         ordered = self.ordered(shown)
         groups = tuple(
             SeverityGroup(severity, labels[f"severity.{severity}"], members,
-                          self.strength_rows(members) if severity == "strength" else ())
+                          self.strength_rows(members) if severity == "strength" else (),
+                          () if severity == "strength" else self.fold(members))
             for severity in SEVERITIES
             if (members := tuple(v for v in ordered if v.severity == severity))
         )
+        conditions = self.conditions()
+        not_assessed = self.ordered(v for v in views if v.status == "not_assessed")
         verdict = evaluation.verdict
         return ReportView(
             lang=self.lang, direction="rtl" if self.lang == "ar" else "ltr",
@@ -624,16 +755,22 @@ class _Builder:
             summary=headline(evaluation, self.lang, self), score=evaluation.inference.score,
             coverage=evaluation.inference.coverage,
             score_with_coverage=self.score_text(evaluation.inference.score, evaluation.inference.coverage),
-            next_steps=next_steps(evaluation, self.lang, self), conditions=self.conditions(),
+            next_steps=next_steps(evaluation, self.lang, self), conditions=conditions,
             readiness=self.readiness(), groups=groups, findings=ordered,
-            not_assessed=self.ordered(v for v in views if v.status == "not_assessed"),
+            not_assessed=not_assessed,
             disagreements=self.ordered(v for v in views if v.rule == "DS01"),
             actions=self.actions(),
             partners=self.partners(), explanation=self.explanation(),
             explanation_brief=self.explanation(compact=True),
             knowledge_version=knowledge.version(), tahaluf_version=__version__,
             source_name=evaluation.source_name, source_sha256=evaluation.source_sha256, labels=labels,
+            conditions_shown=self.fold(conditions, kind="condition"), not_assessed_shown=self.fold(not_assessed),
+            next_steps_shown=fold_steps(next_steps(evaluation, self.lang, self), self),
         )
+
+
+def _cut(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def build_report(evaluation: Evaluation, lang: str = "en", anonymous: bool = False) -> ReportView:
@@ -681,11 +818,47 @@ def next_steps(evaluation: Evaluation, lang: str, builder: _Builder | None = Non
 _STEP_FIELDS = ("kind", "kind_label", "text", "change", "rule", "subject", "guidance", "finding")
 
 
+def fold_steps(steps: tuple[NextStep, ...], builder: _Builder) -> tuple[NextStep, ...]:
+    """The steps renumbered, the steps of one kind and check over more than REPORT_FOLD_AT
+    subjects as one (in the place of the first): what the check finds, how many it concerns,
+    the first REPORT_FOLD_NAMES of them by name. JSON keeps every step (``next_steps``)."""
+    groups: dict[tuple, list[NextStep]] = {}
+    for step in steps:
+        if step.rule:
+            groups.setdefault((step.kind, step.rule), []).append(step)
+    shown: list[NextStep] = []
+    placed: set = set()
+    labels, separator = builder.labels, builder.labels["label.list_separator"]
+    for step in steps:
+        key = (step.kind, step.rule)
+        members = groups.get(key, ())
+        if len(members) <= limits.REPORT_FOLD_AT:
+            shown.append(step)
+            continue
+        if key in placed:
+            continue
+        placed.add(key)
+        subjects = tuple(dict.fromkeys(_cut(m.subject, limits.REPORT_SUBJECT_CHARS) for m in members if m.subject))
+        named = subjects[: limits.REPORT_FOLD_NAMES]
+        parts: list[tuple[str, bool]] = [(builder.texts[step.rule].summary(builder.lang), False), (" — ", False),
+                                         (labels["label.concerns_count"].replace("{count}", str(len(members))), False),
+                                         (": ", False)]
+        for index, subject in enumerate(named):
+            parts += [(separator, False)] if index else []
+            parts.append((subject, True))
+        if len(subjects) > len(named):
+            parts.append((" " + labels["label.and_more"].replace("{count}", str(len(subjects) - len(named))), False))
+        shown.append(NextStep(0, step.kind, step.kind_label, Message(tuple(parts)), step.change, step.rule, "",
+                              step.guidance, step.finding, separator))
+    return tuple(NextStep(number, *(getattr(step, name) for name in _STEP_FIELDS), separator=step.separator)
+                 for number, step in enumerate(shown, 1))
+
+
 def headline(evaluation: Evaluation, lang: str, builder: _Builder | None = None) -> Message:
     """The verdict in a sentence or two; for do_not_proceed, it names every red flag."""
     builder = builder or _Builder(evaluation, lang)
     labels, verdict = builder.labels, evaluation.verdict
-    flags = red_flags(evaluation, lang, builder)
+    flags = fold_steps(red_flags(evaluation, lang, builder), builder)  # a check's many subjects named once
     if verdict == "do_not_proceed" and flags:
         named = join((fill("{rule}: {text}", {"rule": Message(((f.rule, False),)), "text": f.text}) for f in flags),
                      labels["label.sentence_separator"])

@@ -218,14 +218,14 @@ def test_bad_options_are_usage_errors(tmp_path, capsys):
 
 
 def test_unreadable_candidates_are_input_errors(tmp_path):
-    for name, data in (("c.csv", b"name,sector\n\xff\xfe,ngo\n"), ("c.xlsx", b"not a zip"), ("c.txt", b"x")):
+    for name, data in (("c.csv", b"na\xffme,sector\nX,ngo\n"), ("c.xlsx", b"not a zip"), ("c.txt", b"x")):
         (tmp_path / name).write_bytes(data)
         with pytest.raises(InputError):
             screen_file(tmp_path / name, ORG, jobs=1, progress=False)
 
 
 def test_row_cap(tmp_path, monkeypatch):
-    monkeypatch.setattr("tahaluf.screening_io.MAX_ROWS", 3)
+    monkeypatch.setattr("tahaluf.limits.MAX_ROWS", 3)
     source = write_csv(tmp_path / "c.csv", [{"name": f"N{i}"} for i in range(5)])
     with pytest.raises(InputError, match="more than 3 candidate rows"):
         screen_file(source, ORG, output=str(tmp_path / "o.csv"), jobs=1, progress=False)
@@ -400,7 +400,7 @@ def test_xlsx_typed_cells_and_blank_rows(tmp_path):
 
 
 def test_xlsx_results_continue_on_a_new_sheet_past_the_row_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr("tahaluf.screening_io.XLSX_MAX_ROWS", 3)  # header + 2 rows a sheet
+    monkeypatch.setattr("tahaluf.limits.XLSX_MAX_ROWS", 3)  # header + 2 rows a sheet
     screen(tmp_path, [{"name": f"N{i}", "sector": "ngo"} for i in range(5)], name="out.xlsx")
     book = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
     assert book.sheetnames == ["screening", "screening 2", "screening 3", "summary"]
@@ -426,6 +426,6 @@ def test_xlsx_bombs_and_entities_are_refused(tmp_path, monkeypatch):
             copy.writestr(item, data)
     with pytest.raises(InputError, match=r"not a readable XLSX workbook \(EntitiesForbidden\)"):
         screen_file(hostile, ORG, jobs=1, progress=False)
-    monkeypatch.setattr("tahaluf.screening_io.MAX_XLSX_UNZIPPED_BYTES", 1000)
+    monkeypatch.setattr("tahaluf.limits.XLSX_MAX_UNZIPPED_BYTES", 1000)
     with pytest.raises(InputError, match="unpacks to more than"):
         screen_file(source, ORG, jobs=1, progress=False)
