@@ -45,7 +45,7 @@ def main() -> None:
 
     from tahaluf import answers, screening
     from tahaluf.loader import load_yaml, read_text
-    from tahaluf.model import AllianceDocument
+    from tahaluf.model import AllianceDocument, Concession, Partner
 
     start = time.perf_counter()
     answers.lexicon.cache_clear()
@@ -62,7 +62,7 @@ def main() -> None:
         translated = {}
         for column, cell in row.items():
             section, name, _ = screening.COLUMNS[column]
-            model = {"": screening.Partner, "concession": screening.Concession, **screening.SECTIONS}[section]
+            model = {"": Partner, "concession": Concession, **screening.SECTIONS}[section]
             spec = answers.answer_fields(model).get(name)
             meaning = {"yes": True, "no": False}.get(cell, cell) if spec is not None and True in spec.values else cell
             form = answers.shown(meaning) if spec is not None and meaning in spec.values else None

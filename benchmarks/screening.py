@@ -250,7 +250,7 @@ def naive_rate(candidates: Path, sample: int) -> float:
     from tahaluf.rules import facts
     from tahaluf.rules.declare import concession_facts, organisation_fact, partner_fact
     from tahaluf.screening import check_columns, load_context, parse_row
-    from tahaluf.screening_io import open_candidates
+    from tahaluf.screening.readers import open_candidates
 
     organisation, alliance = load_context(ORG)
     core = frozenset(organisation.core_objectives or ())

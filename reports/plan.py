@@ -69,7 +69,7 @@ def _rows(document: AllianceDocument, lang: str) -> tuple[list[str], list[list]]
 def plan_xlsx(document: AllianceDocument, lang: str = "en") -> bytes:
     from openpyxl import Workbook
 
-    from tahaluf.screening_io import _FORMULA_STARTS
+    from tahaluf.screening.writers import _FORMULA_STARTS
 
     header, rows = _rows(document, lang)
     book = Workbook()

@@ -16,18 +16,8 @@ from hypothesis import strategies as st
 from tahaluf.errors import InputError
 from tahaluf.loader import load_yaml, validate
 from tahaluf.model import AllianceDocument
-from tahaluf.screening_io import (
-    _ESCAPED_BYTE,
-    ERROR_COLUMNS,
-    CsvReader,
-    ErrorSink,
-    JsonlReader,
-    RowProblem,
-    neutralise,
-    text_target,
-    write_csv,
-    write_jsonl,
-)
+from tahaluf.screening.readers import _ESCAPED_BYTE, CsvReader, JsonlReader, RowProblem
+from tahaluf.screening.writers import ERROR_COLUMNS, ErrorSink, neutralise, text_target, write_csv, write_jsonl
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

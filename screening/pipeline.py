@@ -1,0 +1,142 @@
+"""The pipeline: screen_file checks the options, then reads, screens, orders and writes."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from tahaluf.errors import UsageError
+from tahaluf.model import Alliance, Organisation
+from tahaluf.reports.output import OutputSet, check_target
+from tahaluf.screening.columns import check_columns
+from tahaluf.screening.inference import DEFAULT_CACHE_SIZE
+from tahaluf.screening.interrupts import signals_interrupt
+from tahaluf.screening.ordering import Spool
+from tahaluf.screening.progress import ProgressBar
+from tahaluf.screening.readers import open_candidates
+from tahaluf.screening.results import write_results
+from tahaluf.screening.screener import Screener
+from tahaluf.screening.summary import WORDS, Summary
+from tahaluf.screening.workers import Judge, worker_count
+from tahaluf.screening.writers import OUTPUT_FORMATS, OUTPUT_SUFFIXES, ErrorSink
+
+CHUNK_ROWS = 256
+
+
+def load_context(path: str | Path) -> tuple[Organisation, Alliance]:
+    """Our organisation and the alliance from an alliance YAML file (its partners are ignored)."""
+    from tahaluf.loader import load_yaml, read_text, validate
+    from tahaluf.model import AllianceDocument
+
+    name = str(path)
+    data, source = load_yaml(read_text(Path(path)), name, collect=True)
+    if isinstance(data, dict):
+        data = {key: value for key, value in data.items() if key != "partners"}
+    document = validate(AllianceDocument, data, source, name)
+    return document.organisation, document.alliance
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The format asked for, else the one -o's extension names, else CSV (see reports.output.format_for)."""
+    from tahaluf.reports.output import format_for
+
+    if fmt is not None and fmt not in OUTPUT_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(OUTPUT_FORMATS)}")
+    return format_for(output, fmt, OUTPUT_SUFFIXES, "csv")
+
+
+def screen_file(candidates: str | Path, org: str | Path, *, output: str | None = None, fmt: str | None = None,
+                jobs: int | None = None, lang: str = "en", errors: str | None = None,
+                progress: bool | None = None, cache_size: int = DEFAULT_CACHE_SIZE,
+                input_format: str | None = None) -> Summary:
+    """Screen every candidate of ``candidates`` and write the best-first results.
+
+    Raises InputError for whole-file problems (unreadable file, unknown column)
+    and UsageError for bad options, before any row is screened. Bad rows are
+    counted and reported, never fatal. Output goes to ``output`` (atomically) or
+    standard output; rejected rows to ``errors`` (default ``<output>.errors.csv``).
+    ``candidates`` may be '-' (standard input), with ``input_format``.
+    """
+    started = time.perf_counter()
+    if lang not in WORDS:
+        raise UsageError(f"unknown language {lang!r}: use en or ar")
+    jobs, jobs_note = worker_count(jobs)
+    fmt = output_format(fmt, output)
+    out = None if output in (None, "-") else Path(output)
+    if errors is None and out is not None:
+        errors = f"{out}.errors.csv"
+    errors_path = Path(errors) if errors else None
+    inputs = tuple(path for path in (candidates, org) if str(path) != "-")
+    for target in (out, errors_path):
+        if target is not None:
+            check_target(target, inputs)
+    if out is not None and errors_path is not None and out.resolve() == errors_path.resolve():
+        raise UsageError(f"{out}: the output and the errors file must differ")
+    if fmt == "xlsx" and out is None and sys.stdout.isatty():
+        raise UsageError("XLSX is binary: give -o FILE.xlsx rather than writing it to the terminal")
+
+    if str(candidates) == "-" and input_format is None:
+        raise UsageError("candidates on standard input: say their format with --input-format (csv, xlsx, jsonl, yaml)")
+
+    with signals_interrupt():
+        return _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
+                            input_format, inputs, jobs_note)
+
+
+def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
+                 input_format=None, inputs=(), jobs_note=None) -> Summary:
+    organisation, alliance = load_context(org)
+    core_objectives = frozenset(organisation.core_objectives or ())
+    summary = Summary(source="<stdin>" if str(candidates) == "-" else str(candidates), lang=lang,
+                      errors_file=str(errors_path) if errors_path else None, output=str(out) if out else None,
+                      jobs_lowered=jobs_note)
+    with open_candidates(candidates, input_format) as reader:
+        concession_columns = check_columns(reader)  # whole-file problems stop here, before any row
+        spool = Spool()
+        # The results and the errors file are committed together at the end, or neither is.
+        outputs = OutputSet(inputs)
+        try:
+            with ErrorSink(errors_path, outputs) as sink:
+                _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs,
+                             cache_size, spool, sink, summary,
+                             sys.stderr.isatty() if progress is None else progress)
+                sink.finish()
+            summary.blank_rows = reader.blank_rows
+            summary.error_preview, summary.problems = sink.preview, sink.count
+            summary.seconds = time.perf_counter() - started
+            write_results(spool.records(), fmt, out, summary, lang, outputs, spool.folder)
+            outputs.commit()
+        except BaseException:
+            outputs.discard()
+            raise
+        finally:
+            spool.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs, cache_size,
+                 spool: Spool, sink: ErrorSink, summary: Summary, show_progress: bool) -> None:
+    judge = Judge(organisation, alliance, jobs)  # before the progress bar: workers fork with no thread about
+    bar = ProgressBar(show_progress, f"screening {Path(reader.name).name}")
+    screener = Screener(judge, jobs, cache_size, spool, sink, summary, concession_columns, core_objectives)
+    ok = False
+    try:
+        chunk: list = []
+        rows = 0
+        for row, values in reader.rows():
+            chunk.append((row, values))
+            if len(chunk) >= CHUNK_ROWS:
+                rows += len(chunk)
+                screener.dispatch(chunk)
+                chunk = []
+                bar.update(summary.rows_in, rows, reader.position())
+        if chunk:
+            screener.dispatch(chunk)
+        screener.finish()
+        bar.update(summary.rows_in, summary.rows_in, (1, 1))
+        ok = True
+    finally:
+        bar.stop()
+        judge.close(ok)

@@ -1,0 +1,157 @@
+"""The row loop: validate each row, look its profile up, send the new ones to the workers, and
+spool the results in input order, with a bounded window of rows in memory.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections import deque
+from concurrent.futures.process import BrokenProcessPool
+from typing import Iterable
+
+from tahaluf.errors import TahalufError
+from tahaluf.reports.messages import fill
+from tahaluf.screening.inference import Cache, Verdict
+from tahaluf.screening.ordering import Spool, bucket_of
+from tahaluf.screening.profiles import profile_key, resolve_markers
+from tahaluf.screening.readers import RowProblem
+from tahaluf.screening.rows import Candidate, Waiting, parse_row
+from tahaluf.screening.summary import Summary
+from tahaluf.screening.workers import Judge
+from tahaluf.screening.writers import ErrorSink
+
+JOB_PROFILES = 128  # new profiles per job sent to a worker
+MAX_PENDING_ROWS = 65_536  # rows read ahead while workers judge new profiles (each a pickled row)
+MAX_WAITING_ROWS = 8_192  # ... of which rows still waiting for their verdict (each with its models)
+
+
+class Screener:
+    """The row pipeline: validate, look the profile up, judge the new ones, spool in input order.
+
+    Chunks wait in a window until their new profiles are judged. A row whose verdict
+    is already known is turned into its spool record at once (a few hundred bytes),
+    so this process can read far ahead while the workers judge; rows still waiting
+    for a verdict keep their models, and their number is capped more tightly.
+    """
+
+    def __init__(self, judge: Judge, jobs: int, cache_size: int, spool: Spool, sink: ErrorSink,
+                 summary: Summary, concession_columns: bool, core_objectives: frozenset):
+        from tahaluf import knowledge
+
+        self.judge, self.spool, self.sink, self.summary = judge, spool, sink, summary
+        self.concession_columns, self.core_objectives = concession_columns, core_objectives
+        self.texts, self.lang = knowledge.findings(), summary.lang
+        self.cache = Cache(cache_size)
+        self.in_flight: dict[tuple, tuple] = {}  # key -> (job, index): profiles sent, verdict not yet read
+        self.window: deque = deque()  # (items, job, keys, waiting rows)
+        self.pending = self.waiting = 0
+        # In-process the verdicts are there as soon as asked for: nothing to wait for.
+        self.max_pending = MAX_PENDING_ROWS if jobs > 1 else 0
+        self.max_waiting = MAX_WAITING_ROWS if jobs > 1 else 0
+
+    def reject(self, row: int, problems: Iterable[RowProblem]) -> None:
+        self.summary.rejected += 1
+        for problem in problems:
+            self.sink.add(row, problem.field, problem.problem)
+
+    def record(self, candidate: Candidate | Waiting, verdict: Verdict) -> tuple[int, bytes] | None:
+        """The candidate's result row, pickled, with its bucket (None when rejected); counted here."""
+        if verdict.status is None:
+            self.reject(candidate.row, [RowProblem("", verdict.problem)])
+            return None
+        parts: list = []
+        if verdict.reason is not None:
+            kind, code, subject, params = verdict.reason
+            entry = self.texts.get(code)
+            if entry is not None:
+                template = (entry.message if kind == "message" else entry.question)(self.lang)
+                values = {name: resolve_markers(value, candidate) for name, value in params}
+                values["subject"] = resolve_markers(subject, candidate)
+                parts = [list(part) for part in fill(template, values).parts]
+            self.summary.reasons[(kind, code)] += 1
+        self.summary.counts[verdict.status] += 1
+        self.summary.screened += 1
+        row = [candidate.row, candidate.name, candidate.sector, verdict.status, verdict.score, verdict.failed,
+               verdict.unknown, verdict.guidance, parts]
+        return bucket_of(verdict.status, verdict.score), pickle.dumps(row, pickle.HIGHEST_PROTOCOL)
+
+    def dispatch(self, chunk: list) -> None:
+        """Validate a chunk, look each profile up, send the new ones to the judge in one job."""
+        summary, cache, in_flight = self.summary, self.cache, self.in_flight
+        items: list = []  # (bucket, pickled row) when the verdict is known, else (Waiting, (job, index))
+        new: dict[tuple, None] = {}  # profiles no one has judged yet, in order
+        for row, values in chunk:
+            if isinstance(values, RowProblem):
+                self.reject(row, [values])
+                continue
+            parsed = parse_row(values, self.concession_columns, self.core_objectives)
+            if isinstance(parsed, list):
+                self.reject(row, parsed)
+                continue
+            partner, concession, state = parsed
+            key = profile_key(partner, concession, state)
+            verdict = cache.get(key)
+            if verdict is not None:
+                summary.cache_hits += 1
+                ready = self.record(Candidate(row, partner, concession), verdict)
+                if ready is not None:
+                    items.append(ready)
+                continue
+            waiting = Candidate(row, partner, concession).waiting()
+            if key in in_flight:
+                summary.cache_hits += 1
+                items.append((waiting, in_flight[key]))
+                continue
+            if key in new:
+                summary.cache_hits += 1
+            else:
+                new[key] = None
+            items.append((waiting, key))
+        jobs = []
+        keys = list(new)
+        for start in range(0, len(keys), JOB_PROFILES):
+            # Small jobs: the new profiles of one chunk are shared among the workers.
+            part = keys[start:start + JOB_PROFILES]
+            job = self.judge.submit(part)
+            jobs.append((job, part))
+            for index, key in enumerate(part):
+                in_flight[key] = (job, index)
+        summary.inferences += len(keys)
+        waits = 0
+        for position, (first, second) in enumerate(items):
+            if first.__class__ is Waiting:
+                waits += 1
+                if second.__class__ is tuple and second in new:  # a key: its job was sent just now
+                    items[position] = (first, in_flight[second])
+        self.window.append((items, jobs, waits))
+        self.pending += len(items)
+        self.waiting += waits
+        while self.window and (self.pending > self.max_pending or self.waiting > self.max_waiting):
+            self.drain()
+
+    def drain(self) -> None:
+        """Write out the oldest chunk, waiting for its verdicts if need be."""
+        items, jobs, waits = self.window.popleft()
+        self.pending -= len(items)
+        self.waiting -= waits
+        for job, keys in jobs:
+            try:
+                verdicts = job.result()
+            except BrokenProcessPool:
+                raise TahalufError("a worker process stopped unexpectedly (out of memory?); "
+                                   "nothing was written: try fewer --jobs") from None
+            for key, verdict in zip(keys, verdicts):
+                self.cache.put(key, verdict)
+                self.in_flight.pop(key, None)
+        for first, second in items:
+            if first.__class__ is Waiting:
+                job, index = second
+                ready = self.record(first, job.result()[index])
+                if ready is None:
+                    continue
+                first, second = ready
+            self.spool.add(first, second)
+
+    def finish(self) -> None:
+        while self.window:
+            self.drain()

@@ -1,0 +1,112 @@
+"""The summary: counts, the most common reasons, rejected rows; as text and as sheet rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from tahaluf import limits
+from tahaluf.screening.ordering import STATUSES
+
+WORDS = {
+    "en": {"rows_in": "rows in", "screened": "screened", "rejected": "rejected", "eligible": "eligible",
+           "conditional": "conditional", "excluded": "excluded", "reasons": "most common reasons",
+           "errors_in": "rejected rows written to", "first_errors": "rejected rows",
+           "more": "more", "blank": "blank rows skipped", "row": "row", "profiles": "distinct profiles judged",
+           "hits": "answered from the cache", "failed": "failed", "unknown": "unknown", "seconds": "s",
+           "source": "source", "item": "item", "value": "value",
+           "jobs_lowered": "--jobs {asked} lowered to {used} ({per} per usable core: the work is CPU-bound)"},
+    "ar": {"rows_in": "صفوف الإدخال", "screened": "تم فرزها", "rejected": "مرفوضة", "eligible": "مؤهل",
+           "conditional": "مشروط", "excluded": "مستبعد", "reasons": "الأسباب الأكثر تكراراً",
+           "errors_in": "كُتبت الصفوف المرفوضة في", "first_errors": "الصفوف المرفوضة",
+           "more": "أخرى", "blank": "صفوف فارغة تم تجاوزها", "row": "الصف", "profiles": "ملفات مميزة تم تقييمها",
+           "hits": "من الذاكرة المؤقتة", "failed": "لم يُستوفَ", "unknown": "لم يُقيَّم", "seconds": "ث",
+           "source": "المصدر", "item": "البند", "value": "القيمة",
+           "jobs_lowered": "خُفِّض ‎--jobs {asked}‎ إلى {used} ({per} لكل نواة متاحة: العمل حسابي)"},
+}
+
+
+@dataclass
+class Summary:
+    source: str
+    lang: str = "en"
+    screened: int = 0
+    rejected: int = 0
+    blank_rows: int = 0
+    counts: Counter = field(default_factory=Counter)
+    reasons: Counter = field(default_factory=Counter)  # (kind, rule code) -> rows
+    inferences: int = 0
+    cache_hits: int = 0
+    errors_file: str | None = None
+    error_preview: list = field(default_factory=list)
+    problems: int = 0  # lines in the errors file (a rejected row may have several)
+    output: str | None = None
+    seconds: float = 0.0
+    jobs_lowered: tuple[int, int] | None = None  # (asked, used) when --jobs was over the cap
+
+    @property
+    def rows_in(self) -> int:
+        return self.screened + self.rejected
+
+    def words(self) -> dict:
+        return WORDS[self.lang]
+
+    def top_reasons(self, n: int = 5) -> list[tuple[int, str, str, str]]:
+        """[(rows, code, failed|unknown label, the finding's summary)] most common first."""
+        from tahaluf import knowledge
+
+        texts, words = knowledge.findings(), self.words()
+        top = []
+        for (kind, code), count in self.reasons.most_common(n):
+            summary = texts[code].summary(self.lang) if code in texts else code
+            top.append((count, code, words["failed" if kind == "message" else "unknown"], summary))
+        return top
+
+    def status_line(self) -> str:
+        w = self.words()
+        return "   ".join(f"{w[status]}: {self.counts.get(status, 0)}" for status in STATUSES)
+
+    def totals_line(self) -> str:
+        w = self.words()
+        return (f"{self.rows_in} {w['rows_in']} = {self.screened} {w['screened']} "
+                f"+ {self.rejected} {w['rejected']}")
+
+    def text(self) -> str:
+        w = self.words()
+        lines = [f"tahaluf screen {self.source}: {self.totals_line()}", f"  {self.status_line()}"]
+        if self.jobs_lowered:
+            asked, used = self.jobs_lowered
+            lines.append("  " + w["jobs_lowered"].format(asked=asked, used=used, per=limits.JOBS_PER_CORE))
+        if self.blank_rows:
+            lines.append(f"  {w['blank']}: {self.blank_rows}")
+        top = self.top_reasons()
+        if top:
+            lines.append(f"  {w['reasons']}:")
+            lines += [f"    {count:>7}  {code} {label}: {summary}" for count, code, label, summary in top]
+        if self.rejected:
+            if self.errors_file:
+                lines.append(f"  {w['errors_in']} {self.errors_file}")
+            else:
+                lines.append(f"  {w['first_errors']}:")
+                for row, column, problem in self.error_preview:
+                    lines.append(f"    {w['row']} {row}: {column + ': ' if column else ''}{problem}")
+                extra = self.problems - len(self.error_preview)
+                if extra > 0:
+                    lines.append(f"    … +{extra} {w['more']}")
+        lines.append(f"  {w['profiles']}: {self.inferences}, {w['hits']}: {self.cache_hits}; "
+                     f"{self.seconds:.1f} {w['seconds']}")
+        return "\n".join(lines)
+
+    def rows(self) -> list[tuple[str, Any]]:
+        """The summary as (item, value) pairs, for the XLSX summary sheet."""
+        w = self.words()
+        pairs: list[tuple[str, Any]] = [
+            (w["source"], self.source), (w["rows_in"], self.rows_in), (w["screened"], self.screened),
+            (w["rejected"], self.rejected),
+        ]
+        pairs += [(w[status], self.counts.get(status, 0)) for status in STATUSES]
+        if self.blank_rows:
+            pairs.append((w["blank"], self.blank_rows))
+        pairs += [(f"{code} {label}", f"{count} — {summary}") for count, code, label, summary in self.top_reasons()]
+        return pairs
