@@ -250,17 +250,24 @@ def cmd_serve(args) -> None:
         import uvicorn
 
         from tahaluf.web.app import create_app
+        from tahaluf.web.security import is_loopback, new_token
     except ImportError as error:  # the optional extra is not installed
         raise UsageError(f"the web app needs its extra: pip install 'tahaluf[web]' ({error.name} missing)") from None
-    app = create_app(args.workspace)
-    address = f"http://127.0.0.1:{args.port}/"
+    # Reachable from other machines: only with the access token printed here.
+    token = None if is_loopback(args.host) else new_token()
+    app = create_app(args.workspace, token)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    address = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
     print(f"tahaluf: serving {args.workspace} at {address} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    if token:
+        print(f"tahaluf: listening on {args.host}: every request needs the access token {token}",
+              file=sys.stderr, flush=True)
     if args.open:
         import threading
         import webbrowser
 
         threading.Timer(0.8, webbrowser.open, (address,)).start()
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", server_header=False)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
 
 
 def cmd_completion(args) -> None:
@@ -330,7 +337,8 @@ Examples:
     "serve": """\
 Examples:
   tahaluf serve examples                       the shipped examples at http://127.0.0.1:8765/
-  tahaluf serve my-assessments --port 9000 --open""",
+  tahaluf serve my-assessments --port 9000 --open
+  tahaluf serve examples --host 0.0.0.0          other machines too: only with the access token printed""",
     "completion": """\
 Examples:
   tahaluf completion bash > ~/.local/share/bash-completion/completions/tahaluf
@@ -458,7 +466,10 @@ def build_parser() -> argparse.ArgumentParser:
     files.append(serve.add_argument("workspace", nargs="?", default="tahaluf-workspace",
                                     help="folder of alliance YAML files (default: tahaluf-workspace; created if "
                                          "missing)"))
-    serve.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default: 8765)")
+    serve.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only); any other needs the "
+                            "access token printed at start")
     serve.add_argument("--open", action="store_true", help="open the address in the default browser")
 
     completion = _command(commands, common, "completion", "print a shell completion script", cmd_completion)

@@ -307,8 +307,9 @@ async def _http_error(request: Request, error: HTTPException):
     return _message(request, key, error.status_code)
 
 
-def create_app(workspace: str | Path) -> Any:
-    """The ASGI application serving the assessments in ``workspace`` (created if missing)."""
+def create_app(workspace: str | Path, token: str | None = None) -> Any:
+    """The ASGI application serving the assessments in ``workspace`` (created if missing);
+    with ``token``, every request must carry it (see security.py)."""
     space = Workspace(workspace)
     space.ensure()
     app = App(space)
@@ -326,4 +327,4 @@ def create_app(workspace: str | Path) -> Any:
         Mount("/report-assets", StaticFiles(directory=REPORT_ASSETS), name="report-assets"),
     ]
     starlette = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
-    return SecurityMiddleware(starlette, Sessions())
+    return SecurityMiddleware(starlette, Sessions(), token)

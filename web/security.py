@@ -3,19 +3,31 @@
 A session is a random id in an HttpOnly, SameSite=Strict cookie; the server keeps, per
 session, the CSRF token every form carries in a hidden field and the consultation's own
 state (answers to go back over, questions passed). One local process: kept in memory.
+
+Served on an address other than loopback, every request must carry the access token printed
+at start (the favicon alone excepted): in the address once (``?token=``, then kept in an
+HttpOnly cookie and dropped from the address), in that cookie, or as ``Authorization: Bearer``.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 import threading
+import urllib.parse
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
 
 SESSION_COOKIE = "tahaluf_session"
+TOKEN_COOKIE = "tahaluf_token"
+TOKEN_PARAM = "token"
+# The one file a browser fetches by itself before the user can give the token.
+TOKEN_FREE_PATHS = frozenset({"/static/favicon.svg"})
+REFUSED_BODY = ("401: this server needs its access token (printed when it started): open the address it printed.\n"
+                "401: يحتاج هذا الخادم إلى رمز الدخول الذي طُبع عند تشغيله: افتحوا العنوان الذي طبعه.\n").encode()
 MAX_SESSIONS = 1000
 MAX_FORM_BYTES = 64 * 1024
 # Nothing from another origin, no inline script or style, no framing, forms post only here.
@@ -68,12 +80,61 @@ class Sessions:
             return ident, self._sessions[ident], True
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is an address of this machine only (no access token needed there)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _same(given: str | None, token: str) -> bool:
+    return given is not None and hmac.compare_digest(given.encode("utf-8", "replace"), token.encode())
+
+
+async def _send_plain(send, status: int, body: bytes, extra: list | None = None) -> None:
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers + HEADERS + (extra or [])})
+    await send({"type": "http.response.body", "body": body})
+
+
 class SecurityMiddleware:
     """Attach the session to each HTTP request (``scope['state']['session']``), set its cookie
-    when new, and add the security headers to every response."""
+    when new, and add the security headers to every response; with a ``token``, refuse (401)
+    every request that does not carry it."""
 
-    def __init__(self, app, sessions: Sessions):
-        self.app, self.sessions = app, sessions
+    def __init__(self, app, sessions: Sessions, token: str | None = None):
+        self.app, self.sessions, self.token = app, sessions, token
+
+    async def _token_gate(self, scope, send, cookie: SimpleCookie) -> bool:
+        """True when the request may go on; otherwise the answer (401, or a redirect) is sent."""
+        if self.token is None or scope.get("path") in TOKEN_FREE_PATHS:
+            return True
+        sent = cookie.get(TOKEN_COOKIE)
+        if sent is not None and _same(sent.value, self.token):
+            return True
+        for name, value in scope.get("headers", []):
+            if name == b"authorization" and value[:7].lower() == b"bearer ":
+                if _same(value[7:].decode("latin-1").strip(), self.token):
+                    return True
+        query = urllib.parse.parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        given = [value for key, value in query if key == TOKEN_PARAM]
+        if given and scope.get("method") == "GET" and _same(given[-1], self.token):
+            # Keep it in a cookie and drop it from the address (history, bookmarks, screenshots).
+            rest = urllib.parse.urlencode([(key, value) for key, value in query if key != TOKEN_PARAM])
+            target = urllib.parse.quote(scope.get("path", "/")) + ("?" + rest if rest else "")
+            await _send_plain(send, 303, b"", [
+                (b"location", target.encode("latin-1")),
+                (b"set-cookie", f"{TOKEN_COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict".encode())])
+            return False
+        await _send_plain(send, 401, REFUSED_BODY, [(b"www-authenticate", b'Bearer realm="tahaluf"')])
+        return False
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -85,6 +146,8 @@ class SecurityMiddleware:
                     cookie.load(value.decode("latin-1"))
                 except Exception:  # a malformed cookie header is a missing session, not an error
                     pass
+        if not await self._token_gate(scope, send, cookie):
+            return
         sent = cookie.get(SESSION_COOKIE)
         ident, session, new = self.sessions.get(sent.value if sent else None)
         scope.setdefault("state", {})["session"] = session
