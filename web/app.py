@@ -8,6 +8,8 @@ reports/alliance_file.py. This module maps requests to those calls and renders t
 from __future__ import annotations
 
 import functools
+import sqlite3
+import sys
 import threading
 import urllib.parse
 from pathlib import Path
@@ -33,6 +35,7 @@ from tahaluf.reports.interview import (DONT_KNOW_ANSWER, answer_format, option_l
 from tahaluf.reports.render import render_report
 from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
 from tahaluf.reports.viewmodel import build_report
+from tahaluf.web.history import History, HistoryUnavailable, timeline
 from tahaluf.web.security import MAX_FORM_BYTES, SecurityMiddleware, Session, Sessions
 from tahaluf.web.workspace import NotInWorkspace, VersionConflict, Workspace, version_of
 
@@ -97,6 +100,14 @@ def _form_post(handler):
 class App:
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
+        self.history = History(workspace.root)
+
+    def _record(self, name: str, evaluation, input_sha256: str) -> None:
+        """Every evaluation the app makes goes into the workspace's history (a new state once)."""
+        try:
+            self.history.record(name, evaluation, input_sha256)
+        except (HistoryUnavailable, sqlite3.Error) as error:  # the page still works; say so where it is served
+            print(f"tahaluf: history not recorded ({type(error).__name__}: {error})", file=sys.stderr, flush=True)
 
     def _file(self, request: Request) -> tuple[str, Path]:
         name = request.path_params["name"]
@@ -110,7 +121,7 @@ class App:
     # The workspace ----------------------------------------------------------------------------
 
     async def index(self, request: Request):
-        entries = self.workspace.entries()
+        entries = self.workspace.entries(self._record)
         t = _labels(_lang(request))
         rows = [{"entry": e, "verdict_label": t[f"verdict.{e.verdict}"] if e.verdict else t["web.invalid"],
                  "stage_label": t[f"web.stage.{e.stage}"] if e.stage else "",
@@ -151,10 +162,12 @@ class App:
         """(store, version, consultation, the question to ask or None)."""
         raw = path.read_bytes()
         store = AllianceFile.open(path)
-        current = consult(store.document)
+        version = version_of(raw)
+        current = consult(store.document, evaluate_document(store.document, name, version))
+        self._record(name, current.evaluation, version)
         passed = _session(request).file(name).passed
         question = next((q for q in current.questions if q.path not in passed), None)
-        return store, version_of(raw), current, question
+        return store, version, current, question
 
     async def question(self, request: Request, problem: str = "", status: int = 200):
         name, path = self._file(request)
@@ -258,8 +271,11 @@ class App:
     # The result ------------------------------------------------------------------------------------
 
     def _evaluation(self, path: Path):
+        version = version_of(path.read_bytes())
         store = AllianceFile.open(path)
-        return evaluate_document(store.document, path.name, version_of(path.read_bytes()))
+        evaluation = evaluate_document(store.document, path.name, version)
+        self._record(path.name, evaluation, version)
+        return evaluation
 
     async def report(self, request: Request):
         name, path = self._file(request)
@@ -275,6 +291,20 @@ class App:
                      ("web.download.yaml", f"{base}/yaml/{_lang(request)}")]
         return _page(request, "report.html.j2", name=name, url=_quote(name), r=report, report_t=report.labels,
                      downloads=downloads)
+
+    async def history_page(self, request: Request):
+        name, path = self._file(request)
+        try:
+            self._evaluation(path)  # the file as it is now is part of its history
+        except InputError:
+            pass
+        t = _labels(_lang(request))
+        try:
+            records = self.history.of(name)
+        except (HistoryUnavailable, sqlite3.Error):
+            return _message(request, "web.history.unavailable", 500)
+        steps = [_step_view(step, t) for step in timeline(records)]
+        return _page(request, "history.html.j2", name=name, url=_quote(name), steps=steps)
 
     async def download(self, request: Request):
         name, path = self._file(request)
@@ -296,6 +326,36 @@ class App:
         ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
         disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{urllib.parse.quote(filename)}"
         return Response(content, media_type=DOWNLOADS[fmt], headers={"content-disposition": disposition})
+
+
+def _change_view(change, t: dict[str, str]) -> dict[str, str]:
+    status = lambda value: t["diff.absent"] if value is None else t[f"status.{value}"]  # noqa: E731
+    return {"rule": change.rule, "severity": t[f"severity.{change.severity}"], "subject": change.subject,
+            "before": status(change.before), "after": status(change.after)}
+
+
+def _step_view(step, t: dict[str, str]) -> dict[str, Any]:
+    """One row of the history page, labelled: the record, and what diff.py found changed."""
+    record, comparison = step.record, step.comparison
+    view: dict[str, Any] = {
+        "time": record.recorded_at.replace("T", " ").replace("+00:00", " UTC"),
+        "verdict": record.verdict, "verdict_label": t[f"verdict.{record.verdict}"],
+        "counts": t["web.history.counts"].replace("{blockers}", str(record.blockers))
+        .replace("{major}", str(record.major)).replace("{minor}", str(record.minor))
+        .replace("{open}", str(record.open_questions)),
+        "sha": record.input_sha256[:12], "knowledge": record.knowledge_version, "first": comparison is None,
+        "verdict_changed": False, "sections": [], "facts": []}
+    if comparison is None:
+        return view
+    view["verdict_changed"] = comparison.verdict_changed
+    view["verdict_before"] = t[f"verdict.{comparison.verdict_before}"]
+    view["sections"] = [{"heading": t[key], "changes": [_change_view(c, t) for c in changes]}
+                        for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
+                                             ("diff.changed", comparison.changed)) if changes]
+    view["facts"] = [{"path": path, "before": "" if was is None else str(was), "after": "" if now is None else str(now)}
+                     for path, was, now in comparison.facts]
+    view["facts_heading"] = t["diff.facts"]
+    return view
 
 
 def _quote(name: str) -> str:
@@ -322,6 +382,7 @@ def create_app(workspace: str | Path, token: str | None = None) -> Any:
         Route("/a/{name}/answer", app.answer, methods=["POST"]),
         Route("/a/{name}/delete", app.delete, methods=["POST"]),
         Route("/a/{name}/report", app.report),
+        Route("/a/{name}/history", app.history_page),
         Route("/a/{name}/download/{fmt}/{lang}", app.download),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         Mount("/report-assets", StaticFiles(directory=REPORT_ASSETS), name="report-assets"),

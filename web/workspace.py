@@ -14,9 +14,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from tahaluf.errors import InputError
-from tahaluf.evaluation import evaluate_file
+from tahaluf.evaluation import Evaluation, evaluate_file
 from tahaluf.reports.alliance_file import AllianceFile
 
 DEFAULT_WORKSPACE = "tahaluf-workspace"
@@ -87,16 +88,20 @@ class Workspace:
                 found.append(path.name)
         return sorted(found, key=str.casefold)
 
-    def entries(self) -> list[Entry]:
+    def entries(self, evaluated: Callable[[str, Evaluation, str], object] | None = None) -> list[Entry]:
+        """Each assessment, evaluated; ``evaluated(name, evaluation, input SHA-256)`` is told of each."""
         entries = []
         for name in self.names():
             path = self.root / name
             modified = _dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
             try:
+                raw = path.read_bytes()
                 evaluation = evaluate_file(path)
             except InputError as error:
                 entries.append(Entry(name, name, "", None, str(error).splitlines()[0], modified))
                 continue
+            if evaluated is not None:
+                evaluated(name, evaluation, version_of(raw))
             document = evaluation.document
             stage = document.alliance.stage or ""
             entries.append(Entry(name, document.alliance.name, stage, evaluation.verdict, "", modified))
