@@ -8,6 +8,7 @@ reports/alliance_file.py. This module maps requests to those calls and renders t
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
 import sys
 import threading
@@ -36,6 +37,7 @@ from tahaluf.reports.render import render_report
 from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
 from tahaluf.reports.viewmodel import build_report
 from tahaluf.web.history import History, HistoryUnavailable, timeline
+from tahaluf.web.screening_jobs import KINDS, UPLOAD_MAX_BYTES, Jobs, sorted_rows
 from tahaluf.web.security import MAX_FORM_BYTES, SecurityMiddleware, Session, Sessions
 from tahaluf.web.workspace import NotInWorkspace, VersionConflict, Workspace, version_of
 
@@ -43,6 +45,9 @@ HERE = Path(__file__).resolve().parent
 LANGS = ("en", "ar")
 LANG_COOKIE = "tahaluf_lang"
 DOWNLOADS = {"pdf": "application/pdf", "json": "application/json", "yaml": "application/yaml"}
+SCREEN_MEDIA = {"csv": "text/csv; charset=utf-8", "errors": "text/csv; charset=utf-8",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+SCREEN_ROWS_SHOWN = 500  # the page shows this many; the downloads have every row
 # One writer at a time: the version check and the write it guards happen as one step.
 _WRITE_LOCK = threading.Lock()
 
@@ -101,6 +106,7 @@ class App:
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
         self.history = History(workspace.root)
+        self.jobs = Jobs(workspace.root)
 
     def _record(self, name: str, evaluation, input_sha256: str) -> None:
         """Every evaluation the app makes goes into the workspace's history (a new state once)."""
@@ -306,6 +312,105 @@ class App:
         steps = [_step_view(step, t) for step in timeline(records)]
         return _page(request, "history.html.j2", name=name, url=_quote(name), steps=steps)
 
+    # Screening -------------------------------------------------------------------------------------
+
+    async def screen_form(self, request: Request, problem: str = "", status: int = 200):
+        return _page(request, "screen.html.j2", status=status, problem=problem, orgs=self.workspace.names(),
+                     limit_mb=UPLOAD_MAX_BYTES // (1024 * 1024))
+
+    async def screen_upload(self, request: Request):
+        """The one POST with a file: its own size limit, then the CSRF check as for every form."""
+        t = _labels(_lang(request))
+        length = request.headers.get("content-length")
+        if length is None or not length.isdigit():
+            return _message(request, "web.forbidden", 411)
+        if int(length) > UPLOAD_MAX_BYTES + MAX_FORM_BYTES:
+            return await self.screen_form(request, t["web.screen.too_large"], 413)
+        form = await request.form(max_files=1, max_fields=10)
+        try:
+            if not _session(request).csrf_ok(form.get("csrf")):
+                return _message(request, "web.forbidden", 403)
+            upload = form.get("candidates")
+            suffix = Path(getattr(upload, "filename", "") or "").suffix.lower()
+            if upload is None or isinstance(upload, str) or suffix not in KINDS:
+                return await self.screen_form(request, t["web.screen.kind"], 422)
+            try:
+                org = self.workspace.existing(str(form.get("org", "")))
+            except (NotInWorkspace, FileNotFoundError):
+                return await self.screen_form(request, t["web.screen.choose_org"], 422)
+            job = self.jobs.new(Path(upload.filename).name)
+            target = job.folder / f"upload{suffix}"
+            # A private file (0600) of the workspace, filled in bounded pieces, never over the limit.
+            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            size = 0
+            with os.fdopen(descriptor, "wb") as handle:
+                while chunk := await upload.read(1024 * 1024):
+                    size += len(chunk)
+                    if size > UPLOAD_MAX_BYTES:
+                        break
+                    handle.write(chunk)
+            if size > UPLOAD_MAX_BYTES:
+                target.unlink()
+                return await self.screen_form(request, t["web.screen.too_large"], 413)
+        finally:
+            await form.close()
+        _session(request).screenings.add(job.id)
+        self.jobs.start(job, target, org, _lang(request))
+        return RedirectResponse(f"/screen/{job.id}", status_code=303)
+
+    def _job(self, request: Request):
+        ident = request.path_params["job"]
+        job = self.jobs.get(ident) if ident in _session(request).screenings else None
+        if job is None:
+            raise HTTPException(404, "web.screen.not_found")
+        return job
+
+    async def screen_job(self, request: Request):
+        job = self._job(request)
+        if job.state not in ("done", "failed"):
+            return _page(request, "screen_wait.html.j2", job=job, url=f"/screen/{job.id}")
+        if job.state == "failed":
+            return _page(request, "screen_result.html.j2", status=422, job=job, columns=[], rows=[], statuses=[],
+                         downloads=[], shown="")
+        query = request.query_params
+        column = int(query["sort"]) if query.get("sort", "").isdigit() and int(query["sort"]) < len(job.header) else 0
+        descending = query.get("dir") == "desc"
+        statuses = sorted({row[4] for row in job.rows if len(row) > 4})
+        status = query.get("status") if query.get("status") in statuses else None
+        rows = sorted_rows(job, column, descending, status)
+        base = f"/screen/{job.id}"
+
+        def link(**change) -> str:
+            params = {"sort": column, "dir": "desc" if descending else "asc", **({"status": status} if status else {}),
+                      **change}
+            return base + "?" + urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
+
+        t = _labels(_lang(request))
+        columns = [{"title": title, "sorted": index == column, "descending": descending,
+                    "url": link(sort=index, dir="asc" if index != column or descending else "desc")}
+                   for index, title in enumerate(job.header)]
+        filters = [{"label": t["web.screen.all"], "url": link(status=None), "current": status is None}] + [
+            {"label": value, "url": link(status=value), "current": value == status} for value in statuses]
+        downloads = [("web.screen.download.xlsx", f"{base}/download/xlsx"),
+                     ("web.screen.download.csv", f"{base}/download/csv")]
+        if job.file("errors").exists():
+            downloads.append(("web.screen.download.errors", f"{base}/download/errors"))
+        shown = t["web.screen.shown"].replace("{shown}", str(min(len(rows), SCREEN_ROWS_SHOWN))) \
+            .replace("{count}", str(len(rows)))
+        return _page(request, "screen_result.html.j2", job=job, columns=columns, rows=rows[:SCREEN_ROWS_SHOWN],
+                     statuses=filters, downloads=downloads, shown=shown)
+
+    async def screen_download(self, request: Request):
+        job = self._job(request)
+        kind = request.path_params["kind"]
+        if job.state != "done" or kind not in ("csv", "xlsx", "errors") or not job.file(kind).is_file():
+            raise HTTPException(404, "web.screen.not_found")
+        stem = Path(job.source_name).stem or "candidates"
+        filename = f"{stem}.screened.{'xlsx' if kind == 'xlsx' else 'csv'}" if kind != "errors" else f"{stem}.errors.csv"
+        media = SCREEN_MEDIA[kind]
+        return Response(job.file(kind).read_bytes(), media_type=media,
+                        headers={"content-disposition": _attachment(filename)})
+
     async def download(self, request: Request):
         name, path = self._file(request)
         fmt, lang = request.path_params["fmt"], request.path_params["lang"]
@@ -323,9 +428,7 @@ class App:
             except RenderError:
                 raise HTTPException(500, "web.bad_input") from None
             filename = f"{stem}.{lang}.{fmt}"
-        ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
-        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{urllib.parse.quote(filename)}"
-        return Response(content, media_type=DOWNLOADS[fmt], headers={"content-disposition": disposition})
+        return Response(content, media_type=DOWNLOADS[fmt], headers={"content-disposition": _attachment(filename)})
 
 
 def _change_view(change, t: dict[str, str]) -> dict[str, str]:
@@ -358,6 +461,11 @@ def _step_view(step, t: dict[str, str]) -> dict[str, Any]:
     return view
 
 
+def _attachment(filename: str) -> str:
+    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{urllib.parse.quote(filename)}"
+
+
 def _quote(name: str) -> str:
     return urllib.parse.quote(name, safe="")
 
@@ -383,6 +491,10 @@ def create_app(workspace: str | Path, token: str | None = None) -> Any:
         Route("/a/{name}/delete", app.delete, methods=["POST"]),
         Route("/a/{name}/report", app.report),
         Route("/a/{name}/history", app.history_page),
+        Route("/screen", app.screen_form),
+        Route("/screen", app.screen_upload, methods=["POST"]),
+        Route("/screen/{job}", app.screen_job),
+        Route("/screen/{job}/download/{kind}", app.screen_download),
         Route("/a/{name}/download/{fmt}/{lang}", app.download),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         Mount("/report-assets", StaticFiles(directory=REPORT_ASSETS), name="report-assets"),

@@ -54,6 +54,7 @@ class FileState:
 class Session:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     files: dict[str, FileState] = field(default_factory=dict)
+    screenings: set[str] = field(default_factory=set)  # the screening jobs this session started
 
     def file(self, name: str) -> FileState:
         return self.files.setdefault(name, FileState())

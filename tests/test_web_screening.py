@@ -1,0 +1,185 @@
+"""Screening in the web app over HTTP: upload a CSV or XLSX (size limit, kind, CSRF, the org chosen
+from the workspace), a progress page until the real `screen_file` is done, then the result table
+sorted and filtered by the server, and the downloads (XLSX, CSV, errors file)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import time
+from html import unescape
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("multipart")
+
+from openpyxl import load_workbook  # noqa: E402
+from starlette.testclient import TestClient  # noqa: E402
+from support import EXAMPLES  # noqa: E402
+
+from tahaluf import knowledge  # noqa: E402
+from tahaluf.screening import screen_file  # noqa: E402
+from tahaluf.screening_io import neutralise  # noqa: E402
+from tahaluf.web.app import create_app  # noqa: E402
+from tahaluf.web.screening_jobs import FOLDER, UPLOAD_MAX_BYTES  # noqa: E402
+
+ORG = "screening-org.yaml"
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    space = tmp_path / "ws"
+    space.mkdir()
+    shutil.copy(EXAMPLES / ORG, space / ORG)
+    return space
+
+
+@pytest.fixture
+def client(workspace):
+    return TestClient(create_app(workspace))
+
+
+def label(key: str, lang: str = "en") -> str:
+    return knowledge.labels()[key](lang)
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def upload(client, name: str, content: bytes, org: str = ORG, **extra):
+    token = csrf_of(client.get("/screen").text)
+    return client.post("/screen", data={"csrf": token, "org": org, **extra},
+                       files={"candidates": (name, content, "application/octet-stream")}, follow_redirects=False)
+
+
+def finished(client, location: str) -> str:
+    """Follow the progress page (it reloads itself with a meta refresh) until the result."""
+    for _ in range(600):
+        page = client.get(location)
+        if 'http-equiv="refresh"' not in page.text:
+            return page.text
+        assert label("web.screen.running") in page.text
+        time.sleep(0.1)
+    raise AssertionError("the screening did not finish in a minute")
+
+
+def table(html: str) -> tuple[list[str], list[list[str]]]:
+    head = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
+    titles = [re.sub(r"<[^>]+>|[▲▼]", "", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)]
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S).group(1)
+    rows = [[re.sub(r"<[^>]+>", "", cell).replace("&amp;", "&").replace("&#39;", "'").replace("&lt;", "<")
+             .replace("&gt;", ">").replace("&#34;", '"').replace("&quot;", '"')
+             for cell in re.findall(r"<td>(.*?)</td>", row, re.S)] for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    return titles, rows
+
+
+def expected(tmp_path, source) -> list[list[str]]:
+    """What `tahaluf screen` itself writes for this file (the library, run here independently)."""
+    out = tmp_path / "expected.csv"
+    screen_file(source, EXAMPLES / ORG, output=str(out), jobs=1, progress=False)
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.mark.parametrize("source", ["candidates.csv", "candidates.xlsx"])
+def test_an_upload_is_screened_and_shown_as_the_library_screens_it(client, workspace, tmp_path, source):
+    response = upload(client, source, (EXAMPLES / source).read_bytes())
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert re.fullmatch(r"/screen/[0-9a-f]{32}", location)
+    html = finished(client, location)
+    titles, rows = table(html)
+    want = expected(tmp_path, EXAMPLES / source)
+    assert titles == want[0]
+    assert rows == want[1:]  # sorted by rank, as written
+    assert not list((workspace / FOLDER).glob("*/upload.*"))  # the upload is not kept once screened
+
+
+def test_the_table_sorts_by_any_column_with_plain_links_and_filters_by_status(client):
+    html = finished(client, upload(client, "c.csv", (EXAMPLES / "candidates.csv").read_bytes()).headers["location"])
+    titles, rows = table(html)
+    score, name, status = titles.index("score"), titles.index("name"), titles.index("status")
+    head = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
+    links = [link.replace("&amp;", "&") for link in re.findall(r'<th[^>]*><a href="([^"]+)"', head)]
+    by_score = client.get(links[score]).text  # ascending first
+    values = [float(r[score]) for r in table(by_score)[1] if r[score]]
+    assert values == sorted(values) and len(set(values)) > 1
+    head = re.search(r"<thead>(.*?)</thead>", by_score, re.S).group(1)
+    again = re.findall(r'<th[^>]*><a href="([^"]+)"', head)[score].replace("&amp;", "&")
+    assert "dir=desc" in again  # the sorted column's link turns the order round
+    descending = [float(r[score]) for r in table(client.get(again).text)[1] if r[score]]
+    assert descending == sorted(values, reverse=True)
+    names = [r[name] for r in table(client.get(links[name]).text)[1]]
+    assert names == sorted(names, key=str.casefold)
+    statuses = {r[status] for r in rows}
+    assert len(statuses) > 1
+    for value in statuses:
+        filtered = re.search(rf'<a href="([^"]+)">{re.escape(value)}</a>', html).group(1).replace("&amp;", "&")
+        shown = table(client.get(filtered).text)[1]
+        assert shown and {r[status] for r in shown} == {value}
+        assert len(shown) == sum(r[status] == value for r in rows)
+    assert 'aria-sort="ascending"' in html and "<script" not in html
+
+
+def test_the_downloads_are_the_results_and_the_errors(client, tmp_path):
+    location = upload(client, "candidates.csv", (EXAMPLES / "candidates.csv").read_bytes()).headers["location"]
+    html = finished(client, location)
+    _, rows = table(html)
+    got = client.get(f"{location}/download/csv")
+    assert got.status_code == 200 and "candidates.screened.csv" in got.headers["content-disposition"]
+    assert list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))[1:] == rows
+    workbook = client.get(f"{location}/download/xlsx")
+    assert workbook.status_code == 200
+    sheet = load_workbook(io.BytesIO(workbook.content), read_only=True).worksheets[0]
+    # The table shows the CSV's cells (a formula-like text keeps the CSV's protective apostrophe).
+    names = {neutralise(str(row[2])) for row in sheet.iter_rows(min_row=2, values_only=True) if row and row[2]}
+    assert {row[2] for row in rows} <= names
+    errors = client.get(f"{location}/download/errors")
+    reference = tmp_path / "reference.csv"
+    summary = screen_file(EXAMPLES / "candidates.csv", EXAMPLES / ORG, output=str(reference), jobs=1, progress=False)
+    assert summary.rejected > 0  # the example has bad rows: the errors file is offered
+    assert label("web.screen.download.errors") in html
+    assert errors.status_code == 200
+    assert errors.content == (tmp_path / "reference.csv.errors.csv").read_bytes()
+    assert client.get(f"{location}/download/pdf").status_code == 404
+
+
+def test_upload_limits_kind_and_org_are_checked_and_nothing_is_screened(client, workspace):
+    big = b"name,sector\n" + b"x,ngo\n" * (UPLOAD_MAX_BYTES // 6 + 10)
+    response = upload(client, "big.csv", big)
+    assert response.status_code == 413 and label("web.screen.too_large") in response.text
+    response = upload(client, "notes.txt", b"name\nx\n")
+    assert response.status_code == 422 and label("web.screen.kind") in response.text
+    for org in ("../screening-org.yaml", "missing.yaml", ""):
+        response = upload(client, "c.csv", b"name\nx\n", org=org)
+        assert response.status_code == 422 and label("web.screen.choose_org") in unescape(response.text)
+    token = csrf_of(client.get("/screen").text)
+    response = client.post("/screen", data={"csrf": token + "x", "org": ORG},
+                           files={"candidates": ("c.csv", b"name\nx\n", "text/csv")})
+    assert response.status_code == 403
+    assert not any((workspace / FOLDER).rglob("upload.*")) if (workspace / FOLDER).exists() else True
+
+
+def test_a_whole_file_problem_is_said_on_the_page(client):
+    html = finished(client, upload(client, "c.csv", b"name,colour\nx,red\n").headers["location"])
+    assert label("web.screen.failed") in html and "colour" in html
+
+
+def test_another_session_cannot_see_a_screening(client, workspace):
+    location = upload(client, "c.csv", (EXAMPLES / "candidates.csv").read_bytes()).headers["location"]
+    finished(client, location)
+    other = TestClient(create_app(workspace))
+    assert other.get(location).status_code == 404
+    same_server = TestClient(client.app)
+    assert same_server.get(location).status_code == 404  # a new session of the same server
+    assert same_server.get(f"{location}/download/csv").status_code == 404
+
+
+def test_hostile_cells_are_escaped_in_the_table(client):
+    content = "name,sector\n<script>alert(1)</script>,ngo\n=HYPERLINK(\"http://x\"),ngo\n".encode()
+    html = finished(client, upload(client, "c.csv", content).headers["location"])
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
