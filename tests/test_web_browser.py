@@ -23,6 +23,8 @@ from PIL import Image  # noqa: E402
 from tahaluf import knowledge  # noqa: E402
 from tahaluf.evaluation import evaluate_file  # noqa: E402
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]
@@ -124,4 +126,55 @@ def test_an_arabic_consultation_from_nothing_to_a_verdict_and_its_pdf(server, tm
     assert label(f"verdict.{verdict}", "ar").split()[0] in text
     assert problems == []
     for shot in shots.glob("*.png"):
+        assert not_blank(shot), shot
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_screening_upload_progress_sort_and_history_in_the_browser(server, tmp_path, lang):
+    """Upload the example candidates, wait on the refreshing progress page, sort by score with the
+    column's link using only the keyboard, and see the history page; no console error."""
+    address, workspace = server
+    shutil.copy(EXAMPLES / "screening-org.yaml", workspace / "screening-org.yaml")
+    shots = Path(os.environ.get("TAHALUF_SCREENSHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+        page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status} "
+                                                                                          f"{response.url}"))
+        try:
+            page.goto(address)
+            if lang == "ar":
+                page.click("a.lang")
+            page.click(f"text={label('web.screen', lang)}")
+            assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
+            page.set_input_files("input[name=candidates]", str(EXAMPLES / "candidates.csv"))
+            page.screenshot(path=shots / f"screen-form-{lang}.png", full_page=True)
+            page.click("button.primary")
+            page.wait_for_selector("table.screening", timeout=60_000)  # the meta refresh brings the result
+            page.screenshot(path=shots / f"screen-result-{lang}.png", full_page=True)
+            headers = page.locator("table.screening th a")
+            titles = [headers.nth(i).text_content().strip() for i in range(headers.count())]
+            assert len(titles) >= 10
+            score = 5  # rank, row, name, sector, status, score: the CSV's column order in either language
+            # The keyboard alone: focus the score column's link and press Enter, twice (descending).
+            for _ in range(2):
+                headers.nth(score).focus()
+                page.keyboard.press("Enter")
+                page.wait_for_load_state()
+            assert page.locator("table.screening th").nth(score).get_attribute("aria-sort") == "descending"
+            cells = page.locator(f"table.screening tbody tr td:nth-child({score + 1})")
+            values = [float(v) for v in (cells.nth(i).text_content().strip() for i in range(cells.count())) if v]
+            assert len(values) > 3 and values == sorted(values, reverse=True)
+            page.screenshot(path=shots / f"screen-sorted-{lang}.png", full_page=True)
+            page.goto(address + "a/screening-org.yaml/history")
+            assert page.locator("ol.history li").count() >= 1
+            page.screenshot(path=shots / f"history-{lang}.png", full_page=True)
+        finally:
+            browser.close()
+    assert problems == []
+    for shot in shots.glob(f"*-{lang}.png"):
         assert not_blank(shot), shot
