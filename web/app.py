@@ -350,7 +350,7 @@ class App:
                         break
                     handle.write(chunk)
             if size > UPLOAD_MAX_BYTES:
-                target.unlink()
+                self.jobs.discard(job)  # nothing kept of a refused upload
                 return await self.screen_form(request, t["web.screen.too_large"], 413)
         finally:
             await form.close()

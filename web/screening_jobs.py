@@ -70,6 +70,11 @@ class Jobs:
                 shutil.rmtree(old.folder, ignore_errors=True)
         return job
 
+    def discard(self, job: Job) -> None:
+        with self._lock:
+            self._jobs.pop(job.id, None)
+        shutil.rmtree(job.folder, ignore_errors=True)
+
     def get(self, ident: str) -> Job | None:
         with self._lock:
             return self._jobs.get(ident)

@@ -1,0 +1,235 @@
+"""The web app under load, against a real `tahaluf serve` (uvicorn) on the loopback address.
+
+1. A consultation step as a director's browser makes it: POST the answer, follow the redirect,
+   receive the next question's page (goal: median under 100 ms). One session, a fresh
+   realistic file (the same start as benchmarks/consultation.py), up to --steps answers.
+2. 20 concurrent sessions (threads, one httpx client each, its own cookies and CSRF token), each
+   answering up to 50 questions on its own assessment file, all at once against the one server.
+   Every answer carries its session's marker; afterwards each file must hold every answer its
+   session gave (none lost) and no other session's marker (none crossed).
+
+Usage: python benchmarks/web.py [--runs N] [--steps N] [--sessions N] [--answers N]
+Prints each run's figures, the best and worst run, then one JSON line. Loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import yaml
+
+from tahaluf.consultation import parse_path, value_at
+
+START = """\
+# Our assessment of the proposed clean-air alliance (kept by the director)
+organisation:
+  name: {organisation}
+  core_objectives:
+    - independent advocacy
+    - community health
+alliance:
+  name: Clean Air Alliance   # working title
+partners:
+  - name: Ministry of Environment
+  - name: Acme Cement
+  - name: Workers' Union
+  - name: City University
+"""
+# The typed answer a director would give to each kind of free-text question ({m}: the session's marker).
+TYPED = {"texts": "{m} item {n}", "goals": "{m} goal {n} by 2027-06-30", "text": "{m} sentence {n}",
+         "person": "{m} Person {n}", "partners": "{m} Partner {n}", "date": "2027-06-30", "number": "3"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """`tahaluf serve WORKSPACE --port P` as a director starts it (loopback), stopped at the end."""
+
+    def __init__(self, workspace: Path):
+        self.port = free_port()
+        self.process = subprocess.Popen([sys.executable, "-m", "tahaluf.cli", "serve", str(workspace),
+                                         "--port", str(self.port)], stderr=subprocess.PIPE, text=True,
+                                        env=os.environ.copy())
+        self.process.stderr.readline()
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def field(page: str, name: str) -> str | None:
+    found = re.search(rf'name="{name}" value="([^"]*)"', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def next_answer(page: str, marker: str, number: int) -> tuple[dict, str, str] | None:
+    """(form fields, question path, what was sent) for the question on this page, or None when done."""
+    form = re.search(r'<form method="post" action="[^"]+/answer" class="answer format-(\w+)">', page)
+    if not form:
+        return None
+    fmt = form.group(1)
+    data = {"csrf": field(page, "csrf"), "version": field(page, "version"), "path": field(page, "path"),
+            "action": "answer"}
+    if fmt in ("bool", "concessions"):
+        data["answer"] = "yes" if fmt == "bool" else "no"
+    elif fmt == "choice":
+        data["answer"] = re.search(r'name="answer" value="([^"]+)"', page).group(1)
+    elif 'name="pick"' in page:
+        data["pick"] = re.search(r'name="pick" value="([^"]+)"', page).group(1)
+    else:
+        data["answer"] = TYPED.get(fmt, "{m} answer {n}").format(m=marker, n=number)
+    return data, data["path"], data.get("answer", data.get("pick", ""))
+
+
+def consult(base: str, name: str, marker: str, limit: int, timings: list | None = None) -> list[tuple]:
+    """Answer up to ``limit`` questions of ``name`` in one browser session; [(path, sent)]."""
+    given = []
+    with httpx.Client(base_url=base, follow_redirects=True, timeout=120) as client:
+        page = client.get(f"/a/{name}")
+        page.raise_for_status()
+        for number in range(limit):
+            step = next_answer(page.text, marker, number)
+            if step is None:
+                break
+            data, path, sent = step
+            start = time.perf_counter()
+            page = client.post(f"/a/{name}/answer", data=data)
+            elapsed = time.perf_counter() - start
+            if page.status_code != 200 or 'role="alert"' in page.text:
+                raise AssertionError(f"{name}: {path} = {sent!r} refused ({page.status_code})")
+            given.append((path, sent))
+            if timings is not None:
+                timings.append(elapsed)
+    return given
+
+
+def check(path: Path, marker: str, markers: list[str], given: list[tuple]) -> tuple[int, int]:
+    """(answers lost, other sessions' answers found) in this session's file."""
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    lost = sum(1 for where, sent in given
+               if value_at(data, parse_path(where)) is None or (marker in sent and sent not in text))
+    crossed = sum(text.count(other + " ") for other in markers if other != marker)
+    return lost, crossed
+
+
+def step_run(workspace: Path, base: str, run: int, steps: int) -> list[float]:
+    name = f"single-{run}.yaml"
+    (workspace / name).write_text(START.format(organisation="Hope for Health"), encoding="utf-8")
+    timings: list[float] = []
+    consult(base, name, f"R{run:02d}", steps, timings)
+    return timings
+
+
+def concurrent_run(workspace: Path, base: str, run: int, sessions: int, answers: int) -> dict:
+    markers = [f"S{run:02d}x{i:02d}" for i in range(sessions)]
+    names = [f"concurrent-{run}-{i:02d}.yaml" for i in range(sessions)]
+    for name, marker in zip(names, markers):
+        (workspace / name).write_text(START.format(organisation=f"Org {marker}"), encoding="utf-8")
+    results: dict[int, list] = {}
+    errors: list[str] = []
+    timings: list[float] = []
+    barrier = threading.Barrier(sessions)
+
+    def session(index: int) -> None:
+        barrier.wait()
+        try:
+            results[index] = consult(base, names[index], markers[index], answers, timings)
+        except Exception as error:  # noqa: BLE001 — counted and printed, the run goes on
+            errors.append(f"{names[index]}: {error}")
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=session, args=(i,)) for i in range(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    lost = crossed = 0
+    for index, given in results.items():
+        one_lost, one_crossed = check(workspace / names[index], markers[index], markers, given)
+        lost, crossed = lost + one_lost, crossed + one_crossed
+    given_total = sum(len(g) for g in results.values())
+    return {"answers": given_total, "seconds": seconds, "errors": errors, "lost": lost, "crossed": crossed,
+            "median": statistics.median(timings) if timings else 0.0,
+            "p95": sorted(timings)[int(len(timings) * 0.95)] if timings else 0.0,
+            "per_session": sorted(len(g) for g in results.values())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=40)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--answers", type=int, default=50)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = Path(folder)
+        server = Server(workspace)
+        try:
+            step_run(workspace, server.base, 99, 3)  # warm: templates, the engine, the first session
+            medians = []
+            for run in range(args.runs):
+                times = step_run(workspace, server.base, run, args.steps)
+                medians.append(statistics.median(times))
+                print(f"step run {run + 1}: {len(times)} answers, median {medians[-1] * 1000:.0f} ms, "
+                      f"best {min(times) * 1000:.0f} ms, worst {max(times) * 1000:.0f} ms")
+            loads = []
+            for run in range(args.runs):
+                load = concurrent_run(workspace, server.base, run, args.sessions, args.answers)
+                loads.append(load)
+                print(f"load run {run + 1}: {args.sessions} sessions, {load['answers']} answers "
+                      f"(per session {load['per_session'][0]}-{load['per_session'][-1]}) in {load['seconds']:.1f} s "
+                      f"= {load['answers'] / load['seconds']:.0f} answers/s; step median {load['median'] * 1000:.0f} ms, "
+                      f"p95 {load['p95'] * 1000:.0f} ms; lost {load['lost']}, crossed {load['crossed']}, "
+                      f"errors {len(load['errors'])}")
+                for error in load["errors"][:5]:
+                    print("  " + error)
+        finally:
+            server.stop()
+    result = {"benchmark": "web", "runs": args.runs,
+              "step_median_ms_best_run": round(min(medians) * 1000, 1),
+              "step_median_ms_worst_run": round(max(medians) * 1000, 1), "goal_step_median_ms": 100,
+              "sessions": args.sessions, "answers_per_session_max": args.answers,
+              "load_answers": [load["answers"] for load in loads],
+              "load_answers_per_s_best": round(max(l["answers"] / l["seconds"] for l in loads), 1),
+              "load_answers_per_s_worst": round(min(l["answers"] / l["seconds"] for l in loads), 1),
+              "load_step_median_ms_best": round(min(l["median"] for l in loads) * 1000, 1),
+              "load_step_median_ms_worst": round(max(l["median"] for l in loads) * 1000, 1),
+              "lost": sum(l["lost"] for l in loads), "crossed": sum(l["crossed"] for l in loads),
+              "errors": sum(len(l["errors"]) for l in loads)}
+    print(f"consultation step (answer POST -> next question page): median {result['step_median_ms_best_run']}-"
+          f"{result['step_median_ms_worst_run']} ms over the runs (goal < 100 ms)")
+    print(f"{args.sessions} concurrent sessions: {result['load_answers_per_s_worst']}-"
+          f"{result['load_answers_per_s_best']} answers/s, step median {result['load_step_median_ms_best']}-"
+          f"{result['load_step_median_ms_worst']} ms; lost {result['lost']}, crossed {result['crossed']}, "
+          f"errors {result['errors']}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
