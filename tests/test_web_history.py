@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import sqlite3
+from html import unescape
 
 import pytest
 
@@ -95,7 +96,7 @@ def test_the_history_page_shows_how_the_verdict_changed_with_the_diff(workspace)
     comparison = compare(snapshot_of_report(EXAMPLE, json.loads(first["report_json"])),
                          snapshot_of_report(EXAMPLE, json.loads(second["report_json"])))
     assert comparison.verdict_changed and comparison.changed and comparison.facts
-    text = re.sub(r"<[^>]+>", "", history.text)
+    text = unescape(re.sub(r"<[^>]+>", "", history.text))
     newest, oldest = text.index(label("verdict.do_not_proceed")), text.index(label("verdict.conditions") + "\n")
     assert newest < oldest  # newest first
     assert f"({label('web.history.was')} {label('verdict.conditions')})" in text
@@ -131,3 +132,21 @@ def test_history_of_a_name_outside_the_workspace_is_refused(workspace):
     client = TestClient(create_app(workspace))
     assert client.get("/a/..%2Fx.yaml/history").status_code in (400, 404)
     assert client.get("/a/missing.yaml/history").status_code == 404
+
+
+def test_the_report_page_says_what_changed_since_the_previous_evaluation(workspace):
+    client = TestClient(create_app(workspace))
+    first = client.get(f"/a/{EXAMPLE}/report")
+    since = label("web.history.since").split("(")[0].strip()
+    assert since not in first.text  # nothing before the first evaluation
+    page = client.get(f"/a/{EXAMPLE}")
+    client.post(f"/a/{EXAMPLE}/answer", data={**form_of(page.text), "action": "answer", "answer": "none"})
+    report = client.get(f"/a/{EXAMPLE}/report")
+    text = unescape(re.sub(r"<[^>]+>", "", report.text))
+    before, after = rows(workspace)
+    comparison = compare(snapshot_of_report(EXAMPLE, json.loads(before["report_json"])),
+                         snapshot_of_report(EXAMPLE, json.loads(after["report_json"])))
+    assert since in text
+    assert f"{label('verdict.conditions')} → {label('verdict.do_not_proceed')}" in text
+    for change in comparison.changed:
+        assert f"{change.rule} {change.subject} ({label('status.' + change.before)}" in text

@@ -296,7 +296,19 @@ class App:
                      ("web.download.json", f"{base}/json/{_lang(request)}"),
                      ("web.download.yaml", f"{base}/yaml/{_lang(request)}")]
         return _page(request, "report.html.j2", name=name, url=_quote(name), r=report, report_t=report.labels,
-                     downloads=downloads)
+                     downloads=downloads, since=self._since(name, evaluation.source_sha256, _labels(_lang(request))))
+
+    def _since(self, name: str, input_sha256: str, t: dict[str, str]) -> dict | None:
+        """What changed since the evaluation recorded before this one (diff.py), or None."""
+        try:
+            steps = timeline(self.history.of(name))
+        except (HistoryUnavailable, sqlite3.Error):
+            return None
+        if not steps or steps[0].comparison is None or steps[0].record.input_sha256 != input_sha256:
+            return None
+        view = _step_view(steps[0], t)
+        view["previous"] = _step_view(steps[1], t)["time"]
+        return view
 
     async def history_page(self, request: Request):
         name, path = self._file(request)
