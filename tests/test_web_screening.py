@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
 import time
@@ -186,3 +187,18 @@ def test_hostile_cells_are_escaped_in_the_table(client):
     content = "name,sector\n<script>alert(1)</script>,ngo\n=HYPERLINK(\"http://x\"),ngo\n".encode()
     html = finished(client, upload(client, "c.csv", content).headers["location"])
     assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_job_folders_live_as_long_as_the_server(workspace):
+    stale = workspace / FOLDER / ("f" * 32)
+    stale.mkdir(parents=True)
+    os.utime(stale, (time.time() - 2 * 24 * 3600,) * 2)
+    recent = workspace / FOLDER / ("e" * 32)
+    recent.mkdir()
+    with TestClient(create_app(workspace)) as client:  # runs the app's start and stop
+        assert not stale.exists() and recent.exists()  # a crashed server's leftovers, a day old, go
+        location = upload(client, "c.csv", (EXAMPLES / "candidates.csv").read_bytes()).headers["location"]
+        finished(client, location)
+        folder = workspace / FOLDER / location.rsplit("/", 1)[1]
+        assert (folder / "result.xlsx").is_file()
+    assert not folder.exists() and recent.exists()

@@ -7,6 +7,7 @@ reports/alliance_file.py. This module maps requests to those calls and renders t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sqlite3
@@ -511,5 +512,11 @@ def create_app(workspace: str | Path, token: str | None = None) -> Any:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         Mount("/report-assets", StaticFiles(directory=REPORT_ASSETS), name="report-assets"),
     ]
-    starlette = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+    @contextlib.asynccontextmanager
+    async def lifespan(_):
+        app.jobs.prune()
+        yield
+        app.jobs.close()
+
+    starlette = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=lifespan)
     return SecurityMiddleware(starlette, Sessions(), token)

@@ -13,6 +13,7 @@ import os
 import secrets
 import shutil
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ KINDS = {".csv": "csv", ".xlsx": "xlsx"}
 NUMERIC_COLUMNS = (0, 1, 5)  # rank, row, score: sorted as numbers
 STATUS_COLUMN = 4
 MAX_JOBS = 50  # kept in memory; the oldest finished job's folder is removed beyond this
+STALE_SECONDS = 24 * 3600  # a job folder left by a server that did not stop cleanly
 _RUN_LOCK = threading.Lock()
 
 
@@ -49,6 +51,22 @@ class Jobs:
         self.root = Path(root) / FOLDER
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
+
+    def prune(self) -> None:
+        """Remove job folders a crashed server left over a day ago (unreachable: jobs live in memory)."""
+        if not self.root.is_dir() or self.root.is_symlink():
+            return
+        now = time.time()
+        for folder in self.root.iterdir():
+            if folder.is_dir() and not folder.is_symlink() and now - folder.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def close(self) -> None:
+        """At shutdown: remove every job folder of this server (results live as long as the server)."""
+        with self._lock:
+            jobs, self._jobs = list(self._jobs.values()), {}
+        for job in jobs:
+            shutil.rmtree(job.folder, ignore_errors=True)
 
     def _folder(self) -> Path:
         self.root.mkdir(mode=0o700, exist_ok=True)
