@@ -136,10 +136,7 @@ def load_yaml(text: str, name: str, collect: bool = False, max_values: int = lim
     """
     events = _Events(text, name)
     try:
-        events.expect(yaml.StreamStartEvent)
-        if events.peek(yaml.StreamEndEvent):
-            raise InputError(name, 1, None, "the file is empty")
-        events.expect(yaml.DocumentStartEvent)
+        _start_document(events, name)
         source = SourceMap()
         data = _Composer(events, name, source, max_values, what).value((), events.next())
         events.expect(yaml.DocumentEndEvent)
@@ -150,6 +147,14 @@ def load_yaml(text: str, name: str, collect: bool = False, max_values: int = lim
     if source.problems and not collect:
         raise InputErrors.of(source.problems)
     return data, source
+
+
+def _start_document(events: "_Events", name: str) -> None:
+    """Past the stream and document starts; an empty file is refused in one line."""
+    events.expect(yaml.StreamStartEvent)
+    if events.peek(yaml.StreamEndEvent):
+        raise InputError(name, 1, None, "the file is empty")
+    events.expect(yaml.DocumentStartEvent)
 
 
 def yaml_list_items(text: str, name: str, key: str, max_values: int, what: str
@@ -163,10 +168,7 @@ def yaml_list_items(text: str, name: str, key: str, max_values: int, what: str
     expected = f"expected a list (or '{key}:' holding one)"
     events = _Events(text, name)
     try:
-        events.expect(yaml.StreamStartEvent)
-        if events.peek(yaml.StreamEndEvent):
-            raise InputError(name, 1, None, "the file is empty")
-        events.expect(yaml.DocumentStartEvent)
+        _start_document(events, name)
         event = events.next()
         wrapped = isinstance(event, yaml.MappingStartEvent)
         checker = _Composer(events, name, SourceMap(), 3, what)
