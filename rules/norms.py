@@ -121,12 +121,13 @@ class NormRules(RuleSet):
                     ("partners[*].size", tuple(p.get("size") or "?" for p in partners)),
                     ("governance.diversity_respected", governance.get("diversity_respected")))
         if not {"small", "large"} <= known:
-            if None in sizes and len(known) > 0 and known != {"medium"}:
-                # One size unknown could make the mix: open, only if respect is not already agreed.
-                respected = governance.get("diversity_respected")
-                if respected:  # holds whatever the missing size turns out to be
-                    return Outcome("pass", evidence)
-                return Outcome("not_assessed", evidence, applies_if=(("size", "mixed"),))
-            return None
+            # The unknown sizes could still make the mix (one small and one large member
+            # needed): open, unless respect is already agreed, which holds either way.
+            missing = len({"small", "large"} - known)
+            if sizes.count(None) < missing:
+                return None
+            if governance.get("diversity_respected"):
+                return Outcome("pass", evidence)
+            return Outcome("not_assessed", evidence, applies_if=(("size", "mixed"),))
         respected = governance.get("diversity_respected")
         return Outcome("not_assessed" if respected is None else ("pass" if respected else "fail"), evidence)
