@@ -151,18 +151,12 @@ def answer_field(annotation: Any) -> AnswerField | None:
             values |= {True, False}
         elif origin is Literal:
             values |= set(typing.get_args(leaf))
-        elif origin is list:
+        elif origin in (list, dict):  # a list of answers, or a mapping whose keys are answers
             inner = answer_field(typing.get_args(leaf)[0])
             if inner is None or inner.many or inner.keyed:
                 return None
             values |= inner.values
-            many = True
-        elif origin is dict:
-            inner = answer_field(typing.get_args(leaf)[0])
-            if inner is None or inner.many or inner.keyed:
-                return None
-            values |= inner.values
-            keyed = True
+            many, keyed = many or origin is list, keyed or origin is dict
         elif leaf is str or (isinstance(leaf, type) and issubclass(leaf, str)):
             return None  # free text: an Arabic word is a valid answer as it is
     if many and keyed:
