@@ -73,7 +73,8 @@ class AllianceFormRules(RuleSet):
            dimension="cross_sector_terms",
            when=[AS.partner << Partner(sector=P(lambda sector: sector in CROSS_SECTOR)),
                  Alliance(motives=MATCH.motives)],
-           partner_level=True)
+           partner_level=True,
+           reads=["partner.sector", "alliance.motives"])
     def cross_sector_member_intended(self, partner, motives):
         """A government or private-sector member should be there by design: cross-sector coordination stated as a motive.
 

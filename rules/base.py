@@ -63,13 +63,19 @@ class RuleSpec:
     # The body's parameters in written order: a finding's subject is chosen in this
     # order, never in the order experta's matcher happens to build its context.
     inputs: tuple[str, ...] = ()
+    # The facts a partner-level check reads (``partner.sector``, ``concession.what``,
+    # ``concessions`` for whether any is asked, ``alliance.motives``): its outcome is a
+    # function of these alone, so screening reuses it for every candidate that agrees
+    # on them (tests/test_check_reads.py perturbs everything else to prove it).
+    reads: tuple[str, ...] = ()
 
 
 REGISTRY: dict[str, RuleSpec] = {}
 
 
 def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when: Iterable,
-          partner_level: bool = False, fails_only: bool = False, after_checks: bool = False) -> Callable:
+          partner_level: bool = False, fails_only: bool = False, after_checks: bool = False,
+          reads: Iterable[str] = ()) -> Callable:
     """Decorator: turn ``def body(engine, **matched) -> Outcome | None`` into a registered experta rule.
 
     ``partner_level`` rules look only at one partner, its concessions and our
@@ -78,8 +84,12 @@ def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when
     it never passes; it fails, stays open, or says nothing.
     ``after_checks`` runs it once every ordinary check has fired, for a check that reads the
     others' findings (DS01: how much a disagreement matters is what it decides).
+    ``reads`` names every fact a partner-level check reads (required for those): what
+    its outcome may depend on, and so what screening keys its reuse on.
     """
-    guidance = tuple(guidance)
+    guidance, reads = tuple(guidance), tuple(reads)
+    if partner_level and not reads:
+        raise ValueError(f"{code}: a partner-level check must declare the facts it reads (reads=...)")
     if dimension not in DIMENSIONS + UNSCORED_DIMENSIONS:
         raise ValueError(f"{code}: unknown dimension {dimension!r}")
 
@@ -106,7 +116,7 @@ def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when
             code=code, name=name, guidance=guidance, dimension=dimension,
             doc=" ".join((body.__doc__ or "").split()), method=body.__name__,
             module=body.__module__, partner_level=partner_level, rule=rule, fails_only=fails_only,
-            inputs=tuple(inspect.signature(body).parameters)[1:],
+            inputs=tuple(inspect.signature(body).parameters)[1:], reads=reads,
         )
         return rule
 
@@ -114,6 +124,15 @@ def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when
 
 
 # Judging helpers: unknown (None) is never read as true or false. ------------------
+
+
+GIVEN = "given:"
+
+
+def given(path: str) -> str:
+    """For ``reads=``: not the facts under ``path`` but only whether any of them is given
+    (CX04 reads no more of a partner's government terms than that)."""
+    return GIVEN + path
 
 
 def value_at(fact: Any, dotted: str) -> Any:

@@ -8,7 +8,7 @@ verdict ``conditions`` at best.
 """
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import Outcome, RuleSet, check, value_at
+from tahaluf.rules.base import Outcome, RuleSet, check, given, value_at
 from tahaluf.rules.facts import Alliance, Concession, Partner, Review
 
 # A partner's terms belong to one sector: `government:` terms on a company (or the reverse)
@@ -24,7 +24,8 @@ class ConsistencyRules(RuleSet):
 
     @check("CX01", "concession-touch-contradiction", guidance=["G-PAR-3"], dimension="consistency",
            fails_only=True,
-           when=[AS.concession << Concession(touches_core_objective=False)], partner_level=True)
+           when=[AS.concession << Concession(touches_core_objective=False)], partner_level=True,
+           reads=["concessions", "concession.touches_core_objective", "concession.core_objective", "concession.what"])
     def concession_names_objective_it_does_not_touch(self, concession):
         """A concession said not to touch a core objective, yet naming the core objective it touches.
 
@@ -41,7 +42,8 @@ class ConsistencyRules(RuleSet):
     @check("CX02", "shared-values-contradiction", guidance=["G-ALL-2"], dimension="consistency",
            fails_only=True,
            when=[AS.alliance << Alliance(shared_values=True), AS.partner << Partner(values_alignment="low")],
-           partner_level=True)
+           partner_level=True,
+           reads=["alliance.shared_values", "partner.values_alignment"])
     def shared_values_yet_partner_misaligned(self, alliance, partner):
         """The members are said to share principles and values, yet a partner's values align poorly.
 
@@ -74,7 +76,8 @@ class ConsistencyRules(RuleSet):
 
     @check("CX04", "sector-terms-contradiction", guidance=["G-PRV-2", "G-GOV-7"], dimension="consistency",
            fails_only=True,
-           when=[AS.partner << Partner()], partner_level=True)
+           when=[AS.partner << Partner()], partner_level=True,
+           reads=["partner.sector", given("partner.government"), given("partner.private")])
     def sector_terms_contradiction(self, partner):
         """A partner's sector and the terms given for it must agree.
 
@@ -86,8 +89,8 @@ class ConsistencyRules(RuleSet):
         if sector is None:
             return None
         for terms, belongs_to in _TERMS_SECTOR.items():
-            given = partner.get(terms)
-            if given and any(value is not None for value in given.values()) and sector != belongs_to:
+            stated = partner.get(terms)
+            if stated and any(value is not None for value in stated.values()) and sector != belongs_to:
                 return _contradiction((f"{partner['path']}.sector", sector), (f"{partner['path']}.{terms}", "…"))
         return None
 

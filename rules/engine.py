@@ -123,14 +123,16 @@ _ENGINES: dict[str, KnowledgeEngine] = {}
 
 
 def engine_for(level: str = "alliance") -> KnowledgeEngine:
-    """The process's engine for whole alliances (``alliance``) or single candidates (``partner``)."""
+    """The process's engine for whole alliances (``alliance``), single candidates (``partner``), or
+    the derivations alone (``derive``)."""
     if level not in _ENGINES:
         from tahaluf import knowledge
         from tahaluf.rules import load_all
 
         load_all()
         severities = {code: entry.severity for code, entry in knowledge.findings().items()}
-        specs = [s for s in REGISTRY.values() if level == "alliance" or s.partner_level]
+        # "derive": the derivations alone, for findings already known (screening's reuse).
+        specs = [s for s in REGISTRY.values() if level == "alliance" or (level == "partner" and s.partner_level)]
         _ENGINES[level] = _compose(f"Tahaluf{level.title()}Engine", specs, severities)()
     return _ENGINES[level]
 
@@ -144,6 +146,25 @@ def infer(declared: Iterable[Any], level: str = "alliance") -> Inference:
     if engine.agenda.activations:
         raise RunawayRulesError(f"the rules did not settle within {MAX_STEPS:,} steps")
     return _collect(engine)
+
+
+def derive(findings: Iterable[FindingResult], dimensions: Iterable[str]) -> str:
+    """The verdict the derivation rules draw from these findings alone, with readiness assessed
+    for ``dimensions``: the checks' half of ``infer`` already done (by an earlier run)."""
+    engine = engine_for("derive")
+    engine.reset()
+    for finding in findings:
+        record = {name: getattr(finding, name) for name in FindingResult.__dataclass_fields__}
+        record["id"] = engine.next_id("F")  # learned in different runs: ids may repeat
+        engine.findings_ledger.append(record)
+        if finding.status != "pass":  # as record_finding: passes are read from the ledger only
+            engine.declare(facts.Finding(**record))
+    engine.declare(*(facts.Dimension(name=name) for name in dimensions))
+    engine.run(steps=MAX_STEPS)
+    verdicts = [fact["word"] for fact in engine.facts.values() if isinstance(fact, facts.Verdict)]
+    if len(verdicts) != 1:
+        raise RunawayRulesError("the rules reached no verdict")
+    return verdicts[0]
 
 
 def _collect(engine: _Base) -> Inference:

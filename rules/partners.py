@@ -8,7 +8,8 @@ from tahaluf.rules.facts import Alliance, Concession, Partner
 class PartnerRules(RuleSet):
 
     @check("PA01", "no-core-concession", guidance=["G-PAR-3"], dimension="motives_fit",
-           when=[AS.concession << Concession()], partner_level=True)
+           when=[AS.concession << Concession()], partner_level=True,
+           reads=["concessions", "concession.touches_core_objective", "concession.core_objective", "concession.what"])
     def no_core_concession(self, concession):
         """A concession must not touch the core of our organisation's central objectives.
 
@@ -22,13 +23,15 @@ class PartnerRules(RuleSet):
             params=(("core_objective", concession.get("core_objective") or "?"),)))
 
     @check("PA02", "concession-we-can-live-with", guidance=["G-PAR-2"], dimension="motives_fit",
-           when=[AS.concession << Concession()], partner_level=True)
+           when=[AS.concession << Concession()], partner_level=True,
+           reads=["concessions", "concession.can_live_with", "concession.what"])
     def concession_we_can_live_with(self, concession):
         """For each concession, ask how far the organisation can live with it (G-PAR-2)."""
         return if_applies(concession, "asked", True, require_true(concession, "can_live_with"))
 
     @check("PA03", "partner-due-diligence", guidance=["G-PAR-4"], dimension="partners_due_diligence",
-           when=[AS.partner << Partner()], partner_level=True)
+           when=[AS.partner << Partner()], partner_level=True,
+           reads=["partner.past_work_reviewed", "partner.past_statements_reviewed"])
     def partner_due_diligence(self, partner):
         """Before joining, research each partner's past work and prior statements (G-PAR-4).
 
@@ -37,7 +40,8 @@ class PartnerRules(RuleSet):
         return require_true(partner, "past_work_reviewed", "past_statements_reviewed")
 
     @check("PA04", "partner-values-alignment", guidance=["G-PAR-1", "G-ALL-2"],
-           dimension="partners_due_diligence", when=[AS.partner << Partner()], partner_level=True)
+           dimension="partners_due_diligence", when=[AS.partner << Partner()], partner_level=True,
+           reads=["partner.values_alignment"])
     def partner_values_alignment(self, partner):
         """A partner whose values align poorly may deviate from the values the alliance rests on.
 
@@ -47,14 +51,16 @@ class PartnerRules(RuleSet):
         return require(partner, "values_alignment", lambda level: level != "low")
 
     @check("PA05", "partner-reputation-risk", guidance=["G-PAR-1"], dimension="partners_due_diligence",
-           when=[AS.partner << Partner()], partner_level=True)
+           when=[AS.partner << Partner()], partner_level=True,
+           reads=["partner.reputation_risk"])
     def partner_reputation_risk(self, partner):
         """A partner with a high reputation risk exposes every member: one member can be affected by
         another's behaviour (G-PAR-1)."""
         return require(partner, "reputation_risk", lambda level: level != "high")
 
     @check("PA06", "deviation-risk-understood", guidance=["G-PAR-1"], dimension="partners_due_diligence",
-           when=[AS.partner << Partner()], partner_level=True)
+           when=[AS.partner << Partner()], partner_level=True,
+           reads=["partner.values_alignment"])
     def deviation_risk_understood(self, partner):
         """Only a strong values alignment keeps a partner's risk of deviation in check, at any scope.
 
@@ -68,7 +74,8 @@ class PartnerRules(RuleSet):
         return outcome(status, partner, "values_alignment")
 
     @check("PA07", "partner-strengths-known", guidance=["G-PAR-9"], dimension="partners_due_diligence",
-           when=[AS.partner << Partner()], partner_level=True)
+           when=[AS.partner << Partner()], partner_level=True,
+           reads=["partner.strengths", "partner.weaknesses", "partner.contribution"])
     def partner_strengths_known(self, partner):
         """Each partner's strengths, weaknesses and what it would add should be identified (G-PAR-9).
 
@@ -101,7 +108,8 @@ class PartnerRules(RuleSet):
         return Outcome("pass" if count else "fail", (("partners", count),))
 
     @check("PA09", "partner-met", guidance=["G-PAR-5", "G-PAR-7"], dimension="communication",
-           when=[AS.partner << Partner()], partner_level=True)
+           when=[AS.partner << Partner()], partner_level=True,
+           reads=["partner.met"])
     def partner_met(self, partner):
         """Each potential ally should have been met, bilaterally or in a group meeting.
 

@@ -33,7 +33,8 @@ from tahaluf.rules.facts import Partner
 class PrivateSectorRules(RuleSet):
 
     @check("PR01", "private-goals-and-timeline", guidance=["G-PRV-2"], dimension="cross_sector_terms",
-           when=[AS.partner << Partner(sector=maybe("private"))], partner_level=True)
+           when=[AS.partner << Partner(sector=maybe("private"))], partner_level=True,
+           reads=["partner.sector", "partner.private.specific_goals_agreed", "partner.private.goals", "partner.private.timeline_agreed"])
     def private_goals_and_timeline(self, partner):
         """A private-sector partner must have agreed specific goals *and* a timeline to reach them.
 
@@ -48,7 +49,8 @@ class PrivateSectorRules(RuleSet):
         return if_applies(partner, "sector", "private", _goals_and_timeline(partner))
 
     @check("PR02", "private-benefit-to-us", guidance=["G-PRV-1"], dimension="cross_sector_terms",
-           when=[AS.partner << Partner(sector=maybe("private"))], partner_level=True)
+           when=[AS.partner << Partner(sector=maybe("private"))], partner_level=True,
+           reads=["partner.sector", "partner.private.benefit_to_us", "partner.private.benefit_measure"])
     def private_benefit_to_us(self, partner):
         """What our organisation gains from a private-sector partner must be stated, in terms we can check later.
 
@@ -63,7 +65,8 @@ class PrivateSectorRules(RuleSet):
                           outcome(status, partner, "private.benefit_to_us", "private.benefit_measure"))
 
     @check("PR03", "private-integrity-safeguards", guidance=["G-PRV-1"], dimension="cross_sector_terms",
-           when=[AS.partner << Partner(sector=maybe("private"))], partner_level=True)
+           when=[AS.partner << Partner(sector=maybe("private"))], partner_level=True,
+           reads=["partner.sector", "partner.private.company_gets", "partner.private.integrity_safeguards"])
     def private_integrity_safeguards(self, partner):
         """Terms with a private-sector partner must protect our integrity, given what the company gets.
 

@@ -47,7 +47,8 @@ class UnderstandingRules(RuleSet):
         return require_true(understanding, "conflicting_interests_mapped")
 
     @check("DC05", "partner-decision-process-understood", guidance=["G-DEC-3"], dimension="decision_making",
-           when=[AS.partner << Partner()], partner_level=True)
+           when=[AS.partner << Partner()], partner_level=True,
+           reads=["partner.decision_process_understood", "partner.understands_our_decisions", "partner.effect_on_procedures_understood"])
     def partner_decision_process_understood(self, partner):
         """We should understand how each partner takes decisions inside its own organisation.
 
@@ -60,7 +61,8 @@ class UnderstandingRules(RuleSet):
                             "effect_on_procedures_understood")
 
     @check("DC06", "partner-constraints-declared", guidance=["G-DEC-5"], dimension="decision_making",
-           when=[AS.partner << Partner()], partner_level=True)
+           when=[AS.partner << Partner()], partner_level=True,
+           reads=["partner.constraints_declared"])
     def partner_constraints_declared(self, partner):
         """Each partner should state at the outset what may limit its part in decisions.
 

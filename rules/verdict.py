@@ -22,6 +22,18 @@ READY_AT, PARTIAL_AT = 80, 50
 PARTNER_STATUS = {"proceed": "eligible", "conditions": "conditional", "do_not_proceed": "excluded"}
 
 
+# The verdict rules below say: do_not_proceed when any gate exists, else conditions when any
+# condition exists, else proceed. Every gate comes from one finding and every condition from
+# one finding or one dimension, so over findings split by dimension the whole set's verdict
+# is the worst of the parts' verdicts (screening derives it that way, part by part).
+VERDICT_ORDER = ("proceed", "conditions", "do_not_proceed")
+
+
+def worst_verdict(words) -> str:
+    """The verdict of a whole set of findings from the verdicts of its parts (split by dimension)."""
+    return max(words, key=VERDICT_ORDER.index, default="proceed")
+
+
 def weighted_score(outcomes) -> int | None:
     """0-100: the severity-weighted share of assessed checks that passed; None if none was assessed.
 

@@ -1,5 +1,6 @@
 """Inference: one profile judged by the partner-level rules (in a worker process or in this one)
-into a compact Verdict, and the bounded cache of verdicts by profile.
+into a compact Verdict, reusing the outcomes of earlier profiles' checks (see reuse.py), and
+the bounded cache of verdicts by profile.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from typing import Any, NamedTuple
 from tahaluf.errors import TahalufError
 from tahaluf.knowledge import SEVERITIES
 from tahaluf.model import Alliance, Organisation
-from tahaluf.rules.verdict import PARTNER_STATUS
+from tahaluf.rules.base import DIMENSIONS, REGISTRY
+from tahaluf.rules.verdict import PARTNER_STATUS, weighted_score
 from tahaluf.screening.profiles import models_from_key
 
 DECISIVE = ("blocker", "major")
@@ -28,38 +30,61 @@ class Verdict(NamedTuple):
     guidance: tuple = ()
     reason: tuple | None = None  # (kind "message"|"question", rule code, subject, params)
     problem: str = ""
+    # A full engine run's findings, for the screener to learn from (reuse.py); None when the
+    # verdict came from outcomes already seen. Dropped before the verdict is cached.
+    findings: tuple | None = None
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def prepare(organisation: dict, alliance: dict) -> None:
-    """This process's context for judge_keys: our organisation, the alliance, the partner engine."""
+def prepare(organisation: dict, alliance: dict, reuse: bool = True) -> None:
+    """This process's context for judge_keys: our organisation, the alliance, the partner engine,
+    and (unless ``reuse`` is off: a fresh engine run for every profile) the outcomes learned."""
     from tahaluf.rules.engine import engine_for
 
     _WORKER["organisation"] = Organisation.model_validate(organisation)
     _WORKER["alliance"] = Alliance.model_validate(alliance)
     engine_for("partner")  # build the Rete network once, up front
+    _WORKER["reuse"] = new_reuse() if reuse else None
+
+
+def new_reuse():
+    """An empty store of check outcomes for the partner-level engine (one per screening context)."""
+    from tahaluf.rules.engine import engine_for
+    from tahaluf.screening.reuse import Reuse
+
+    engine_for("derive")
+    return Reuse([spec for spec in REGISTRY.values() if spec.partner_level], engine_for("partner").dimensions)
 
 
 def _judge(key: tuple) -> Verdict:
-    from tahaluf.rules.base import REGISTRY
     from tahaluf.rules.declare import candidate_facts
     from tahaluf.rules.engine import infer
 
+    reuse = _WORKER["reuse"]
+    if reuse is not None:
+        known = reuse.recall(key)
+        if known is not None:
+            return verdict_of(*known)
     partner, concessions = models_from_key(key)
     declared = candidate_facts(_WORKER["organisation"], _WORKER["alliance"], partner, concessions)
     try:
         inference = infer(declared, level="partner")
     except TahalufError as error:  # a rule that never settles: this profile's rows are rejected, the batch goes on
         return Verdict(None, None, problem=str(error))
+    if reuse is not None:
+        reuse.learn(key, inference.findings)
+    return verdict_of(inference.findings, inference.verdict)._replace(findings=inference.findings)
 
+
+def verdict_of(findings, word: str) -> Verdict:
+    """A profile's Verdict from its findings and the rules' verdict word."""
     def order(finding):
         return SEVERITY_RANK.get(finding.severity, 9), finding.rule
 
-    failed = sorted((f for f in inference.findings if f.status == "fail"), key=order)
-    unknown = sorted((f for f in inference.findings if f.status == "not_assessed" and f.severity in DECISIVE),
-                     key=order)
+    failed = sorted((f for f in findings if f.status == "fail"), key=order)
+    unknown = sorted((f for f in findings if f.status == "not_assessed" and f.severity in DECISIVE), key=order)
     guidance = tuple(dict.fromkeys(g for f in failed + unknown for g in REGISTRY[f.rule].guidance))
     # The reason behind the status: a failed blocker/major check, else the first decisive
     # fact nobody knows, else the worst lesser failure.
@@ -72,8 +97,9 @@ def _judge(key: tuple) -> Verdict:
         reason = ("message", failed[0].rule, failed[0].subject, failed[0].params)
     else:
         reason = None
-    return Verdict(PARTNER_STATUS[inference.verdict], inference.score, tuple(f.rule for f in failed),
-                   tuple(f.rule for f in unknown), guidance, reason)
+    score = weighted_score((f.status, f.severity) for f in findings if f.dimension in DIMENSIONS)  # Inference.score
+    return Verdict(PARTNER_STATUS[word], score, tuple(f.rule for f in failed), tuple(f.rule for f in unknown),
+                   guidance, reason)
 
 
 def judge_keys(keys: list[tuple]) -> list[Verdict]:

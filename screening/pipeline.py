@@ -10,7 +10,7 @@ from tahaluf.errors import UsageError
 from tahaluf.model import Alliance, Organisation
 from tahaluf.reports.output import OutputSet, check_target
 from tahaluf.screening.columns import check_columns
-from tahaluf.screening.inference import DEFAULT_CACHE_SIZE
+from tahaluf.screening.inference import DEFAULT_CACHE_SIZE, new_reuse
 from tahaluf.screening.interrupts import signals_interrupt
 from tahaluf.screening.ordering import Spool
 from tahaluf.screening.progress import ProgressBar
@@ -49,14 +49,15 @@ def output_format(fmt: str | None, output: str | None) -> str:
 def screen_file(candidates: str | Path, org: str | Path, *, output: str | None = None, fmt: str | None = None,
                 jobs: int | None = None, lang: str = "en", errors: str | None = None,
                 progress: bool | None = None, cache_size: int = DEFAULT_CACHE_SIZE,
-                input_format: str | None = None) -> Summary:
+                input_format: str | None = None, reuse: bool = True) -> Summary:
     """Screen every candidate of ``candidates`` and write the best-first results.
 
     Raises InputError for whole-file problems (unreadable file, unknown column)
     and UsageError for bad options, before any row is screened. Bad rows are
     counted and reported, never fatal. Output goes to ``output`` (atomically) or
     standard output; rejected rows to ``errors`` (default ``<output>.errors.csv``).
-    ``candidates`` may be '-' (standard input), with ``input_format``.
+    ``candidates`` may be '-' (standard input), with ``input_format``. ``reuse`` off runs the
+    engine in full for every distinct profile (the checks' outcomes are not reused: see reuse.py).
     """
     started = time.perf_counter()
     if lang not in WORDS:
@@ -81,11 +82,11 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
 
     with signals_interrupt():
         return _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
-                            input_format, inputs, jobs_note)
+                            input_format, inputs, jobs_note, reuse)
 
 
 def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
-                 input_format=None, inputs=(), jobs_note=None) -> Summary:
+                 input_format=None, inputs=(), jobs_note=None, reuse=True) -> Summary:
     organisation, alliance = load_context(org)
     core_objectives = frozenset(organisation.core_objectives or ())
     summary = Summary(source="<stdin>" if str(candidates) == "-" else str(candidates), lang=lang,
@@ -100,7 +101,7 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
             with ErrorSink(errors_path, outputs) as sink:
                 _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs,
                              cache_size, spool, sink, summary,
-                             sys.stderr.isatty() if progress is None else progress)
+                             sys.stderr.isatty() if progress is None else progress, reuse)
                 sink.finish()
             summary.blank_rows = reader.blank_rows
             summary.error_preview, summary.problems = sink.preview, sink.count
@@ -117,10 +118,11 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
 
 
 def _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs, cache_size,
-                 spool: Spool, sink: ErrorSink, summary: Summary, show_progress: bool) -> None:
-    judge = Judge(organisation, alliance, jobs)  # before the progress bar: workers fork with no thread about
+                 spool: Spool, sink: ErrorSink, summary: Summary, show_progress: bool, reuse: bool = True) -> None:
+    judge = Judge(organisation, alliance, jobs, reuse)  # before the progress bar: workers fork with no thread about
     bar = ProgressBar(show_progress, f"screening {Path(reader.name).name}")
-    screener = Screener(judge, jobs, cache_size, spool, sink, summary, concession_columns, core_objectives)
+    screener = Screener(judge, jobs, cache_size, spool, sink, summary, concession_columns, core_objectives,
+                        new_reuse() if reuse else None)
     ok = False
     try:
         chunk: list = []

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from tahaluf.errors import TahalufError
 from tahaluf.reports.messages import fill
-from tahaluf.screening.inference import Cache, Verdict
+from tahaluf.screening.inference import Cache, Verdict, verdict_of
 from tahaluf.screening.ordering import Spool, bucket_of
 from tahaluf.screening.profiles import profile_key, resolve_markers
 from tahaluf.screening.readers import RowProblem
@@ -20,7 +20,11 @@ from tahaluf.screening.summary import Summary
 from tahaluf.screening.workers import Judge
 from tahaluf.screening.writers import ErrorSink
 
-JOB_PROFILES = 128  # new profiles per job sent to a worker
+JOB_PROFILES = 64  # new profiles per job sent to a worker
+# Jobs per worker whose results are not yet learned: past this, the screener waits for the
+# oldest before sending more. Otherwise, early in a file of new profiles, it would send
+# thousands of them before learning the checks' outcomes that would judge most by lookups.
+UNLEARNED_JOBS_PER_WORKER = 2
 MAX_PENDING_ROWS = 65_536  # rows read ahead while workers judge new profiles (each a pickled row)
 MAX_WAITING_ROWS = 8_192  # ... of which rows still waiting for their verdict (each with its models)
 
@@ -28,6 +32,8 @@ MAX_WAITING_ROWS = 8_192  # ... of which rows still waiting for their verdict (e
 class Screener:
     """The row pipeline: validate, look the profile up, judge the new ones, spool in input order.
 
+    A new profile whose every check has an outcome already seen (``reuse``, learned from
+    the workers' engine runs) is judged here by lookups; only the others go to the workers.
     Chunks wait in a window until their new profiles are judged. A row whose verdict
     is already known is turned into its spool record at once (a few hundred bytes),
     so this process can read far ahead while the workers judge; rows still waiting
@@ -35,14 +41,17 @@ class Screener:
     """
 
     def __init__(self, judge: Judge, jobs: int, cache_size: int, spool: Spool, sink: ErrorSink,
-                 summary: Summary, concession_columns: bool, core_objectives: frozenset):
+                 summary: Summary, concession_columns: bool, core_objectives: frozenset, reuse=None):
         from tahaluf import knowledge
 
         self.judge, self.spool, self.sink, self.summary = judge, spool, sink, summary
         self.concession_columns, self.core_objectives = concession_columns, core_objectives
         self.texts, self.lang = knowledge.findings(), summary.lang
         self.cache = Cache(cache_size)
+        self.reuse = reuse  # screening.reuse.Reuse, or None: every new profile to the workers
         self.in_flight: dict[tuple, tuple] = {}  # key -> (job, index): profiles sent, verdict not yet read
+        self.unlearned: deque = deque()  # (job, keys) sent, results not yet cached and learned from
+        self.max_unlearned = UNLEARNED_JOBS_PER_WORKER * jobs if jobs > 1 else 0
         self.window: deque = deque()  # (items, job, keys, waiting rows)
         self.pending = self.waiting = 0
         # In-process the verdicts are there as soon as asked for: nothing to wait for.
@@ -97,6 +106,16 @@ class Screener:
                 if ready is not None:
                     items.append(ready)
                 continue
+            if self.reuse is not None and key not in in_flight and key not in new:
+                known = self.reuse.recall(key)
+                if known is not None:
+                    verdict = verdict_of(*known)
+                    summary.inferences += 1
+                    cache.put(key, verdict)
+                    ready = self.record(Candidate(row, partner, concession), verdict)
+                    if ready is not None:
+                        items.append(ready)
+                    continue
             waiting = Candidate(row, partner, concession).waiting()
             if key in in_flight:
                 summary.cache_hits += 1
@@ -124,6 +143,9 @@ class Screener:
                 if second.__class__ is tuple and second in new:  # a key: its job was sent just now
                     items[position] = (first, in_flight[second])
         self.window.append((items, jobs, waits))
+        self.unlearned.extend(jobs)
+        while self.unlearned and (len(self.unlearned) > self.max_unlearned or self.unlearned[0][0].done()):
+            self.learn(*self.unlearned.popleft())
         self.pending += len(items)
         self.waiting += waits
         while self.window and (self.pending > self.max_pending or self.waiting > self.max_waiting):
@@ -134,15 +156,9 @@ class Screener:
         items, jobs, waits = self.window.popleft()
         self.pending -= len(items)
         self.waiting -= waits
-        for job, keys in jobs:
-            try:
-                verdicts = job.result()
-            except BrokenProcessPool:
-                raise TahalufError("a worker process stopped unexpectedly (out of memory?); "
-                                   "nothing was written: try fewer --jobs") from None
-            for key, verdict in zip(keys, verdicts):
-                self.cache.put(key, verdict)
-                self.in_flight.pop(key, None)
+        for job, _ in jobs:
+            while self.unlearned and any(sent is job for sent, _ in self.unlearned):
+                self.learn(*self.unlearned.popleft())
         for first, second in items:
             if first.__class__ is Waiting:
                 job, index = second
@@ -151,6 +167,22 @@ class Screener:
                     continue
                 first, second = ready
             self.spool.add(first, second)
+
+    def learn(self, job, keys: list[tuple]) -> None:
+        """Cache a finished job's verdicts, and learn the checks' outcomes of its engine runs."""
+        try:
+            verdicts = job.result()
+        except BrokenProcessPool:
+            raise TahalufError("a worker process stopped unexpectedly (out of memory?); "
+                               "nothing was written: try fewer --jobs") from None
+        for key, verdict in zip(keys, verdicts):
+            if verdict.findings is not None:  # a full engine run: its checks' outcomes serve later profiles
+                self.summary.engine_runs += 1
+                if self.reuse is not None:
+                    self.reuse.learn(key, verdict.findings)
+                verdict = verdict._replace(findings=None)
+            self.cache.put(key, verdict)
+            self.in_flight.pop(key, None)
 
     def finish(self) -> None:
         while self.window:

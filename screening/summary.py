@@ -14,14 +14,16 @@ WORDS = {
            "conditional": "conditional", "excluded": "excluded", "reasons": "most common reasons",
            "errors_in": "rejected rows written to", "first_errors": "rejected rows",
            "more": "more", "blank": "blank rows skipped", "row": "row", "profiles": "distinct profiles judged",
-           "hits": "answered from the cache", "failed": "failed", "unknown": "unknown", "seconds": "s",
+           "hits": "answered from the cache", "reused": "engine runs",
+           "failed": "failed", "unknown": "unknown", "seconds": "s",
            "source": "source", "item": "item", "value": "value",
            "jobs_lowered": "--jobs {asked} lowered to {used} ({per} per usable core: the work is CPU-bound)"},
     "ar": {"rows_in": "صفوف الإدخال", "screened": "تم فرزها", "rejected": "مرفوضة", "eligible": "مؤهل",
            "conditional": "مشروط", "excluded": "مستبعد", "reasons": "الأسباب الأكثر تكراراً",
            "errors_in": "كُتبت الصفوف المرفوضة في", "first_errors": "الصفوف المرفوضة",
            "more": "أخرى", "blank": "صفوف فارغة تم تجاوزها", "row": "الصف", "profiles": "ملفات مميزة تم تقييمها",
-           "hits": "من الذاكرة المؤقتة", "failed": "لم يُستوفَ", "unknown": "لم يُقيَّم", "seconds": "ث",
+           "hits": "من الذاكرة المؤقتة", "reused": "تشغيلات المحرك",
+           "failed": "لم يُستوفَ", "unknown": "لم يُقيَّم", "seconds": "ث",
            "source": "المصدر", "item": "البند", "value": "القيمة",
            "jobs_lowered": "خُفِّض ‎--jobs {asked}‎ إلى {used} ({per} لكل نواة متاحة: العمل حسابي)"},
 }
@@ -38,6 +40,7 @@ class Summary:
     reasons: Counter = field(default_factory=Counter)  # (kind, rule code) -> rows
     inferences: int = 0
     cache_hits: int = 0
+    engine_runs: int = 0  # profiles the engine judged in full; the others reused earlier checks' outcomes
     errors_file: str | None = None
     error_preview: list = field(default_factory=list)
     problems: int = 0  # lines in the errors file (a rejected row may have several)
@@ -94,8 +97,8 @@ class Summary:
                 extra = self.problems - len(self.error_preview)
                 if extra > 0:
                     lines.append(f"    … +{extra} {w['more']}")
-        lines.append(f"  {w['profiles']}: {self.inferences}, {w['hits']}: {self.cache_hits}; "
-                     f"{self.seconds:.1f} {w['seconds']}")
+        lines.append(f"  {w['profiles']}: {self.inferences} ({w['reused']}: {self.engine_runs}), "
+                     f"{w['hits']}: {self.cache_hits}; {self.seconds:.1f} {w['seconds']}")
         return "\n".join(lines)
 
     def rows(self) -> list[tuple[str, Any]]:

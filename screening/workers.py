@@ -40,7 +40,8 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _worker_init(organisation: dict, alliance: dict, in_pool: bool = True, parent: int | None = None) -> None:
+def _worker_init(organisation: dict, alliance: dict, in_pool: bool = True, parent: int | None = None,
+                 reuse: bool = True) -> None:
     if in_pool:
         import signal
 
@@ -50,7 +51,7 @@ def _worker_init(organisation: dict, alliance: dict, in_pool: bool = True, paren
         for name in ("SIGTERM", "SIGHUP"):  # undo the parent's handlers (see signals_interrupt)
             if hasattr(signal, name):
                 signal.signal(getattr(signal, name), signal.SIG_DFL)
-    prepare(organisation, alliance)
+    prepare(organisation, alliance, reuse)
 
 
 class _Done:
@@ -58,6 +59,9 @@ class _Done:
 
     def __init__(self, value):
         self.value = value
+
+    def done(self) -> bool:
+        return True
 
     def result(self):
         return self.value
@@ -74,7 +78,7 @@ class Judge:
     builds its engine once, in the initializer, and reuses it (``infer`` resets it).
     """
 
-    def __init__(self, organisation: Organisation, alliance: Alliance, jobs: int):
+    def __init__(self, organisation: Organisation, alliance: Alliance, jobs: int, reuse: bool = True):
         payload = (organisation.model_dump(mode="python"), alliance.model_dump(mode="python"))
         self.pool = None
         if jobs > 1:
@@ -83,7 +87,7 @@ class Judge:
 
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             self.pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                                            initializer=_worker_init, initargs=(*payload, True, os.getpid()))
+                                            initializer=_worker_init, initargs=(*payload, True, os.getpid(), reuse))
             try:
                 self.pool.submit(judge_keys, [])  # with fork, launches every worker now, before any thread exists
             except OSError as error:  # a process limit (ulimit -u) reached
@@ -91,7 +95,7 @@ class Judge:
                 raise TahalufError(f"cannot start {jobs} worker processes ({error.strerror or error}): "
                                    "try fewer --jobs") from None
         else:
-            _worker_init(*payload, in_pool=False)
+            _worker_init(*payload, in_pool=False, reuse=reuse)
 
     def submit(self, keys: list[tuple]):
         if self.pool is None:
