@@ -19,20 +19,18 @@ share of its facts. The full document is then one completion of the partial one.
 from __future__ import annotations
 
 import copy
-import typing
-from datetime import date
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from model_strategies import OBJECTIVES, model_data as _model, unwrap as _unwrap
 from support import build_document
 from tahaluf.evaluation import evaluate_document
-from tahaluf.model import AllianceDocument, Alliance, Concession, Event, Goal, Milestone, Organisation, Partner
+from tahaluf.model import AllianceDocument, Concession, Event, Goal, Milestone, Partner
 
 VERDICT_RANK = {"proceed": 0, "conditions": 1, "do_not_proceed": 2}
 LEVEL_RANK = {"weak": 0, "not_enough_known": 1, "partial": 2, "ready": 3}
-OBJECTIVES = ["independent advocacy", "community health"]
 # Shrinking re-evaluates many documents: cap it, so a failure is reported in seconds, not minutes.
 # derandomize: the same examples on every run, so CI is repeatable (a new seed is a code change).
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -50,64 +48,6 @@ PASSING = {
 }
 # Facts that decide whether checks apply: no passing value.
 APPLICABILITY = {"sector", "stage", "purpose_kind", "scope", "formality", "motives", "size", "exists", "kind"}
-
-
-def _unwrap(annotation):
-    """The concrete types an annotation admits (Optional, Annotated and unions undone)."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg) if t is not type(None)]
-    return [annotation]
-
-
-def _value(draw, annotation, name: str):
-    kind = draw(st.sampled_from(_unwrap(annotation)))
-    origin = typing.get_origin(kind)
-    if kind is bool:
-        return draw(st.sampled_from([True, True, False]))
-    if origin is typing.Literal:
-        return draw(st.sampled_from(typing.get_args(kind)))
-    if kind is int:
-        return draw(st.integers(1, 9))
-    if kind is date:
-        return date(2027, draw(st.integers(1, 12)), 1)
-    if kind is str:
-        if name == "core_objective":
-            return draw(st.sampled_from(OBJECTIVES))
-        return draw(st.sampled_from(["A regional survey", "Ministry of Labour", "Water Union"]))
-    if origin is list:
-        (item,) = typing.get_args(kind)
-        if name == "core_objectives":
-            return list(OBJECTIVES)
-        return [_value(draw, item, name) for _ in range(draw(st.integers(0, 2)))]
-    if origin is dict:
-        keys, item = typing.get_args(kind)
-        chosen = draw(st.lists(st.sampled_from(typing.get_args(_unwrap(keys)[0])), max_size=3, unique=True))
-        return {key: _value(draw, item, name) for key in chosen}
-    if isinstance(kind, type) and issubclass(kind, BaseModel):
-        return _model(draw, kind)
-    raise AssertionError(f"no generator for {kind!r} ({name})")
-
-
-def _model(draw, model: type[BaseModel]) -> dict:
-    data = {}
-    for name, field in model.model_fields.items():
-        if name in ("respondent", "respondents", "disputes"):
-            continue  # who answered, not what: merging respondents is tests/test_respondents.py's
-        if field.is_required() or draw(st.booleans()) or draw(st.booleans()):
-            data[name] = _value(draw, field.annotation, name)
-    if model is Organisation:
-        data.update(name="Test NGO", core_objectives=list(OBJECTIVES))
-    if model is Alliance:
-        data["name"] = "Test alliance"
-        data.pop("timeline", None)  # dates are CX03's, not a blocker's: kept out of completions
-    if model is Concession:
-        data.setdefault("what", "Soften our statements")
-    if model is Partner:
-        data["name"] = draw(st.sampled_from(["Acme", "Ministry of Labour", "Water Union", "Green Hands"]))
-    return data
 
 
 @st.composite
