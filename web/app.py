@@ -311,31 +311,39 @@ class App:
     async def form_save(self, request: Request, form):
         name, path = self._file(request)
         t = _labels(_lang(request))
+        try:
+            with _WRITE_LOCK:  # no await inside: the check and the write are one step
+                shown = self._save_form(path, form, t)
+        except InputError as error:  # the file on disk is not valid input: say so, as every page does
+            return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
+                         problems=getattr(error, "lines", None) or [str(error)])
+        if shown is None:
+            return RedirectResponse(f"/a/{_quote(name)}/form?saved=1", status_code=303)
+        return self._form(request, name, **shown)
+
+    @staticmethod
+    def _save_form(path: Path, form, t: dict[str, str]) -> dict | None:
+        """Save what the form changed; None when saved, else what to show again (the form with a
+        new row, with the problems at their fields, or as the file now stands after another tab's save)."""
         action, version = str(form.get("action", "save")), str(form.get("version", ""))
-        with _WRITE_LOCK:  # no await inside: the check and the write are one step
-            current = version_of(path.read_bytes())
-            try:
-                store = AllianceFile.open(path)
-            except InputError as error:
-                return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
-                             problems=getattr(error, "lines", None) or [str(error)])
-            original = fullform.state_of(as_data(store.document), t)
-            posted = fullform.posted_state(form, original)
-            if action.startswith(fullform.ADD_PREFIX):  # one more row to fill in: nothing written yet
-                focus = fullform.with_row(posted, action[len(fullform.ADD_PREFIX):])
-                return self._form(request, name, version, posted, focus=focus)
-            if current != version:
-                return self._form(request, name, current, original, status=409, problem=t["web.form.conflict"],
-                                  unsaved=fullform.unsaved(original, posted, t))
-            found = fullform.changes(original, posted, store.data)
-            try:
-                if found.writes:
-                    store.update(found.writes)
-            except InputError as error:
-                problems = error.errors if isinstance(error, InputErrors) else [error]
-                return self._form(request, name, version, posted, status=400, problem=t["web.form.invalid"],
-                                  problems=problems, rows=found.rows)
-        return RedirectResponse(f"/a/{_quote(name)}/form?saved=1", status_code=303)
+        current = version_of(path.read_bytes())
+        store = AllianceFile.open(path)
+        original = fullform.state_of(as_data(store.document), t)
+        posted = fullform.posted_state(form, original)
+        if action.startswith(fullform.ADD_PREFIX):  # one more row to fill in: nothing written yet
+            return {"version": version, "state": posted,
+                    "focus": fullform.with_row(posted, action[len(fullform.ADD_PREFIX):])}
+        if current != version:
+            return {"version": current, "state": original, "status": 409, "problem": t["web.form.conflict"],
+                    "unsaved": fullform.unsaved(original, posted, t)}
+        found = fullform.changes(original, posted, store.data)
+        try:
+            if found.writes:
+                store.update(found.writes)
+        except InputError as error:
+            return {"version": version, "state": posted, "status": 400, "problem": t["web.form.invalid"],
+                    "problems": error.errors if isinstance(error, InputErrors) else [error], "rows": found.rows}
+        return None
 
     def _form(self, request: Request, name: str, version: str, state, status: int = 200, problem: str = "",
               problems=(), rows=None, unsaved=(), focus: str = "", saved: bool = False) -> HTMLResponse:
