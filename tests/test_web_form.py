@@ -22,9 +22,10 @@ from starlette.testclient import TestClient  # noqa: E402
 from support import EXAMPLES  # noqa: E402
 
 from tahaluf import knowledge, model  # noqa: E402
-from tahaluf.consultation import as_data  # noqa: E402
+from tahaluf.consultation import as_data, consult  # noqa: E402
 from tahaluf.evaluation import evaluate_file  # noqa: E402
 from tahaluf.reports.alliance_file import AllianceFile  # noqa: E402
+from tahaluf.reports.interview import question_text  # noqa: E402
 from tahaluf.web import fullform  # noqa: E402
 from tahaluf.web.app import create_app  # noqa: E402
 from tahaluf.web.history import History  # noqa: E402
@@ -274,6 +275,20 @@ def test_sections_in_the_models_order_with_the_knowledge_wording(client):
     assert 'value=""' in scope and label("web.dont_know") in html.unescape(scope)
     # the guide's items that the fact tests, in the page's language
     assert knowledge.guide_items()["G-PRV-2"].en[:40] in html.unescape(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_questions_still_open_are_asked_at_their_fields_in_the_interviews_words(client, workspace, lang):
+    client.get(f"/lang/{lang}")
+    store = AllianceFile.open(workspace / EXAMPLE)
+    questions = consult(store.document).questions
+    assert len(questions) > 10
+    page = client.get(f"/a/{EXAMPLE}/form").text
+    t = {key: text(lang) for key, text in knowledge.labels().items()}
+    for question in questions:
+        box = re.search(r'id="%s".*?</div>' % fullform.html_id(question.path), page, re.S).group(0)
+        assert question_text(question, store.data, lang, t) in html.unescape(box), question.path
+    assert page.count('class="asked"') == len(questions)
 
 
 def test_the_arabic_form_is_right_to_left_and_in_arabic(client):

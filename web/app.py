@@ -353,7 +353,11 @@ class App:
         if problems:
             known = fullform.labels_by_name(fullform.view(state, lang, t))
             errors = fullform.errors_by_field(problems, rows or {}, set(known))
-        sections = fullform.view(state, lang, t, errors, focus)
+        try:  # the questions the consultation still asks, at their fields (rows keep the file's order until saved)
+            asked = fullform.asked(AllianceFile.open(self.workspace.existing(name)), lang, t)
+        except (InputError, NotInWorkspace, FileNotFoundError):
+            asked = {}
+        sections = fullform.view(state, lang, t, errors, focus, asked)
         known = fullform.labels_by_name(sections)
         return _page(request, "form.html.j2", status=status, name=name, url=_quote(name), version=version,
                      sections=sections, problem=problem, problems=fullform.error_list(errors, known, t),

@@ -24,11 +24,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from tahaluf import knowledge, limits
-from tahaluf.consultation import _unwrap, kind_of, parse_path
+from tahaluf.consultation import _unwrap, consult, kind_of, parse_path
 from tahaluf.loader import format_path
 from tahaluf.model import NOBODY_WORDS, AllianceDocument
 from tahaluf.reports.alliance_file import REMOVED
-from tahaluf.reports.interview import option_label
+from tahaluf.reports.interview import option_label, question_text
 
 FORM_MAX_BYTES = 2 * 1024 * 1024  # a form of many partners, each with its texts (the file's own cap is 1 MB)
 FORM_MAX_FIELDS = 20_000
@@ -433,18 +433,6 @@ def form_name(field_path: str | None, rows: dict[str, dict[int, int]]) -> str:
 # The view-model ------------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Words:
-    lang: str
-    t: dict[str, str]
-    fields: dict[str, knowledge.FieldText]
-    help: dict[str, list[dict[str, str]]]
-
-    def label(self, key: str) -> str:
-        text = self.fields.get(key)
-        return text(self.lang) if text else key.rsplit(".", 1)[-1].removesuffix("[]")
-
-
 @cache
 def _tested_by() -> dict[str, tuple[str, ...]]:
     """Fact key -> the guide's items whose answers it tests (guide.yaml's tested_by)."""
@@ -455,11 +443,11 @@ def _tested_by() -> dict[str, tuple[str, ...]]:
     return {key: tuple(ids) for key, ids in found.items()}
 
 
-def _words(lang: str, t: dict[str, str]) -> _Words:
-    items = knowledge.guide_items()
-    helps = {key: [{"id": ident, "text": getattr(items[ident], lang)} for ident in ids]
-             for key, ids in _tested_by().items()}
-    return _Words(lang, t, knowledge.fields(), helps)
+def asked(store, lang: str, t: dict[str, str]) -> dict[str, str]:
+    """The facts the consultation still asks about (``store``: an AllianceFile), each worded as the
+    interview asks it, by path: the form shows them at their fields."""
+    current = consult(store.document)
+    return {question.path: question_text(question, store.data, lang, t) for question in current.questions}
 
 
 def html_id(name: str) -> str:
@@ -467,12 +455,11 @@ def html_id(name: str) -> str:
 
 
 def view(state: FormState, lang: str, t: dict[str, str], errors: dict[str, str] | None = None,
-         focus: str = "", root: Group | None = None) -> list[dict]:
+         focus: str = "", asked: dict[str, str] | None = None, root: Group | None = None) -> list[dict]:
     """The sections of the form, in the model's order: the document's own facts first (as one
-    section), then each section of the model; every field labelled, valued, and with its error."""
-    words = _words(lang, t)
-    errors = errors or {}
-    nodes = _nodes(root or schema(), (), state, errors, words, focus)
+    section), then each section of the model; every field labelled, valued, with its error, and
+    with the interview's question when it is one the consultation still asks (``asked``: by path)."""
+    nodes = _Viewer(state, lang, t, errors or {}, focus, asked or {}).nodes(root or schema(), ())
     sections, loose = [], []
     for node in nodes:
         if node["widget"] == "group":
@@ -489,70 +476,89 @@ def view(state: FormState, lang: str, t: dict[str, str], errors: dict[str, str] 
     return sections
 
 
-def _nodes(group: Group, parts: tuple, state: FormState, errors: dict[str, str], words: _Words,
-           focus: str) -> list[dict]:
-    return [_node(child, parts + (child.name,), state, errors, words, focus) for child in group.children]
+@dataclass
+class _Viewer:
+    state: FormState
+    lang: str
+    t: dict[str, str]
+    errors: dict[str, str]
+    focus: str
+    asked: dict[str, str]
 
+    def __post_init__(self):
+        self.words = knowledge.fields()
+        items = knowledge.guide_items()
+        self.help = {key: [{"id": ident, "text": getattr(items[ident], self.lang)} for ident in ids]
+                     for key, ids in _tested_by().items()}
 
-def _node(node, parts: tuple, state: FormState, errors: dict[str, str], words: _Words, focus: str) -> dict:
-    name = format_path(parts)
-    key = node.key
-    view: dict[str, Any] = {"name": name, "id": html_id(name), "label": words.label(key),
-                            "help": words.help.get(key, []), "error": errors.get(name, "")}
-    t = words.t
-    if isinstance(node, Group):
-        return dict(view, widget="group", children=_nodes(node, parts, state, errors, words, focus))
-    if isinstance(node, Mapping):
-        entries = [{"name": format_path(parts + (k,)), "id": html_id(format_path(parts + (k,))),
-                    "label": option_label(t, k), "value": state.one(format_path(parts + (k,))),
-                    "help": words.help.get(f"{key}.{k}", []), "error": errors.get(format_path(parts + (k,)), "")}
-                   for k in node.keys]
-        return dict(view, widget="mapping", entries=entries)
-    if isinstance(node, Items):
-        return dict(view, widget="items", **_rows(node, parts, state, errors, words, focus))
-    sent = state.values.get(name, ())
-    view.update(widget=node.widget, value=sent[-1] if sent else "",
-                maxlength=(node.max_length or "") if node.widget in ("text", "long", "person") else "",
-                hint=t[HINTS[node.widget]] if node.widget in HINTS else "", autofocus=name == focus, options=[],
-                none=None)
-    if node.widget in ("bool", "radio", "select"):
-        values = ("yes", "no") if node.widget == "bool" else node.choices
-        shown = [t["label.yes"], t["label.no"]] if node.widget == "bool" else [option_label(t, v) for v in values]
-        current = view["value"]
-        view["options"] = [{"value": v, "label": text, "checked": v == current} for v, text in zip(values, shown)]
-        if current and current not in values:  # sent as it is (a hostile or stale value): kept, and the error says why
-            view["options"].append({"value": current, "label": current, "checked": True})
-        view["options"].append({"value": "", "label": t["web.dont_know"], "checked": not current})
-    elif node.widget == "choices":
-        view["options"] = [{"value": v, "label": option_label(t, v), "checked": v in sent} for v in node.choices]
-    if node.widget in ("choices", "texts"):
-        view["none"] = {"value": name, "checked": name in state.nones, "label": t["web.form.none"]}
-    return view
+    def label(self, key: str) -> str:
+        """The knowledge base's words for a fact; a fact it has no words for yet shows as its own key."""
+        text = self.words.get(key)
+        return text(self.lang) if text else key.rsplit(".", 1)[-1].removesuffix("[]")
 
+    def common(self, name: str, key: str, label: str) -> dict[str, Any]:
+        return {"name": name, "id": html_id(name), "label": label, "help": self.help.get(key, []),
+                "error": self.errors.get(name, ""), "asked": self.asked.get(name, "")}
 
-def _rows(node: Items, parts: tuple, state: FormState, errors: dict[str, str], words: _Words, focus: str) -> dict:
-    name = format_path(parts)
-    count = state.counts.get(name, 0)
-    text = words.fields.get(node.key)
-    item = text.item(words.lang) if text and text.item else words.label(node.key)
-    first = next((c for c in node.item.children if isinstance(c, Leaf)), None)
-    rows = []
-    for index in range(count):
-        here = parts + (index,)
-        row_name = format_path(here)
-        children = _nodes(node.item, here, state, errors, words, focus)
-        title = state.one(format_path(here + (first.name,))) if first else ""
-        if first is not None and first.widget in ("radio", "select") and title:
-            title = option_label(words.t, title)
-        rows.append({"id": html_id(row_name), "legend": f"{item} {index + 1}", "title": title,
-                     "error": errors.get(row_name, ""), "children": children,
-                     "remove": {"value": row_name, "checked": row_name in state.removed,
-                                "label": words.t["web.form.remove"]}})
-    add = None
-    if count < node.max_items:
-        add = {"value": ADD_PREFIX + name, "label": text.add(words.lang) if text and text.add else "+ " + item}
-    none = {"value": name, "checked": name in state.nones, "label": words.t["web.form.none"]} if not count else None
-    return {"rows": rows, "count": count, "count_name": COUNT_PREFIX + name, "add": add, "none": none}
+    def nodes(self, group: Group, parts: tuple) -> list[dict]:
+        return [self.node(child, parts + (child.name,)) for child in group.children]
+
+    def node(self, node, parts: tuple) -> dict:
+        name = format_path(parts)
+        view = self.common(name, node.key, self.label(node.key))
+        if isinstance(node, Group):
+            return dict(view, widget="group", children=self.nodes(node, parts))
+        if isinstance(node, Mapping):
+            entries = [dict(self.common(format_path(parts + (k,)), f"{node.key}.{k}", option_label(self.t, k)),
+                            value=self.state.one(format_path(parts + (k,)))) for k in node.keys]
+            return dict(view, widget="mapping", entries=entries)
+        if isinstance(node, Items):
+            return dict(view, widget="items", **self.rows(node, parts))
+        return dict(view, **self.leaf(node, name))
+
+    def leaf(self, node: Leaf, name: str) -> dict[str, Any]:
+        t, sent = self.t, self.state.values.get(name, ())
+        current = sent[-1] if sent else ""
+        view: dict[str, Any] = {
+            "widget": node.widget, "value": current, "options": [], "none": None, "autofocus": name == self.focus,
+            "maxlength": (node.max_length or "") if node.widget in ("text", "long", "person") else "",
+            "hint": t[HINTS[node.widget]] if node.widget in HINTS else ""}
+        if node.widget in ("bool", "radio", "select"):
+            values = ("yes", "no") if node.widget == "bool" else node.choices
+            shown = [t["label.yes"], t["label.no"]] if node.widget == "bool" else [option_label(t, v) for v in values]
+            view["options"] = [{"value": v, "label": text, "checked": v == current} for v, text in zip(values, shown)]
+            if current and current not in values:  # as sent (a hostile or stale value): kept, its error says why
+                view["options"].append({"value": current, "label": current, "checked": True})
+            view["options"].append({"value": "", "label": t["web.dont_know"], "checked": not current})
+        elif node.widget == "choices":
+            view["options"] = [{"value": v, "label": option_label(t, v), "checked": v in sent} for v in node.choices]
+        if node.widget in ("choices", "texts"):
+            view["none"] = {"value": name, "checked": name in self.state.nones, "label": t["web.form.none"]}
+        return view
+
+    def rows(self, node: Items, parts: tuple) -> dict[str, Any]:
+        name = format_path(parts)
+        count = self.state.counts.get(name, 0)
+        text = self.words.get(node.key)
+        item = text.item(self.lang) if text and text.item else self.label(node.key)
+        first = next((c for c in node.item.children if isinstance(c, Leaf)), None)
+        rows = []
+        for index in range(count):
+            here = parts + (index,)
+            row_name = format_path(here)
+            title = self.state.one(format_path(here + (first.name,))) if first else ""
+            if first is not None and first.widget in ("radio", "select") and title:
+                title = option_label(self.t, title)
+            rows.append({"id": html_id(row_name), "legend": f"{item} {index + 1}", "title": title,
+                         "error": self.errors.get(row_name, ""), "children": self.nodes(node.item, here),
+                         "remove": {"value": row_name, "checked": row_name in self.state.removed,
+                                    "label": self.t["web.form.remove"]}})
+        add = None
+        if count < node.max_items:
+            add = {"value": ADD_PREFIX + name, "label": text.add(self.lang) if text and text.add else "+ " + item}
+        none = None if count else {"value": name, "checked": name in self.state.nones,
+                                   "label": self.t["web.form.none"]}
+        return {"rows": rows, "count": count, "count_name": COUNT_PREFIX + name, "add": add, "none": none}
 
 
 def error_list(errors: dict[str, str], labels_of: dict[str, str], t: dict[str, str]) -> list[dict]:
