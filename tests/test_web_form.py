@@ -563,3 +563,14 @@ def test_the_form_values_come_from_the_validated_document(workspace):
     state = fullform.state_of(as_data(AllianceFile.open(path).document), t)
     assert state.values["organisation.size"] == ("small",) and state.values["alliance.stage"] == ("proposed",)
     assert state.values["governance.spokesperson"] == (label("plan.nobody", "ar"),)
+
+
+def test_an_invalid_file_is_not_shown_as_a_form_and_not_written(client, workspace):
+    path = workspace / "broken.yaml"
+    path.write_text("organisation:\n  name: X\nalliance:\n  name: Y\n  stage: maybe\n")
+    page = client.get("/a/broken.yaml/form")
+    assert page.status_code == 422 and "broken.yaml:5" in page.text
+    token = csrf_of(client.get("/").text)
+    response = client.post("/a/broken.yaml/form", data={"csrf": token, "version": "0" * 64,
+                                                        "alliance.stage": "proposed", "action": "save"})
+    assert response.status_code == 422 and path.read_text().endswith("stage: maybe\n")
