@@ -126,3 +126,16 @@ def version() -> str:
 @cache
 def labels() -> dict[str, Bilingual]:
     return {key: Bilingual.model_validate(value) for key, value in _load(HERE / "labels.yaml").items()}
+
+
+class FieldText(Bilingual):
+    """A fact's wording in the full form; a list of items also names one item and its add button."""
+
+    item: Bilingual | None = None
+    add: Bilingual | None = None
+
+
+@cache
+def fields() -> dict[str, FieldText]:
+    """The full form's wording, by input fact path (a list's items as ``[]``, as ``tested_by`` names them)."""
+    return {key: FieldText.model_validate(value) for key, value in _load(HERE / "fields.yaml").items()}

@@ -21,6 +21,7 @@ from tahaluf.model import AllianceDocument
 from tahaluf.reports.output import write_atomically
 
 NOBODY = "nobody"  # how a known "no one" is written (model.NOBODY_WORDS)
+REMOVED = object()  # written at a list's index by :meth:`AllianceFile.update`: that item is taken out
 
 
 def _yaml() -> YAML:
@@ -78,11 +79,18 @@ class AllianceFile:
         The file is replaced only by a complete, valid one; on an invalid answer it is left
         as it was and the InputError names the field.
         """
-        if value is False and _is_person(path):
-            value = NOBODY
+        self.update([(path, value)])
+
+    def update(self, changes: list[tuple[tuple, Any]]) -> None:
+        """Write several answers in order (REMOVED at a list index takes that item out), then save
+        once: all of them or, when the result is not valid input, none (the InputError names every
+        field at fault, in the file as it would have been)."""
         previous = self._snapshot()
-        _assign(self.tree, path, value)
         try:
+            for path, value in changes:
+                if value is False and _is_person(path):
+                    value = NOBODY
+                _assign(self.tree, path, value)
             self._write()
         except BaseException:
             self.tree = previous
@@ -125,7 +133,9 @@ def _assign(tree: Any, path: tuple, value: Any) -> None:
             target[part] = CommentedSeq() if isinstance(following, int) else CommentedMap()
         target = target[part]
     last = path[-1]
-    if isinstance(last, int):
+    if value is REMOVED:
+        del target[last]
+    elif isinstance(last, int):
         while len(target) <= last:
             target.append(CommentedMap())
         target[last] = _node(value)

@@ -26,8 +26,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from tahaluf import knowledge
-from tahaluf.consultation import Consultation, consult, value_at
-from tahaluf.errors import InputError, RenderError
+from tahaluf.consultation import Consultation, as_data, consult, value_at
+from tahaluf.errors import InputError, InputErrors, RenderError
 from tahaluf.evaluation import evaluate_document
 from tahaluf.loader import format_path
 from tahaluf.reports.alliance_file import AllianceFile
@@ -37,6 +37,7 @@ from tahaluf.reports.interview import (DONT_KNOW_ANSWER, answer_format, option_l
 from tahaluf.reports.render import render_report
 from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
 from tahaluf.reports.viewmodel import build_report
+from tahaluf.web import fullform
 from tahaluf.web.history import History, HistoryUnavailable, timeline
 from tahaluf.web.screening_jobs import KINDS, UPLOAD_MAX_BYTES, Jobs, sorted_rows
 from tahaluf.web.security import MAX_FORM_BYTES, SecurityMiddleware, Session, Sessions
@@ -89,14 +90,17 @@ def _message(request: Request, key: str, status: int) -> HTMLResponse:
     return _page(request, "message.html.j2", status=status, message=_labels(_lang(request))[key])
 
 
-def _form_post(handler):
+def _form_post(handler=None, *, max_bytes: int = MAX_FORM_BYTES, max_fields: int = 100):
     """Every POST: a bounded form carrying this session's CSRF token; else 403 and nothing done."""
+    if handler is None:  # @_form_post(max_bytes=..., max_fields=...): a larger form
+        return functools.partial(_form_post, max_bytes=max_bytes, max_fields=max_fields)
+
     @functools.wraps(handler)
     async def wrapped(self, request: Request):
         length = request.headers.get("content-length")
-        if length is None or not length.isdigit() or int(length) > MAX_FORM_BYTES:
+        if length is None or not length.isdigit() or int(length) > max_bytes:
             return _message(request, "web.forbidden", 413 if length and length.isdigit() else 411)
-        form = await request.form(max_files=0, max_fields=100)
+        form = await request.form(max_files=0, max_fields=max_fields)
         if not _session(request).csrf_ok(form.get("csrf")):
             return _message(request, "web.forbidden", 403)
         return await handler(self, request, form)
@@ -152,6 +156,21 @@ class App:
         with _WRITE_LOCK:
             moved = self.workspace.delete(name)
         return RedirectResponse("/?deleted=" + urllib.parse.quote(moved), status_code=303)
+
+    @_form_post
+    async def duplicate(self, request: Request, form):
+        """A byte-for-byte copy under a free name (its own history starts empty); opened at once."""
+        name, _ = self._file(request)
+        with _WRITE_LOCK:
+            copy = self.workspace.duplicate(name, is_free=self._without_history)
+        return RedirectResponse(f"/a/{_quote(copy)}", status_code=303)
+
+    def _without_history(self, name: str) -> bool:
+        """A name no earlier (deleted) assessment recorded history under: a copy starts with none."""
+        try:
+            return not self.history.of(name)
+        except (HistoryUnavailable, sqlite3.Error):
+            return True
 
     async def switch_lang(self, request: Request):
         lang = request.path_params["lang"]
@@ -274,6 +293,76 @@ class App:
         store.set(question.parts, value)
         state.history.append(("answer", question.parts, before))
         return ""
+
+    # The full form (web/fullform.py builds it from the model and the knowledge base) -------------------
+
+    async def form_page(self, request: Request):
+        name, path = self._file(request)
+        version = version_of(path.read_bytes())  # before the file is read: a change in between is a conflict
+        try:
+            store = AllianceFile.open(path)
+        except InputError as error:
+            return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
+                         problems=getattr(error, "lines", None) or [str(error)])
+        state = fullform.state_of(as_data(store.document), _labels(_lang(request)))
+        return self._form(request, name, version, state, saved=request.query_params.get("saved") == "1")
+
+    @_form_post(max_bytes=fullform.FORM_MAX_BYTES, max_fields=fullform.FORM_MAX_FIELDS)
+    async def form_save(self, request: Request, form):
+        name, path = self._file(request)
+        t = _labels(_lang(request))
+        try:
+            with _WRITE_LOCK:  # no await inside: the check and the write are one step
+                shown = self._save_form(path, form, t)
+        except InputError as error:  # the file on disk is not valid input: say so, as every page does
+            return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
+                         problems=getattr(error, "lines", None) or [str(error)])
+        if shown is None:
+            return RedirectResponse(f"/a/{_quote(name)}/form?saved=1", status_code=303)
+        return self._form(request, name, **shown)
+
+    @staticmethod
+    def _save_form(path: Path, form, t: dict[str, str]) -> dict | None:
+        """Save what the form changed; None when saved, else what to show again (the form with a
+        new row, with the problems at their fields, or as the file now stands after another tab's save)."""
+        action, version = str(form.get("action", "save")), str(form.get("version", ""))
+        current = version_of(path.read_bytes())
+        store = AllianceFile.open(path)
+        original = fullform.state_of(as_data(store.document), t)
+        posted = fullform.posted_state(form, original)
+        if action.startswith(fullform.ADD_PREFIX):  # one more row to fill in: nothing written yet
+            return {"version": version, "state": posted,
+                    "focus": fullform.with_row(posted, action[len(fullform.ADD_PREFIX):])}
+        if current != version:
+            return {"version": current, "state": original, "status": 409, "problem": t["web.form.conflict"],
+                    "unsaved": fullform.unsaved(original, posted, t)}
+        found = fullform.changes(original, posted, store.data)
+        try:
+            if found.writes:
+                store.update(found.writes)
+        except InputError as error:
+            return {"version": version, "state": posted, "status": 400, "problem": t["web.form.invalid"],
+                    "problems": error.errors if isinstance(error, InputErrors) else [error], "rows": found.rows}
+        return None
+
+    def _form(self, request: Request, name: str, version: str, state, status: int = 200, problem: str = "",
+              problems=(), rows=None, unsaved=(), focus: str = "", saved: bool = False) -> HTMLResponse:
+        lang = _lang(request)
+        t = _labels(lang)
+        errors: dict[str, str] = {}
+        if problems:
+            known = fullform.labels_by_name(fullform.view(state, lang, t))
+            errors = fullform.errors_by_field(problems, rows or {}, set(known))
+        try:  # the questions the consultation still asks, at their fields (rows keep the file's order until saved)
+            asked = fullform.asked(AllianceFile.open(self.workspace.existing(name)), lang, t)
+        except (InputError, NotInWorkspace, FileNotFoundError):
+            asked = {}
+        sections = fullform.view(state, lang, t, errors, focus, asked)
+        known = fullform.labels_by_name(sections)
+        return _page(request, "form.html.j2", status=status, name=name, url=_quote(name), version=version,
+                     sections=sections, problem=problem, problems=fullform.error_list(errors, known, t),
+                     unsaved=[dict(item, label=known.get(item["name"], item["name"])) for item in unsaved],
+                     saved=saved)
 
     # The result ------------------------------------------------------------------------------------
 
@@ -502,6 +591,9 @@ def create_app(workspace: str | Path, token: str | None = None) -> Any:
         Route("/a/{name}/why", app.why),
         Route("/a/{name}/answer", app.answer, methods=["POST"]),
         Route("/a/{name}/delete", app.delete, methods=["POST"]),
+        Route("/a/{name}/duplicate", app.duplicate, methods=["POST"]),
+        Route("/a/{name}/form", app.form_page),
+        Route("/a/{name}/form", app.form_save, methods=["POST"]),
         Route("/a/{name}/report", app.report),
         Route("/a/{name}/history", app.history_page),
         Route("/screen", app.screen_form),

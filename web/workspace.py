@@ -11,6 +11,8 @@ import datetime as _dt
 import hashlib
 import os
 import re
+import stat
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +127,36 @@ class Workspace:
         name = self.new_name(alliance)
         AllianceFile.create(self.path(name), organisation, alliance)
         return name
+
+    def duplicate(self, name: str, is_free: Callable[[str], bool] = lambda _: True) -> str:
+        """A byte-for-byte copy of ``name`` (comments and all) under the first free name of
+        STEM-copy.yaml, STEM-copy-2.yaml, …; ``is_free(name)`` may refuse a name (one with history)."""
+        source = self.existing(name)
+        data, mode = source.read_bytes(), stat.S_IMODE(source.stat().st_mode)
+        for number in range(1, 1000):
+            tail = ("-copy" if number == 1 else f"-copy-{number}") + source.suffix
+            stem = source.stem.encode("utf-8")[:MAX_NAME_BYTES - len(tail.encode("utf-8"))]
+            candidate = stem.decode("utf-8", "ignore").rstrip(" .-") + tail
+            target = self.path(candidate)
+            if target.exists() or target.is_symlink() or not is_free(candidate):
+                continue
+            if self._place(data, mode, target):
+                return candidate
+        raise FileExistsError(name)
+
+    def _place(self, data: bytes, mode: int, target: Path) -> bool:
+        """Write ``target`` whole or not at all, never over an existing file (False when one appeared)."""
+        descriptor, temporary = tempfile.mkstemp(prefix=".copy-", dir=self.root)
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+            os.chmod(temporary, mode)
+            os.link(temporary, target)  # fails if the name was taken meanwhile: nothing overwritten
+            return True
+        except FileExistsError:
+            return False
+        finally:
+            os.unlink(temporary)
 
     def delete(self, name: str) -> str:
         """Move the file to the trash folder (recoverable), under a name stamped with the time."""

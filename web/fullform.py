@@ -1,0 +1,608 @@
+"""The full form (/a/FILE/form): every fact of the input model, section by section, generated from
+the model's own field types and worded by the knowledge base (knowledge/fields.yaml, labels.yaml's
+answers, the guide's items that test each fact). A view: it decides nothing about the alliance.
+
+Three plain steps, for app.py:
+
+* :func:`state_of` / :func:`posted_state`: the form's values as the strings a browser sends, from
+  the file (its validated document) or from a POST;
+* :func:`view`: the view-model the template loops over (sections -> fields, labelled, with errors);
+* :func:`changes`: what a POST changed, as writes for ``AllianceFile.update``. A field is written
+  only when what was sent differs from what the file gives, so what the user did not touch stays
+  exactly as the file has it (its comments, Arabic answers, a goal written as a sentence).
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from tahaluf import knowledge, limits
+from tahaluf.consultation import _unwrap, consult, kind_of, parse_path
+from tahaluf.loader import format_path
+from tahaluf.model import NOBODY_WORDS, AllianceDocument
+from tahaluf.reports.alliance_file import REMOVED
+from tahaluf.reports.interview import option_label, question_text
+
+FORM_MAX_BYTES = 2 * 1024 * 1024  # a form of many partners, each with its texts (the file's own cap is 1 MB)
+FORM_MAX_FIELDS = 20_000
+RADIO_MAX = 5  # a choice of more options than this is a drop-down list
+MAX_ITEMS = 200  # no list shows more rows than this, whatever the model allows
+NONE_FIELD, REMOVE_FIELD, COUNT_PREFIX, ADD_PREFIX = "none", "remove", "count:", "add:"
+RESERVED = {"csrf", "version", "action", NONE_FIELD, REMOVE_FIELD}
+HINTS = {"date": "interview.format.date", "number": "interview.format.number", "person": "interview.format.person",
+         "texts": "web.form.lines", "lines_or_text": "web.form.lines"}
+_ID = re.compile(r"[^A-Za-z0-9_]")
+
+
+# The model, walked once: what each field is and how it is entered -----------------------------------
+
+
+@dataclass(frozen=True)
+class Leaf:
+    name: str
+    key: str  # the knowledge key: its path, a list's items as []
+    widget: str  # bool, radio, select, choices, texts, text, long, number, date, person, lines_or_text
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    key: str
+    children: tuple = ()
+
+
+@dataclass(frozen=True)
+class Items:
+    """A list of items that are sections of their own (partners, goals, events …)."""
+
+    name: str
+    key: str
+    item: Group
+    max_items: int
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A mapping from a fixed set of keys to text (alliance.motive_evidence)."""
+
+    name: str
+    key: str
+    keys: tuple[str, ...]
+
+
+def _field_max_length(info) -> int | None:
+    """A field's max_length: pydantic keeps an outermost Annotated's constraints on the field itself."""
+    for meta in info.metadata:
+        if isinstance(getattr(meta, "max_length", None), int):
+            return meta.max_length
+    return _max_length(info.annotation)
+
+
+def _max_length(annotation) -> int | None:
+    """The first max_length constraint found on the field's type, outside in."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        for meta in annotation.__metadata__:
+            found = getattr(meta, "max_length", None)
+            for inner in getattr(meta, "metadata", ()):
+                found = found or getattr(inner, "max_length", None)
+            if isinstance(found, int):
+                return found
+        return _max_length(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _max_length(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _leaf_widget(info, bare) -> tuple[str, tuple[str, ...]]:
+    origin = typing.get_origin(bare)
+    if origin in (typing.Union, types.UnionType):
+        args = [_unwrap(a) for a in typing.get_args(bare)]
+        return ("lines_or_text", ()) if any(typing.get_origin(a) is list for a in args) else ("person", ())
+    kind, choices = kind_of(bare)
+    if kind == "choice":
+        return ("radio" if len(choices) <= RADIO_MAX else "select"), choices
+    if kind == "text":
+        length = _field_max_length(info)
+        return ("long" if length is None or length >= limits.TEXT_MAX_CHARS else "text"), ()
+    return kind, choices
+
+
+def _key(parent: str, name: str) -> str:
+    return f"{parent}.{name}" if parent else name
+
+
+@cache
+def schema(root: type[BaseModel] = AllianceDocument, key: str = "") -> Group:
+    """The form's structure for ``root``: one node per field, in the model's order."""
+    children = []
+    for name, info in root.model_fields.items():
+        annotation = info.annotation
+        bare = _unwrap(annotation)
+        child_key = _key(key, name)
+        if isinstance(bare, type) and issubclass(bare, BaseModel):
+            children.append(Group(name, child_key, schema(bare, child_key).children))
+        elif typing.get_origin(bare) is list and _is_model(_unwrap(typing.get_args(bare)[0])):
+            item = _unwrap(typing.get_args(bare)[0])
+            limit = min(_field_max_length(info) or MAX_ITEMS, MAX_ITEMS)
+            children.append(Items(name, child_key, Group(name, child_key + "[]", schema(item, child_key + "[]").children),
+                                  limit))
+        elif typing.get_origin(bare) is dict:
+            keys = typing.get_args(_unwrap(typing.get_args(bare)[0]))
+            children.append(Mapping(name, child_key, tuple(keys)))
+        else:
+            widget, choices = _leaf_widget(info, bare)
+            children.append(Leaf(name, child_key, widget, choices, _field_max_length(info)))
+    return Group("", key, tuple(children))
+
+
+def _is_model(annotation) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def leaf_names(node: Group, counts: dict[str, int], parts: tuple = ()) -> list[str]:
+    """Every input name of the form for these list lengths: what a test checks the page against."""
+    names = []
+    for child in node.children:
+        here = parts + (child.name,)
+        if isinstance(child, Leaf):
+            names.append(format_path(here))
+        elif isinstance(child, Mapping):
+            names += [format_path(here + (key,)) for key in child.keys]
+        elif isinstance(child, Group):
+            names += leaf_names(child, counts, here)
+        else:
+            for index in range(counts.get(format_path(here), 0)):
+                names += leaf_names(child.item, counts, here + (index,))
+    return names
+
+
+# The form's values, as a browser sends them ----------------------------------------------------------
+
+
+@dataclass
+class FormState:
+    values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # input name -> what was sent
+    counts: dict[str, int] = field(default_factory=dict)  # a list's name -> rows shown
+    nones: set[str] = field(default_factory=set)  # lists ticked "none" (known: there is none)
+    removed: set[str] = field(default_factory=set)  # items ticked "remove"
+
+    def one(self, name: str) -> str:
+        sent = self.values.get(name, ())
+        return sent[-1] if sent else ""
+
+
+def _as_text(leaf: Leaf, value: Any, nobody: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if leaf.widget == "bool":
+        return ("yes" if value else "no",)
+    if leaf.widget == "choices":
+        return tuple(value)
+    if leaf.widget in ("texts", "lines_or_text") and isinstance(value, list):
+        return ("\n".join(str(item) for item in value),)
+    if leaf.widget == "person" and value is False:
+        return (nobody,)
+    return (str(value),)
+
+
+def state_of(data: dict, labels: dict[str, str], root: Group | None = None) -> FormState:
+    """The form as the file gives it (``data``: the validated document as plain data, unknown left out)."""
+    state = FormState()
+    _fill(root or schema(), data, (), state, labels["plan.nobody"])
+    return state
+
+
+def _fill(group: Group, data: Any, parts: tuple, state: FormState, nobody: str) -> None:
+    data = data if isinstance(data, dict) else {}
+    for child in group.children:
+        here = parts + (child.name,)
+        name = format_path(here)
+        value = data.get(child.name)
+        if isinstance(child, Leaf):
+            state.values[name] = _as_text(child, value, nobody)
+            if value == [] and child.widget in ("choices", "texts"):
+                state.nones.add(name)
+        elif isinstance(child, Mapping):
+            for key in child.keys:
+                text = (value or {}).get(key)
+                state.values[format_path(here + (key,))] = (str(text),) if text else ()
+        elif isinstance(child, Group):
+            _fill(child, value, here, state, nobody)
+        else:
+            items = value if isinstance(value, list) else []
+            state.counts[name] = len(items)
+            if value == []:
+                state.nones.add(name)
+            for index, item in enumerate(items):
+                _fill(child.item, item, here + (index,), state, nobody)
+
+
+def posted_state(form, original: FormState, root: Group | None = None) -> FormState:
+    """The form as a POST sent it; each list shows at least the file's rows, at most its limit."""
+    root = root or schema()
+    state = FormState()
+    for key in form.keys():
+        if key in RESERVED:
+            continue
+        if key.startswith(COUNT_PREFIX):
+            name, text = key[len(COUNT_PREFIX):], str(form.get(key, ""))
+            node = _items_at(root, name)
+            if node is not None and text.isdigit():
+                state.counts[name] = min(int(text), node.max_items)
+            continue
+        state.values[key] = tuple(str(v).replace("\r\n", "\n").replace("\r", "\n") for v in form.getlist(key)
+                                  if isinstance(v, str))
+    for name, count in original.counts.items():
+        state.counts[name] = max(state.counts.get(name, 0), count)
+    state.nones = {str(v) for v in form.getlist(NONE_FIELD)}
+    state.removed = {str(v) for v in form.getlist(REMOVE_FIELD)}
+    return state
+
+
+def _items_at(root: Group, name: str) -> Items | None:
+    try:
+        node = _node_at(root, parse_path(name))
+    except (ValueError, KeyError):
+        return None
+    return node if isinstance(node, Items) else None
+
+
+def _node_at(root: Group, parts: tuple):
+    node: Any = root
+    for part in parts:
+        if isinstance(part, int):
+            if not isinstance(node, Items):
+                raise KeyError(part)
+            node = node.item
+            continue
+        if not isinstance(node, Group):
+            raise KeyError(part)
+        node = next((c for c in node.children if c.name == part), None)
+        if node is None:
+            raise KeyError(part)
+    return node
+
+
+def with_row(state: FormState, name: str, root: Group | None = None) -> str:
+    """One more (empty) row in the list ``name`` (its 'add' button): the name of the row's first
+    field, to give it the focus; "" when the list cannot have one more."""
+    root = root or schema()
+    node = _items_at(root, name)
+    parts = parse_path(name) if node is not None else ()
+    if node is None or not _shown(parts, state) or state.counts.get(name, 0) >= node.max_items:
+        return ""
+    state.counts[name] = state.counts.get(name, 0) + 1
+    first = next((c for c in node.item.children if isinstance(c, Leaf)), None)
+    return format_path(parts + (state.counts[name] - 1, first.name)) if first else ""
+
+
+def _shown(parts: tuple, state: FormState) -> bool:
+    """Whether every row on the way to ``parts`` is on the form (no list of a row not shown)."""
+    for depth, part in enumerate(parts):
+        if isinstance(part, int) and part >= state.counts.get(format_path(parts[:depth]), 0):
+            return False
+    return True
+
+
+# From what was sent to the values to write ------------------------------------------------------------
+
+
+def _parse(leaf: Leaf, sent: tuple[str, ...], none: bool) -> Any:
+    """What a field's text means, as the loader would read it: None when empty (unknown)."""
+    if leaf.widget == "choices":
+        order = {choice: index for index, choice in enumerate(leaf.choices)}  # ticked boxes have no order
+        picked = sorted((v for v in dict.fromkeys(sent) if v), key=lambda v: order.get(v, len(order)))
+        return picked or ([] if none else None)
+    text = (sent[-1] if sent else "").strip()
+    if leaf.widget == "texts":
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        return lines or ([] if none else None)
+    if not text:
+        return None
+    if leaf.widget == "bool":
+        return {"yes": True, "no": False}.get(text, text)
+    if leaf.widget == "number":
+        return int(text) if text.isdigit() else text
+    if leaf.widget == "person" and text.casefold() in NOBODY_WORDS:
+        return False
+    if leaf.widget == "lines_or_text":
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        return lines[0] if len(lines) == 1 else lines
+    return text
+
+
+def value_of(node, state: FormState, parts: tuple) -> Any:
+    """The plain data the form holds at ``parts`` (unknown left out; None when it holds nothing)."""
+    name = format_path(parts)
+    if isinstance(node, Leaf):
+        return _parse(node, state.values.get(name, ()), name in state.nones)
+    if isinstance(node, Mapping):
+        found = {key: state.one(format_path(parts + (key,))).strip() for key in node.keys}
+        return {key: text for key, text in found.items() if text} or None
+    if isinstance(node, Group):
+        found = {child.name: value_of(child, state, parts + (child.name,)) for child in node.children}
+        return {key: value for key, value in found.items() if value is not None} or None
+    rows = [value_of(node.item, state, parts + (index,)) for index in _kept(state, parts)]
+    rows = [row for row in rows if row is not None]
+    return rows or ([] if name in state.nones else None)
+
+
+def _kept(state: FormState, parts: tuple) -> list[int]:
+    return [index for index in range(state.counts.get(format_path(parts), 0))
+            if format_path(parts + (index,)) not in state.removed]
+
+
+@dataclass
+class Changes:
+    writes: list[tuple[tuple, Any]] = field(default_factory=list)  # in order, for AllianceFile.update
+    rows: dict[str, dict[int, int]] = field(default_factory=dict)  # a list's name -> {row in the file: row on the form}
+
+
+def changes(original: FormState, posted: FormState, raw: dict, root: Group | None = None) -> Changes:
+    """The writes that turn the file (``raw``: its data as the loader reads it) into what was posted."""
+    found = Changes()
+    _group_changes(root or schema(), (), (), raw, original, posted, found)
+    return found
+
+
+def _group_changes(group: Group, form: tuple, file: tuple, raw: Any, original: FormState, posted: FormState,
+                   found: Changes) -> None:
+    for child in group.children:
+        here, there = form + (child.name,), file + (child.name,)
+        raw_child = raw.get(child.name) if isinstance(raw, dict) else None
+        if isinstance(child, Items):
+            _list_changes(child, here, there, raw_child, original, posted, found)
+            continue
+        before, after = value_of(child, original, here), value_of(child, posted, here)
+        if before == after:
+            continue
+        if isinstance(child, Group) and (raw_child is None or isinstance(raw_child, dict)):
+            _group_changes(child, here, there, raw_child, original, posted, found)
+        else:  # a field, a mapping, or a section the file writes another way (a timeline as a sentence)
+            found.writes.append((there, after))
+
+
+def _list_changes(node: Items, form: tuple, file: tuple, raw: Any, original: FormState, posted: FormState,
+                  found: Changes) -> None:
+    name = format_path(form)
+    existing = original.counts.get(name, 0)
+    kept = [i for i in _kept(posted, form) if i < existing]
+    added = [i for i in _kept(posted, form) if i >= existing and value_of(node.item, posted, form + (i,)) is not None]
+    found.rows[name] = dict(enumerate(kept + added))
+    before, after = value_of(node, original, form), value_of(node, posted, form)
+    if before == after and len(kept) == existing:
+        return
+    if not kept + added or not isinstance(raw, list):
+        found.writes.append((file, after))
+        return
+    for index in sorted(set(range(existing)) - set(kept), reverse=True):
+        found.writes.append((file + (index,), REMOVED))
+    for row, index in enumerate(kept):
+        here, there, raw_row = form + (index,), file + (row,), raw[index] if index < len(raw) else None
+        if isinstance(raw_row, dict):
+            _group_changes(node.item, here, there, raw_row, original, posted, found)
+        elif value_of(node.item, original, here) != value_of(node.item, posted, here):
+            found.writes.append((there, value_of(node.item, posted, here)))
+    for row, index in enumerate(added, start=len(kept)):
+        found.writes.append((file + (row,), value_of(node.item, posted, form + (index,))))
+
+
+def unsaved(original: FormState, posted: FormState, t: dict[str, str], root: Group | None = None) -> list[dict]:
+    """What a POST sent that differs from the file as it is now (shown to the tab that lost a race)."""
+    found = []
+    for name in leaf_names(root or schema(), posted.counts):
+        sent = _filled(posted.values.get(name, ()))
+        if sent != _filled(original.values.get(name, ())):
+            found.append({"name": name, "value": t["label.list_separator"].join(sent) or t["label.unknown"]})
+    return found
+
+
+def _filled(sent: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(text.strip() for text in sent if text.strip())
+
+
+def form_name(field_path: str | None, rows: dict[str, dict[int, int]]) -> str:
+    """The form's name of a field the loader named in the file as it would have been written."""
+    if not field_path:
+        return ""
+    try:
+        parts = parse_path(field_path)
+    except ValueError:
+        return ""
+    form: tuple = ()
+    for part in parts:
+        if isinstance(part, int):
+            part = rows.get(format_path(form), {}).get(part, part)
+        form += (part,)
+    return format_path(form)
+
+
+# The view-model ------------------------------------------------------------------------------------------
+
+
+@cache
+def _tested_by() -> dict[str, tuple[str, ...]]:
+    """Fact key -> the guide's items whose answers it tests (guide.yaml's tested_by)."""
+    found: dict[str, list[str]] = {}
+    for item in knowledge.guide().items:
+        for key in item.tested_by:
+            found.setdefault(key, []).append(item.id)
+    return {key: tuple(ids) for key, ids in found.items()}
+
+
+def asked(store, lang: str, t: dict[str, str]) -> dict[str, str]:
+    """The facts the consultation still asks about (``store``: an AllianceFile), each worded as the
+    interview asks it, by path: the form shows them at their fields."""
+    current = consult(store.document)
+    return {question.path: question_text(question, store.data, lang, t) for question in current.questions}
+
+
+def html_id(name: str) -> str:
+    return "f-" + _ID.sub("-", name)
+
+
+def view(state: FormState, lang: str, t: dict[str, str], errors: dict[str, str] | None = None,
+         focus: str = "", asked: dict[str, str] | None = None, root: Group | None = None) -> list[dict]:
+    """The sections of the form, in the model's order: the document's own facts first (as one
+    section), then each section of the model; every field labelled, valued, with its error, and
+    with the interview's question when it is one the consultation still asks (``asked``: by path)."""
+    nodes = _Viewer(state, lang, t, errors or {}, focus, asked or {}).nodes(root or schema(), ())
+    sections, loose = [], []
+    for node in nodes:
+        if node["widget"] == "group":
+            sections.append({"id": "s-" + node["name"], "title": node["label"], "help": node["help"],
+                             "error": node["error"], "nodes": node["children"]})
+        elif node["widget"] == "items":  # the list says its own help and error
+            sections.append({"id": "s-" + node["name"], "title": node["label"], "help": [], "error": "",
+                             "nodes": [dict(node, label="")]})
+        else:
+            loose.append(node)
+    if loose:
+        sections.insert(0, {"id": "s-assessment", "title": t["web.form.assessment"], "help": [], "error": "",
+                            "nodes": loose})
+    return sections
+
+
+@dataclass
+class _Viewer:
+    state: FormState
+    lang: str
+    t: dict[str, str]
+    errors: dict[str, str]
+    focus: str
+    asked: dict[str, str]
+
+    def __post_init__(self):
+        self.words = knowledge.fields()
+        items = knowledge.guide_items()
+        self.help = {key: [{"id": ident, "text": getattr(items[ident], self.lang)} for ident in ids]
+                     for key, ids in _tested_by().items()}
+
+    def label(self, key: str) -> str:
+        """The knowledge base's words for a fact; a fact it has no words for yet shows as its own key."""
+        text = self.words.get(key)
+        return text(self.lang) if text else key.rsplit(".", 1)[-1].removesuffix("[]")
+
+    def common(self, name: str, key: str, label: str) -> dict[str, Any]:
+        return {"name": name, "id": html_id(name), "label": label, "help": self.help.get(key, []),
+                "error": self.errors.get(name, ""), "asked": self.asked.get(name, "")}
+
+    def nodes(self, group: Group, parts: tuple) -> list[dict]:
+        return [self.node(child, parts + (child.name,)) for child in group.children]
+
+    def node(self, node, parts: tuple) -> dict:
+        name = format_path(parts)
+        view = self.common(name, node.key, self.label(node.key))
+        if isinstance(node, Group):
+            return dict(view, widget="group", children=self.nodes(node, parts))
+        if isinstance(node, Mapping):
+            entries = [dict(self.common(format_path(parts + (k,)), f"{node.key}.{k}", option_label(self.t, k)),
+                            value=self.state.one(format_path(parts + (k,)))) for k in node.keys]
+            return dict(view, widget="mapping", entries=entries)
+        if isinstance(node, Items):
+            return dict(view, widget="items", **self.rows(node, parts))
+        return dict(view, **self.leaf(node, name))
+
+    def leaf(self, node: Leaf, name: str) -> dict[str, Any]:
+        t, sent = self.t, self.state.values.get(name, ())
+        current = sent[-1] if sent else ""
+        view: dict[str, Any] = {
+            "widget": node.widget, "value": current, "options": [], "none": None, "autofocus": name == self.focus,
+            "maxlength": (node.max_length or "") if node.widget in ("text", "long", "person") else "",
+            "hint": t[HINTS[node.widget]] if node.widget in HINTS else ""}
+        if node.widget in ("bool", "radio", "select"):
+            values = ("yes", "no") if node.widget == "bool" else node.choices
+            shown = [t["label.yes"], t["label.no"]] if node.widget == "bool" else [option_label(t, v) for v in values]
+            view["options"] = [{"value": v, "label": text, "checked": v == current} for v, text in zip(values, shown)]
+            if current and current not in values:  # as sent (a hostile or stale value): kept, its error says why
+                view["options"].append({"value": current, "label": current, "checked": True})
+            view["options"].append({"value": "", "label": t["web.dont_know"], "checked": not current})
+        elif node.widget == "choices":
+            view["options"] = [{"value": v, "label": option_label(t, v), "checked": v in sent} for v in node.choices]
+        if node.widget in ("choices", "texts"):
+            view["none"] = {"value": name, "checked": name in self.state.nones, "label": t["web.form.none"]}
+        return view
+
+    def rows(self, node: Items, parts: tuple) -> dict[str, Any]:
+        name = format_path(parts)
+        count = self.state.counts.get(name, 0)
+        text = self.words.get(node.key)
+        item = text.item(self.lang) if text and text.item else self.label(node.key)
+        first = next((c for c in node.item.children if isinstance(c, Leaf)), None)
+        rows = []
+        for index in range(count):
+            here = parts + (index,)
+            row_name = format_path(here)
+            title = self.state.one(format_path(here + (first.name,))) if first else ""
+            if first is not None and first.widget in ("radio", "select") and title:
+                title = option_label(self.t, title)
+            rows.append({"id": html_id(row_name), "legend": f"{item} {index + 1}", "title": title,
+                         "error": self.errors.get(row_name, ""), "children": self.nodes(node.item, here),
+                         "remove": {"value": row_name, "checked": row_name in self.state.removed,
+                                    "label": self.t["web.form.remove"]}})
+        add = None
+        if count < node.max_items:
+            add = {"value": ADD_PREFIX + name, "label": text.add(self.lang) if text and text.add else "+ " + item}
+        none = None if count else {"value": name, "checked": name in self.state.nones,
+                                   "label": self.t["web.form.none"]}
+        return {"rows": rows, "count": count, "count_name": COUNT_PREFIX + name, "add": add, "none": none}
+
+
+def error_list(errors: dict[str, str], labels_of: dict[str, str], t: dict[str, str]) -> list[dict]:
+    return [{"name": name, "href": "#" + html_id(name) if name else "",
+             "label": labels_of.get(name) or t["web.form.whole_file"], "problem": problem}
+            for name, problem in errors.items()]
+
+
+def labels_by_name(sections: list[dict]) -> dict[str, str]:
+    """Every field's and row's label by input name, to name them in the list of problems."""
+    found: dict[str, str] = {}
+
+    def walk(nodes: list[dict], prefix: str) -> None:
+        for node in nodes:
+            label = f"{prefix} › {node['label']}" if prefix and node["label"] else node["label"] or prefix
+            found[node["name"]] = label
+            for entry in node.get("entries", ()):
+                found[entry["name"]] = f"{label} › {entry['label']}"
+            walk(node.get("children", []), label)
+            for row in node.get("rows", ()):
+                row_label = f"{label} › {row['legend']}"
+                found[row["remove"]["value"]] = row_label
+                walk(row["children"], row_label)
+
+    for section in sections:
+        walk(section["nodes"], section["title"])
+    return found
+
+
+def errors_by_field(problems: list, rows: dict[str, dict[int, int]], names: set[str]) -> dict[str, str]:
+    """Each problem the loader found, at the form's field it names (or the nearest enclosing one);
+    a problem of the whole document under the empty name."""
+    found: dict[str, str] = {}
+    for problem in problems:
+        name = form_name(problem.field, rows)
+        while name and name not in names:
+            name = _parent(name)
+        found[name] = f"{found[name]}; {problem.problem}" if name in found else problem.problem
+    return found
+
+
+def _parent(name: str) -> str:
+    try:
+        parts = parse_path(name)
+    except ValueError:
+        return ""
+    return format_path(parts[:-1]) if len(parts) > 1 else ""
