@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tahaluf.model import Concession, Partner
-from tahaluf.screening.columns import FREE_TEXT, LIST, SECTIONS, field_kinds
+from tahaluf.screening.columns import CHOICES, FREE_TEXT, LIST, SECTIONS, field_kinds
 from tahaluf.screening.rows import Candidate, Waiting
 
 MARK = "\x00"  # prefix of the stand-ins for free text (clean_text strips NUL from every user text)
@@ -28,7 +28,11 @@ class _Shape:
         getter = operator.attrgetter(*self.values) if self.values else (lambda _: ())
         get = (lambda obj: (getter(obj),)) if len(self.values) == 1 else getter
         # Lists of values (choices, goals) enter the key as tuples: the key must be hashable.
-        self.get_values = lambda obj: tuple(tuple(v) if isinstance(v, list) else v for v in get(obj))
+        lists = {name for name, kind in fields if kind == CHOICES}
+        if lists & set(self.values):
+            self.get_values = lambda obj: tuple(tuple(v) if isinstance(v, list) else v for v in get(obj))
+        else:
+            self.get_values = get  # nothing to convert (most shapes): no per-value loop
 
     def key(self, obj: BaseModel | None) -> tuple | None:
         """(values, texts): a text counts as 1 when there, 0 when empty; a list of texts by its length.

@@ -114,7 +114,8 @@ class Reuse:
         groups: dict[str, list[int]] = {name: [] for name in dimensions}
         for index, spec in enumerate(specs):
             groups.setdefault(spec.dimension, []).append(index)
-        self.groups = tuple((name, (lambda ids, i=tuple(members): tuple(ids[j] for j in i)))
+        # A dimension's key: its checks' outcome ids (itemgetter: one id, or a tuple of them).
+        self.groups = tuple((name, itemgetter(*members) if members else (lambda ids: ()))
                             for name, members in groups.items())
         self.verdicts: list[dict] = [{} for _ in self.groups]  # per dimension: its checks' outcome ids -> word
         self.parts: dict[tuple, str] = {}  # (dimension, its findings' statuses and severities) -> word
