@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -39,7 +40,7 @@ def fill(template: str, values: dict[str, object]) -> Message:
     trusted words stay trusted and its user values stay isolated one by one.
     """
     parts: list[tuple[str, bool]] = []
-    for literal, field, _spec, _conversion in _FORMATTER.parse(template):
+    for literal, field in _fields(template):
         if literal:
             parts.append((literal, False))
         if field is not None:
@@ -49,6 +50,12 @@ def fill(template: str, values: dict[str, object]) -> Message:
             else:
                 parts.append((str(value), True) if value is not None else ("{" + field + "}", False))
     return Message(tuple(parts))
+
+
+@lru_cache(maxsize=1024)
+def _fields(template: str) -> tuple[tuple[str, str | None], ...]:
+    """A template's (literal, field) pairs: parsed once (screening fills one per row)."""
+    return tuple((literal, field) for literal, field, _spec, _conversion in _FORMATTER.parse(template))
 
 
 def join(messages, separator: str) -> Message:
