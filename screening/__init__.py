@@ -19,6 +19,13 @@ How it scales (see benchmarks/screening.py):
   on the profile with a marker (``"\\x00" + column``; user text can never contain
   NUL) in place of each text; a finding's subject or parameters that carry a
   marker are filled in with the row's own text when the reason is written.
+* **Reused by parts.** A new profile is rarely new in every part: each
+  partner-level check declares the facts it reads (``@check(reads=...)``), and its
+  outcome is kept by those facts alone; the derivations' verdict is kept by the
+  outcomes of each dimension's checks. A profile whose every part has been seen is
+  judged by lookups in this process; experta runs only on a part never seen (and
+  decides every outcome the first time). tests/test_check_reads.py proves the
+  declarations; tests/test_screening_reuse.py finds the results unchanged.
 * **Parallel.** A multiprocessing pool, one partner engine per worker process
   (``infer`` resets it per candidate); ``jobs=1`` runs in this process.
 
@@ -29,6 +36,7 @@ The stages, in the order a row meets them (one module each):
 * ``rows``: a row's values validated into models, or its problems.
 * ``profiles``: what the rules read of a row (its profile key) and the stand-ins judged for it.
 * ``inference``: a profile judged by the rules into a Verdict; the verdict cache.
+* ``reuse``: the checks' outcomes and the dimensions' verdicts already seen, by what they read.
 * ``workers``: the pool of worker processes and its size.
 * ``screener``: the row loop tying these together, in a bounded window.
 * ``ordering``: the spool that yields the results best first.
