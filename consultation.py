@@ -71,6 +71,10 @@ _PART = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
 # Representative answers, for what-if, where a type has too many values to try them all.
 REPRESENTATIVE_TEXT = "…"
 REPRESENTATIVE_DATE = "2027-06-30"
+REPRESENTATIVE_GOAL = "a goal"  # neither a measure nor a date
+REPRESENTATIVE_DATED_GOAL = "a goal by " + REPRESENTATIVE_DATE
+REPRESENTATIVE_PARTNER = "A new partner"
+REPRESENTATIVE_CONCESSION = "A concession asked of us"
 
 
 # Paths and types --------------------------------------------------------------------------------
@@ -261,7 +265,7 @@ class Question:
         if self.kind == "texts":
             return ((), (REPRESENTATIVE_TEXT,))
         if self.kind == "goals":
-            return ((), ("a goal",), ("a goal by " + REPRESENTATIVE_DATE,))
+            return ((), (REPRESENTATIVE_GOAL,), (REPRESENTATIVE_DATED_GOAL,))
         if self.kind == "person":
             return (False, REPRESENTATIVE_TEXT)
         if self.kind == "date":
@@ -276,7 +280,7 @@ class Question:
 
 def _new_item(path: str) -> dict:
     """A new item with only its required field, for a list answered 'yes, there is one'."""
-    return {"partners": {"name": "A new partner"}, "concessions": {"what": "A concession asked of us"}}[path]
+    return {"partners": {"name": REPRESENTATIVE_PARTNER}, "concessions": {"what": REPRESENTATIVE_CONCESSION}}[path]
 
 
 def answer_value(question: Question, answer: Any) -> Any:

@@ -530,19 +530,22 @@ class App:
                       **change}
             return base + "?" + urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
 
-        t = _labels(_lang(request))
-        columns = [{"title": title, "sorted": index == column, "descending": descending,
-                    "url": link(sort=index, dir="asc" if index != column or descending else "desc")}
+        lang = _lang(request)
+        t = _labels(lang)
+        columns = [{"title": _screen_word(t, lang, "web.screen.column", title), "sorted": index == column,
+                    "descending": descending, "url": link(sort=index, dir="asc" if index != column or descending else "desc")}
                    for index, title in enumerate(job.header)]
         filters = [{"label": t["web.screen.all"], "url": link(status=None), "current": status is None}] + [
-            {"label": value, "url": link(status=value), "current": value == status} for value in statuses]
+            {"label": _screen_word(t, lang, "partner", value), "url": link(status=value), "current": value == status}
+            for value in statuses]
         downloads = [("web.screen.download.xlsx", f"{base}/download/xlsx"),
                      ("web.screen.download.csv", f"{base}/download/csv")]
         if job.file("errors").exists():
             downloads.append(("web.screen.download.errors", f"{base}/download/errors"))
         shown = t["web.screen.shown"].replace("{shown}", str(min(len(rows), SCREEN_ROWS_SHOWN))) \
             .replace("{count}", str(len(rows)))
-        return _page(request, "screen_result.html.j2", job=job, columns=columns, rows=rows[:SCREEN_ROWS_SHOWN],
+        return _page(request, "screen_result.html.j2", job=job, columns=columns,
+                     rows=[_screen_cells(row, job.header, t, lang) for row in rows[:SCREEN_ROWS_SHOWN]],
                      statuses=filters, downloads=downloads, shown=shown)
 
     async def screen_download(self, request: Request):
@@ -624,16 +627,25 @@ def _whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]]
 
 
 @functools.cache
-def _subject_keys() -> dict[str, str]:
-    """A finding's subject as diff.py words it (a section or motive by its English label) -> its label key."""
-    return {text.en: key for key, text in knowledge.labels().items() if key.startswith("subject.")}
+def _english_keys(prefixes: tuple[str, ...]) -> dict[str, str]:
+    """English label text -> its key, for the labels with these prefixes: the history stores the English
+    JSON report (diff.py words subjects and values as it does), a page words them in its own language."""
+    return {text.en: key for key, text in knowledge.labels().items() if key.startswith(prefixes)}
+
+
+def _worded(text: str, t: dict[str, str], prefixes: tuple[str, ...]) -> str:
+    key = _english_keys(prefixes).get(text)
+    return t[key] if key else text
+
+
+SUBJECTS = ("subject.",)
+VALUES = ("label.", "choice.", "sector.")
 
 
 def _change_view(change, t: dict[str, str], lang: str | None = None) -> dict[str, str]:
     status = lambda value: t["diff.absent"] if value is None else t[f"status.{value}"]  # noqa: E731
-    key = _subject_keys().get(change.subject)
     view = {"rule": change.rule, "severity": t[f"severity.{change.severity}"],
-            "subject": t[key] if key else change.subject, "before": status(change.before), "after": status(change.after)}
+            "subject": _worded(change.subject, t, SUBJECTS), "before": status(change.before), "after": status(change.after)}
     if lang is not None:
         texts = knowledge.findings().get(change.rule)
         view["summary"] = texts.summary(lang) if texts else ""
@@ -658,10 +670,31 @@ def _step_view(step, t: dict[str, str]) -> dict[str, Any]:
     view["sections"] = [{"heading": t[key], "changes": [_change_view(c, t) for c in changes]}
                         for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
                                              ("diff.changed", comparison.changed)) if changes]
-    view["facts"] = [{"path": path, "before": "" if was is None else str(was), "after": "" if now is None else str(now)}
-                     for path, was, now in comparison.facts]
+    view["facts"] = [{"path": path, "before": "" if was is None else _worded(str(was), t, VALUES),
+                      "after": "" if now is None else _worded(str(now), t, VALUES)} for path, was, now in comparison.facts]
     view["facts_heading"] = t["diff.facts"]
     return view
+
+
+# Screening results as the CSV has them: English column, status and sector codes. An Arabic page words
+# them in Arabic, as an Arabic XLSX does; an English page keeps the codes, as the English outputs do.
+SCREEN_WORDED = {"status": "partner", "sector": "sector"}
+SCREEN_CODES = ("failed", "not_assessed", "guidance")  # rule codes and guide items, "; " between them
+
+
+def _screen_word(t: dict[str, str], lang: str, prefix: str, code: str) -> str:
+    return t.get(f"{prefix}.{code}", code) if lang != "en" else code
+
+
+def _screen_cells(row: tuple, header: list[str], t: dict[str, str], lang: str) -> list[dict[str, Any]]:
+    cells = []
+    for title, text in zip(header, row):
+        if title in SCREEN_CODES and text:
+            cells.append({"text": text, "codes": text.split("; ")})
+        else:
+            worded = _screen_word(t, lang, SCREEN_WORDED[title], text) if title in SCREEN_WORDED and text else text
+            cells.append({"text": worded, "codes": []})
+    return cells
 
 
 def _attachment(filename: str) -> str:
