@@ -276,7 +276,8 @@ def why_this_question(current: Consultation, question: Question, lang: str, labe
 
 # The representative answers what-if tries where a field takes free text, worded in the reader's language.
 _REPRESENTATIVE = {REPRESENTATIVE_GOAL: "whatif.answer.goal", REPRESENTATIVE_DATED_GOAL: "whatif.answer.dated_goal",
-                   REPRESENTATIVE_PARTNER: "whatif.answer.partner", REPRESENTATIVE_CONCESSION: "whatif.answer.concession"}
+                   REPRESENTATIVE_PARTNER: "whatif.answer.partner",
+                   REPRESENTATIVE_CONCESSION: "whatif.answer.concession"}
 
 
 def answer_text(labels: dict[str, str], answer: Any) -> str:

@@ -15,7 +15,8 @@ from test_web_browser import ARGS, CHROMIUM, label, not_blank, playwright, serve
 
 from tahaluf.evaluation import evaluate_file
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is needed (see the README's test command)")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="chromium is needed (see the README's test command)")
 
 # What has the focus, and whether it shows: a :focus-visible element with an outline (or a ring) drawn.
 FOCUS = """() => {

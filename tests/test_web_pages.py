@@ -25,7 +25,8 @@ from test_web_browser import ARGS, CHROMIUM, EXAMPLES, label, not_blank, playwri
 from tahaluf.reports.alliance_file import AllianceFile  # noqa: E402
 from tahaluf.web.app import create_app  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is needed (see the README's test command)")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="chromium is needed (see the README's test command)")
 
 # GET routes that are not pages: a redirect and file downloads (tested over HTTP in test_web*.py).
 NOT_PAGES = {"/lang/{lang}", "/a/{name}/download/{fmt}/{lang}", "/screen/{job}/download/{kind}"}
@@ -161,7 +162,8 @@ def test_every_page_in_both_languages(server, tmp_path, lang):
 
         def on_response(response):
             expected = EXPECTED_ERRORS.get(current["name"])
-            if response.status >= 400 and not (response.status == expected and response.request.is_navigation_request()):
+            deliberate = response.status == expected and response.request.is_navigation_request()
+            if response.status >= 400 and not deliberate:
                 problems.append(f"{response.status} {response.url} ({current['name']})")
         page.on("response", on_response)
 
@@ -206,7 +208,8 @@ def test_every_page_in_both_languages(server, tmp_path, lang):
             browser.close()
     assert problems == []
     own = user_words(workspace, candidates)
-    untranslated = {name: sorted({w for w in words if w not in own and not w.isupper()}) for name, words in latin.items()}
+    untranslated = {name: sorted({w for w in words if w not in own and not w.isupper()})
+                    for name, words in latin.items()}
     untranslated = {name: words for name, words in untranslated.items() if words}
     assert not untranslated, f"English words on Arabic pages: {untranslated}"
     assert seen >= {name for name, route in TOUR if route in routes}

@@ -533,7 +533,8 @@ class App:
         lang = _lang(request)
         t = _labels(lang)
         columns = [{"title": _screen_word(t, lang, "web.screen.column", title), "sorted": index == column,
-                    "descending": descending, "url": link(sort=index, dir="asc" if index != column or descending else "desc")}
+                    "descending": descending,
+                    "url": link(sort=index, dir="asc" if index != column or descending else "desc")}
                    for index, title in enumerate(job.header)]
         filters = [{"label": t["web.screen.all"], "url": link(status=None), "current": status is None}] + [
             {"label": _screen_word(t, lang, "partner", value), "url": link(status=value), "current": value == status}
@@ -645,7 +646,8 @@ VALUES = ("label.", "choice.", "sector.")
 def _change_view(change, t: dict[str, str], lang: str | None = None) -> dict[str, str]:
     status = lambda value: t["diff.absent"] if value is None else t[f"status.{value}"]  # noqa: E731
     view = {"rule": change.rule, "severity": t[f"severity.{change.severity}"],
-            "subject": _worded(change.subject, t, SUBJECTS), "before": status(change.before), "after": status(change.after)}
+            "subject": _worded(change.subject, t, SUBJECTS),
+            "before": status(change.before), "after": status(change.after)}
     if lang is not None:
         texts = knowledge.findings().get(change.rule)
         view["summary"] = texts.summary(lang) if texts else ""
@@ -670,8 +672,8 @@ def _step_view(step, t: dict[str, str]) -> dict[str, Any]:
     view["sections"] = [{"heading": t[key], "changes": [_change_view(c, t) for c in changes]}
                         for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
                                              ("diff.changed", comparison.changed)) if changes]
-    view["facts"] = [{"path": path, "before": "" if was is None else _worded(str(was), t, VALUES),
-                      "after": "" if now is None else _worded(str(now), t, VALUES)} for path, was, now in comparison.facts]
+    value = lambda fact: "" if fact is None else _worded(str(fact), t, VALUES)  # noqa: E731
+    view["facts"] = [{"path": path, "before": value(was), "after": value(now)} for path, was, now in comparison.facts]
     view["facts_heading"] = t["diff.facts"]
     return view
 
