@@ -71,6 +71,10 @@ _PART = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
 # Representative answers, for what-if, where a type has too many values to try them all.
 REPRESENTATIVE_TEXT = "…"
 REPRESENTATIVE_DATE = "2027-06-30"
+REPRESENTATIVE_GOAL = "a goal"  # neither a measure nor a date
+REPRESENTATIVE_DATED_GOAL = "a goal by " + REPRESENTATIVE_DATE
+REPRESENTATIVE_PARTNER = "A new partner"
+REPRESENTATIVE_CONCESSION = "A concession asked of us"
 
 
 # Paths and types --------------------------------------------------------------------------------
@@ -261,7 +265,7 @@ class Question:
         if self.kind == "texts":
             return ((), (REPRESENTATIVE_TEXT,))
         if self.kind == "goals":
-            return ((), ("a goal",), ("a goal by " + REPRESENTATIVE_DATE,))
+            return ((), (REPRESENTATIVE_GOAL,), (REPRESENTATIVE_DATED_GOAL,))
         if self.kind == "person":
             return (False, REPRESENTATIVE_TEXT)
         if self.kind == "date":
@@ -276,7 +280,7 @@ class Question:
 
 def _new_item(path: str) -> dict:
     """A new item with only its required field, for a list answered 'yes, there is one'."""
-    return {"partners": {"name": "A new partner"}, "concessions": {"what": "A concession asked of us"}}[path]
+    return {"partners": {"name": REPRESENTATIVE_PARTNER}, "concessions": {"what": REPRESENTATIVE_CONCESSION}}[path]
 
 
 def answer_value(question: Question, answer: Any) -> Any:
@@ -575,6 +579,76 @@ def whatif(consultation: Consultation, question: Question) -> tuple[Outcome, ...
         except InputError:  # e.g. a blank where a name is required: not an answer to this question
             continue
     return tuple(outcomes)
+
+
+# Supposed answers: what the verdict would be, nothing written (the web app's what-if toggles) ---------
+
+WHATIF_SOURCE = "what-if"
+
+
+def fitting_answers(consultation: Consultation, question: Question) -> tuple[tuple[int, Any], ...]:
+    """The representative answers to ``question`` that fit its field, each with its number in
+    ``question.answers()`` (the key that names it in :func:`suppose`)."""
+    fitting = []
+    for key, answer in enumerate(question.answers()):
+        try:
+            document_of(with_answer(consultation.data, question.parts, answer_value(question, answer)))
+        except InputError:
+            continue
+        fitting.append((key, answer))
+    return tuple(fitting)
+
+
+@dataclass(frozen=True)
+class Supposed:
+    """One supposed answer: the question, the answer's key (its number in ``question.answers()``), the answer."""
+
+    question: Question
+    key: int
+    answer: Any
+
+    @property
+    def value(self) -> Any:
+        """The answer as it would be written into the file."""
+        return answer_value(self.question, self.answer)
+
+
+@dataclass(frozen=True)
+class Supposition:
+    """Where the consultation would stand with ``answers`` written in (``consultation``); nothing is written."""
+
+    answers: tuple[Supposed, ...]  # in the order of the open questions
+    consultation: Consultation
+
+    @property
+    def verdict(self) -> str:
+        return self.consultation.verdict
+
+
+def suppose(consultation: Consultation, chosen: list[tuple[str, str]]) -> Supposition:
+    """The consultation with answers supposed: ``chosen`` holds (question path, answer key) pairs, each
+    an open question of ``consultation`` and the number of one of its representative answers; they
+    are written in together. InputError naming the path when a path is not an open question or is
+    given twice, or a key is not one of its answers' numbers (or does not fit the field)."""
+    keys: dict[str, int] = {}
+    for path, key in chosen:
+        question = consultation.question(path)
+        if question is None:
+            raise InputError(WHATIF_SOURCE, None, path[:200], "not an open question of this assessment")
+        if path in keys:
+            raise InputError(WHATIF_SOURCE, None, path, "answered twice")
+        count = len(question.answers())
+        if not (key.isascii() and key.isdigit() and len(key) <= 3 and int(key) < count):
+            raise InputError(WHATIF_SOURCE, None, path,
+                             f"{key[:20]!r} is not one of its answers (a number from 0 to {count - 1})")
+        keys[path] = int(key)
+    supposed = tuple(Supposed(q, keys[q.path], q.answers()[keys[q.path]]) for q in consultation.questions
+                     if q.path in keys)
+    changed = consultation.data
+    for one in supposed:
+        changed = with_answer(changed, one.question.parts, one.value)
+    evaluation = evaluate_document(document_of(changed, WHATIF_SOURCE))
+    return Supposition(supposed, consult(changed, evaluation))
 
 
 @dataclass(frozen=True)

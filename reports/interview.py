@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from tahaluf import knowledge, model
-from tahaluf.consultation import Consultation, Question, consult, value_at, whatif
+from tahaluf.consultation import (REPRESENTATIVE_CONCESSION, REPRESENTATIVE_DATED_GOAL, REPRESENTATIVE_GOAL,
+                                  REPRESENTATIVE_PARTNER, Consultation, Question, consult, value_at, whatif)
 from tahaluf.errors import InputError
 from tahaluf.loader import format_path
 from tahaluf.reports.alliance_file import AllianceFile
@@ -273,7 +274,17 @@ def why_this_question(current: Consultation, question: Question, lang: str, labe
     return Why(checks, guide, outcomes)
 
 
+# The representative answers what-if tries where a field takes free text, worded in the reader's language.
+_REPRESENTATIVE = {REPRESENTATIVE_GOAL: "whatif.answer.goal", REPRESENTATIVE_DATED_GOAL: "whatif.answer.dated_goal",
+                   REPRESENTATIVE_PARTNER: "whatif.answer.partner",
+                   REPRESENTATIVE_CONCESSION: "whatif.answer.concession"}
+
+
 def answer_text(labels: dict[str, str], answer: Any) -> str:
+    if isinstance(answer, dict) and len(answer) == 1 and "kind" not in answer:
+        answer = next(iter(answer.values()))  # a new item by its one field
+    if isinstance(answer, str) and answer in _REPRESENTATIVE:
+        return labels[_REPRESENTATIVE[answer]]
     if answer is True:
         return labels["label.yes"]
     if answer is False:

@@ -26,14 +26,16 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from tahaluf import knowledge
-from tahaluf.consultation import Consultation, as_data, consult, value_at
+from tahaluf.consultation import Consultation, as_data, consult, fitting_answers, suppose, value_at
+from tahaluf.diff import compare, snapshot_of_evaluation
 from tahaluf.errors import InputError, InputErrors, RenderError
 from tahaluf.evaluation import evaluate_document
 from tahaluf.loader import format_path
 from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.reports.html import ASSETS as REPORT_ASSETS, direct_mixed_values
-from tahaluf.reports.interview import (DONT_KNOW_ANSWER, answer_format, option_label, parse_answer, question_options,
-                                       question_text, status_line, why_this_question)
+from tahaluf.reports.interview import (DONT_KNOW_ANSWER, answer_format, answer_text, option_label, parse_answer,
+                                       question_options, question_text, status_line, why_this_question)
+from tahaluf.reports.output import write_atomically
 from tahaluf.reports.render import render_report
 from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
 from tahaluf.reports.viewmodel import build_report
@@ -374,19 +376,60 @@ class App:
         return evaluation
 
     async def report(self, request: Request):
+        return self._report_page(request, _supposed_in(request.query_params))
+
+    def _report_page(self, request: Request, chosen: list[tuple[str, str]], problem: str = "", status: int = 200):
+        """The result page; with ``chosen`` answers supposed (?if=PATH=KEY), the what-if banner too."""
         name, path = self._file(request)
         try:
             evaluation = self._evaluation(path)
         except InputError as error:
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
                          problems=getattr(error, "lines", None) or [str(error)])
-        report = build_report(evaluation, _lang(request))
+        lang = _lang(request)
+        t = _labels(lang)
+        try:
+            whatif = _whatif_view(name, consult(evaluation.document, evaluation), chosen, evaluation.source_sha256,
+                                  t, lang)
+        except InputError as error:  # a toggle that is not one: say which, show nothing else
+            if not problem:
+                return _page(request, "message.html.j2", status=400,
+                             message=t["web.whatif.bad"].replace("{problem}", str(error)))
+            # Shown again after a conflict: the file changed under the answers, which no longer apply.
+            whatif = _whatif_view(name, consult(evaluation.document, evaluation), [], evaluation.source_sha256, t, lang)
+        report = build_report(evaluation, lang)
         base = f"/a/{_quote(name)}/download"
         downloads = [("web.download.pdf_en", f"{base}/pdf/en"), ("web.download.pdf_ar", f"{base}/pdf/ar"),
-                     ("web.download.json", f"{base}/json/{_lang(request)}"),
-                     ("web.download.yaml", f"{base}/yaml/{_lang(request)}")]
-        return _page(request, "report.html.j2", name=name, url=_quote(name), r=report, report_t=report.labels,
-                     downloads=downloads, since=self._since(name, evaluation.source_sha256, _labels(_lang(request))))
+                     ("web.download.json", f"{base}/json/{lang}"),
+                     ("web.download.yaml", f"{base}/yaml/{lang}")]
+        return _page(request, "report.html.j2", status=status, name=name, url=_quote(name), r=report,
+                     report_t=report.labels, downloads=downloads, whatif=whatif, problem=problem,
+                     since=self._since(name, evaluation.source_sha256, t))
+
+    @_form_post
+    async def keep_whatif(self, request: Request, form):
+        """Write the supposed answers into the file (the version check as for an answer), then the report."""
+        name, path = self._file(request)
+        t = _labels(_lang(request))
+        chosen = _supposed_in(form)
+        with _WRITE_LOCK:  # no await inside: the check and the writes are one step
+            original = path.read_bytes()
+            if version_of(original) != form.get("version"):
+                conflict = True
+            else:
+                conflict = False
+                try:
+                    store = AllianceFile.open(path)
+                    supposition = suppose(consult(store.document), chosen)
+                    for one in supposition.answers:
+                        store.set(one.question.parts, one.value)
+                except InputError as error:
+                    write_atomically(path, original)  # all of them or none
+                    return _page(request, "message.html.j2", status=400,
+                                 message=t["web.whatif.bad"].replace("{problem}", str(error)))
+        if conflict:  # where the file stands now, with the same answers supposed if they still apply
+            return self._report_page(request, chosen, problem=t["web.whatif.conflict"], status=409)
+        return RedirectResponse(f"/a/{_quote(name)}/report", status_code=303)
 
     def _since(self, name: str, input_sha256: str, t: dict[str, str]) -> dict | None:
         """What changed since the evaluation recorded before this one (diff.py), or None."""
@@ -487,19 +530,23 @@ class App:
                       **change}
             return base + "?" + urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
 
-        t = _labels(_lang(request))
-        columns = [{"title": title, "sorted": index == column, "descending": descending,
+        lang = _lang(request)
+        t = _labels(lang)
+        columns = [{"title": _screen_word(t, lang, "web.screen.column", title), "sorted": index == column,
+                    "descending": descending,
                     "url": link(sort=index, dir="asc" if index != column or descending else "desc")}
                    for index, title in enumerate(job.header)]
         filters = [{"label": t["web.screen.all"], "url": link(status=None), "current": status is None}] + [
-            {"label": value, "url": link(status=value), "current": value == status} for value in statuses]
+            {"label": _screen_word(t, lang, "partner", value), "url": link(status=value), "current": value == status}
+            for value in statuses]
         downloads = [("web.screen.download.xlsx", f"{base}/download/xlsx"),
                      ("web.screen.download.csv", f"{base}/download/csv")]
         if job.file("errors").exists():
             downloads.append(("web.screen.download.errors", f"{base}/download/errors"))
         shown = t["web.screen.shown"].replace("{shown}", str(min(len(rows), SCREEN_ROWS_SHOWN))) \
             .replace("{count}", str(len(rows)))
-        return _page(request, "screen_result.html.j2", job=job, columns=columns, rows=rows[:SCREEN_ROWS_SHOWN],
+        return _page(request, "screen_result.html.j2", job=job, columns=columns,
+                     rows=[_screen_cells(row, job.header, t, lang) for row in rows[:SCREEN_ROWS_SHOWN]],
                      statuses=filters, downloads=downloads, shown=shown)
 
     async def screen_download(self, request: Request):
@@ -533,10 +580,78 @@ class App:
         return Response(content, media_type=DOWNLOADS[fmt], headers={"content-disposition": _attachment(filename)})
 
 
-def _change_view(change, t: dict[str, str]) -> dict[str, str]:
+WHATIF_PARAM = "if"  # ?if=PATH=KEY, once per supposed answer (KEY: the answer's number, consultation.suppose)
+
+
+def _supposed_in(params) -> list[tuple[str, str]]:
+    """The (question path, answer key) pairs a page's address or a form carries."""
+    return [tuple(str(value).partition("=")[::2]) for value in params.getlist(WHATIF_PARAM)]
+
+
+def _whatif_link(name: str, chosen: dict[str, str]) -> str:
+    query = urllib.parse.urlencode([(WHATIF_PARAM, f"{path}={key}") for path, key in chosen.items()])
+    return f"/a/{_quote(name)}/report" + (f"?{query}" if query else "") + "#whatif"
+
+
+def _whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]], version: str,
+                 t: dict[str, str], lang: str) -> dict[str, Any]:
+    """The what-if toggles (the reasoning layer's deciding questions, in its order, each with the answers
+    that fit) and, when answers are supposed, what the verdict and the findings would be (suppose())."""
+    supposition = suppose(current, chosen) if chosen else None  # InputError on a bad toggle
+    picked = {one.question.path: str(one.key) for one in supposition.answers} if supposition else {}
+    toggles = []
+    for question in current.deciding:
+        options = [{"label": answer_text(t, answer), "current": picked.get(question.path) == str(key),
+                    "url": _whatif_link(name, {**picked, question.path: str(key)})}
+                   for key, answer in fitting_answers(current, question)]
+        toggles.append({"text": question_text(question, current.data, lang, t), "path": question.path,
+                        "consequence": t["interview.consequence." + question.consequence], "options": options})
+    view: dict[str, Any] = {"toggles": toggles, "hypothesis": None, "version": version}
+    if supposition is None:
+        return view
+    comparison = compare(snapshot_of_evaluation(current.evaluation),
+                         snapshot_of_evaluation(supposition.consultation.evaluation))
+    view["hypothesis"] = {
+        "verdict": supposition.verdict, "verdict_label": t[f"verdict.{supposition.verdict}"],
+        "actual": t["web.whatif.actual"].replace("{verdict}", t[f"verdict.{current.verdict}"]),
+        "status": status_line(t, supposition.consultation),
+        "answers": [{"text": question_text(one.question, current.data, lang, t), "path": one.question.path,
+                     "answer": answer_text(t, one.answer),
+                     "remove_url": _whatif_link(name, {p: k for p, k in picked.items() if p != one.question.path})}
+                    for one in supposition.answers],
+        "sections": [{"heading": t[key], "changes": [_change_view(c, t, lang) for c in changes]}
+                     for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
+                                          ("diff.changed", comparison.changed)) if changes],
+        "keep": [f"{path}={key}" for path, key in picked.items()],
+        "clear_url": _whatif_link(name, {})}
+    return view
+
+
+@functools.cache
+def _english_keys(prefixes: tuple[str, ...]) -> dict[str, str]:
+    """English label text -> its key, for the labels with these prefixes: the history stores the English
+    JSON report (diff.py words subjects and values as it does), a page words them in its own language."""
+    return {text.en: key for key, text in knowledge.labels().items() if key.startswith(prefixes)}
+
+
+def _worded(text: str, t: dict[str, str], prefixes: tuple[str, ...]) -> str:
+    key = _english_keys(prefixes).get(text)
+    return t[key] if key else text
+
+
+SUBJECTS = ("subject.",)
+VALUES = ("label.", "choice.", "sector.")
+
+
+def _change_view(change, t: dict[str, str], lang: str | None = None) -> dict[str, str]:
     status = lambda value: t["diff.absent"] if value is None else t[f"status.{value}"]  # noqa: E731
-    return {"rule": change.rule, "severity": t[f"severity.{change.severity}"], "subject": change.subject,
+    view = {"rule": change.rule, "severity": t[f"severity.{change.severity}"],
+            "subject": _worded(change.subject, t, SUBJECTS),
             "before": status(change.before), "after": status(change.after)}
+    if lang is not None:
+        texts = knowledge.findings().get(change.rule)
+        view["summary"] = texts.summary(lang) if texts else ""
+    return view
 
 
 def _step_view(step, t: dict[str, str]) -> dict[str, Any]:
@@ -557,10 +672,31 @@ def _step_view(step, t: dict[str, str]) -> dict[str, Any]:
     view["sections"] = [{"heading": t[key], "changes": [_change_view(c, t) for c in changes]}
                         for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
                                              ("diff.changed", comparison.changed)) if changes]
-    view["facts"] = [{"path": path, "before": "" if was is None else str(was), "after": "" if now is None else str(now)}
-                     for path, was, now in comparison.facts]
+    value = lambda fact: "" if fact is None else _worded(str(fact), t, VALUES)  # noqa: E731
+    view["facts"] = [{"path": path, "before": value(was), "after": value(now)} for path, was, now in comparison.facts]
     view["facts_heading"] = t["diff.facts"]
     return view
+
+
+# Screening results as the CSV has them: English column, status and sector codes. An Arabic page words
+# them in Arabic, as an Arabic XLSX does; an English page keeps the codes, as the English outputs do.
+SCREEN_WORDED = {"status": "partner", "sector": "sector"}
+SCREEN_CODES = ("failed", "not_assessed", "guidance")  # rule codes and guide items, "; " between them
+
+
+def _screen_word(t: dict[str, str], lang: str, prefix: str, code: str) -> str:
+    return t.get(f"{prefix}.{code}", code) if lang != "en" else code
+
+
+def _screen_cells(row: tuple, header: list[str], t: dict[str, str], lang: str) -> list[dict[str, Any]]:
+    cells = []
+    for title, text in zip(header, row):
+        if title in SCREEN_CODES and text:
+            cells.append({"text": text, "codes": text.split("; ")})
+        else:
+            worded = _screen_word(t, lang, SCREEN_WORDED[title], text) if title in SCREEN_WORDED and text else text
+            cells.append({"text": worded, "codes": []})
+    return cells
 
 
 def _attachment(filename: str) -> str:
@@ -595,6 +731,7 @@ def create_app(workspace: str | Path, token: str | None = None) -> Any:
         Route("/a/{name}/form", app.form_page),
         Route("/a/{name}/form", app.form_save, methods=["POST"]),
         Route("/a/{name}/report", app.report),
+        Route("/a/{name}/whatif", app.keep_whatif, methods=["POST"]),
         Route("/a/{name}/history", app.history_page),
         Route("/screen", app.screen_form),
         Route("/screen", app.screen_upload, methods=["POST"]),
