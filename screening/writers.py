@@ -29,11 +29,19 @@ ERROR_COLUMNS = ("row", "field", "problem")
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# A text that begins with an apostrophe gets one too: a spreadsheet would hide its own, and
+# without it the prefix could not be told from the text (see restore).
+_PROTECTED_STARTS = (*_FORMULA_STARTS, "'")
 
 
 def neutralise(text: str) -> str:
     """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return "'" + text if text.startswith(_PROTECTED_STARTS) else text
+
+
+def restore(cell: str) -> str:
+    """The text a CSV cell was written from: neutralise undone (exactly: it is one-to-one)."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_PROTECTED_STARTS) else cell
 
 
 @contextmanager

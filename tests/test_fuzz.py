@@ -17,7 +17,7 @@ from tahaluf.errors import InputError
 from tahaluf.loader import load_yaml, validate
 from tahaluf.model import AllianceDocument
 from tahaluf.screening.readers import _ESCAPED_BYTE, CsvReader, JsonlReader, RowProblem
-from tahaluf.screening.writers import ERROR_COLUMNS, ErrorSink, neutralise, text_target, write_csv, write_jsonl
+from tahaluf.screening.writers import ERROR_COLUMNS, ErrorSink, neutralise, restore, text_target, write_csv, write_jsonl
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -116,9 +116,10 @@ def test_writers_round_trip_and_neutralise_formulas(tmp_path_factory, records):
     with open(folder / "o.csv", encoding="utf-8-sig", newline="") as stream:
         read = list(csv.reader(stream))
     assert len(read) == len(records) + 1
-    for cells in read[1:]:
+    for cells, record in zip(read[1:], records):
         for cell in cells[2:4] + cells[6:]:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r", "\n")) or cell == ""
+        assert restore(cells[2]) == record[1]  # the guard is undone exactly (the web table shows names so)
     with text_target(folder / "o.jsonl", bom=False) as stream:
         write_jsonl(stream, records)
     lines = (folder / "o.jsonl").read_text(encoding="utf-8").split("\n")[:-1]  # not splitlines: U+0085 is text

@@ -23,6 +23,7 @@ from support import EXAMPLES  # noqa: E402
 
 from tahaluf import knowledge  # noqa: E402
 from tahaluf.screening import screen_file  # noqa: E402
+from tahaluf.screening.writers import restore  # noqa: E402
 from tahaluf.web.app import create_app  # noqa: E402
 from tahaluf.web.screening_jobs import FOLDER, UPLOAD_MAX_BYTES  # noqa: E402
 
@@ -31,7 +32,7 @@ ORG = "screening-org.yaml"
 
 def neutralise(text: str) -> str:
     """As the CSV writer protects a text a spreadsheet would run as a formula (the README's rule)."""
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r", "\n")) else text
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r", "\n", "'")) else text
 
 
 @pytest.fixture
@@ -83,11 +84,14 @@ def table(html: str) -> tuple[list[str], list[list[str]]]:
 
 
 def expected(tmp_path, source) -> list[list[str]]:
-    """What `tahaluf screen` itself writes for this file (the library, run here independently)."""
+    """What `tahaluf screen` itself writes for this file (the library, run here independently),
+    each text as written: the page shows names, not the CSV's spreadsheet guard."""
     out = tmp_path / "expected.csv"
     screen_file(source, EXAMPLES / ORG, output=str(out), jobs=1, progress=False)
     with out.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.reader(handle))
+        header, *rows = list(csv.reader(handle))
+    return [header] + [[restore(cell) if index in (2, 3, 6, 7, 8, 9) else cell for index, cell in enumerate(row)]
+                       for row in rows]
 
 
 @pytest.mark.parametrize("source", ["candidates.csv", "candidates.xlsx"])
@@ -101,6 +105,7 @@ def test_an_upload_is_screened_and_shown_as_the_library_screens_it(client, works
     want = expected(tmp_path, EXAMPLES / source)
     assert titles == want[0]
     assert rows == want[1:]  # sorted by rank, as written
+    assert "@Sahafa Digital" in [row[2] for row in rows]  # as the file has it ("'@…" is the CSV's guard)
     assert not list((workspace / FOLDER).glob("*/upload.*"))  # the upload is not kept once screened
 
 
@@ -136,12 +141,15 @@ def test_the_downloads_are_the_results_and_the_errors(client, tmp_path):
     _, rows = table(html)
     got = client.get(f"{location}/download/csv")
     assert got.status_code == 200 and "candidates.screened.csv" in got.headers["content-disposition"]
-    assert list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))[1:] == rows
+    downloaded = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))[1:]
+    assert [[restore(cell) if index in (2, 3, 6, 7, 8, 9) else cell for index, cell in enumerate(row)]
+            for row in downloaded] == rows
+    assert "'@Sahafa Digital" in [row[2] for row in downloaded]  # the download keeps the spreadsheet guard
     workbook = client.get(f"{location}/download/xlsx")
     assert workbook.status_code == 200
     sheet = load_workbook(io.BytesIO(workbook.content), read_only=True).worksheets[0]
-    # The table shows the CSV's cells (a formula-like text keeps the CSV's protective apostrophe).
-    names = {neutralise(str(row[2])) for row in sheet.iter_rows(min_row=2, values_only=True) if row and row[2]}
+    # The table shows the names as written, as the workbook's text cells keep them.
+    names = {str(row[2]) for row in sheet.iter_rows(min_row=2, values_only=True) if row and row[2]}
     assert {row[2] for row in rows} <= names
     errors = client.get(f"{location}/download/errors")
     reference = tmp_path / "reference.csv"
@@ -191,6 +199,7 @@ def test_hostile_cells_are_escaped_in_the_table(client):
     content = "name,sector\n<script>alert(1)</script>,ngo\n=HYPERLINK(\"http://x\"),ngo\n".encode()
     html = finished(client, upload(client, "c.csv", content).headers["location"])
     assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert '=HYPERLINK("http://x")' in [row[2] for row in table(html)[1]]
 
 
 def test_job_folders_live_as_long_as_the_server(workspace):

@@ -19,12 +19,14 @@ from pathlib import Path
 
 from tahaluf.errors import TahalufError
 from tahaluf.screening import screen_file
+from tahaluf.screening.writers import restore
 
 FOLDER = ".screening"
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 KINDS = {".csv": "csv", ".xlsx": "xlsx"}
 NUMERIC_COLUMNS = (0, 1, 5)  # rank, row, score: sorted as numbers
 STATUS_COLUMN = 4
+TEXT_COLUMNS = (2, 3, 6, 7, 8, 9)  # name, sector, the rule lists, guidance, reason: the CSV guards these
 MAX_JOBS = 50  # kept in memory; the oldest finished job's folder is removed beyond this
 STALE_SECONDS = 24 * 3600  # a job folder left by a server that did not stop cleanly
 _RUN_LOCK = threading.Lock()
@@ -112,7 +114,9 @@ class Jobs:
                 with job.file("csv").open(encoding="utf-8-sig", newline="") as handle:
                     reader = csv.reader(handle)
                     job.header = next(reader, [])
-                    job.rows = [tuple(row) for row in reader]
+                    # The table shows each text as written: the CSV's spreadsheet guard undone.
+                    job.rows = [tuple(restore(cell) if index in TEXT_COLUMNS else cell
+                                      for index, cell in enumerate(row)) for row in reader]
                 job.summary = f"{summary.totals_line()} · {summary.status_line()}"
                 job.rejected = summary.rejected
                 job.state = "done"
