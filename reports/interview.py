@@ -136,12 +136,13 @@ def _show(session: Session, current: Consultation, question: Question) -> str:
 # How a question is worded and answered: shared by the terminal interview and the web app. ------
 
 
-def question_text(question: Question, data: dict, lang: str, labels: dict[str, str]) -> str:
-    """The question as the director reads it, in ``lang``."""
+def question_text(question: Question, data: dict, lang: str, labels: dict[str, str], surface: str = "interview") -> str:
+    """The question as the director reads it, in ``lang``; ``surface`` "web" words what differs
+    in the browser (a button, not a typed command, adds a partner)."""
     special = _special(question)
     own = labels.get(f"interview.ask.{question.parts[-1]}") if question.gateway else None
     if special:
-        return labels[f"interview.question.{special}"]
+        return labels.get(f"{surface}.question.{special}") or labels[f"interview.question.{special}"]
     if own:  # a fact that decides whether checks apply: asked as itself
         return own.replace("{subject}", _subject_of(data, question))
     return str(finding_question(question.finding, lang))

@@ -268,6 +268,9 @@ def test_an_invalid_file_is_listed_and_its_page_names_the_line(client, workspace
     assert label("web.invalid") in client.get("/").text
     page = client.get("/a/broken.yaml")
     assert page.status_code == 422 and "broken.yaml:5" in page.text
+    assert str(workspace) not in page.text  # the file as the workspace names it, not the server's path
+    for path in ("/a/broken.yaml/report", "/a/broken.yaml/form"):
+        assert str(workspace) not in client.get(path).text
 
 
 def test_an_oversized_form_is_refused(client):

@@ -203,7 +203,7 @@ class App:
             store, version, current, question = self._where(request, name, path)
         except InputError as error:
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
-                         problems=getattr(error, "lines", None) or [str(error)])
+                         problems=_problems(error, path, name))
         lang = _lang(request)
         t = _labels(lang)
         context: dict[str, Any] = {
@@ -213,7 +213,7 @@ class App:
             "can_go_back": bool(_session(request).file(name).history), "question": None}
         if question is not None:
             context["question"] = {
-                "path": question.path, "text": question_text(question, store.data, lang, t),
+                "path": question.path, "text": question_text(question, store.data, lang, t, "web"),
                 "number": current.questions.index(question) + 1, "count": len(current.questions),
                 "consequence": t["interview.consequence." + question.consequence],
                 "rules": ", ".join(question.rules[:3]), "format": answer_format(question),
@@ -232,7 +232,7 @@ class App:
             return RedirectResponse(f"/a/{_quote(name)}", status_code=303)
         t = _labels(lang)
         return _page(request, "why.html.j2", name=name, url=_quote(name),
-                     text=question_text(question, store.data, lang, t),
+                     text=question_text(question, store.data, lang, t, "web"),
                      why=why_this_question(current, question, lang, t))
 
     @_form_post
@@ -305,7 +305,7 @@ class App:
             store = AllianceFile.open(path)
         except InputError as error:
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
-                         problems=getattr(error, "lines", None) or [str(error)])
+                         problems=_problems(error, path, name))
         state = fullform.state_of(as_data(store.document), _labels(_lang(request)))
         return self._form(request, name, version, state, saved=request.query_params.get("saved") == "1")
 
@@ -318,7 +318,7 @@ class App:
                 shown = self._save_form(path, form, t)
         except InputError as error:  # the file on disk is not valid input: say so, as every page does
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
-                         problems=getattr(error, "lines", None) or [str(error)])
+                         problems=_problems(error, path, name))
         if shown is None:
             return RedirectResponse(f"/a/{_quote(name)}/form?saved=1", status_code=303)
         return self._form(request, name, **shown)
@@ -385,7 +385,7 @@ class App:
             evaluation = self._evaluation(path)
         except InputError as error:
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
-                         problems=getattr(error, "lines", None) or [str(error)])
+                         problems=_problems(error, path, name))
         lang = _lang(request)
         t = _labels(lang)
         try:
@@ -604,7 +604,7 @@ def _whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]]
         options = [{"label": answer_text(t, answer), "current": picked.get(question.path) == str(key),
                     "url": _whatif_link(name, {**picked, question.path: str(key)})}
                    for key, answer in fitting_answers(current, question)]
-        toggles.append({"text": question_text(question, current.data, lang, t), "path": question.path,
+        toggles.append({"text": question_text(question, current.data, lang, t, "web"), "path": question.path,
                         "consequence": t["interview.consequence." + question.consequence], "options": options})
     view: dict[str, Any] = {"toggles": toggles, "hypothesis": None, "version": version}
     if supposition is None:
@@ -615,7 +615,7 @@ def _whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]]
         "verdict": supposition.verdict, "verdict_label": t[f"verdict.{supposition.verdict}"],
         "actual": t["web.whatif.actual"].replace("{verdict}", t[f"verdict.{current.verdict}"]),
         "status": status_line(t, supposition.consultation),
-        "answers": [{"text": question_text(one.question, current.data, lang, t), "path": one.question.path,
+        "answers": [{"text": question_text(one.question, current.data, lang, t, "web"), "path": one.question.path,
                      "answer": answer_text(t, one.answer),
                      "remove_url": _whatif_link(name, {p: k for p, k in picked.items() if p != one.question.path})}
                     for one in supposition.answers],
@@ -697,6 +697,11 @@ def _screen_cells(row: tuple, header: list[str], t: dict[str, str], lang: str) -
             worded = _screen_word(t, lang, SCREEN_WORDED[title], text) if title in SCREEN_WORDED and text else text
             cells.append({"text": worded, "codes": []})
     return cells
+
+
+def _problems(error: InputError, path: Path, name: str) -> list[str]:
+    """The loader's lines, naming the file as the workspace does (not by the server's own path)."""
+    return [line.replace(str(path), name) for line in (getattr(error, "lines", None) or [str(error)])]
 
 
 def _attachment(filename: str) -> str:

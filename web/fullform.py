@@ -447,7 +447,7 @@ def asked(store, lang: str, t: dict[str, str]) -> dict[str, str]:
     """The facts the consultation still asks about (``store``: an AllianceFile), each worded as the
     interview asks it, by path: the form shows them at their fields."""
     current = consult(store.document)
-    return {question.path: question_text(question, store.data, lang, t) for question in current.questions}
+    return {question.path: question_text(question, store.data, lang, t, "web") for question in current.questions}
 
 
 def html_id(name: str) -> str:
