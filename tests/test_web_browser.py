@@ -64,6 +64,21 @@ def server(tmp_path):
         process.wait(timeout=10)
 
 
+def screenshots(tmp_path: Path) -> Path:
+    """Where a test keeps its screenshots (TAHALUF_SCREENSHOTS=dir to keep them elsewhere)."""
+    shots = Path(os.environ.get("TAHALUF_SCREENSHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
+
+
+def watch(page, problems: list[str]) -> None:
+    """Collect every console error, page error and HTTP error of ``page`` into ``problems``."""
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("response", lambda response: response.status >= 400
+            and problems.append(f"{response.status} {response.url}"))
+
+
 def not_blank(path: Path) -> bool:
     with Image.open(path) as image:
         colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
@@ -72,16 +87,12 @@ def not_blank(path: Path) -> bool:
 
 def test_an_arabic_consultation_from_nothing_to_a_verdict_and_its_pdf(server, tmp_path):
     address, workspace = server
-    shots = Path(os.environ.get("TAHALUF_SCREENSHOTS") or tmp_path / "screenshots")
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshots(tmp_path)
     problems: list[str] = []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_context(accept_downloads=True, viewport={"width": 1100, "height": 900}).new_page()
-        page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status} "
-                                                                                          f"{response.url}"))
+        watch(page, problems)
         try:
             page.goto(address)
             page.screenshot(path=shots / "list-en.png", full_page=True)
@@ -135,16 +146,12 @@ def test_screening_upload_progress_sort_and_history_in_the_browser(server, tmp_p
     column's link using only the keyboard, and see the history page; no console error."""
     address, workspace = server
     shutil.copy(EXAMPLES / "screening-org.yaml", workspace / "screening-org.yaml")
-    shots = Path(os.environ.get("TAHALUF_SCREENSHOTS") or tmp_path / "screenshots")
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshots(tmp_path)
     problems: list[str] = []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
-        page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status} "
-                                                                                          f"{response.url}"))
+        watch(page, problems)
         try:
             page.goto(address)
             if lang == "ar":

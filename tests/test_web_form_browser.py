@@ -5,16 +5,14 @@ console error, page error or failed response fails the test."""
 
 from __future__ import annotations
 
-import os
 import shutil
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("starlette")
 playwright = pytest.importorskip("playwright.sync_api")
 
-from test_web_browser import ARGS, CHROMIUM, EXAMPLES, label, not_blank, pytestmark, server  # noqa: E402,F401
+from test_web_browser import ARGS, CHROMIUM, EXAMPLES, label, not_blank, pytestmark, screenshots, server, watch  # noqa: E402,F401
 
 from tahaluf import knowledge  # noqa: E402
 from tahaluf.evaluation import evaluate_file  # noqa: E402
@@ -23,18 +21,10 @@ EXAMPLE = "private-sector-offer.yaml"
 NEW_PARTNER = "نقابة عمال المياه"
 
 
-def watch(page, problems: list[str]) -> None:
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status} "
-                                                                                      f"{response.url}"))
-
-
 def test_the_full_form_in_arabic_fill_add_a_partner_save_and_see_the_report(server, tmp_path):
     address, workspace = server
     shutil.copy(EXAMPLES / EXAMPLE, workspace / EXAMPLE)
-    shots = Path(os.environ.get("TAHALUF_SCREENSHOTS") or tmp_path / "screenshots")
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshots(tmp_path)
     problems: list[str] = []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)

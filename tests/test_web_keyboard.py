@@ -6,12 +6,11 @@ the skip link, and the skip link the page's main control."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from test_web_browser import ARGS, CHROMIUM, label, not_blank, playwright, server  # noqa: F401
+from test_web_browser import ARGS, CHROMIUM, label, not_blank, playwright, screenshots, server, watch  # noqa: F401
 
 from tahaluf.evaluation import evaluate_file
 
@@ -71,15 +70,12 @@ class Keyboard:
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_a_full_path_with_the_keyboard_alone(server, tmp_path, lang):
     address, workspace = server
-    shots = Path(os.environ.get("TAHALUF_SCREENSHOTS") or tmp_path / "screenshots")
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshots(tmp_path)
     problems: list[str] = []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
-        page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+        watch(page, problems)
         keys = Keyboard(page)
         try:
             page.goto(address)

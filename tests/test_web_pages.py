@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import shutil
 from pathlib import Path
@@ -20,7 +19,7 @@ import yaml
 pytest.importorskip("starlette")
 
 from starlette.routing import Route  # noqa: E402
-from test_web_browser import ARGS, CHROMIUM, EXAMPLES, label, not_blank, playwright, server  # noqa: E402,F401
+from test_web_browser import ARGS, CHROMIUM, EXAMPLES, label, not_blank, playwright, screenshots, server  # noqa: E402,F401
 
 from tahaluf.reports.alliance_file import AllianceFile  # noqa: E402
 from tahaluf.web.app import create_app  # noqa: E402
@@ -142,8 +141,7 @@ def test_every_page_in_both_languages(server, tmp_path, lang):
                         "تحالف المياه" if lang == "ar" else "Clean Water Alliance")
     (workspace / "broken.yaml").write_text("organisation:\n  name: X\nalliance:\n  name: Y\n  stage: maybe\n")
     candidates = many_candidates(tmp_path / "candidates.csv")
-    shots = Path(os.environ.get("TAHALUF_SCREENSHOTS") or tmp_path / "screenshots")
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshots(tmp_path)
     problems: list[str] = []
     seen: set[str] = set()
     latin: dict[str, list[str]] = {}
