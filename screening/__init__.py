@@ -38,6 +38,7 @@ The stages, in the order a row meets them (one module each):
 * ``inference``: a profile judged by the rules into a Verdict; the verdict cache.
 * ``reuse``: the checks' outcomes and the dimensions' verdicts already seen, by what they read.
 * ``workers``: the pool of worker processes and its size.
+* ``cluster``: the same judging as tasks on a Dask cluster (``--dask``; Dask imported only then).
 * ``screener``: the row loop tying these together, in a bounded window.
 * ``ordering``: the spool that yields the results best first.
 * ``summary``: counts and common reasons, as text and as sheet rows.

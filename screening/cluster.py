@@ -14,6 +14,7 @@ and only when a ``DaskJudge`` is made; a local screen never imports it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import pickle
 import threading
@@ -26,7 +27,7 @@ from tahaluf.model import Alliance, Organisation
 from tahaluf.screening.inference import judge_keys, prepare
 
 # What decides a verdict: a worker whose copies differ would screen by other rules.
-_VERDICT_SOURCES = ("model.py", "experta_compat.py", "rules/**/*.py", "knowledge/**/*.yaml",
+_VERDICT_SOURCES = ("model.py", "experta_compat.py", "rules/**/*.py", "knowledge/**/*.py", "knowledge/**/*.yaml",
                     "screening/inference.py", "screening/profiles.py")
 
 
@@ -61,7 +62,7 @@ def judge_on_worker(run: str, context: bytes, keys: list[tuple]) -> list:
             fingerprint, organisation, alliance = pickle.loads(context)
             if fingerprint != rules_fingerprint():
                 raise TahalufError(f"the Dask worker {_worker_address()} has other rules than this machine "
-                                   f"(tahaluf {rules_fingerprint()} there, {fingerprint} here): "
+                                   f"(fingerprint {rules_fingerprint()} there, {fingerprint} here): "
                                    "install the same tahaluf on every worker")
             prepare(organisation, alliance)
             _PREPARED["run"] = run
@@ -92,7 +93,7 @@ class _Job:
         if self.future is not None:
             try:
                 self.value = self.future.result()
-            except Exception as error:  # noqa: BLE001 (each mapped to one line, below)
+            except (Exception, asyncio.CancelledError) as error:  # each mapped to one line (failure)
                 raise self.judge.failure(error) from None
             self.judge.in_flight.discard(self.future)
             self.future = None  # the scheduler may forget the task now
@@ -149,7 +150,7 @@ class DaskJudge:
         self.in_flight.add(future)
         return _Job(self, future)
 
-    def failure(self, error: Exception) -> TahalufError:
+    def failure(self, error: BaseException) -> TahalufError:
         """A task's failure (or the connection's) as one line."""
         from concurrent.futures import CancelledError
 
@@ -158,7 +159,7 @@ class DaskJudge:
         if isinstance(error, self._errors.KilledWorker):
             return TahalufError("Dask workers died while judging the same candidates (out of memory?); "
                                 "nothing was written")
-        if isinstance(error, CancelledError):  # the client gave up reconnecting and cancelled every task
+        if isinstance(error, (CancelledError, asyncio.CancelledError)):  # the client gave up reconnecting
             return TahalufError(f"lost the Dask scheduler at {self.address}; nothing was written")
         if isinstance(error, (OSError, TimeoutError)):
             return TahalufError(f"lost the Dask scheduler at {self.address} ({_line(error)}); nothing was written")
@@ -189,7 +190,8 @@ class _QuietLogs:
         import logging
 
         self.levels = {}
-        names = ["distributed", *(name for name in logging.Logger.manager.loggerDict if name.startswith("distributed."))]
+        known = list(logging.Logger.manager.loggerDict)
+        names = ["distributed", *(name for name in known if name.startswith("distributed."))]
         for name in names:
             logger = logging.getLogger(name)
             self.levels[name] = logger.level

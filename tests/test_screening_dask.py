@@ -1,6 +1,6 @@
 """`tahaluf screen --dask`: the same output as a local run, on a real two-worker Dask LocalCluster.
 
-The cluster is started once for the module (two worker processes, one thread each)
+The cluster is started once for the module, in a child process (two worker processes, one thread each),
 and closed after. Each comparison screens the same file locally (jobs=1 and jobs=2)
 and on the cluster, and compares the files byte for byte (XLSX: every cell of every
 sheet) and the summaries.
@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+import distributed  # the dask extra: the README's test command installs it
 import openpyxl
 import pytest
 
@@ -26,22 +27,39 @@ from tahaluf.cli import main
 from tahaluf.errors import TahalufError, UsageError
 from tahaluf.screening import screen_file
 
-distributed = pytest.importorskip("distributed")
-
 ORG = EXAMPLES / "screening-org.yaml"
 CANDIDATES = EXAMPLES / "candidates.csv"
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  silence_logs=40) as local:
-        yield local
+# The cluster runs in a child process: this one forks local workers (jobs=2), best with no thread about.
+CLUSTER = """
+import sys
+from distributed import LocalCluster
+if __name__ == "__main__":
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=50) as cluster:
+        print(cluster.scheduler_address, flush=True)
+        sys.stdin.read()  # until the tests are done
+"""
 
 
 @pytest.fixture(scope="module")
-def address(cluster) -> str:
-    return cluster.scheduler_address
+def address(tmp_path_factory) -> str:
+    log = tmp_path_factory.mktemp("cluster") / "cluster.log"
+    with open(log, "w") as stderr:
+        process = subprocess.Popen([sys.executable, "-c", CLUSTER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=stderr, text=True)
+    try:
+        address = process.stdout.readline().strip()
+        assert address.startswith("tcp://"), log.read_text()
+        yield address
+    finally:
+        process.stdin.close()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def summary_facts(summary) -> dict:
