@@ -27,7 +27,8 @@ How it scales (see benchmarks/screening.py):
   decides every outcome the first time). tests/test_check_reads.py proves the
   declarations; tests/test_screening_reuse.py finds the results unchanged.
 * **Parallel.** A multiprocessing pool, one partner engine per worker process
-  (``infer`` resets it per candidate); ``jobs=1`` runs in this process.
+  (``infer`` resets it per candidate); ``jobs=1`` runs in this process; or, with
+  ``dask=ADDRESS``, the tasks of a Dask cluster (this process still reads and writes).
 
 The stages, in the order a row meets them (one module each):
 
