@@ -28,7 +28,7 @@ from tahaluf.screening.inference import judge_keys, prepare
 
 # What decides a verdict: a worker whose copies differ would screen by other rules.
 _VERDICT_SOURCES = ("model.py", "experta_compat.py", "rules/**/*.py", "knowledge/**/*.py", "knowledge/**/*.yaml",
-                    "screening/inference.py", "screening/profiles.py")
+                    "screening/inference.py", "screening/profiles.py", "screening/reuse.py")
 
 
 @cache
@@ -59,12 +59,12 @@ def judge_on_worker(run: str, context: bytes, keys: list[tuple]) -> list:
     """On a Dask worker: this run's context prepared once per process, then the keys judged."""
     with _ENGINE_LOCK:
         if _PREPARED["run"] != run:
-            fingerprint, organisation, alliance = pickle.loads(context)
+            fingerprint, organisation, alliance, reuse = pickle.loads(context)
             if fingerprint != rules_fingerprint():
                 raise TahalufError(f"the Dask worker {_worker_address()} has other rules than this machine "
                                    f"(fingerprint {rules_fingerprint()} there, {fingerprint} here): "
                                    "install the same tahaluf on every worker")
-            prepare(organisation, alliance)
+            prepare(organisation, alliance, reuse)  # a new store of check outcomes for each run
             _PREPARED["run"] = run
         return judge_keys(keys)
 
@@ -89,6 +89,9 @@ class _Job:
     def __init__(self, judge: DaskJudge, future):
         self.judge, self.future, self.value = judge, future, None
 
+    def done(self) -> bool:
+        return self.future is None or self.future.done()
+
     def result(self) -> list:
         if self.future is not None:
             try:
@@ -108,7 +111,7 @@ class DaskJudge:
     timeout: ``distributed.comm.timeouts.connect``, TLS ...).
     """
 
-    def __init__(self, organisation: Organisation, alliance: Alliance, address: str):
+    def __init__(self, organisation: Organisation, alliance: Alliance, address: str, reuse: bool = True):
         try:
             import dask.config
             import distributed
@@ -139,7 +142,8 @@ class DaskJudge:
             self.close(False)
             raise self.failure(error) from None
         self.run = uuid.uuid4().hex
-        payload = (rules_fingerprint(), organisation.model_dump(mode="python"), alliance.model_dump(mode="python"))
+        payload = (rules_fingerprint(), organisation.model_dump(mode="python"), alliance.model_dump(mode="python"),
+                   reuse)
         self.context = pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)
 
     def submit(self, keys: list[tuple]) -> _Job:
