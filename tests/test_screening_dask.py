@@ -189,6 +189,32 @@ def test_generated_file_on_the_cluster_is_the_local_output(tmp_path, address, ge
     assert set(summary.counts) == {"eligible", "conditional", "excluded"}
 
 
+def test_tasks_in_flight_stay_bounded(tmp_path, address, generated, monkeypatch):
+    """Backpressure: the screener waits for old tasks before it sends new ones."""
+    from tahaluf.screening import cluster as cluster_module
+    from tahaluf.screening import pipeline, screener
+
+    # Small chunks and jobs, so that this short file makes many tasks.
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 16)
+    monkeypatch.setattr(screener, "JOB_PROFILES", 4)
+    seen = {"tasks": 0, "most": 0}
+    submit = cluster_module.DaskJudge.submit
+
+    def counting(judge, keys):
+        job = submit(judge, keys)
+        seen["tasks"] += 1
+        seen["most"] = max(seen["most"], len(judge.in_flight))
+        return job
+
+    monkeypatch.setattr(cluster_module.DaskJudge, "submit", counting)
+    head = tmp_path / "head.csv"
+    head.write_text("".join(generated.read_text(encoding="utf-8").splitlines(keepends=True)[:1201]), encoding="utf-8")
+    screen_file(head, ORG, output=str(tmp_path / "out.csv"), dask=address, reuse=False, progress=False)
+    # Two jobs per worker thread not yet read back, plus the jobs of the chunk just read.
+    bound = screener.UNLEARNED_JOBS_PER_WORKER * 2 + 16 // 4
+    assert seen["tasks"] > 5 * bound and seen["most"] <= bound, seen
+
+
 # Errors: one line, a non-zero exit, nothing written ----------------------------------------------------------
 
 
