@@ -241,7 +241,7 @@ def cmd_screen(args) -> None:
 
     summary = screen_file(args.candidates, args.org, output=args.output, fmt=args.format, jobs=args.jobs,
                           lang=args.lang, errors=args.errors, input_format=args.input_format,
-                          progress=False if args.quiet else None)
+                          progress=False if args.quiet else None, dask=args.dask)
     _note(args, summary.text())
 
 
@@ -311,7 +311,8 @@ Examples:
   tahaluf screen candidates.csv --org org.yaml                    CSV on standard output
   tahaluf screen candidates.xlsx --org org.yaml -o screening.xlsx
   tahaluf screen candidates.csv --org org.yaml --lang ar -o screening.html
-  some-export | tahaluf screen - --input-format jsonl --org org.yaml -o screening.csv""",
+  some-export | tahaluf screen - --input-format jsonl --org org.yaml -o screening.csv
+  tahaluf screen registry.csv --org org.yaml -o screening.csv --dask tcp://10.0.0.5:8786   on a Dask cluster""",
     "check": """\
 Examples:
   tahaluf check alliance.yaml                  every mistake, as FILE:LINE: field: problem
@@ -456,6 +457,9 @@ def build_parser() -> argparse.ArgumentParser:
     screen.add_argument("--format", choices=("csv", "xlsx", "jsonl", "html"),
                         help="output format (default: from the -o extension, else csv)")
     screen.add_argument("--jobs", type=int, help="worker processes (default: every core; 1 = in-process)")
+    screen.add_argument("--dask", metavar="ADDRESS",
+                        help="judge on the Dask cluster whose scheduler is at ADDRESS, e.g. tcp://10.0.0.5:8786, "
+                             "instead of --jobs (needs pip install 'tahaluf[dask]')")
     screen.add_argument("--lang", choices=LANGS, default="en", help="language of the reasons (default: en)")
     files.append(screen.add_argument(
         "--errors", metavar="ERRORS_FILE",

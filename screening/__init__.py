@@ -27,7 +27,8 @@ How it scales (see benchmarks/screening.py):
   decides every outcome the first time). tests/test_check_reads.py proves the
   declarations; tests/test_screening_reuse.py finds the results unchanged.
 * **Parallel.** A multiprocessing pool, one partner engine per worker process
-  (``infer`` resets it per candidate); ``jobs=1`` runs in this process.
+  (``infer`` resets it per candidate); ``jobs=1`` runs in this process; or, with
+  ``dask=ADDRESS``, the tasks of a Dask cluster (this process still reads and writes).
 
 The stages, in the order a row meets them (one module each):
 
@@ -38,6 +39,7 @@ The stages, in the order a row meets them (one module each):
 * ``inference``: a profile judged by the rules into a Verdict; the verdict cache.
 * ``reuse``: the checks' outcomes and the dimensions' verdicts already seen, by what they read.
 * ``workers``: the pool of worker processes and its size.
+* ``cluster``: the same judging as tasks on a Dask cluster (``--dask``; Dask imported only then).
 * ``screener``: the row loop tying these together, in a bounded window.
 * ``ordering``: the spool that yields the results best first.
 * ``summary``: counts and common reasons, as text and as sheet rows.

@@ -49,7 +49,7 @@ def output_format(fmt: str | None, output: str | None) -> str:
 def screen_file(candidates: str | Path, org: str | Path, *, output: str | None = None, fmt: str | None = None,
                 jobs: int | None = None, lang: str = "en", errors: str | None = None,
                 progress: bool | None = None, cache_size: int = DEFAULT_CACHE_SIZE,
-                input_format: str | None = None, reuse: bool = True) -> Summary:
+                input_format: str | None = None, reuse: bool = True, dask: str | None = None) -> Summary:
     """Screen every candidate of ``candidates`` and write the best-first results.
 
     Raises InputError for whole-file problems (unreadable file, unknown column)
@@ -58,11 +58,19 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
     standard output; rejected rows to ``errors`` (default ``<output>.errors.csv``).
     ``candidates`` may be '-' (standard input), with ``input_format``. ``reuse`` off runs the
     engine in full for every distinct profile (the checks' outcomes are not reused: see reuse.py).
+    ``dask``, a Dask scheduler's address, judges the profiles on that cluster instead
+    of ``jobs`` local processes (see screening.cluster); the output is the same.
     """
     started = time.perf_counter()
     if lang not in WORDS:
         raise UsageError(f"unknown language {lang!r}: use en or ar")
-    jobs, jobs_note = worker_count(jobs)
+    if dask is not None:
+        if jobs is not None:
+            raise UsageError("--jobs and --dask exclude each other: with --dask the cluster's workers judge "
+                             "(give each its processes with dask worker --nworkers)")
+        jobs_note = None
+    else:
+        jobs, jobs_note = worker_count(jobs)
     fmt = output_format(fmt, output)
     out = None if output in (None, "-") else Path(output)
     if errors is None and out is not None:
@@ -82,11 +90,11 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
 
     with signals_interrupt():
         return _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
-                            input_format, inputs, jobs_note, reuse)
+                            input_format, inputs, jobs_note, reuse, dask)
 
 
 def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
-                 input_format=None, inputs=(), jobs_note=None, reuse=True) -> Summary:
+                 input_format=None, inputs=(), jobs_note=None, reuse=True, dask=None) -> Summary:
     organisation, alliance = load_context(org)
     core_objectives = frozenset(organisation.core_objectives or ())
     summary = Summary(source="<stdin>" if str(candidates) == "-" else str(candidates), lang=lang,
@@ -101,7 +109,7 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
             with ErrorSink(errors_path, outputs) as sink:
                 _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs,
                              cache_size, spool, sink, summary,
-                             sys.stderr.isatty() if progress is None else progress, reuse)
+                             sys.stderr.isatty() if progress is None else progress, reuse, dask)
                 sink.finish()
             summary.blank_rows = reader.blank_rows
             summary.error_preview, summary.problems = sink.preview, sink.count
@@ -118,8 +126,16 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
 
 
 def _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs, cache_size,
-                 spool: Spool, sink: ErrorSink, summary: Summary, show_progress: bool, reuse: bool = True) -> None:
-    judge = Judge(organisation, alliance, jobs, reuse)  # before the progress bar: workers fork with no thread about
+                 spool: Spool, sink: ErrorSink, summary: Summary, show_progress: bool, reuse: bool = True,
+                 dask: str | None = None) -> None:
+    if dask is not None:
+        from tahaluf.screening.cluster import DaskJudge  # imports Dask: only when asked for
+
+        judge = DaskJudge(organisation, alliance, dask, reuse)
+        jobs = max(2, judge.slots)  # the cluster's threads: the window keeps them all busy
+    else:
+        # Before the progress bar: the workers fork with no thread about.
+        judge = Judge(organisation, alliance, jobs, reuse)
     bar = ProgressBar(show_progress, f"screening {Path(reader.name).name}")
     screener = Screener(judge, jobs, cache_size, spool, sink, summary, concession_columns, core_objectives,
                         new_reuse() if reuse else None)

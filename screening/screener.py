@@ -56,7 +56,8 @@ class Screener:
         self.pending = self.waiting = 0
         # In-process the verdicts are there as soon as asked for: nothing to wait for.
         self.max_pending = MAX_PENDING_ROWS if jobs > 1 else 0
-        self.max_waiting = MAX_WAITING_ROWS if jobs > 1 else 0
+        # ... and enough waiting rows for two jobs per worker (a large Dask cluster has many).
+        self.max_waiting = max(MAX_WAITING_ROWS, 2 * JOB_PROFILES * jobs) if jobs > 1 else 0
 
     def reject(self, row: int, problems: Iterable[RowProblem]) -> None:
         self.summary.rejected += 1

@@ -58,7 +58,7 @@ def test_as_root_without_sudo(tmp_path):
     install = next(call for call in calls if call.startswith("apt-get install"))
     for package in ("poppler-utils", "fonts-hosny-amiri", "chromium", "libpango-1.0-0"):
         assert package in install.split()
-    assert calls[-2:] == ["python3 -m pip install -q .[test]", "python3 -m pytest -q"]
+    assert calls[-2:] == ["python3 -m pip install -q .[test,dask]", "python3 -m pytest -q"]
 
 
 def test_as_a_user_with_sudo(tmp_path):
@@ -81,3 +81,11 @@ def test_the_browser_tests_dependencies_are_installed_by_it():
 def test_ci_run_uses_the_same_line():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "test-command" in ci and 'bash -c "$test_command"' in ci
+
+
+def test_the_dask_tests_dependencies_are_installed_by_it():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert any(requirement.startswith("dask[distributed]") for requirement in extras["dask"])
+    assert "'.[test,dask]'" in test_command().split()  # tests/test_screening_dask.py's cluster
