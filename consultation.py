@@ -75,6 +75,7 @@ REPRESENTATIVE_GOAL = "a goal"  # neither a measure nor a date
 REPRESENTATIVE_DATED_GOAL = "a goal by " + REPRESENTATIVE_DATE
 REPRESENTATIVE_PARTNER = "A new partner"
 REPRESENTATIVE_CONCESSION = "A concession asked of us"
+STAND_INS = frozenset({REPRESENTATIVE_TEXT, REPRESENTATIVE_DATE, REPRESENTATIVE_GOAL, REPRESENTATIVE_DATED_GOAL})
 
 
 # Paths and types --------------------------------------------------------------------------------
@@ -612,6 +613,17 @@ class Supposed:
         """The answer as it would be written into the file."""
         return answer_value(self.question, self.answer)
 
+    @property
+    def stands_in(self) -> bool:
+        """Whether the answer only stands in for one the director must give (a placeholder text,
+        goal, date, number or new partner): fit to suppose, not to keep in the file."""
+        if self.question.kind in ("date", "number"):
+            return True
+        if self.question.kind == "items" and self.question.path != "review.events":
+            return bool(self.answer)  # a new item named by a placeholder
+        values = self.answer if isinstance(self.answer, tuple) else (self.answer,)
+        return any(isinstance(value, str) and value in STAND_INS for value in values)
+
 
 @dataclass(frozen=True)
 class Supposition:
@@ -623,6 +635,11 @@ class Supposition:
     @property
     def verdict(self) -> str:
         return self.consultation.verdict
+
+    @property
+    def keepable(self) -> bool:
+        """Every supposed answer is a real one (yes/no, a choice, none): it may be written as is."""
+        return not any(one.stands_in for one in self.answers)
 
 
 def suppose(consultation: Consultation, chosen: list[tuple[str, str]]) -> Supposition:

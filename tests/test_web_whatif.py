@@ -226,3 +226,22 @@ def test_what_if_speaks_arabic(client, workspace):
     assert label("web.whatif.heading", "ar") in page.text
     shown = banner(follow(client, page, GOALS, key_of(GOALS, (), REVIEW, workspace)))
     assert label("web.whatif.hypothetical", "ar") in shown and label("verdict.do_not_proceed", "ar") in shown
+
+
+def test_a_stand_in_answer_is_supposed_but_never_kept(client, workspace):
+    """A placeholder goal shows what a dated goal would do, but only the director can write the goal."""
+    from tahaluf.consultation import REPRESENTATIVE_DATED_GOAL
+
+    page = client.get("/a/three.yaml/report")
+    supposed = follow(client, page, GOALS, key_of(GOALS, (REPRESENTATIVE_DATED_GOAL,), "three.yaml", workspace))
+    assert supposed.status_code == 200
+    shown = banner(supposed)
+    assert html.escape(label("web.whatif.stand_in"), quote=False) in shown
+    assert label("web.whatif.keep") not in shown  # no keep button
+    # A keep posted anyway (the toggle's key by hand) is refused, and the file is untouched.
+    action, data = keep_form(supposed)
+    data["if"] = [f"{GOALS}={key_of(GOALS, (REPRESENTATIVE_DATED_GOAL,), 'three.yaml', workspace)}"]
+    before = (workspace / "three.yaml").read_bytes()
+    response = client.post(action, data=data, follow_redirects=False)
+    assert response.status_code == 400 and GOALS in html.unescape(response.text)
+    assert (workspace / "three.yaml").read_bytes() == before

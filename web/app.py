@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from tahaluf import knowledge
-from tahaluf.consultation import Consultation, as_data, consult, fitting_answers, suppose, value_at
+from tahaluf.consultation import WHATIF_SOURCE, Consultation, as_data, consult, fitting_answers, suppose, value_at
 from tahaluf.diff import compare, snapshot_of_evaluation
 from tahaluf.errors import InputError, InputErrors, RenderError
 from tahaluf.evaluation import evaluate_document
@@ -421,6 +421,9 @@ class App:
                 try:
                     store = AllianceFile.open(path)
                     supposition = suppose(consult(store.document), chosen)
+                    if not supposition.keepable:  # a placeholder is for supposing, never for the file
+                        raise InputError(WHATIF_SOURCE, None, next(one.question.path for one in supposition.answers
+                                                                   if one.stands_in), t["web.whatif.stand_in"])
                     for one in supposition.answers:
                         store.set(one.question.parts, one.value)
                 except InputError as error:
@@ -622,7 +625,9 @@ def _whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]]
         "sections": [{"heading": t[key], "changes": [_change_view(c, t, lang) for c in changes]}
                      for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
                                           ("diff.changed", comparison.changed)) if changes],
-        "keep": [f"{path}={key}" for path, key in picked.items()],
+        "keep": [f"{path}={key}" for path, key in picked.items()] if supposition.keepable else [],
+        "stand_ins": [question_text(one.question, current.data, lang, t, "web")
+                      for one in supposition.answers if one.stands_in],
         "clear_url": _whatif_link(name, {})}
     return view
 
