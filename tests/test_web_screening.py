@@ -180,6 +180,15 @@ def test_upload_limits_kind_and_org_are_checked_and_nothing_is_screened(client, 
     assert not (workspace / FOLDER).exists() or not any((workspace / FOLDER).iterdir())  # nothing kept
 
 
+def test_only_files_that_can_serve_as_the_organisation_are_offered(client, workspace):
+    (workspace / "broken.yaml").write_text("organisation:\n  name: X\nalliance:\n  name: Y\n  stage: maybe\n")
+    # A bad partner does not matter: screening reads our organisation and the alliance only.
+    (workspace / "odd-partner.yaml").write_text("organisation:\n  name: X\nalliance:\n  name: Y\n"
+                                                "partners:\n  - name: Z\n    sector: planet\n")
+    offered = re.findall(r'<option value="([^"]+)"', client.get("/screen").text)
+    assert ORG in offered and "odd-partner.yaml" in offered and "broken.yaml" not in offered
+
+
 def test_a_whole_file_problem_is_said_on_the_page(client):
     html = finished(client, upload(client, "c.csv", b"name,colour\nx,red\n").headers["location"])
     assert label("web.screen.failed") in html and "colour" in html

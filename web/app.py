@@ -28,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 from tahaluf import knowledge
 from tahaluf.consultation import WHATIF_SOURCE, Consultation, as_data, consult, fitting_answers, suppose, value_at
 from tahaluf.diff import compare, snapshot_of_evaluation
-from tahaluf.errors import InputError, InputErrors, RenderError
+from tahaluf.errors import InputError, InputErrors, RenderError, TahalufError
 from tahaluf.evaluation import evaluate_document
 from tahaluf.loader import format_path
 from tahaluf.reports.alliance_file import AllianceFile
@@ -463,8 +463,22 @@ class App:
     # Screening -------------------------------------------------------------------------------------
 
     async def screen_form(self, request: Request, problem: str = "", status: int = 200):
-        return _page(request, "screen.html.j2", status=status, problem=problem, orgs=self.workspace.names(),
+        return _page(request, "screen.html.j2", status=status, problem=problem, orgs=self._organisations(),
                      limit_mb=UPLOAD_MAX_BYTES // (1024 * 1024))
+
+    def _organisations(self) -> list[str]:
+        """The assessments that can serve as the organisation for screening: our organisation and
+        the alliance valid (their partners are not read), as `tahaluf screen --org` needs them."""
+        from tahaluf.screening.pipeline import load_context
+
+        usable = []
+        for name in self.workspace.names():
+            try:
+                load_context(self.workspace.root / name)
+            except TahalufError:
+                continue
+            usable.append(name)
+        return usable
 
     async def screen_upload(self, request: Request):
         """The one POST with a file: its own size limit, then the CSRF check as for every form."""
