@@ -1,6 +1,6 @@
 """Identifying partners and the concessions they ask (G-PAR-1..4, G-PAR-9)."""
 
-from tahaluf.experta_compat import AS, P
+from tahaluf.experta_compat import AS
 from tahaluf.rules.base import Outcome, RuleSet, check, if_applies, outcome, require, require_true
 from tahaluf.rules.facts import Alliance, Concession, Partner
 

@@ -2,7 +2,7 @@
 mandate, conflict resolution agreed in advance, and conditions for reopening a decision."""
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import RuleSet, check, judge_event, maybe, outcome, require, require_true, status_of, value_at
+from tahaluf.rules.base import RuleSet, check, judge_event, maybe, outcome, require_true, status_of, value_at
 from tahaluf.rules.facts import Alliance, Event, Governance
 
 # What G-PRC-1 asks of the decision procedure, beyond its existence.

@@ -22,3 +22,17 @@ def build_document(partial: dict) -> AllianceDocument:
     for key, required in BASE_DOCUMENT.items():
         data[key] = {**required, **(data.get(key) or {})}
     return validate(AllianceDocument, data, SourceMap(), "<fixture>")
+
+
+def label(key: str, lang: str = "en") -> str:
+    """A report or page wording from knowledge/labels.yaml, as the views print it."""
+    from tahaluf import knowledge
+
+    return knowledge.labels()[key](lang)
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token a page's forms carry."""
+    import re
+
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)

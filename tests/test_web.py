@@ -16,7 +16,7 @@ pytest.importorskip("multipart")
 from pypdf import PdfReader  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES  # noqa: E402
+from support import EXAMPLES, csrf_of, label  # noqa: E402
 
 from tahaluf import knowledge  # noqa: E402
 from tahaluf.consultation import consult, value_at  # noqa: E402
@@ -42,20 +42,12 @@ def client(workspace):
     return TestClient(create_app(workspace))
 
 
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
-
-
 def version_of(html: str) -> str:
     return re.search(r'name="version" value="([0-9a-f]{64})"', html).group(1)
 
 
 def question_path(html: str) -> str:
     return re.search(r'name="path" value="([^"]+)"', html).group(1)
-
-
-def label(key: str, lang: str = "en") -> str:
-    return knowledge.labels()[key](lang)
 
 
 def test_index_lists_each_assessment_with_the_engines_verdict_and_its_stage(client, workspace):

@@ -20,7 +20,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 from PIL import Image  # noqa: E402
 
-from tahaluf import knowledge  # noqa: E402
+from support import label  # noqa: E402
 from tahaluf.evaluation import evaluate_file  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -30,10 +30,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--no-first-run", "--disable-sync"]
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() or not shutil.which("pdftotext"),
                                 reason="chromium and poppler-utils are needed (see the README's test command)")
-
-
-def label(key: str, lang: str) -> str:
-    return knowledge.labels()[key](lang)
 
 
 def free_port() -> int:

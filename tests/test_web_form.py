@@ -19,7 +19,7 @@ pytest.importorskip("multipart")
 
 from pydantic import BaseModel  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES  # noqa: E402
+from support import EXAMPLES, csrf_of, label  # noqa: E402
 
 from tahaluf import knowledge, model  # noqa: E402
 from tahaluf.consultation import as_data, consult  # noqa: E402
@@ -87,14 +87,6 @@ def workspace(tmp_path):
 @pytest.fixture
 def client(workspace):
     return TestClient(create_app(workspace))
-
-
-def label(key: str, lang: str = "en") -> str:
-    return knowledge.labels()[key](lang)
-
-
-def csrf_of(page: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 
 
 class _Browser(HTMLParser):

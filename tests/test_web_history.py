@@ -17,7 +17,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
 from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES  # noqa: E402
+from support import EXAMPLES, label  # noqa: E402
 
 from tahaluf import knowledge  # noqa: E402
 from tahaluf.diff import compare, snapshot_of_report  # noqa: E402
@@ -34,10 +34,6 @@ def workspace(tmp_path):
     space.mkdir()
     shutil.copy(EXAMPLES / EXAMPLE, space / EXAMPLE)
     return space
-
-
-def label(key: str, lang: str = "en") -> str:
-    return knowledge.labels()[key](lang)
 
 
 def rows(workspace) -> list[dict]:

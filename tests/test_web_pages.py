@@ -19,7 +19,7 @@ import yaml
 pytest.importorskip("starlette")
 
 from starlette.routing import Route  # noqa: E402
-from test_web_browser import ARGS, CHROMIUM, EXAMPLES, label, not_blank, playwright, screenshots, server  # noqa: E402,F401
+from test_web_browser import ARGS, CHROMIUM, EXAMPLES, not_blank, playwright, screenshots, server  # noqa: E402,F401
 
 from tahaluf.reports.alliance_file import AllianceFile  # noqa: E402
 from tahaluf.web.app import create_app  # noqa: E402

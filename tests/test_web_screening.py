@@ -19,9 +19,8 @@ pytest.importorskip("multipart")
 
 from openpyxl import load_workbook  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES  # noqa: E402
+from support import EXAMPLES, csrf_of, label  # noqa: E402
 
-from tahaluf import knowledge  # noqa: E402
 from tahaluf.screening import screen_file  # noqa: E402
 from tahaluf.screening.writers import restore  # noqa: E402
 from tahaluf.web.app import create_app  # noqa: E402
@@ -46,14 +45,6 @@ def workspace(tmp_path):
 @pytest.fixture
 def client(workspace):
     return TestClient(create_app(workspace))
-
-
-def label(key: str, lang: str = "en") -> str:
-    return knowledge.labels()[key](lang)
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
 def upload(client, name: str, content: bytes, org: str = ORG, **extra):

@@ -15,9 +15,8 @@ pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
 from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES  # noqa: E402
+from support import EXAMPLES, label  # noqa: E402
 
-from tahaluf import knowledge  # noqa: E402
 from tahaluf.consultation import answer_value, consult  # noqa: E402
 from tahaluf.evaluation import evaluate_file  # noqa: E402
 from tahaluf.reports.alliance_file import AllianceFile  # noqa: E402
@@ -28,10 +27,6 @@ GOALS = "partners[1].private.goals"
 AGREED, TIMELINE = "partners[1].private.specific_goals_agreed", "partners[1].private.timeline_agreed"
 PARTNER = "AgroFresh Exporters Association"
 HOSTILE = "AgroFresh <b>Exporters</b> & <script>alert(1)</script>"
-
-
-def label(key: str, lang: str = "en") -> str:
-    return knowledge.labels()[key](lang)
 
 
 @pytest.fixture
