@@ -49,7 +49,8 @@ def output_format(fmt: str | None, output: str | None) -> str:
 def screen_file(candidates: str | Path, org: str | Path, *, output: str | None = None, fmt: str | None = None,
                 jobs: int | None = None, lang: str = "en", errors: str | None = None,
                 progress: bool | None = None, cache_size: int = DEFAULT_CACHE_SIZE,
-                input_format: str | None = None, reuse: bool = True, dask: str | None = None) -> Summary:
+                input_format: str | None = None, reuse: bool = True, dask: str | None = None,
+                also: tuple[str | Path, ...] = ()) -> Summary:
     """Screen every candidate of ``candidates`` and write the best-first results.
 
     Raises InputError for whole-file problems (unreadable file, unknown column)
@@ -58,6 +59,8 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
     standard output; rejected rows to ``errors`` (default ``<output>.errors.csv``).
     ``candidates`` may be '-' (standard input), with ``input_format``. ``reuse`` off runs the
     engine in full for every distinct profile (the checks' outcomes are not reused: see reuse.py).
+    ``also`` names more result files, each in the format its extension says, written from the
+    same screening and committed with the output (the web app's CSV and XLSX in one run).
     ``dask``, a Dask scheduler's address, judges the profiles on that cluster instead
     of ``jobs`` local processes (see screening.cluster); the output is the same.
     """
@@ -77,11 +80,17 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
         errors = f"{out}.errors.csv"
     errors_path = Path(errors) if errors else None
     inputs = tuple(path for path in (candidates, org) if str(path) != "-")
-    for target in (out, errors_path):
+    extra = [(output_format(None, str(path)), Path(path)) for path in also]
+    if extra and out is None:
+        raise UsageError("more result files need the output written to a file (-o), not to standard output")
+    for target in (out, errors_path, *(path for _, path in extra)):
         if target is not None:
             check_target(target, inputs)
     if out is not None and errors_path is not None and out.resolve() == errors_path.resolve():
         raise UsageError(f"{out}: the output and the errors file must differ")
+    targets = [target for target in (out, errors_path, *(path for _, path in extra)) if target is not None]
+    if extra and len({target.resolve() for target in targets}) < len(targets):
+        raise UsageError(f"{out}: every result file and the errors file must differ")
     if fmt == "xlsx" and out is None and sys.stdout.isatty():
         raise UsageError("XLSX is binary: give -o FILE.xlsx rather than writing it to the terminal")
 
@@ -90,11 +99,11 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
 
     with signals_interrupt():
         return _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
-                            input_format, inputs, jobs_note, reuse, dask)
+                            input_format, inputs, jobs_note, reuse, dask, extra)
 
 
 def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
-                 input_format=None, inputs=(), jobs_note=None, reuse=True, dask=None) -> Summary:
+                 input_format=None, inputs=(), jobs_note=None, reuse=True, dask=None, extra=()) -> Summary:
     organisation, alliance = load_context(org)
     core_objectives = frozenset(organisation.core_objectives or ())
     summary = Summary(source="<stdin>" if str(candidates) == "-" else str(candidates), lang=lang,
@@ -115,6 +124,8 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
             summary.error_preview, summary.problems = sink.preview, sink.count
             summary.seconds = time.perf_counter() - started
             write_results(spool.records(), fmt, out, summary, lang, outputs, spool.folder)
+            for extra_fmt, extra_out in extra:  # the spool reads again from its start
+                write_results(spool.records(), extra_fmt, extra_out, summary, lang, outputs, spool.folder)
             outputs.commit()
         except BaseException:
             outputs.discard()

@@ -431,3 +431,24 @@ def test_xlsx_bombs_and_entities_are_refused(tmp_path, monkeypatch):
     monkeypatch.setattr("tahaluf.limits.XLSX_MAX_UNZIPPED_BYTES", 1000)
     with pytest.raises(InputError, match="unpacks to more than"):
         screen_file(source, ORG, jobs=1, progress=False)
+
+
+def test_more_result_files_from_one_screening_are_the_separate_runs_outputs(tmp_path):
+    source = EXAMPLES / "candidates.csv"
+    csv_out, xlsx_out, jsonl_out = tmp_path / "one.csv", tmp_path / "one.xlsx", tmp_path / "one.jsonl"
+    summary = screen_file(source, ORG, output=str(csv_out), jobs=1, progress=False, also=(xlsx_out, jsonl_out))
+    for out in (tmp_path / "alone.csv", tmp_path / "alone.xlsx", tmp_path / "alone.jsonl"):
+        screen_file(source, ORG, output=str(out), jobs=1, progress=False, errors=str(tmp_path / f"{out.name}.e"))
+    assert csv_out.read_bytes() == (tmp_path / "alone.csv").read_bytes()
+    assert jsonl_out.read_bytes() == (tmp_path / "alone.jsonl").read_bytes()
+
+    def cells(path):
+        return [[[cell.value for cell in row] for row in sheet.iter_rows()]
+                for sheet in openpyxl.load_workbook(path).worksheets]
+    assert cells(xlsx_out) == cells(tmp_path / "alone.xlsx")
+    assert summary.rejected > 0 and Path(f"{csv_out}.errors.csv").exists()
+    assert not Path(f"{xlsx_out}.errors.csv").exists()  # one screening, one errors file
+    with pytest.raises(UsageError, match="must differ"):
+        screen_file(source, ORG, output=str(csv_out), jobs=1, progress=False, also=(csv_out,))
+    with pytest.raises(UsageError, match="no format"):
+        screen_file(source, ORG, output=str(csv_out), jobs=1, progress=False, also=(tmp_path / "x.pdf",))

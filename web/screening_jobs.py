@@ -107,10 +107,9 @@ class Jobs:
         with _RUN_LOCK:
             job.state = "running"
             try:
+                # One screening, both downloads (jobs=1: no worker processes forked from the server's threads).
                 summary = screen_file(upload, org, output=str(job.file("csv")), errors=str(job.file("errors")),
-                                      jobs=1, lang=lang, progress=False)
-                screen_file(upload, org, output=str(job.file("xlsx")), errors=str(job.folder / "xlsx.errors.csv"),
-                            jobs=1, lang=lang, progress=False)
+                                      jobs=1, lang=lang, progress=False, also=(job.file("xlsx"),))
                 with job.file("csv").open(encoding="utf-8-sig", newline="") as handle:
                     reader = csv.reader(handle)
                     job.header = next(reader, [])
