@@ -75,7 +75,17 @@ REPRESENTATIVE_GOAL = "a goal"  # neither a measure nor a date
 REPRESENTATIVE_DATED_GOAL = "a goal by " + REPRESENTATIVE_DATE
 REPRESENTATIVE_PARTNER = "A new partner"
 REPRESENTATIVE_CONCESSION = "A concession asked of us"
-STAND_INS = frozenset({REPRESENTATIVE_TEXT, REPRESENTATIVE_DATE, REPRESENTATIVE_GOAL, REPRESENTATIVE_DATED_GOAL})
+STAND_INS = frozenset({REPRESENTATIVE_TEXT, REPRESENTATIVE_DATE, REPRESENTATIVE_GOAL, REPRESENTATIVE_DATED_GOAL,
+                       REPRESENTATIVE_PARTNER, REPRESENTATIVE_CONCESSION})
+
+
+def _holds_stand_in(answer: Any) -> bool:
+    """Whether a representative answer is (or holds, as a list item or an item's field) a placeholder."""
+    if isinstance(answer, (tuple, list)):
+        return any(_holds_stand_in(item) for item in answer)
+    if isinstance(answer, dict):
+        return any(_holds_stand_in(value) for value in answer.values())
+    return isinstance(answer, str) and answer in STAND_INS
 
 
 # Paths and types --------------------------------------------------------------------------------
@@ -617,12 +627,9 @@ class Supposed:
     def stands_in(self) -> bool:
         """Whether the answer only stands in for one the director must give (a placeholder text,
         goal, date, number or new partner): fit to suppose, not to keep in the file."""
-        if self.question.kind in ("date", "number"):
-            return True
-        if self.question.kind == "items" and self.question.path != "review.events":
-            return bool(self.answer)  # a new item named by a placeholder
-        values = self.answer if isinstance(self.answer, tuple) else (self.answer,)
-        return any(isinstance(value, str) and value in STAND_INS for value in values)
+        if self.question.kind == "number":
+            return True  # 1 or 5: any number stands in for the real one
+        return _holds_stand_in(self.answer)
 
 
 @dataclass(frozen=True)

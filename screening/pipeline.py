@@ -145,7 +145,8 @@ def _screen_rows(reader, organisation, alliance, concession_columns, core_object
         judge = DaskJudge(organisation, alliance, dask, reuse)
         jobs = max(2, judge.slots)  # the cluster's threads: the window keeps them all busy
     else:
-        # Before the progress bar: the workers fork with no thread about.
+        # Before the progress bar: the workers fork with no thread about. A worker's own reuse
+        # (in this process too, with jobs=1) judges a job's later profiles by what its earlier taught.
         judge = Judge(organisation, alliance, jobs, reuse)
     bar = ProgressBar(show_progress, f"screening {Path(reader.name).name}")
     screener = Screener(judge, jobs, cache_size, spool, sink, summary, concession_columns, core_objectives,

@@ -34,6 +34,10 @@ class _Shape:
         else:
             self.get_values = get  # nothing to convert (most shapes): no per-value loop
 
+    def names(self) -> tuple[str, ...]:
+        """The fields in the order the key holds them: the values, then the texts."""
+        return (*self.values, *(name for name, _ in self.texts))
+
     def key(self, obj: BaseModel | None) -> tuple | None:
         """(values, texts): a text counts as 1 when there, 0 when empty; a list of texts by its length.
 
@@ -61,9 +65,9 @@ class _Shape:
         return self.model.model_construct(**fields)
 
 
-_PARTNER = _Shape(Partner, skip=("name", *SECTIONS))
-_SECTION_SHAPES = {section: _Shape(model, prefix=f"{section}.") for section, model in SECTIONS.items()}
-_CONCESSION = _Shape(Concession, prefix="concession.")
+PARTNER_SHAPE = _Shape(Partner, skip=("name", *SECTIONS))
+SECTION_SHAPES = {section: _Shape(model, prefix=f"{section}.") for section, model in SECTIONS.items()}
+CONCESSION_SHAPE = _Shape(Concession, prefix="concession.")
 
 
 def profile_key(partner: Partner, concession: Concession | None, state: int | None) -> tuple:
@@ -72,17 +76,17 @@ def profile_key(partner: Partner, concession: Concession | None, state: int | No
     The name and the content of free texts are left out; ``state`` says whether the
     concession is unknown (None), none was asked (0) or one was (1).
     """
-    return (_PARTNER.key(partner), *(shape.key(getattr(partner, section)) for section, shape in _SECTION_SHAPES.items()),
-            state, _CONCESSION.key(concession))
+    return (PARTNER_SHAPE.key(partner), *(shape.key(getattr(partner, section)) for section, shape in SECTION_SHAPES.items()),
+            state, CONCESSION_SHAPE.key(concession))
 
 
 def models_from_key(key: tuple) -> tuple[Partner, list[Concession] | None]:
     """The profile as models, each text replaced by its marker."""
     partner_key, *section_keys, state, concession_key = key
     sections = {section: shape.stand_in(section_key)
-                for (section, shape), section_key in zip(_SECTION_SHAPES.items(), section_keys)}
-    partner = _PARTNER.stand_in(partner_key, name=MARK + "name", **sections)
-    concessions = None if state is None else ([_CONCESSION.stand_in(concession_key)] if state else [])
+                for (section, shape), section_key in zip(SECTION_SHAPES.items(), section_keys)}
+    partner = PARTNER_SHAPE.stand_in(partner_key, name=MARK + "name", **sections)
+    concessions = None if state is None else ([CONCESSION_SHAPE.stand_in(concession_key)] if state else [])
     return partner, concessions
 
 

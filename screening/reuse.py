@@ -22,7 +22,7 @@ from tahaluf.model import Alliance, Organisation
 from tahaluf.rules.base import GIVEN
 from tahaluf.rules.engine import FindingResult, derive
 from tahaluf.rules.verdict import worst_verdict
-from tahaluf.screening.profiles import _CONCESSION, _PARTNER, _SECTION_SHAPES
+from tahaluf.screening.profiles import CONCESSION_SHAPE, PARTNER_SHAPE, SECTION_SHAPES
 
 # A section or concession that is absent, as opposed to present with a field unknown (None).
 ABSENT = "\x00absent"
@@ -49,19 +49,18 @@ class Layout:
                 index += 1
             return tuple(placed)
 
-        place((*_PARTNER.values, *(name for name, _ in _PARTNER.texts)), "partner.")
+        place(PARTNER_SHAPE.names(), "partner.")
         self.sections = []
-        for section, shape in _SECTION_SHAPES.items():
-            placed = place((*shape.values, *(name for name, _ in shape.texts)), f"partner.{section}.")
+        for section, shape in SECTION_SHAPES.items():
+            placed = place(shape.names(), f"partner.{section}.")
             self.positions[f"partner.{section}"] = placed  # the whole section (CX04 reads it so)
             self.sections.append(((ABSENT,) * len(shape.values), (ABSENT,) * len(shape.texts)))
         (state,) = place(("concessions",), "")
-        place((*_CONCESSION.values, *(name for name, _ in _CONCESSION.texts)), "concession.")
+        place(CONCESSION_SHAPE.names(), "concession.")
         for path in [path for path in self.positions if path.startswith("concession.")]:
             # Whether a concession is asked, unknown or none decides whether these checks run at all.
             self.positions[path] = (state, *self.positions[path])
-        self.absent_concession = ((ABSENT,) * len(_CONCESSION.values), (ABSENT,) * len(_CONCESSION.texts))
-        self.size = index
+        self.absent_concession = ((ABSENT,) * len(CONCESSION_SHAPE.values), (ABSENT,) * len(CONCESSION_SHAPE.texts))
 
     def flatten(self, key: tuple) -> tuple:
         partner, *sections, state, concession = key

@@ -36,3 +36,16 @@ def csrf_of(html: str) -> str:
     import re
 
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def wait_until_listening(port: int, seconds: float = 10.0) -> None:
+    """Wait for a server started by a test to accept connections on 127.0.0.1:``port``."""
+    import socket
+    import time
+
+    for _ in range(int(seconds * 10)):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return
+        except OSError:
+            time.sleep(0.1)

@@ -10,7 +10,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 from PIL import Image  # noqa: E402
 
-from support import label  # noqa: E402
+from support import label, wait_until_listening  # noqa: E402
 from tahaluf.evaluation import evaluate_file  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -48,12 +47,7 @@ def server(tmp_path):
         line = process.stderr.readline()
         address = f"http://127.0.0.1:{port}/"
         assert address in line, line  # it says where it listens, and it is the loopback address
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_listening(port)
         yield address, workspace
     finally:
         process.terminate()

@@ -9,7 +9,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -19,7 +18,7 @@ pytest.importorskip("multipart")
 import httpx  # noqa: E402
 from starlette.routing import Mount, Route  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES  # noqa: E402
+from support import EXAMPLES, wait_until_listening  # noqa: E402
 
 from tahaluf.web.app import create_app  # noqa: E402
 from tahaluf.web.security import TOKEN_COOKIE, is_loopback  # noqa: E402
@@ -127,12 +126,7 @@ def test_serve_on_another_address_prints_a_token_and_refuses_requests_without_it
         assert found, first
         token = found.group(1)
         assert token in process.stderr.readline()
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_listening(port)
         base = f"http://127.0.0.1:{port}"
         assert httpx.get(f"{base}/").status_code == 401
         assert httpx.get(f"{base}/static/app.css").status_code == 401
