@@ -469,8 +469,13 @@ def _inert(question: Question) -> bool:
 
 
 def _fixed(result: FindingResult, open_paths: set[str], data: dict) -> bool:
-    """A failure no open question can undo: none answers a fact it cites, and none is a fact that
-    its rule's pattern lets through while unknown (which could make the rule stop applying)."""
+    """A failure no answer can undo: every fact it cites is known (a failed check cites the
+    facts that decide it, and only those: whatever its other reads turn out to be, it fails;
+    tests/test_settledness.py fills every unknown fact at random to hold checks to it), none is
+    answered by an open question, and none is a fact that its rule's pattern lets through while
+    unknown (which could make the rule stop applying)."""
+    if any(value is None for _, value in result.evidence):
+        return False
     cited = [path for path, _ in result.evidence]
     for path in cited:
         if any(q == path or q.startswith((path + ".", path + "[")) or path.startswith((q + ".", q + "["))

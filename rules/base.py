@@ -156,9 +156,13 @@ def status_of(failed: bool, unknown: bool) -> str:
 
 
 def require_true(fact: Any, *fields: str, params: tuple = ()) -> Outcome:
-    """Pass when every field is true; fail when any is false; else not assessed."""
+    """Pass when every field is true; fail when any is false; else not assessed.
+
+    A failure cites only the false fields: they decide it whatever the others turn out to be."""
     values = [value_at(fact, name) for name in fields]
     status = status_of(False in values, None in values)
+    if status == "fail":
+        fields = tuple(name for name, value in zip(fields, values) if value is False)
     return Outcome(status, _evidence(fact, fields), params)
 
 
@@ -170,8 +174,14 @@ def require(fact: Any, field_name: str, ok: Callable[[Any], bool], params: tuple
 
 
 def outcome(status: str, fact: Any, *fields: str, params: tuple = ()) -> Outcome:
-    """An outcome decided by the rule itself, citing the fields it read."""
-    return Outcome(status, _evidence(fact, fields), params)
+    """An outcome decided by the rule itself, citing the fields it read.
+
+    A failure is decided by known facts (:func:`status_of`: a known failure fails whatever else
+    is unknown), so it cites only those: whether the consultation is settled reads exactly that."""
+    evidence = _evidence(fact, fields)
+    if status == "fail":
+        evidence = tuple((path, value) for path, value in evidence if value is not None)
+    return Outcome(status, evidence, params)
 
 
 def goal_is_specific(goal: Any) -> bool:

@@ -10,6 +10,7 @@ verdict ``conditions`` at best.
 from tahaluf.experta_compat import AS
 from tahaluf.rules.base import Outcome, RuleSet, check, given, value_at
 from tahaluf.rules.facts import Alliance, Concession, Partner, Review
+from tahaluf.rules.private_sector import goals_look_specific
 
 # A partner's terms belong to one sector: `government:` terms on a company (or the reverse)
 # mean the sector or the terms are wrong.
@@ -108,3 +109,23 @@ class ConsistencyRules(RuleSet):
         if not given:
             return None
         return _contradiction(("alliance.stage", "proposed"), (f"review.{given[0]}", review.get(given[0]) is not None))
+
+    @check("CX06", "specific-goals-contradiction", guidance=["G-PRV-2"], dimension="consistency",
+           fails_only=True,
+           when=[AS.partner << Partner()], partner_level=True,
+           reads=["partner.private.specific_goals_agreed", "partner.private.goals"])
+    def specific_goals_contradiction(self, partner):
+        """A partner said not to have agreed specific goals, yet with goals listed that look specific.
+
+        G-PRV-2 allows a private-sector alliance only on specific goals and a timeline.
+        PR01, a blocker, fails on the explicit "no" and keeps failing until one of the
+        two is corrected: goals written down are not agreed goals, and an agreement
+        denied is not made by listing goals.
+        """
+        if value_at(partner, "private.specific_goals_agreed") is not False:
+            return None
+        goals = value_at(partner, "private.goals")
+        if not goals_look_specific(goals):
+            return None
+        path = f"{partner['path']}.private"
+        return _contradiction((f"{path}.specific_goals_agreed", False), (f"{path}.goals", tuple(g["goal"] for g in goals)))

@@ -7,26 +7,37 @@ from tahaluf.rules.base import Outcome, RuleSet, check, goal_is_specific, if_app
 _GAINS_NEEDING_SAFEGUARDS = frozenset({"logo_on_materials", "our_data", "our_contacts", "exclusivity", "image_only"})
 
 
+def goals_look_specific(goals) -> bool:
+    """Listed goals that are all specific (at least one): what a "yes" to specific goals needs."""
+    return bool(goals) and all(goal_is_specific(goal) for goal in goals)
+
+
 def _goals_and_timeline(partner) -> Outcome:
     """Specific goals and a timeline, judged on the goals themselves where they are listed.
 
-    A goal is specific when it has a measure or a date; the self-declared flag alone
-    does not show it, so with the goals unlisted a "yes" stays open (which goals?).
+    An explicit "no" to specific goals fails, whatever goals are listed beside it (goals
+    that look specific beside it are CX06's contradiction, never a pass). Otherwise listed
+    goals are judged (each must be specific); a "yes" without them stays open (which
+    goals?). A fail cites only the facts that decide it, so no other answer can undo it
+    (what settles a consultation reads exactly that).
     """
     flag, goals = value_at(partner, "private.specific_goals_agreed"), value_at(partner, "private.goals")
     timeline = value_at(partner, "private.timeline_agreed")
-    evidence = tuple((f"{partner['path']}.private.{name}", value) for name, value in
-                     (("specific_goals_agreed", flag), ("goals", None if goals is None else
-                      tuple(g["goal"] for g in goals)), ("timeline_agreed", timeline)))
-    if goals is not None:
-        specific = bool(goals) and all(goal_is_specific(goal) for goal in goals)
-    else:
-        specific = False if flag is False else None  # a yes without the goals is not yet shown
-    if specific is False or timeline is False:
-        return Outcome("fail", evidence)
-    if specific is None or timeline is None:
+    path = f"{partner['path']}.private"
+    listed = None if goals is None else tuple(g["goal"] for g in goals)
+    failed = [(f"{path}.specific_goals_agreed", flag)] if flag is False else []
+    if goals is not None and flag is not False and not goals_look_specific(goals):
+        failed.append((f"{path}.goals", listed))
+    if timeline is False:
+        failed.append((f"{path}.timeline_agreed", timeline))
+    if failed:
+        return Outcome("fail", tuple(failed))
+    evidence = ((f"{path}.specific_goals_agreed", flag), (f"{path}.goals", listed), (f"{path}.timeline_agreed", timeline))
+    if goals is None or timeline is None:
         return Outcome("not_assessed", evidence)
     return Outcome("pass", evidence)
+
+
 from tahaluf.rules.facts import Partner
 
 
