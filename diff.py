@@ -23,6 +23,9 @@ class Snapshot:
     facts: dict[str, Any]  # input path -> value
     actions: dict[str, str | None] = field(default_factory=dict)  # action -> status
     overdue: frozenset = frozenset()  # actions AP01 found overdue
+    # Whether ``facts`` holds every input fact (from the file), or only those its findings cite (from
+    # a report): a fact a report does not cite is not known to be unknown, only not cited.
+    facts_complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ def snapshot_of_report(name: str, report: dict) -> Snapshot:
         severity = entry["severity"] if entry["status"] != "pass" else "strength"
         findings[(entry["rule"], entry["subject"])] = (entry["status"], severity)
         facts.update(entry.get("facts") or {})
-    return Snapshot(name, report["verdict"], findings, facts)
+    return Snapshot(name, report["verdict"], findings, facts, facts_complete=False)
 
 
 def compare(before: Snapshot, after: Snapshot) -> Comparison:
@@ -111,9 +114,11 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
         elif status_was in _OPEN and (status_was != status_now or was[1] != now[1]):
             changed.append(change)
     order = lambda change: (_RANK.get(change.severity, 5), change.rule, change.subject)  # noqa: E731
+    paths = set(before.facts) | set(after.facts)
+    if not (before.facts_complete and after.facts_complete):
+        paths = set(before.facts) & set(after.facts)  # a fact one report does not cite did not change for it
     facts = tuple((path, before.facts.get(path), after.facts.get(path))
-                  for path in sorted(set(before.facts) | set(after.facts))
-                  if before.facts.get(path) != after.facts.get(path))
+                  for path in sorted(paths) if before.facts.get(path) != after.facts.get(path))
     done = tuple(what for what, status in after.actions.items()
                  if status == "done" and before.actions.get(what) != "done")
     overdue = tuple(sorted(after.overdue - before.overdue))

@@ -64,3 +64,15 @@ def test_a_json_file_that_is_no_report_is_a_clear_error(tmp_path, capsys):
     assert main(["diff", str(bogus), str(EXAMPLES / "core-concession.yaml")]) == 2
     err = capsys.readouterr().err
     assert "not a Tahaluf JSON report" in err and "Traceback" not in err
+
+
+def test_a_fact_that_one_report_no_longer_cites_is_not_a_change():
+    from tahaluf.diff import compare, snapshot_of_report
+
+    def report(verdict, facts):
+        return {"verdict": verdict, "findings": [{"rule": "PR01", "subject": "Acme", "status": "fail",
+                                                   "severity": "blocker", "facts": facts}]}
+    # A failed check cites only the facts that decide it: the flag it cited while open is not "gone".
+    before = snapshot_of_report("a", report("conditions", {"p.flag": "yes", "p.timeline": None}))
+    after = snapshot_of_report("a", report("do_not_proceed", {"p.timeline": "no"}))
+    assert compare(before, after).facts == (("p.timeline", None, "no"),)
