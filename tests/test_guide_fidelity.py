@@ -142,3 +142,16 @@ def test_every_contradiction_is_major():
     """CX05 decides whether MN01, RV02 and RV03 apply, as CX01–CX04 decide their rules: major alike."""
     texts = knowledge.findings()
     assert {texts[code].severity for code in REGISTRY if code.startswith("CX")} == {"major"}
+
+
+def test_a_report_quotes_the_reading_of_a_slip_consistently():
+    """The Arabic report quotes the reading (the same text the English rendering translates),
+    never the guide's slip on one page and the reading on another."""
+    from support import build_document
+    from tahaluf.evaluation import evaluate_document
+    from tahaluf.reports.render import render_report
+
+    evaluation = evaluate_document(build_document({"governance": {"reporting_lines_defined": False}}))
+    report = json.loads(render_report(evaluation, "json", "ar"))
+    quotes = [quote for finding in report["findings"] if finding["rule"] == "FM05" for quote in finding["guide"]]
+    assert quotes and all("سيرفعون تقاريرهم" in quote["ar"] and "سسفعون" not in quote["ar"] for quote in quotes)
