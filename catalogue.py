@@ -114,7 +114,7 @@ def rule_documentation(code: str, lang: str = "en") -> str:
         f"{labels['label.why']}:",
     ]
     for gid in spec.guidance:
-        out += [f"  {gid}", said(getattr(items[gid], lang)), said(getattr(items[gid], other)), ""]
+        out += [f"  {gid}", said(items[gid].text(lang)), said(items[gid].text(other)), ""]
     out += [
         f"{labels['explain.finding']}:", said(text.message(lang)), "",
         f"{labels['label.fix']}:", said(text.fix(lang)), "",
@@ -127,36 +127,53 @@ _FIELD = re.compile(r"\{([a-z_]+)\}")
 
 
 def traceability() -> list[dict]:
-    """Each guide item with the rules that encode it (or why it is background)."""
+    """Each guide item with the rules that encode it, how faithfully (or why it is background),
+    and its Arabic as the guide has it beside the reading where the guide has a slip."""
     encoded: dict[str, list[str]] = {}
     for spec in _rules():
         for gid in spec.guidance:
             encoded.setdefault(gid, []).append(spec.code)
     return [
         {"id": item.id, "section": item.section, "en": item.en, "ar": item.ar,
+         "ar_corrected": item.ar_corrected,
+         "corrections": [correction.model_dump() for correction in item.corrections],
          "strength": item.strength, "strength_cue": item.strength_cue, "tested_by": list(item.tested_by),
-         "rules": encoded.get(item.id, []), "background": item.background}
+         "rules": encoded.get(item.id, []), "background": item.background,
+         "fidelity": item.fidelity, "fidelity_reason": item.fidelity_reason}
         for item in knowledge.guide().items
     ]
 
 
+FIDELITY = ("faithful", "partial", "cited_only", "background")
+
+
+def guide_summary(rows: list[dict]) -> dict:
+    """How much of the guide the rules encode, and how faithfully (the counts the README states)."""
+    encoded = sum(1 for r in rows if r["rules"])
+    return {"items": len(rows), "encoded": encoded, "background": sum(1 for r in rows if r["background"]),
+            "encoded_share": round(encoded / len(rows), 3),
+            "fidelity": {grade: sum(1 for r in rows if r["fidelity"] == grade) for grade in FIDELITY}}
+
+
 def guide_listing(fmt: str = "text", lang: str = "en") -> str:
     rows = traceability()
+    summary = guide_summary(rows)
     if fmt == "json":
-        encoded = sum(1 for r in rows if r["rules"])
         sections = [{"code": sec.code, "en": sec.en, "ar": sec.ar, "own_title": sec.own_title}
                     for sec in knowledge.guide().sections]
         return json.dumps({"version": knowledge.version(), "sections": sections, "items": rows,
-                           "summary": {"items": len(rows), "encoded": encoded,
-                                       "background": sum(1 for r in rows if r["background"]),
-                                       "encoded_share": round(encoded / len(rows), 3)}},
-                          ensure_ascii=False, indent=2) + "\n"
-    out = []
+                           "summary": summary}, ensure_ascii=False, indent=2) + "\n"
+    items, out = knowledge.guide_items(), []
     for r in rows:
-        trace = ", ".join(r["rules"]) or (f"background: {r['background']}" if r["background"] else "NOT TRACED")
-        out.append(f"{r['id']}  [{trace}]")
-        out.append(textwrap.fill(r[lang], width=88, initial_indent="    ", subsequent_indent="    "))
-    encoded = sum(1 for r in rows if r["rules"])
-    background = sum(1 for r in rows if r["background"])
-    out.append(f"\n{encoded} of {len(rows)} items encoded by rules; {background} background.")
+        trace = ", ".join(r["rules"]) or "NOT TRACED"
+        out.append(f"{r['id']}  [{r['fidelity']}: {r['background'] or trace}]")
+        # The reading a report quotes; the guide's own words beside it where they differ.
+        out.append(textwrap.fill(items[r["id"]].text(lang), width=88, initial_indent="    ", subsequent_indent="    "))
+        if lang == "ar" and r["corrections"]:
+            out.append("    " + "; ".join(f"{c['original']} → {c['reading']}" for c in r["corrections"]))
+        if r["fidelity"] in ("partial", "cited_only"):
+            out.append(textwrap.fill(r["fidelity_reason"], width=88, initial_indent="    ", subsequent_indent="    "))
+    counts = summary["fidelity"]
+    out.append(f"\n{summary['encoded']} of {summary['items']} items encoded by rules: {counts['faithful']} faithful, "
+               f"{counts['partial']} partial, {counts['cited_only']} cited only, {counts['background']} background.")
     return "\n".join(out) + "\n"

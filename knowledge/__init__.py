@@ -1,7 +1,8 @@
 """The guide and the finding texts, as data shipped with the package.
 
-``guide.yaml`` holds every item of the guide (Arabic and English) and, for the
-few that are context rather than advice, why they are background.
+``guide.yaml`` holds every item of the guide (Arabic as the guide has it, with the reading
+where it has a slip, and English) and how faithfully the rules encode it: for the few that
+are context rather than advice, why they are background.
 ``findings/*.yaml`` hold, per rule code, its severity and the texts a report
 prints: summary, message, pass message (a strength), fix and interview question.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 HERE = Path(__file__).parent
 # Trusted package data, read on every run: the C parser when PyYAML has it (10x faster).
@@ -53,15 +54,54 @@ WORDING_SEVERITY = {"must": "major", "should": "minor", "may": "info", "descript
 _SEVERITY_RANK = ("info", "minor", "major", "blocker")
 
 
+# How faithfully the rules encode an item: they check what it says at its scope (faithful), part
+# of it or at a narrower scope (partial), cite it without testing it (cited_only), or no rule
+# encodes it, for the reason given (background).
+Fidelity = Literal["faithful", "partial", "cited_only", "background"]
+
+
+class Correction(_Strict):
+    original: str  # the guide's words, a slip as it stands
+    reading: str  # what the context requires
+
+
 class GuideItem(_Strict):
     id: str
     section: str
     en: str
-    ar: str
-    background: str | None = None
+    ar: str  # the guide's words as they stand, slips included
+    # The reading where the guide has a slip: ``ar`` with each correction's original replaced.
+    ar_corrected: str | None = None
+    corrections: list[Correction] = []
     strength: Strength  # the force of the item's own Arabic wording
-    strength_cue: str  # the Arabic words that decide it
+    strength_cue: str  # the Arabic words that decide it, as they stand in ``ar``
     tested_by: list[str] = []  # input fact paths whose answers test the item (partners[] for any partner)
+    fidelity: Fidelity
+    fidelity_reason: str  # one line: what the rules check of it (and what not), or why it is background
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if "\n" in self.fidelity_reason.strip() or not self.fidelity_reason.strip():
+            raise ValueError(f"{self.id}: fidelity_reason is one line")
+        if (self.fidelity == "background") == bool(self.tested_by):
+            raise ValueError(f"{self.id}: a background item records no facts that test it; any other does")
+        reading = self.ar
+        for correction in self.corrections:
+            if correction.original not in reading:
+                raise ValueError(f"{self.id}: corrections: {correction.original!r} is not in the Arabic")
+            reading = reading.replace(correction.original, correction.reading)
+        if (self.ar_corrected is not None or self.corrections) and reading != self.ar_corrected:
+            raise ValueError(f"{self.id}: ar_corrected is not ar with its corrections applied")
+        return self
+
+    @property
+    def background(self) -> str | None:
+        """Why no rule encodes the item (None when rules do)."""
+        return self.fidelity_reason if self.fidelity == "background" else None
+
+    def text(self, lang: str) -> str:
+        """The item as a report quotes it: in Arabic, the reading where the guide has a slip."""
+        return (self.ar_corrected or self.ar) if lang == "ar" else getattr(self, lang)
 
 
 class Guide(_Strict):

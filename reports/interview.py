@@ -268,7 +268,7 @@ def why_this_question(current: Consultation, question: Question, lang: str, labe
         f"{check.rule} ({labels['severity.' + check.severity]}) — "
         f"{labels.get(f'subject.{check.subject}', check.subject)}: {texts[check.rule].summary(lang)}"
         for check in question.checks)
-    guide = tuple(f"{ident}: {getattr(items[ident], lang)}" for ident in question.guidance)
+    guide = tuple(f"{ident}: {items[ident].text(lang)}" for ident in question.guidance)
     # The verdict each answer would give: computed now, for this question only.
     outcomes = tuple(f"{answer_text(labels, outcome.answer)} → {labels['verdict.' + outcome.verdict]}"
                      for outcome in whatif(current, question))

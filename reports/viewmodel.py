@@ -484,7 +484,7 @@ class _Builder:
             dimension_label=self.labels[f"dimension.{spec.dimension}"], subject=self.subject(result),
             message=fill(template(self.lang), values) if result.status != "pass" or strength else fill(text.summary(self.lang), values),
             fix=text.fix(self.lang), question=self.question(result, text, values),
-            guidance=tuple(Quote(g, getattr(self.items[g], self.lang), getattr(self.items[g], _OTHER[self.lang]))
+            guidance=tuple(Quote(g, self.items[g].text(self.lang), self.items[g].text(_OTHER[self.lang]))
                            for g in spec.guidance),
             evidence=tuple(Fact(path, _value_text(value, self.labels, _is_choice_path(path)))
                            for path, value in result.evidence),

@@ -82,7 +82,7 @@ class AllianceFormRules(RuleSet):
         identifying the motives "helps them find suitable partners" (G-ALL-1). When
         the motive is there, the member is a strength and the guide's terms for its
         sector apply. (That an alliance *may* include them, G-ALL-4, is a
-        possibility, not a requirement: MO04 reads it.)
+        possibility, not a requirement: background, cited by no rule.)
         """
         evidence = ((f"{partner['path']}.sector", partner.get("sector")), ("alliance.motives", motives))
         if motives is None:

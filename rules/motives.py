@@ -15,7 +15,7 @@ PRIMARY_MOTIVES = frozenset({
     "numbers", "internal_strengthening", "legitimacy_and_reach",
     "mutual_benefit", "stability", "cross_sector_coordination",
 })  # G-MOT-1..6; the rest are incidental benefits (G-MOT-7..9)
-CROSS_SECTOR = frozenset({"government", "private"})  # G-MOT-6, G-ALL-4
+CROSS_SECTOR = frozenset({"government", "private"})  # G-MOT-6
 CIVIL_SOCIETY_GROUPS = frozenset({"union", "university", "research_centre", "consumer_organisation", "media"})  # G-MOT-9
 MIN_PARTNERS_FOR_NUMBERS = 2  # besides us: "several organisations working together" (G-MOT-1)
 
@@ -95,16 +95,15 @@ class MotiveRules(RuleSet):
             return Outcome("not_assessed", evidence)
         return Outcome("pass" if count >= MIN_PARTNERS_FOR_NUMBERS else "fail", evidence, (("count", count),))
 
-    @check("MO04", "cross-sector-motive-has-partner", guidance=["G-MOT-6", "G-ALL-4"], dimension="motives_fit",
+    @check("MO04", "cross-sector-motive-has-partner", guidance=["G-MOT-6"], dimension="motives_fit",
            when=[AS.alliance << Alliance(motives=_states("cross_sector_coordination"))])
     def cross_sector_motive_has_partner(self, alliance):
         """An alliance entered for cross-sector coordination needs a government or private-sector member.
 
         Alliances "with other sectors (government bodies, private sector) allow
-        better information exchange and coordination of strategies" (G-MOT-6); an
-        alliance may include NGOs with private-sector organisations and/or
-        government institutions (G-ALL-4). Without such a member the motive cannot
-        be met.
+        better information exchange and coordination of strategies" (G-MOT-6): without
+        such a member the motive cannot be met. (That an alliance *may* include them,
+        G-ALL-4, is a possibility that sets nothing to check: background.)
         """
         return _judge_membership(alliance, self, CROSS_SECTOR)
 

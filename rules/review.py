@@ -32,14 +32,15 @@ class ReviewRules(RuleSet):
         """
         return if_applies(alliance, "stage", "existing", require_true(review, "goals_still_shared"))
 
-    @check("RV03", "no-member-deviated", guidance=["G-INTRO-1", "G-PAR-1"], dimension="partners_due_diligence",
+    @check("RV03", "no-member-deviated", guidance=["G-INTRO-1", "G-PAR-1", "G-ALL-2"], dimension="partners_due_diligence",
            when=[AS.alliance << Alliance(stage=maybe("existing")), AS.review << Review()])
     def existing_alliance_no_member_deviated(self, review, alliance):
         """In an existing alliance, no member should have strayed from the founding values or goals.
 
         "One member can be affected by another member's behaviour, and a member may
         deviate from the values and goals the alliance was founded on" (G-PAR-1): a
-        review (G-INTRO-1) must say whether that has happened.
+        review (G-INTRO-1) must say whether that has happened. A member that strayed
+        breaks the shared principles and values alliance building rests on (G-ALL-2).
         """
         return if_applies(alliance, "stage", "existing",
                           require(review, "members_deviated", lambda deviated: deviated is False))

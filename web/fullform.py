@@ -488,7 +488,7 @@ class _Viewer:
     def __post_init__(self):
         self.words = knowledge.fields()
         items = knowledge.guide_items()
-        self.help = {key: [{"id": ident, "text": getattr(items[ident], self.lang)} for ident in ids]
+        self.help = {key: [{"id": ident, "text": items[ident].text(self.lang)} for ident in ids]
                      for key, ids in _tested_by().items()}
 
     def label(self, key: str) -> str:
