@@ -18,10 +18,10 @@ WORDS = {
            "failed": "failed", "unknown": "unknown", "seconds": "s",
            "source": "source", "item": "item", "value": "value",
            "jobs_lowered": "--jobs {asked} lowered to {used} ({per} per usable core: the work is CPU-bound)"},
-    "ar": {"rows_in": "صفوف الإدخال", "screened": "تم فرزها", "rejected": "مرفوضة", "eligible": "مؤهل",
+    "ar": {"rows_in": "صفوف الإدخال", "screened": "المفروزة", "rejected": "المرفوضة", "eligible": "مؤهل",
            "conditional": "مشروط", "excluded": "مستبعد", "reasons": "الأسباب الأكثر تكراراً",
            "errors_in": "كُتبت الصفوف المرفوضة في", "first_errors": "الصفوف المرفوضة",
-           "more": "أخرى", "blank": "صفوف فارغة تم تجاوزها", "row": "الصف", "profiles": "ملفات مميزة تم تقييمها",
+           "more": "أخرى", "blank": "الصفوف الفارغة المتخطّاة", "row": "الصف", "profiles": "الملفات المميزة المقيَّمة",
            "hits": "من الذاكرة المؤقتة", "reused": "تشغيلات المحرك",
            "failed": "لم يُستوفَ", "unknown": "لم يُقيَّم", "seconds": "ث",
            "source": "المصدر", "item": "البند", "value": "القيمة",
@@ -71,9 +71,11 @@ class Summary:
         return "   ".join(f"{w[status]}: {self.counts.get(status, 0)}" for status in STATUSES)
 
     def totals_line(self) -> str:
-        w = self.words()
-        return (f"{self.rows_in} {w['rows_in']} = {self.screened} {w['screened']} "
-                f"+ {self.rejected} {w['rejected']}")
+        from tahaluf import knowledge
+
+        rows = knowledge.count_phrase("row", self.rows_in, self.lang)
+        return knowledge.labels()["screen.totals"](self.lang).format(
+            rows=rows, screened=self.screened, rejected=self.rejected)
 
     def text(self) -> str:
         w = self.words()
