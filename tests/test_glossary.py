@@ -50,3 +50,15 @@ def test_the_major_severity_is_not_the_core_objectives_word():
 def test_no_forbidden_variant_anywhere(concept):
     uses = forbidden_uses(all_texts(), {concept: GLOSSARY[concept]})
     assert not uses, "\n".join(uses)
+
+
+def test_no_verb_agrees_with_a_bare_name():
+    """«ينتمي {subject}» guesses the name's gender: a verb is followed by the noun it agrees with
+    («تنتمي الجهة الشريكة {subject}», «يحمل الشريك {subject}»), never straight by the name."""
+    import re
+
+    from arabic_texts import catalogue_texts
+
+    verb_then_name = re.compile(r"(?:^|\s)(?!تجاه)[يت][\u0621-\u064a]*[^\u0629\s]\s+«?\{(subject|name|partner)\}")
+    wrong = [f"{where}: {text}" for where, text in catalogue_texts() if verb_then_name.search(text)]
+    assert not wrong, "\n".join(wrong)
