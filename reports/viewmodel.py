@@ -395,6 +395,8 @@ def _choice_fields(model: type, found: set[str] | None = None) -> set[str]:
 # an approach); the rules pass these parameters as choices.
 _CHOICE_FIELDS = frozenset(_choice_fields(AllianceDocument))
 _CHOICE_PARAMS = frozenset({"approach", "scope", "rhythm"})
+# A count a finding's message may print with its noun (plurals.yaml): {partners} for MO03's {count}.
+_COUNTED_PARAMS = {"count": ("partners", "partner")}
 
 
 def _choice(value: object, labels: dict[str, str]) -> str:
@@ -474,6 +476,9 @@ class _Builder:
                   else _choice(value, self.labels) if name in _CHOICE_PARAMS else value
                   for name, value in result.params}
         values = {"subject": self.subject(result), **params}
+        for name, (placeholder, noun) in _COUNTED_PARAMS.items():
+            if isinstance(values.get(name), int):
+                values[placeholder] = knowledge.count_phrase(noun, values[name], self.lang)
         strength = result.status == "pass" and text.passed is not None
         severity = "strength" if strength else result.severity
         template = text.passed if result.status == "pass" and text.passed else text.message
