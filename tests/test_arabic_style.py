@@ -1,4 +1,4 @@
-"""Arabic text takes Arabic punctuation: «،» «؛» «؟», never Latin , ; ? (outside placeholders and codes)."""
+"""Arabic style: Arabic punctuation «،» «؛» «؟» (never Latin , ; ? outside placeholders and codes), no «تم + مصدر», the plural address."""
 
 from __future__ import annotations
 
@@ -36,3 +36,21 @@ def test_the_arabic_template_comments_use_arabic_punctuation():
         if ARABIC.search(comment) and latin_punctuation(comment):
             wrong.append(f"{number}: {line.strip()}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_no_tamma_with_a_verbal_noun():
+    """«تم تحديد» / «لم يتم الاتفاق» are translationese: an active verb («لم تحدّدوا») or the
+    passive of the verb itself («لم يُحدَّد», «اتُّفق») says it in one word."""
+    from arabic_texts import strip_marks
+
+    tamma = re.compile(r"(?<![\u0621-\u064a])(تم|تمت|يتم|تتم)(?![\u0621-\u064a])")
+    wrong = [f"{where}: {text}" for where, text in catalogue_texts() if tamma.search(strip_marks(text))]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_verdicts_address_the_organisation_in_the_plural():
+    from tahaluf import knowledge
+
+    labels = knowledge.labels()
+    assert "فامضوا قدماً" in labels["verdict_summary.proceed"].ar
+    assert "فلا تدخلوه" in labels["verdict_summary.do_not_proceed"].ar
