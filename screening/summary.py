@@ -99,8 +99,12 @@ class Summary:
                 extra = self.problems - len(self.error_preview)
                 if extra > 0:
                     lines.append(f"    … +{extra} {w['more']}")
-        lines.append(f"  {w['profiles']}: {self.inferences} ({w['reused']}: {self.engine_runs}), "
-                     f"{w['hits']}: {self.cache_hits}; {self.seconds:.1f} {w['seconds']}")
+        from tahaluf import knowledge
+
+        labels = knowledge.labels()  # the language's own comma and semicolon between the figures
+        comma, semicolon = labels["label.list_separator"](self.lang), labels["label.item_separator"](self.lang)
+        lines.append(f"  {w['profiles']}: {self.inferences} ({w['reused']}: {self.engine_runs}){comma}"
+                     f"{w['hits']}: {self.cache_hits}{semicolon}{self.seconds:.1f} {w['seconds']}")
         return "\n".join(lines)
 
     def rows(self) -> list[tuple[str, Any]]:
