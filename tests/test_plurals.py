@@ -86,3 +86,22 @@ def test_the_screening_totals_count_their_rows():
     assert Summary("x", lang="ar", screened=23, rejected=3).totals_line() == "في الإدخال 26 صفاً: فُرز 23 ورُفض 3"
     assert Summary("x", lang="ar", screened=1, rejected=1).totals_line().startswith("في الإدخال صفان:")
     assert Summary("x", lang="en", screened=1, rejected=0).totals_line() == "1 row in = 1 screened + 0 rejected"
+
+
+@pytest.mark.parametrize(("partners", "ar", "en"), [
+    (1, "إلا شريك واحد.", "only 1 partner besides"),
+    (0, "إلا 0 شريك.", "only 0 partners besides"),
+])
+def test_a_finding_counts_its_partners_with_their_noun(partners, ar, en):
+    """MO03's count of partners is printed with its noun in the case its sentence gives it."""
+    from support import build_document
+    from tahaluf.evaluation import evaluate_document
+    from tahaluf.reports.viewmodel import build_report
+
+    document = build_document({"alliance": {"motives": ["numbers"]},
+                               "partners": [{"name": f"P{i}", "sector": "ngo"} for i in range(partners)]})
+    evaluation = evaluate_document(document)
+    messages = {lang: [str(f.message) for f in build_report(evaluation, lang).findings if f.rule == "MO03"]
+                for lang in ("ar", "en")}
+    assert messages["ar"] and messages["ar"][0].endswith(ar)
+    assert messages["en"] and en in messages["en"][0]
