@@ -82,6 +82,7 @@ def cmd_evaluate(args) -> None:
 def cmd_merge(args) -> None:
     from pathlib import Path
 
+    from tahaluf import knowledge
     from tahaluf.loader import load_model
     from tahaluf.merge import MergeError, merge_documents, merged_yaml
     from tahaluf.model import AllianceDocument
@@ -96,13 +97,15 @@ def cmd_merge(args) -> None:
     except MergeError as error:
         raise UsageError(str(error)) from None
     write_output(merged_yaml(merged), args.output, [path for path in args.files if path != "-"])
-    _note(args, f"merged {len(named)} respondents' files; {len(merged.get('disputes', []))} facts disputed")
+    _note(args, f"merged {knowledge.count_phrase('respondent_file', len(named), 'en')}; "
+                f"{knowledge.count_phrase('disputed_fact', len(merged.get('disputes', [])), 'en')}")
 
 
 def cmd_plan(args) -> None:
     """Propose one action per next step into FILE, or export the plan (xlsx, ics)."""
     from pathlib import Path
 
+    from tahaluf import knowledge
     from tahaluf.evaluation import evaluate_file
     from tahaluf.reports import plan
     from tahaluf.reports.output import format_for, write_output
@@ -111,7 +114,8 @@ def cmd_plan(args) -> None:
     if args.output is None and args.format is None:
         proposed = plan.proposed_actions(evaluation, args.lang)
         plan.add_to_file(Path(args.file), proposed)
-        _note(args, f"{args.file}: {len(proposed)} actions proposed; give each an owner and a due date")
+        _note(args, f"{args.file}: {knowledge.count_phrase('proposed_action', len(proposed), 'en')}; "
+                    "give each an owner and a due date")
         return
     fmt = format_for(args.output, args.format, {".xlsx": "xlsx", ".ics": "ics"}, "ics")
     document = evaluation.document

@@ -179,3 +179,30 @@ class FieldText(Bilingual):
 def fields() -> dict[str, FieldText]:
     """The full form's wording, by input fact path (a list's items as ``[]``, as ``tested_by`` names them)."""
     return {key: FieldText.model_validate(value) for key, value in _load(HERE / "fields.yaml").items()}
+
+
+# The CLDR plural categories each language's counted nouns must give (Babel's Locale.plural_form).
+PLURAL_CATEGORIES = {"en": ("one", "other"), "ar": ("zero", "one", "two", "few", "many", "other")}
+
+
+@cache
+def plurals() -> dict[str, dict[str, dict[str, str]]]:
+    """Counted nouns (plurals.yaml): noun -> language -> CLDR category -> phrase with {n}."""
+    entries = _load(HERE / "plurals.yaml")
+    for noun, by_lang in entries.items():
+        for lang, categories in PLURAL_CATEGORIES.items():
+            if set(by_lang.get(lang) or ()) != set(categories):
+                raise ValueError(f"plurals.yaml: {noun}.{lang} must give exactly {', '.join(categories)}")
+    return entries
+
+
+@cache
+def _plural_form(lang: str):
+    from babel import Locale  # imported on first use: most runs print no count
+
+    return Locale.parse(lang).plural_form
+
+
+def count_phrase(noun: str, count: int, lang: str) -> str:
+    """``count`` with ``noun`` as the language's plural rules want it: «سؤالان», «3 أسئلة», «88 سؤالاً»."""
+    return plurals()[noun][lang][_plural_form(lang)(count)].replace("{n}", str(count))

@@ -104,17 +104,17 @@ def _required(ask, prompt: str) -> str:
 
 
 def _status(session: Session, current: Consultation) -> str:
-    return status_line(session.labels, current)
+    return status_line(session.labels, current, session.lang)
 
 
-def status_line(labels: dict[str, str], current: Consultation) -> str:
+def status_line(labels: dict[str, str], current: Consultation, lang: str) -> str:
     """The running verdict, and how many open questions could still change it (or that none can)."""
     verdict = labels[f"verdict.{current.verdict}"]
     if current.settled:
-        key, count = "interview.settled", len(current.questions)
+        key, questions = "interview.settled", knowledge.count_phrase("remaining_question", len(current.questions), lang)
     else:
-        key, count = "interview.status", len(current.deciding)
-    return labels[key].replace("{verdict}", verdict).replace("{count}", str(count))
+        key, questions = "interview.status", knowledge.count_phrase("open_question", len(current.deciding), lang)
+    return labels[key].replace("{verdict}", verdict).replace("{questions}", questions)
 
 
 def _show(session: Session, current: Consultation, question: Question) -> str:
@@ -122,7 +122,7 @@ def _show(session: Session, current: Consultation, question: Question) -> str:
     labels = session.labels
     number = current.questions.index(question) + 1
     header = f"[{number}/{len(current.questions)}] {labels['interview.consequence.' + question.consequence]}" \
-             f" · {', '.join(question.rules[:3])}"
+             f" · {labels['label.list_separator'].join(question.rules[:3])}"
     session.say("")
     session.say(header)
     session.say(question_text(question, session.store.data, session.lang, labels))

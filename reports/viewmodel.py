@@ -395,6 +395,8 @@ def _choice_fields(model: type, found: set[str] | None = None) -> set[str]:
 # an approach); the rules pass these parameters as choices.
 _CHOICE_FIELDS = frozenset(_choice_fields(AllianceDocument))
 _CHOICE_PARAMS = frozenset({"approach", "scope", "rhythm"})
+# A count a finding's message may print with its noun (plurals.yaml): {partners} for MO03's {count}.
+_COUNTED_PARAMS = {"count": ("partners", "partner")}
 
 
 def _choice(value: object, labels: dict[str, str]) -> str:
@@ -474,6 +476,9 @@ class _Builder:
                   else _choice(value, self.labels) if name in _CHOICE_PARAMS else value
                   for name, value in result.params}
         values = {"subject": self.subject(result), **params}
+        for name, (placeholder, noun) in _COUNTED_PARAMS.items():
+            if isinstance(values.get(name), int):
+                values[placeholder] = knowledge.count_phrase(noun, values[name], self.lang)
         strength = result.status == "pass" and text.passed is not None
         severity = "strength" if strength else result.severity
         template = text.passed if result.status == "pass" and text.passed else text.message
@@ -545,7 +550,8 @@ class _Builder:
         folded = {rule for rule, members in by_rule.items() if len(members) > limits.REPORT_FOLD_AT}
         for rule in sorted(folded):
             lines.append(ExplainLine(depth, "", fill(self.labels["explain.folded"], {
-                "rule": rule, "name": REGISTRY[rule].name, "count": len(by_rule[rule])})))
+                "rule": rule, "name": REGISTRY[rule].name,
+                "subjects": knowledge.count_phrase("subject", len(by_rule[rule]), self.lang)})))
         return tuple(c for c in causes if rule_of(c) not in folded)
 
     def conditions(self) -> tuple[ConditionView, ...]:
@@ -598,7 +604,7 @@ class _Builder:
 
     def answers_text(self, answers: tuple) -> str:
         """Who said what about a disputed fact: "Amal: private; Basel: ngo" (or "Respondent 1: …")."""
-        separator = "؛ " if self.lang == "ar" else "; "
+        separator = self.labels["label.item_separator"]
         def who(name: str) -> str:
             number = self.respondent_label.get(name)
             return name if number is None else f"{self.labels['label.respondent']} {number}"
@@ -654,7 +660,7 @@ class _Builder:
                 seen = seen | {ident}
                 if ident in self.views:
                     view = self.views[ident]
-                    facts = "; ".join(f"{fact.path} = {fact.value}" for fact in view.evidence)
+                    facts = self.labels["label.item_separator"].join(f"{fact.path} = {fact.value}" for fact in view.evidence)
                     subject = view.subject
                     if compact:  # the appendix quotes; the full text is in the findings and --explain
                         subject = _cut(subject, limits.REPORT_SUBJECT_CHARS)
@@ -685,7 +691,7 @@ class _Builder:
                     if met:
                         lines.append(ExplainLine(depth + 1, "", fill(self.labels["explain.checks_met"], {
                             "count": sum(1 for c in node.because if self.by_id[c].status == "pass"),
-                            "codes": ", ".join(met)})))
+                            "codes": self.labels["label.list_separator"].join(met)})))
                 walk(causes, depth + 1, seen)
 
         top = inference.verdict_because

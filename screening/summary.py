@@ -18,10 +18,10 @@ WORDS = {
            "failed": "failed", "unknown": "unknown", "seconds": "s",
            "source": "source", "item": "item", "value": "value",
            "jobs_lowered": "--jobs {asked} lowered to {used} ({per} per usable core: the work is CPU-bound)"},
-    "ar": {"rows_in": "صفوف الإدخال", "screened": "تم فرزها", "rejected": "مرفوضة", "eligible": "مؤهل",
+    "ar": {"rows_in": "صفوف الإدخال", "screened": "المفروزة", "rejected": "المرفوضة", "eligible": "مؤهل",
            "conditional": "مشروط", "excluded": "مستبعد", "reasons": "الأسباب الأكثر تكراراً",
            "errors_in": "كُتبت الصفوف المرفوضة في", "first_errors": "الصفوف المرفوضة",
-           "more": "أخرى", "blank": "صفوف فارغة تم تجاوزها", "row": "الصف", "profiles": "ملفات مميزة تم تقييمها",
+           "more": "أخرى", "blank": "الصفوف الفارغة المتخطّاة", "row": "الصف", "profiles": "الملفات المميزة المقيَّمة",
            "hits": "من الذاكرة المؤقتة", "reused": "تشغيلات المحرك",
            "failed": "لم يُستوفَ", "unknown": "لم يُقيَّم", "seconds": "ث",
            "source": "المصدر", "item": "البند", "value": "القيمة",
@@ -71,9 +71,11 @@ class Summary:
         return "   ".join(f"{w[status]}: {self.counts.get(status, 0)}" for status in STATUSES)
 
     def totals_line(self) -> str:
-        w = self.words()
-        return (f"{self.rows_in} {w['rows_in']} = {self.screened} {w['screened']} "
-                f"+ {self.rejected} {w['rejected']}")
+        from tahaluf import knowledge
+
+        rows = knowledge.count_phrase("row", self.rows_in, self.lang)
+        return knowledge.labels()["screen.totals"](self.lang).format(
+            rows=rows, screened=self.screened, rejected=self.rejected)
 
     def text(self) -> str:
         w = self.words()
@@ -97,8 +99,12 @@ class Summary:
                 extra = self.problems - len(self.error_preview)
                 if extra > 0:
                     lines.append(f"    … +{extra} {w['more']}")
-        lines.append(f"  {w['profiles']}: {self.inferences} ({w['reused']}: {self.engine_runs}), "
-                     f"{w['hits']}: {self.cache_hits}; {self.seconds:.1f} {w['seconds']}")
+        from tahaluf import knowledge
+
+        labels = knowledge.labels()  # the language's own comma and semicolon between the figures
+        comma, semicolon = labels["label.list_separator"](self.lang), labels["label.item_separator"](self.lang)
+        lines.append(f"  {w['profiles']}: {self.inferences} ({w['reused']}: {self.engine_runs}){comma}"
+                     f"{w['hits']}: {self.cache_hits}{semicolon}{self.seconds:.1f} {w['seconds']}")
         return "\n".join(lines)
 
     def rows(self) -> list[tuple[str, Any]]:

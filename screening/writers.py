@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable
 
-from tahaluf import limits
+from tahaluf import knowledge, limits
 from tahaluf.reports.output import OutputSet
 
 OUTPUT_FORMATS = ("csv", "xlsx", "jsonl", "html")
@@ -123,7 +123,7 @@ def _write_workbook(path: Path, records: Iterable[list], summary_rows: list[tupl
     from openpyxl.styles import Alignment, Font
 
     reading_order = Alignment(readingOrder=2 if lang == "ar" else 1)
-    separator = "؛ " if lang == "ar" else "; "
+    separator = knowledge.labels()["label.item_separator"](lang)
 
     def text(value: str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)

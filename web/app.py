@@ -209,14 +209,14 @@ class App:
         context: dict[str, Any] = {
             "name": name, "url": _quote(name), "version": version, "problem": problem,
             "verdict_label": t[f"verdict.{current.verdict}"], "verdict": current.verdict,
-            "status_text": status_line(t, current), "settled": current.settled,
+            "status_text": status_line(t, current, lang), "settled": current.settled,
             "can_go_back": bool(_session(request).file(name).history), "question": None}
         if question is not None:
             context["question"] = {
                 "path": question.path, "text": question_text(question, store.data, lang, t, "web"),
                 "number": current.questions.index(question) + 1, "count": len(current.questions),
                 "consequence": t["interview.consequence." + question.consequence],
-                "rules": ", ".join(question.rules[:3]), "format": answer_format(question),
+                "rules": t["label.list_separator"].join(question.rules[:3]), "format": answer_format(question),
                 "format_hint": t["interview.format." + answer_format(question)],
                 "options": [{"value": o, "label": option_label(t, o)} for o in question_options(question)],
                 "why_url": f"/a/{_quote(name)}/why?q={urllib.parse.quote(question.path, safe='')}"}
@@ -404,7 +404,7 @@ class App:
                      ("web.download.yaml", f"{base}/yaml/{lang}")]
         return _page(request, "report.html.j2", status=status, name=name, url=_quote(name), r=report,
                      report_t=report.labels, downloads=downloads, whatif=whatif, problem=problem,
-                     since=self._since(name, evaluation.source_sha256, t))
+                     since=self._since(name, evaluation.source_sha256, t, lang))
 
     @_form_post
     async def keep_whatif(self, request: Request, form):
@@ -434,7 +434,7 @@ class App:
             return self._report_page(request, chosen, problem=t["web.whatif.conflict"], status=409)
         return RedirectResponse(f"/a/{_quote(name)}/report", status_code=303)
 
-    def _since(self, name: str, input_sha256: str, t: dict[str, str]) -> dict | None:
+    def _since(self, name: str, input_sha256: str, t: dict[str, str], lang: str) -> dict | None:
         """What changed since the evaluation recorded before this one (diff.py), or None."""
         try:
             steps = timeline(self.history.of(name))
@@ -442,8 +442,8 @@ class App:
             return None
         if not steps or steps[0].comparison is None or steps[0].record.input_sha256 != input_sha256:
             return None
-        view = _step_view(steps[0], t)
-        view["previous"] = _step_view(steps[1], t)["time"]
+        view = _step_view(steps[0], t, lang)
+        view["previous"] = _step_view(steps[1], t, lang)["time"]
         return view
 
     async def history_page(self, request: Request):
@@ -452,12 +452,13 @@ class App:
             self._evaluation(path)  # the file as it is now is part of its history
         except InputError:
             pass
-        t = _labels(_lang(request))
+        lang = _lang(request)
+        t = _labels(lang)
         try:
             records = self.history.of(name)
         except (HistoryUnavailable, sqlite3.Error):
             return _message(request, "web.history.unavailable", 500)
-        steps = [_step_view(step, t) for step in timeline(records)]
+        steps = [_step_view(step, t, lang) for step in timeline(records)]
         return _page(request, "history.html.j2", name=name, url=_quote(name), steps=steps)
 
     # Screening -------------------------------------------------------------------------------------
@@ -560,7 +561,9 @@ class App:
                      ("web.screen.download.csv", f"{base}/download/csv")]
         if job.file("errors").exists():
             downloads.append(("web.screen.download.errors", f"{base}/download/errors"))
-        shown = t["web.screen.shown"].replace("{shown}", str(min(len(rows), SCREEN_ROWS_SHOWN))) \
+        shown_count = min(len(rows), SCREEN_ROWS_SHOWN)
+        shown = t["web.screen.shown"].replace("{shown_rows}", knowledge.count_phrase("row", shown_count, lang)) \
+            .replace("{shown}", str(shown_count)).replace("{rows}", knowledge.count_phrase("row", len(rows), lang)) \
             .replace("{count}", str(len(rows)))
         return _page(request, "screen_result.html.j2", job=job, columns=columns,
                      rows=[_screen_cells(row, job.header, t, lang) for row in rows[:SCREEN_ROWS_SHOWN]],
@@ -631,7 +634,7 @@ def _whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]]
     view["hypothesis"] = {
         "verdict": supposition.verdict, "verdict_label": t[f"verdict.{supposition.verdict}"],
         "actual": t["web.whatif.actual"].replace("{verdict}", t[f"verdict.{current.verdict}"]),
-        "status": status_line(t, supposition.consultation),
+        "status": status_line(t, supposition.consultation, lang),
         "answers": [{"text": question_text(one.question, current.data, lang, t, "web"), "path": one.question.path,
                      "answer": answer_text(t, one.answer),
                      "remove_url": _whatif_link(name, {p: k for p, k in picked.items() if p != one.question.path})}
@@ -673,15 +676,16 @@ def _change_view(change, t: dict[str, str], lang: str | None = None) -> dict[str
     return view
 
 
-def _step_view(step, t: dict[str, str]) -> dict[str, Any]:
+def _step_view(step, t: dict[str, str], lang: str) -> dict[str, Any]:
     """One row of the history page, labelled: the record, and what diff.py found changed."""
     record, comparison = step.record, step.comparison
     view: dict[str, Any] = {
         "time": record.recorded_at.replace("T", " ").replace("+00:00", " UTC"),
         "verdict": record.verdict, "verdict_label": t[f"verdict.{record.verdict}"],
-        "counts": t["web.history.counts"].replace("{blockers}", str(record.blockers))
-        .replace("{major}", str(record.major)).replace("{minor}", str(record.minor))
-        .replace("{open}", str(record.open_questions)),
+        "counts": t["web.history.counts"].replace("{blockers}", knowledge.count_phrase("blocking_finding", record.blockers, lang))
+        .replace("{major}", knowledge.count_phrase("major_finding", record.major, lang))
+        .replace("{minor}", knowledge.count_phrase("minor_finding", record.minor, lang))
+        .replace("{open}", knowledge.count_phrase("open_question", record.open_questions, lang)),
         "sha": record.input_sha256[:12], "knowledge": record.knowledge_version, "first": comparison is None,
         "verdict_changed": False, "sections": [], "facts": []}
     if comparison is None:
