@@ -12,7 +12,8 @@ says when to look, not what to find there ("Raise awareness by 2028"); a number 
 be a scope, not a target ("Support 12 clinics"). The fields say which is which; a sentence
 must carry both. A number in a name ("Phase 2 of the campaign", «حملة 2027») is neither a
 quantity nor a date; a year is a date only with a preposition ("by 2028", «في عام 2028»),
-and a number that is only a year is never a quantity.
+and a number that is only a year is never a quantity (so "2000 workers" is read as a
+year: write "2,000 workers").
 
 A timeline written as a sentence is read for its start, end or duration, and the sentence
 kept as its note: the rules see the structured timeline. Nothing here imports the model.
@@ -68,9 +69,11 @@ _QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "الاول": 1, 
 _DATE_FORMS = [
     ("dmy", rf"{_B}(?P<dmy_d>\d{{1,2}})[/.-](?P<dmy_m>\d{{1,2}})[/.-](?P<dmy_y>{_YEAR}){_E}"),
     ("iso", rf"{_B}(?P<iso_y>{_YEAR})[-/.](?P<iso_m>0?[1-9]|1[0-2])(?:[-/.](?P<iso_d>\d{{1,2}}))?{_E}"),
-    ("quarter", rf"{_B}(?:q(?P<q_n1>[1-4])\s*[/-]?\s*(?P<q_y1>{_YEAR})|(?P<q_y2>{_YEAR})\s*[/-]?\s*q(?P<q_n2>[1-4])"
+    ("quarter", rf"{_B}(?:q(?P<q_n1>[1-4])\s*[/-]?\s*(?P<q_y1>{_YEAR})"
+                rf"|(?P<q_y2>{_YEAR})\s*[/-]?\s*q(?P<q_n2>[1-4])"
                 rf"|(?:the\s+)?(?P<q_w1>first|second|third|fourth)\s+quarter\s+(?:of\s+)?(?P<q_y3>{_YEAR})"
-                rf"|(?:[بو]?ال)?ربع\s+(?P<q_w2>الاول|الثاني|الثالث|الرابع)\s+{_ARABIC_YEAR_WORD}(?P<q_y4>{_YEAR})){_E}"),
+                rf"|(?:[بو]?ال)?ربع\s+(?P<q_w2>الاول|الثاني|الثالث|الرابع)\s+"
+                rf"{_ARABIC_YEAR_WORD}(?P<q_y4>{_YEAR})){_E}"),
     ("month", rf"{_B}(?:(?P<m_d1>\d{{1,2}})\s+(?:of\s+)?)?(?:شهر\s+)?[وبل]?(?P<m_name>{_MONTH})"
               rf"(?:\s+(?P<m_d2>\d{{1,2}}))?\s*,?\s*(?:of\s+)?{_ARABIC_YEAR_WORD}(?P<m_y>{_YEAR})(?:\s*م)?{_E}"),
     # A year is a date only after a word that makes it one: "by 2028", «بحلول 2028», «قبل نهاية 2027».
@@ -152,7 +155,8 @@ _NAMING_WORDS = (
     "بند قانون رقم هدف محور مكون مستوي فصل رؤيه رؤية خطه خطة استراتيجيه استراتيجية فقره فقرة قرار مرسوم مؤشر "
     "عام سنه سنة منطقه منطقة"
 ).split()
-_NAMING = re.compile(r"(?:^|[^\w])(?:ال)?(?:" + "|".join(_NAMING_WORDS) + r")\s*(?:no\.?|#|رقم|nr\.?)?\s*[#(]?\s*$")
+_NAMING = re.compile(r"(?:^|[^\w])(?:ال)?(?:" + "|".join(_NAMING_WORDS)
+                     + r")\s*(?:no\.?|#|رقم|nr\.?)?\s*[#(]?\s*$")
 _PERCENT = re.compile(r"\s*(?:%|per\s*cent|percent|pct\b|(?:بال|في\s+ال)(?:مئه|مئة|مائه|مائة|ميه))")
 _COUNTED = re.compile(r"\s+(?!(?:of|من|في|to|and|or|و)\b)[^\W\d_]{2,}")  # a noun after it: "40 nurses", «12 عيادة»
 _QUANTITY = re.compile(rf"{_B}(?P<number>{_NUMBER})(?!\d)(?:st|nd|rd|th)?|(?<!\w)[وب]?(?P<word>"
@@ -214,7 +218,10 @@ _DURATION = re.compile(
     rf"|(?:(?P<count>\d+(?:\.\d+)?|{'|'.join(sorted(_COUNTS, key=len, reverse=True))})\s+)?"
     rf"(?P<unit>{'|'.join(sorted(_UNITS, key=len, reverse=True))}))(?!\w)")
 # Between two dates: a range ("from X to Y", "X – Y", «من X حتى Y», «بين X و Y»).
-_RANGE_JOIN = re.compile(r"\s*(?:-|to|until|till|through|and|حتي|الي|لغايه|لغاية|و)\s*(?:the\s+end\s+of\s+|نهايه\s+|نهاية\s+)?")
+_RANGE_JOIN = re.compile(r"\s*(?:-|to|until|till|through|and|حتي|الي|لغايه|لغاية|و)\s*"
+                         r"(?:the\s+end\s+of\s+|نهايه\s+|نهاية\s+)?")
+# "from January to June 2028": the first month takes the range's year.
+_SHARED_YEAR = re.compile(rf"(?<!\w)({_MONTH})\s*(-|to|until|till|حتي|الي|لغايه|لغاية)\s*({_MONTH})\s+({_YEAR})")
 _FROM = re.compile(r"(?:from|starting|starts|start|beginning|begins|since|من|ابتداء\s+من|اعتبارا\s+من|بدءا\s+من"
                    r"|يبدا|تبدا|تنطلق|ينطلق)\s*(?:in\s+|on\s+|في\s+)?$")
 
@@ -233,9 +240,8 @@ def read_timeline(sentence: str) -> dict:
     """A timeline written as a sentence: ``start``, ``end`` and ``duration_months`` as far as it
     says them, and the sentence itself as ``note``. A sentence with no date is only the note."""
     text = fold(sentence)
-    # In a timeline a bare year is a date ("2026–2028"); month names may share the range's year.
-    text = re.sub(rf"(?<!\w)({_MONTH})\s*(-|to|until|till|حتي|الي|لغايه|لغاية)\s*({_MONTH})\s+({_YEAR})",
-                  lambda m: f"{m.group(1)} {m.group(4)} {m.group(2)} {m.group(3)} {m.group(4)}", text)
+    # In a timeline a bare year is a date too ("2026–2028").
+    text = _SHARED_YEAR.sub(lambda m: f"{m.group(1)} {m.group(4)} {m.group(2)} {m.group(3)} {m.group(4)}", text)
     timeline: dict = {"note": sentence}
     start, end = _bounds(dates_in(text, folded=True), text)
     if start:

@@ -66,7 +66,8 @@ class SourceMap:
         while pending:
             path, value = pending.pop()
             if isinstance(value, (dict, list)):
-                pending += [(path + (key,), item) for key, item in (value.items() if isinstance(value, dict) else enumerate(value))]
+                items = value.items() if isinstance(value, dict) else enumerate(value)
+                pending += [(path + (key,), item) for key, item in items]
                 continue
             written = path
             while written and written not in self.lines:

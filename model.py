@@ -115,8 +115,10 @@ class Goal(Strict):
     """
 
     goal: Text
-    measure: Text | None = Field(None, description="How you will know it is reached (a goal with a measure is specific).")
-    by: Day | None = Field(None, description="When it is to be reached (2027-09 or 2027-09-30; a goal with a date is specific).")
+    measure: Text | None = Field(
+        None, description="How you will know it is reached (a goal with a measure is specific).")
+    by: Day | None = Field(
+        None, description="When it is to be reached (2027-09 or 2027-09-30; a goal with a date is specific).")
 
 
 def _goal_from_text(value):
@@ -155,9 +157,9 @@ class Alliance(Strict):
     purpose: Text | None = None
     purpose_kind: Literal["campaign", "common_goal", "policy_change", "information_exchange", "coordination"] | None = None
     goals: GoalList | None = Field(
-        None, description="Each {goal, measure, by} with a measure or a date, or a sentence stating a quantity "
-                          "and a date ('400 workers trained by 2028-06'); any other is only an intention (AL06). "
-                          "A number in a name ('Phase 2', 'Campaign 2027') is neither.")
+        None, description="Each {goal, measure, by} with a measure or a date, or a sentence stating a "
+                          "quantity and a date ('400 workers trained by 2028-06'); any other is only an "
+                          "intention (AL06). A number in a name ('Phase 2', 'Campaign 2027') is neither.")
     timeline: Annotated[Timeline, BeforeValidator(_timeline_from_text)] | None = Field(
         None, description="start, end (2027-01 or 2027-01-15), duration_months, milestones (what, date) and a "
                           "note; a plain sentence ('from 2026-01 to 2028-06', 'for 18 months') is read for its "
