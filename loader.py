@@ -58,6 +58,23 @@ class SourceMap:
             path = path[:-1]
         return self.lines.get(path)
 
+    def add_read_facts(self, document: BaseModel) -> None:
+        """A fact the model read out of a sentence (a timeline's start and end from "from 2026-01
+        to 2028-06") stands on the sentence's line, so a finding citing it can say where."""
+        containers = {path[:i] for path in self.lines for i in range(len(path))}
+        pending = [((), document.model_dump(exclude_none=True))] if self.lines else []
+        while pending:
+            path, value = pending.pop()
+            if isinstance(value, (dict, list)):
+                items = value.items() if isinstance(value, dict) else enumerate(value)
+                pending += [(path + (key,), item) for key, item in items]
+                continue
+            written = path
+            while written and written not in self.lines:
+                written = written[:-1]
+            if written != path and written and written not in containers:  # a scalar in the file
+                self.lines[path] = self.lines[written]
+
 
 def open_input(path: str | Path) -> BinaryIO:
     """Open a user's input file for reading: a regular file only.
@@ -431,6 +448,7 @@ def validate(model: type[Model], data: Any, source: SourceMap, name: str) -> Mod
                                        describe(error, model, path)))
     if problems:
         raise InputErrors.of(problems) from None
+    source.add_read_facts(result)
     return result
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from tahaluf import answers, limits
+from tahaluf.goals import read_timeline
 
 # Bidi embeddings/overrides/isolates and marks (Trojan Source), plus C0/C1 controls
 # other than tab and newline: stripped from every piece of user text at the door.
@@ -107,11 +108,17 @@ class Organisation(Strict):
 
 
 class Goal(Strict):
-    """A goal that is a goal: what, how it is measured, and by when (G-ALL-1, G-PRV-2)."""
+    """A goal that is a goal: what, how it is measured, and by when (G-ALL-1, G-PRV-2).
+
+    Specific (tahaluf/goals.py) when it has a measure or a date, or, written as a sentence,
+    when the sentence states a quantity *and* a date ("400 workers trained by 2028-06").
+    """
 
     goal: Text
-    measure: Text | None = Field(None, description="How you will know it is reached.")
-    by: Day | None = Field(None, description="When it is to be reached (2027-09 or 2027-09-30).")
+    measure: Text | None = Field(
+        None, description="How you will know it is reached (a goal with a measure is specific).")
+    by: Day | None = Field(
+        None, description="When it is to be reached (2027-09 or 2027-09-30; a goal with a date is specific).")
 
 
 def _goal_from_text(value):
@@ -128,16 +135,19 @@ class Milestone(Strict):
 
 
 class Timeline(Strict):
-    """When the alliance's goals are to be reached. A plain sentence is read as the note."""
+    """When the alliance's goals are to be reached. A plain sentence is read for its dates
+    (start, end, or a duration) and kept as the note (tahaluf/goals.py: read_timeline)."""
 
     start: Day | None = None
     end: Day | None = None
+    duration_months: Annotated[int, Field(ge=1, le=1200)] | None = Field(
+        None, description="How many months it lasts, when only that is said ('for 18 months').")
     milestones: Annotated[list[Milestone], Field(max_length=100)] | None = None
     note: Text | None = None
 
 
 def _timeline_from_text(value):
-    return {"note": value} if isinstance(value, str) else value
+    return read_timeline(value) if isinstance(value, str) else value
 
 
 class Alliance(Strict):
@@ -147,11 +157,13 @@ class Alliance(Strict):
     purpose: Text | None = None
     purpose_kind: Literal["campaign", "common_goal", "policy_change", "information_exchange", "coordination"] | None = None
     goals: GoalList | None = Field(
-        None, description="Each a sentence, or {goal, measure, by}: a goal with neither a measure nor a date "
-                          "is only an intention (AL06).")
+        None, description="Each {goal, measure, by} with a measure or a date, or a sentence stating a "
+                          "quantity and a date ('400 workers trained by 2028-06'); any other is only an "
+                          "intention (AL06). A number in a name ('Phase 2', 'Campaign 2027') is neither.")
     timeline: Annotated[Timeline, BeforeValidator(_timeline_from_text)] | None = Field(
-        None, description="start, end (2027-01 or 2027-01-15), milestones (what, date) and a note; "
-                          "a plain sentence is kept as the note.")
+        None, description="start, end (2027-01 or 2027-01-15), duration_months, milestones (what, date) and a "
+                          "note; a plain sentence ('from 2026-01 to 2028-06', 'for 18 months') is read for its "
+                          "dates and kept as the note.")
     scope: Literal["local", "national", "regional", "global"] | None = None
     formality: Literal["informal", "network", "formal"] | None = Field(
         None, description="formal = a contractual commitment among the members (G-ALL-3)."
@@ -200,7 +212,9 @@ class PrivateTerms(Strict):
     """What the guide asks about a private-sector partner (G-PRV-1..2)."""
 
     specific_goals_agreed: bool | None = None
-    goals: GoalList | None = Field(None, description="The goals agreed with the company, each with a measure or a date.")
+    goals: GoalList | None = Field(
+        None, description="The goals agreed with the company, each with a measure or a date (or a sentence "
+                          "stating a quantity and a date).")
     timeline_agreed: bool | None = None
     benefit_to_us: Text | None = Field(None, description="What our organisation gains, beyond the company's image.")
     benefit_measure: Text | None = Field(None, description="How we will check later that we gained it.")

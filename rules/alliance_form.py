@@ -96,8 +96,10 @@ class AllianceFormRules(RuleSet):
 
         An alliance works "to reach a common goal" (G-ALL-1), and goals come with "a
         timeline to achieve them" (G-PRV-2). "Raise awareness" with neither a measure
-        nor a date is an intention, not a goal anyone can tell was reached. A goal
-        written as a sentence counts as measured if it carries a number or a date.
+        nor a date is an intention, not a goal anyone can tell was reached. Specific
+        (``goal_is_specific``, tahaluf/goals.py): a measure or a date given, or a sentence
+        stating a quantity *and* a date ("400 workers trained by 2028-06"); a number in a
+        name ("Phase 2 of the campaign", "Campaign 2027") is neither.
         """
         goals = alliance.get("goals")
         if not goals:

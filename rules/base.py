@@ -13,11 +13,11 @@ Texts, severities and fixes are not here: they live in ``knowledge/findings/``.
 from __future__ import annotations
 
 import inspect
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, NamedTuple
 
 from tahaluf.experta_compat import P, Rule
+from tahaluf.goals import goal_is_specific  # noqa: F401 (the rule for "specific", written once in the input layer)
 
 CHECK_SALIENCE = 100
 AFTER_CHECKS_SALIENCE = 90  # above the derivations (50): its finding still reaches gates and conditions
@@ -182,12 +182,6 @@ def outcome(status: str, fact: Any, *fields: str, params: tuple = ()) -> Outcome
     if status == "fail":
         evidence = tuple((path, value) for path, value in evidence if value is not None)
     return Outcome(status, evidence, params)
-
-
-def goal_is_specific(goal: Any) -> bool:
-    """A goal is specific when it has a measure or a date: given as fields, or, for a goal
-    written as a sentence, a number or a date in it ("400 workers trained by 2028")."""
-    return bool(goal.get("measure") or goal.get("by") or re.search(r"\d", goal["goal"]))
 
 
 def maybe(*values: Any):

@@ -352,6 +352,19 @@ def test_arabic_reasons(tmp_path):
     assert "مشروط: 1" in summary.text()
 
 
+def test_goals_column_is_judged_by_the_same_rule_as_a_file(tmp_path):
+    """A year or a number in a goal's name is no specific goal (PR01, G-PRV-2): the company is excluded;
+    a goal stating a quantity and a date keeps it eligible."""
+    rows = [{"name": "Named Co", **COMPANY, "private.goals": "Campaign 2027"},
+            {"name": "شركة المرحلة", **COMPANY,
+             "private.goals": "Price data on 20 medicines by 2027-06; المرحلة 2 من الحملة"},
+            {"name": "Dated Co", **COMPANY, "private.goals": "تدريب 400 صيدلي بحلول يونيو 2028"}]
+    result = by_name(screen(tmp_path, rows)[0])
+    for name in ("Named Co", "شركة المرحلة"):
+        assert result[name]["status"] == "excluded" and "PR01" in result[name]["failed"].split("; ")
+    assert result["Dated Co"]["status"] == "eligible"
+
+
 # Other input formats ---------------------------------------------------------------------------
 
 
