@@ -84,3 +84,11 @@ def test_a_sentence_range_that_ends_before_it_starts_is_the_timeline_contradicti
     line = text.splitlines().index("  timeline:") + 1  # the sentence's line
     assert f"alliance.timeline.start (line {line})" in cx03["message"]
     assert f"alliance.timeline.end (line {line})" in cx03["message"]
+
+
+def test_what_ifs_stand_in_goals_are_one_vague_and_one_specific():
+    """What-if tries a vague goal and a specific one: the specific one must pass the same rule."""
+    from tahaluf.consultation import REPRESENTATIVE_DATED_GOAL, REPRESENTATIVE_GOAL
+
+    assert not goal_is_specific({"goal": REPRESENTATIVE_GOAL})
+    assert goal_is_specific({"goal": REPRESENTATIVE_DATED_GOAL})
