@@ -49,8 +49,10 @@ class PrivateSectorRules(RuleSet):
     def private_goals_and_timeline(self, partner):
         """A private-sector partner must have agreed specific goals *and* a timeline to reach them.
 
-        Specific means each goal has a measure or a date: the goals are judged, not a
-        self-declared "yes" (which stays open until the goals are listed).
+        Specific (tahaluf/goals.py) means each goal says what will be reached with a measure or a
+        date, or states a quantity and a date; a number in a name is neither: the goals are judged, not a
+        self-declared "yes" (which stays open until the goals are listed). An explicit "no"
+        stands whatever goals are listed beside it (CX06 names that contradiction).
 
         The guide allows an alliance with the private sector only on that condition
         (G-PRV-2); without it the alliance risks serving the company's image alone.
