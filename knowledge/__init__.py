@@ -75,6 +75,9 @@ class FindingText(_Strict):
     severity: Literal["blocker", "major", "minor", "info"]
     summary: Bilingual
     message: Bilingual
+    # A rule that fails (or stays open) for several causes says which, one message per cause:
+    # the key is what the rule's Outcome names (Outcome.message); ``message`` is the default.
+    messages: dict[str, Bilingual] | None = None
     fix: Bilingual
     question: Bilingual
     passed: Bilingual | None = None  # when set, a pass is reported as a strength
@@ -83,6 +86,14 @@ class FindingText(_Strict):
     question_if: dict[str, Bilingual] | None = None
     # Why the severity departs from the default that the guide's wording gives (guide.yaml's strength).
     severity_reason: str | None = None
+
+    def message_for(self, key: str | None) -> Bilingual:
+        """The message for the cause ``key`` (None: the default); an unknown key is an error."""
+        if key is None:
+            return self.message
+        if not self.messages or key not in self.messages:
+            raise KeyError(f"no message {key!r} in this rule's texts")
+        return self.messages[key]
 
 
 @cache

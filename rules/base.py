@@ -45,6 +45,9 @@ class Outcome(NamedTuple):
     # A severity other than the rule's own, for an outcome the guide weighs differently
     # (GV03: a mixed approach is major, a confrontational one a blocker).
     severity: str | None = None
+    # The finding's message when it is not the rule's default: a key of the rule's
+    # ``messages`` in knowledge, one per cause, so that each failure says its own cause.
+    message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -169,9 +172,10 @@ def require(fact: Any, field_name: str, ok: Callable[[Any], bool], params: tuple
     return Outcome(status, _evidence(fact, (field_name,)), params)
 
 
-def outcome(status: str, fact: Any, *fields: str, params: tuple = ()) -> Outcome:
-    """An outcome decided by the rule itself, citing the fields it read."""
-    return Outcome(status, _evidence(fact, fields), params)
+def outcome(status: str, fact: Any, *fields: str, params: tuple = (), message: str | None = None) -> Outcome:
+    """An outcome decided by the rule itself, citing the fields it read (``message``: its cause's
+    message key, see :class:`Outcome`)."""
+    return Outcome(status, _evidence(fact, fields), params, message=message)
 
 
 def goal_is_specific(goal: Any) -> bool:
