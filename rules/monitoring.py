@@ -47,8 +47,12 @@ class MonitoringRules(RuleSet):
         role = monitoring.get("owner_role_defined")
         params = (("owner", owner or "?"),)
         fields = ("owner", "owner_role_defined", "what_is_monitored")
-        # owner False: known to be nobody (`owner: nobody`); None: unknown.
-        if owner is False or role is False or (scope is not None and not any(scope)):
+        # owner False: known to be nobody (`owner: nobody`); None: unknown. Each cause its message.
+        if owner is False:
+            return outcome("fail", monitoring, *fields, params=params, message="no_owner")
+        if role is False:
+            return outcome("fail", monitoring, *fields, params=params, message="role_not_written")
+        if scope is not None and not any(scope):
             return outcome("fail", monitoring, *fields, params=params)
         if owner is None or scope is None or role is None:
             return outcome("not_assessed", monitoring, *fields, params=params)

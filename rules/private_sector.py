@@ -78,7 +78,8 @@ class PrivateSectorRules(RuleSet):
         gets, safeguards = value_at(partner, "private.company_gets"), value_at(partner, "private.integrity_safeguards")
         fields = ("private.company_gets", "private.integrity_safeguards")
         if gets is not None and "product_endorsement" in gets:
-            result = outcome("fail", partner, *fields)  # endorsing its products is what harms integrity
+            # Endorsing its products is what harms integrity, whatever safeguards are agreed.
+            result = outcome("fail", partner, *fields, message="endorsement")
         elif gets is not None and not set(gets) & _GAINS_NEEDING_SAFEGUARDS:
             result = outcome("pass", partner, *fields)  # it gets nothing that could harm us
         else:
