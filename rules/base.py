@@ -158,11 +158,16 @@ def status_of(failed: bool, unknown: bool) -> str:
     return "fail" if failed else ("not_assessed" if unknown else "pass")
 
 
-def require_true(fact: Any, *fields: str, params: tuple = ()) -> Outcome:
-    """Pass when every field is true; fail when any is false; else not assessed."""
+def require_true(fact: Any, *fields: str, params: tuple = (), messages: dict[str, str] | None = None) -> Outcome:
+    """Pass when every field is true; fail when any is false; else not assessed.
+
+    ``messages``: field -> message key, for a check of several facts that says which one
+    failed (the first false field, in the order given; a field not listed: the default)."""
     values = [value_at(fact, name) for name in fields]
     status = status_of(False in values, None in values)
-    return Outcome(status, _evidence(fact, fields), params)
+    failed = next((name for name, value in zip(fields, values) if value is False), None)
+    key = (messages or {}).get(failed) if status == "fail" else None
+    return Outcome(status, _evidence(fact, fields), params, message=key)
 
 
 def require(fact: Any, field_name: str, ok: Callable[[Any], bool], params: tuple = ()) -> Outcome:

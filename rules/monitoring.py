@@ -25,7 +25,7 @@ class MonitoringRules(RuleSet):
         stage = alliance.get("stage")
         planned, in_place = monitoring.get("planned_from_start"), monitoring.get("in_place")
         if stage == "existing":
-            return require_true(monitoring, "in_place")
+            return require_true(monitoring, "in_place", messages={"in_place": "not_in_place"})
         if stage == "proposed":
             return require_true(monitoring, "planned_from_start")
         # Stage unknown: either answer clears it; a "no" with the other unknown stays open.

@@ -80,8 +80,10 @@ class NormRules(RuleSet):
         yearly. Sharing refused, or praise once a year or never, fails.
         """
         credit, rhythm = governance.get("credit_sharing"), governance.get("praise_rhythm")
-        status = status_of(credit is False or rhythm in ("annual", "never"), credit is None or rhythm is None)
-        return outcome(status, governance, "credit_sharing", "praise_rhythm")
+        rare = rhythm in ("annual", "never")
+        status = status_of(credit is False or rare, credit is None or rhythm is None)
+        return outcome(status, governance, "credit_sharing", "praise_rhythm",
+                       message="praise_rare" if rare and credit is not False else None)
 
     # What happened in an existing alliance (review.events), judged by the same norms.
 

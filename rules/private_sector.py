@@ -59,10 +59,12 @@ class PrivateSectorRules(RuleSet):
         later that it came (``benefit_measure``), not as any non-empty text.
         """
         benefit, measure = value_at(partner, "private.benefit_to_us"), value_at(partner, "private.benefit_measure")
-        status = status_of((benefit is not None and not benefit.strip()) or (measure is not None and not measure.strip()),
-                           benefit is None or measure is None)
+        no_benefit = benefit is not None and not benefit.strip()
+        no_measure = measure is not None and not measure.strip()
+        status = status_of(no_benefit or no_measure, benefit is None or measure is None)
         return if_applies(partner, "sector", "private",
-                          outcome(status, partner, "private.benefit_to_us", "private.benefit_measure"))
+                          outcome(status, partner, "private.benefit_to_us", "private.benefit_measure",
+                                  message="no_measure" if no_measure and not no_benefit else None))
 
     @check("PR03", "private-integrity-safeguards", guidance=["G-PRV-1"], dimension="cross_sector_terms",
            when=[AS.partner << Partner(sector=maybe("private"))], partner_level=True,
