@@ -3,7 +3,8 @@
 ``guide.yaml`` holds every item of the guide (Arabic and English) and, for the
 few that are context rather than advice, why they are background.
 ``findings/*.yaml`` hold, per rule code, its severity and the texts a report
-prints: summary, message, pass message (a strength), fix and interview question.
+prints: summary, message (and one per cause, ``messages``), pass message (a strength), fix
+and interview question.
 """
 
 from __future__ import annotations
