@@ -24,7 +24,7 @@ MIN_PARTNERS_FOR_NUMBERS = 2  # besides us: "several organisations working toget
 
 # What a motive's evidence must have to say something (says_something). Words are compared
 # after answers.normalise (Arabic letters unified, ال dropped), as prefixes of a word, so that
-# "trains" and «يدربون» match "train" and «يدرب». A few words are a number, a rhythm, an
+# "trains" and «يدربون» match "train" and «يدرب» (short cues: whole words). A few words are a number, a rhythm, an
 # institution or an action: a concrete fact, not a hope.
 MIN_EVIDENCE_WORDS = 3
 _NO_EVIDENCE = frozenset(normalise(w) for w in (
@@ -49,6 +49,9 @@ _CONCRETE = tuple(normalise(w) for w in (
     "coordinat", "speak", "lobby", "host", "pay", "cover", "provid", "replac", "run", "hold", "bring",
     "وقع", "يوقع", "توقيع", "تبادل", "يتبادل", "تدريب", "يدرب", "ندرب", "تمويل", "يمول", "نشر", "ينشر",
     "اجتماع", "يجتمع", "يتحدث", "نتحدث", "يقدم", "نقدم", "تنسيق", "ينسق", "اطلاق", "تنظيم", "ينظم", "انتداب"))
+# A cue of three letters or fewer ("ten", "run", «ستة») matches only the whole word ("tend" is no number).
+_CONCRETE_WORDS = frozenset(cue for cue in _CONCRETE if len(cue) <= 3)
+_CONCRETE_PREFIXES = tuple(cue for cue in _CONCRETE if len(cue) > 3)
 _ARABIC_CLITICS = "وفبلك"
 _WORD = re.compile(r"[^\s.,،؛;:!?؟\"'«»()\[\]\-–—/]+")
 
@@ -88,7 +91,7 @@ def says_something(text: str | None) -> bool | None:
     if re.search(r"\d", text) or any(w[:1].isupper() and w[:1].isascii() for w in words[1:]):
         return True
     stems = {stem for word in _WORD.findall(said) for stem in _stems(word)}
-    return any(stem.startswith(_CONCRETE) for stem in stems) or None
+    return any(stem.startswith(_CONCRETE_PREFIXES) or stem in _CONCRETE_WORDS for stem in stems) or None
 
 
 def _states(motive: str):

@@ -26,6 +26,7 @@ TABLE = [
     ("TBD", None),
     ("It will help us", None),
     ("We will all be stronger together", None),
+    ("It will tend to help", None),  # "ten" is a number only as a whole word
     ("no", False),
     ("   ", False),
     # Arabic
@@ -42,6 +43,7 @@ TABLE = [
     ("قيد الإعداد", None),
     ("سيساعدنا كثيراً", None),
     ("سنكون أقوى معاً بلا شك", None),
+    ("سيعود التحالف بالنفع على الجميع", None),
     ("لا شيء", False),
     ("", False),
 ]
