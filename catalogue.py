@@ -115,8 +115,10 @@ def rule_documentation(code: str, lang: str = "en") -> str:
     ]
     for gid in spec.guidance:
         out += [f"  {gid}", said(items[gid].text(lang)), said(items[gid].text(other)), ""]
+    # A rule with one message per cause says each (knowledge: ``messages``).
+    variants = [said(message(lang)) for message in (text.messages or {}).values()]
     out += [
-        f"{labels['explain.finding']}:", said(text.message(lang)), "",
+        f"{labels['explain.finding']}:", said(text.message(lang)), *variants, "",
         f"{labels['label.fix']}:", said(text.fix(lang)), "",
         f"{labels['explain.question']}:", said(text.question(lang)), "",
     ]

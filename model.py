@@ -314,12 +314,17 @@ class Governance(Strict):
     reopening_rule: bool | None = None
     spokesperson: PersonOrNobody | None = Field(None, description="Who speaks for the alliance; `nobody` if no one.")
     speaking_mandate_rule: bool | None = None  # only members the alliance mandated speak in its name (G-NRM-3)
+    spokesperson_mandated: bool | None = Field(
+        None, description="The alliance itself gave the spokesperson this role (G-NRM-3: «إن لم يكل التحالف»).")
+    spokesperson_limits_agreed: bool | None = Field(
+        None, description="What the spokesperson may say in the alliance's name is agreed (G-NRM-3).")
     media_disagreement_rule: bool | None = None
     credit_sharing: bool | None = None
     praise_rhythm: Literal["often", "quarterly", "annual", "never"] | None = Field(
         None, description="How often those who work hard are praised (G-NRM-5: often, not once a year).")
     diversity_respected: bool | None = Field(
-        None, description="Large and small members' different ways of working are respected (G-NRM-1).")
+        None, description="Members respect their diversity: different procedures, beliefs and ways of working, "
+                          "large and small members alike (G-NRM-1).")
     funding: Text | None = None
     funding_agreed: bool | None = None
     roles_assigned: bool | None = None

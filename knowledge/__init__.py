@@ -4,7 +4,8 @@
 where it has a slip, and English) and how faithfully the rules encode it: for the few that
 are context rather than advice, why they are background.
 ``findings/*.yaml`` hold, per rule code, its severity and the texts a report
-prints: summary, message, pass message (a strength), fix and interview question.
+prints: summary, message (and one per cause, ``messages``), pass message (a strength), fix
+and interview question.
 """
 
 from __future__ import annotations
@@ -115,6 +116,9 @@ class FindingText(_Strict):
     severity: Literal["blocker", "major", "minor", "info"]
     summary: Bilingual
     message: Bilingual
+    # A rule that fails (or stays open) for several causes says which, one message per cause:
+    # the key is what the rule's Outcome names (Outcome.message); ``message`` is the default.
+    messages: dict[str, Bilingual] | None = None
     fix: Bilingual
     question: Bilingual
     passed: Bilingual | None = None  # when set, a pass is reported as a strength
@@ -123,6 +127,14 @@ class FindingText(_Strict):
     question_if: dict[str, Bilingual] | None = None
     # Why the severity departs from the default that the guide's wording gives (guide.yaml's strength).
     severity_reason: str | None = None
+
+    def message_for(self, key: str | None) -> Bilingual:
+        """The message for the cause ``key`` (None: the default); an unknown key is an error."""
+        if key is None:
+            return self.message
+        if not self.messages or key not in self.messages:
+            raise KeyError(f"no message {key!r} in this rule's texts")
+        return self.messages[key]
 
 
 @cache

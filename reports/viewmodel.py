@@ -481,7 +481,7 @@ class _Builder:
                 values[placeholder] = knowledge.count_phrase(noun, values[name], self.lang)
         strength = result.status == "pass" and text.passed is not None
         severity = "strength" if strength else result.severity
-        template = text.passed if result.status == "pass" and text.passed else text.message
+        template = text.passed if result.status == "pass" and text.passed else text.message_for(result.message)
         return FindingView(
             id=result.id, rule=result.rule, name=spec.name, severity=severity,
             severity_label=self.labels[f"severity.{severity}"], status=result.status,

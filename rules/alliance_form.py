@@ -24,9 +24,10 @@ class AllianceFormRules(RuleSet):
         blank goals or a blank purpose fail; either unknown stays open.
         """
         goals, purpose = alliance.get("goals"), alliance.get("purpose")
-        blank = (goals is not None and not any(goal["goal"].strip() for goal in goals)) or \
-            (purpose is not None and not purpose.strip())
-        return outcome(status_of(blank, goals is None or purpose is None), alliance, "purpose", "goals")
+        no_goals = goals is not None and not any(goal["goal"].strip() for goal in goals)
+        no_issue = purpose is not None and not purpose.strip()
+        return outcome(status_of(no_goals or no_issue, goals is None or purpose is None), alliance, "purpose", "goals",
+                       message="no_shared_issue" if no_issue and not no_goals else None)
 
     @check("AL02", "shared-values", guidance=["G-ALL-2", "G-ALL-3"], dimension="motives_fit",
            when=[AS.alliance << Alliance()])

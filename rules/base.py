@@ -45,6 +45,9 @@ class Outcome(NamedTuple):
     # A severity other than the rule's own, for an outcome the guide weighs differently
     # (GV03: a mixed approach is major, a confrontational one a blocker).
     severity: str | None = None
+    # The finding's message when it is not the rule's default: a key of the rule's
+    # ``messages`` in knowledge, one per cause, so that each failure says its own cause.
+    message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,15 +158,19 @@ def status_of(failed: bool, unknown: bool) -> str:
     return "fail" if failed else ("not_assessed" if unknown else "pass")
 
 
-def require_true(fact: Any, *fields: str, params: tuple = ()) -> Outcome:
+def require_true(fact: Any, *fields: str, params: tuple = (), messages: dict[str, str] | None = None) -> Outcome:
     """Pass when every field is true; fail when any is false; else not assessed.
 
-    A failure cites only the false fields: they decide it whatever the others turn out to be."""
+    A failure cites only the false fields: they decide it whatever the others turn out to be.
+    ``messages``: field -> message key, for a check of several facts that says which one
+    failed (the first false field, in the order given; a field not listed: the default)."""
     values = [value_at(fact, name) for name in fields]
     status = status_of(False in values, None in values)
+    failed = next((name for name, value in zip(fields, values) if value is False), None)
+    key = (messages or {}).get(failed) if status == "fail" else None
     if status == "fail":
         fields = tuple(name for name, value in zip(fields, values) if value is False)
-    return Outcome(status, _evidence(fact, fields), params)
+    return Outcome(status, _evidence(fact, fields), params, message=key)
 
 
 def require(fact: Any, field_name: str, ok: Callable[[Any], bool], params: tuple = ()) -> Outcome:
@@ -173,15 +180,16 @@ def require(fact: Any, field_name: str, ok: Callable[[Any], bool], params: tuple
     return Outcome(status, _evidence(fact, (field_name,)), params)
 
 
-def outcome(status: str, fact: Any, *fields: str, params: tuple = ()) -> Outcome:
-    """An outcome decided by the rule itself, citing the fields it read.
+def outcome(status: str, fact: Any, *fields: str, params: tuple = (), message: str | None = None) -> Outcome:
+    """An outcome decided by the rule itself, citing the fields it read (``message``: its cause's
+    message key, see :class:`Outcome`).
 
     A failure is decided by known facts (:func:`status_of`: a known failure fails whatever else
     is unknown), so it cites only those: whether the consultation is settled reads exactly that."""
     evidence = _evidence(fact, fields)
     if status == "fail":
         evidence = tuple((path, value) for path, value in evidence if value is not None)
-    return Outcome(status, evidence, params)
+    return Outcome(status, evidence, params, message=message)
 
 
 def maybe(*values: Any):

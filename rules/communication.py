@@ -39,8 +39,10 @@ class CommunicationRules(RuleSet):
         message; so does having no clear message.
         """
         meetings, message = engagement.get("meetings"), engagement.get("clear_message")
-        if meetings == "none" or message is False:
+        if meetings == "none":
             return outcome("fail", engagement, "meetings", "clear_message")
+        if message is False:
+            return outcome("fail", engagement, "meetings", "clear_message", message="no_clear_message")
         if meetings is None or message is None:
             return outcome("not_assessed", engagement, "meetings", "clear_message")
         return outcome("pass", engagement, "meetings", "clear_message")

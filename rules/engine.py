@@ -33,6 +33,7 @@ class FindingResult:
     evidence: tuple
     params: tuple
     applies_if: tuple = ()
+    message: str | None = None  # the message key (Outcome.message): None for the rule's default
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class _Base(KnowledgeEngine):
             "severity": outcome.severity or self.severities[code], "dimension": spec.dimension,
             "subject": base.subject_of(subject) if subject is not None else "",
             "evidence": outcome.evidence, "params": outcome.params, "applies_if": outcome.applies_if,
+            "message": outcome.message,
         }
         self.findings_ledger.append(finding)
         if outcome.status != "pass":

@@ -39,12 +39,14 @@ class FormRules(RuleSet):
         """
         shared, formality = understanding.get("shared_areas_mapped"), alliance.get("formality")
         achievements = understanding.get("joint_achievements")
-        status = status_of(shared is False or (achievements is not None and not any(achievements)),
+        nothing_together = achievements is not None and not any(achievements)
+        status = status_of(shared is False or nothing_together,
                            shared is None or formality is None or achievements is None)
         evidence = ((f"{understanding['path']}.joint_achievements", achievements),
                     (f"{understanding['path']}.shared_areas_mapped", shared),
                     (f"{alliance['path']}.formality", formality))
-        return Outcome(status, evidence)
+        # Each cause its message: areas not mapped (the default), or nothing to achieve together.
+        return Outcome(status, evidence, message="nothing_together" if nothing_together and shared is not False else None)
 
     @check("FM03", "roles-assigned", guidance=["G-FRM-3"], dimension="form_governance",
            when=[AS.governance << Governance()])

@@ -79,7 +79,8 @@ class GovernmentRules(RuleSet):
         elif framework and grassroots is False:
             # The grassroots role is the guide's example of our part («وليكن مثلاً»), not a
             # requirement: worth saying, never a condition.
-            result = outcome("fail", partner, "government.framework_agreed", "government.grassroots_role")
+            result = outcome("fail", partner, "government.framework_agreed", "government.grassroots_role",
+                             message="other_role")
             result = result._replace(severity="info")
         elif framework is None:
             result = outcome("not_assessed", partner, "government.framework_agreed")

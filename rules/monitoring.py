@@ -25,7 +25,7 @@ class MonitoringRules(RuleSet):
         stage = alliance.get("stage")
         planned, in_place = monitoring.get("planned_from_start"), monitoring.get("in_place")
         if stage == "existing":
-            return require_true(monitoring, "in_place")
+            return require_true(monitoring, "in_place", messages={"in_place": "not_in_place"})
         if stage == "proposed":
             return require_true(monitoring, "planned_from_start")
         # Stage unknown: either answer clears it; a "no" with the other unknown stays open.
@@ -47,8 +47,12 @@ class MonitoringRules(RuleSet):
         role = monitoring.get("owner_role_defined")
         params = (("owner", owner or "?"),)
         fields = ("owner", "owner_role_defined", "what_is_monitored")
-        # owner False: known to be nobody (`owner: nobody`); None: unknown.
-        if owner is False or role is False or (scope is not None and not any(scope)):
+        # owner False: known to be nobody (`owner: nobody`); None: unknown. Each cause its message.
+        if owner is False:
+            return outcome("fail", monitoring, *fields, params=params, message="no_owner")
+        if role is False:
+            return outcome("fail", monitoring, *fields, params=params, message="role_not_written")
+        if scope is not None and not any(scope):
             return outcome("fail", monitoring, *fields, params=params)
         if owner is None or scope is None or role is None:
             return outcome("not_assessed", monitoring, *fields, params=params)

@@ -7,6 +7,9 @@ fact is in working memory before the engine runs, so the right-hand side counts
 them instead of joining every partner in the left-hand side.
 """
 
+import re
+
+from tahaluf.answers import normalise
 from tahaluf.experta_compat import AS, P
 from tahaluf.rules.base import Outcome, RuleSet, check, require
 from tahaluf.rules.facts import Alliance, Motive, Partner
@@ -18,6 +21,77 @@ PRIMARY_MOTIVES = frozenset({
 CROSS_SECTOR = frozenset({"government", "private"})  # G-MOT-6
 CIVIL_SOCIETY_GROUPS = frozenset({"union", "university", "research_centre", "consumer_organisation", "media"})  # G-MOT-9
 MIN_PARTNERS_FOR_NUMBERS = 2  # besides us: "several organisations working together" (G-MOT-1)
+
+# What a motive's evidence must have to say something (says_something). Words are compared
+# after answers.normalise (Arabic letters unified, ال dropped), as prefixes of a word, so that
+# "trains" and «يدربون» match "train" and «يدرب» (short cues: whole words). A few words are a number, a rhythm, an
+# institution or an action: a concrete fact, not a hope.
+MIN_EVIDENCE_WORDS = 3
+_NO_EVIDENCE = frozenset(normalise(w) for w in (
+    "no", "none", "nothing", "false", "لا", "لا شيء", "لا يوجد", "كلا"))  # said: nothing shows it
+_STAND_INS = frozenset(normalise(w) for w in (  # an answer, not evidence: says nothing either way
+    "yes", "true", "ok", "okay", "sure", "of course", "obviously", "n/a", "na", "tbd", "todo", "to be defined",
+    "to be confirmed", "later", "see above", "…", "...", "-", "?", "xxx", "نعم", "أجل", "بلى", "صحيح", "طبعاً",
+    "بالتأكيد", "موجود", "لاحقاً", "قيد الإعداد", "سيحدد لاحقاً", "انظر أعلاه"))
+_CONCRETE = tuple(normalise(w) for w in (
+    # numbers and rhythms
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "twenty",
+    "hundred", "thousand", "dozen", "half", "daily", "weekly", "monthly", "quarterly", "yearly", "annual",
+    "واحد", "اثنان", "اثنين", "ثلاث", "أربع", "خمس", "ستة", "سبع", "ثمان", "تسع", "عشر", "عشرين", "مئة",
+    "مائة", "آلاف", "يومي", "أسبوعي", "شهري", "فصلي", "سنوي",
+    # institutions: a named thing
+    "ministry", "directorate", "municipality", "union", "university", "company", "centre", "center", "fund",
+    "programme", "program", "project", "committee", "council", "network", "school", "unit",
+    "وزارة", "مديرية", "بلدية", "نقابة", "جامعة", "شركة", "مركز", "صندوق", "برنامج", "برامج", "مشروع",
+    "لجنة", "مجلس", "شبكة", "مدرسة", "وحدة", "جمعية",
+    # actions
+    "sign", "second", "train", "share", "exchange", "fund", "pool", "publish", "meet", "join", "launch",
+    "coordinat", "speak", "lobby", "host", "pay", "cover", "provid", "replac", "run", "hold", "bring",
+    "وقع", "يوقع", "توقيع", "تبادل", "يتبادل", "تدريب", "يدرب", "ندرب", "تمويل", "يمول", "نشر", "ينشر",
+    "اجتماع", "يجتمع", "يتحدث", "نتحدث", "يقدم", "نقدم", "تنسيق", "ينسق", "اطلاق", "تنظيم", "ينظم", "انتداب"))
+# A cue of three letters or fewer ("ten", "run", «ستة») matches only the whole word ("tend" is no number).
+_CONCRETE_WORDS = frozenset(cue for cue in _CONCRETE if len(cue) <= 3)
+_CONCRETE_PREFIXES = tuple(cue for cue in _CONCRETE if len(cue) > 3)
+_ARABIC_CLITICS = "وفبلك"
+_WORD = re.compile(r"[^\s.,،؛;:!?؟\"'«»()\[\]\-–—/]+")
+
+
+def _stems(word: str):
+    """A word and, in Arabic, the word without a leading clitic (و ف ب ل ك) and article."""
+    yield word
+    if word[:1] in _ARABIC_CLITICS and len(word) > 3:
+        rest = word[1:]
+        yield rest
+        if rest.startswith(("ال", "ل")) and len(rest) > 3:
+            yield rest[2:] if rest.startswith("ال") else rest[1:]
+
+
+def says_something(text: str | None) -> bool | None:
+    """Whether a motive's evidence says something that could bear the motive out (G-MOT-1..6).
+
+    None (unknown) when it is unknown, or only stands in for an answer: "yes", «نعم», "true",
+    "ok", a placeholder ("…", "TBD", «لاحقاً»), fewer than MIN_EVIDENCE_WORDS words, or words
+    with no concrete fact in them ("it will help us"): it does not say *what* shows it.
+    False when nothing is said (blank, "no", «لا شيء»). True when it has at least
+    MIN_EVIDENCE_WORDS words and a concrete fact: a number (digits in either script, or a
+    number word), a rhythm (monthly), a name (a capitalised Latin word past the first), an
+    institution or an action (_CONCRETE). A short test, not understanding: it keeps a bare
+    "yes" from passing and asks what shows it (tests/test_motive_evidence.py).
+    """
+    if text is None:
+        return None
+    if not text.strip():
+        return False
+    said = normalise(text)  # empty for punctuation alone ("…", "-"): a placeholder
+    if said in _NO_EVIDENCE:
+        return False
+    words = _WORD.findall(text)
+    if not said or said in _STAND_INS or len(words) < MIN_EVIDENCE_WORDS:
+        return None
+    if re.search(r"\d", text) or any(w[:1].isupper() and w[:1].isascii() for w in words[1:]):
+        return True
+    stems = {stem for word in _WORD.findall(said) for stem in _stems(word)}
+    return any(stem.startswith(_CONCRETE_PREFIXES) or stem in _CONCRETE_WORDS for stem in stems) or None
 
 
 def _states(motive: str):
@@ -127,11 +201,16 @@ class MotiveRules(RuleSet):
         member and the power to persuade (G-MOT-1), build staff (G-MOT-2), lend
         legitimacy and reach (G-MOT-3), avoid duplicated work and competing for the
         same funds (G-MOT-4), share risk (G-MOT-5), coordinate strategies across
-        sectors (G-MOT-6). A motive stated with nothing to show for it is a hope.
+        sectors (G-MOT-6). A motive stated with nothing to show for it is a hope; "yes" or a
+        word or two shows nothing either, so the check stays open, asking what shows it
+        (says_something).
         """
         evidence = motive.get("evidence")
-        status = "not_assessed" if evidence is None else ("pass" if evidence.strip() else "fail")
-        return Outcome(status, ((motive["path"], evidence),))
+        said = says_something(evidence)
+        cited = ((motive["path"], evidence),)
+        if said is None and evidence is not None:  # an answer that says nothing yet: ask what shows it
+            return Outcome("not_assessed", cited, (("evidence", evidence),), message="not_shown")
+        return Outcome({True: "pass", False: "fail", None: "not_assessed"}[said], cited)
 
     @check("MO07", "one-strategy-agreed", guidance=["G-MOT-8"], dimension="motives_fit",
            when=[AS.alliance << Alliance(motives=_states("wider_audience"))])

@@ -50,7 +50,8 @@ class NetworkingRules(RuleSet):
         Networking is "a continuous process: meeting new people, organisations,
         politicians or experts, and developing relationships with them" (G-NET-2).
         """
-        return require_true(engagement, "meets_new_people", "contact_base_growing")
+        return require_true(engagement, "meets_new_people", "contact_base_growing",
+                            messages={"contact_base_growing": "contacts_not_growing"})
 
     @check("NT05", "effort-and-reciprocity", guidance=["G-NET-3"], dimension="communication",
            when=[AS.engagement << Engagement()])
@@ -61,4 +62,4 @@ class NetworkingRules(RuleSet):
         information or news with the network pays off for everyone" (G-NET-3): the
         effort and the reciprocity are two facts, and both must hold.
         """
-        return require_true(engagement, "members_put_in_effort", "reciprocity")
+        return require_true(engagement, "members_put_in_effort", "reciprocity", messages={"reciprocity": "one_way"})

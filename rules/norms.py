@@ -31,22 +31,34 @@ class NormRules(RuleSet):
     @check("NR03", "mandated-voice-only", guidance=["G-NRM-3"], dimension="communication",
            when=[AS.governance << Governance()])
     def norms_mandated_voice_only(self, governance):
-        """Only a member the alliance has mandated may speak in its name.
+        """Only a member the alliance has mandated may speak in its name, within agreed limits.
 
         "No member may speak in the alliance's name unless the alliance has mandated
-        it" (G-NRM-3): joint work needs one voice. The agreed rule decides; failing
-        that, a named spokesperson shows a mandate was given. A spokesperson is needed
-        only "where needed": `spokesperson: nobody` says none was mandated, which shows
-        no mandate and is no failure either; the agreed rule then decides.
+        it" (G-NRM-3, «إن لم يكل التحالف … بهذا الدور»): joint work needs one voice.
+        The agreed rule decides for the members. A spokesperson is needed only "where
+        needed" (`spokesperson: nobody` is no failure), but a named one shows no
+        mandate by being named: the alliance must have given them the role
+        (``spokesperson_mandated``) and agreed what they may say in its name
+        (``spokesperson_limits_agreed``); open until both are known, failing when
+        either is no. Each failure says its own cause.
         """
         rule, spokesperson = governance.get("speaking_mandate_rule"), governance.get("spokesperson")
+        mandated, limits = governance.get("spokesperson_mandated"), governance.get("spokesperson_limits_agreed")
+        fields = ("speaking_mandate_rule", "spokesperson")
+        if spokesperson is not False:  # a spokesperson named, or perhaps one: their mandate counts
+            fields += ("spokesperson_mandated", "spokesperson_limits_agreed")
+        params = (("spokesperson", spokesperson),) if spokesperson else ()
         if rule is False:
-            status = "fail"
-        elif rule or spokesperson:
-            status = "pass"
-        else:
-            status = "not_assessed"
-        return outcome(status, governance, "speaking_mandate_rule", "spokesperson")
+            return outcome("fail", governance, *fields, params=params)
+        if spokesperson is not False and mandated is False:
+            return outcome("fail", governance, *fields, params=params, message="not_mandated")
+        if spokesperson is not False and limits is False:
+            return outcome("fail", governance, *fields, params=params, message="no_limits")
+        if (spokesperson is not False and mandated and limits) or (not spokesperson and rule):
+            return outcome("pass", governance, *fields, params=params)
+        if spokesperson:  # named, the mandate or its limits not yet shown
+            return outcome("not_assessed", governance, *fields, params=params, message="mandate_not_shown")
+        return outcome("not_assessed", governance, *fields, params=params)
 
     @check("NR04", "no-disagreement-in-media", guidance=["G-NRM-4"], dimension="communication",
            when=[AS.governance << Governance()])
@@ -68,8 +80,10 @@ class NormRules(RuleSet):
         yearly. Sharing refused, or praise once a year or never, fails.
         """
         credit, rhythm = governance.get("credit_sharing"), governance.get("praise_rhythm")
-        status = status_of(credit is False or rhythm in ("annual", "never"), credit is None or rhythm is None)
-        return outcome(status, governance, "credit_sharing", "praise_rhythm")
+        rare = rhythm in ("annual", "never")
+        status = status_of(credit is False or rare, credit is None or rhythm is None)
+        return outcome(status, governance, "credit_sharing", "praise_rhythm",
+                       message="praise_rare" if rare and credit is not False else None)
 
     # What happened in an existing alliance (review.events), judged by the same norms.
 
@@ -107,27 +121,21 @@ class NormRules(RuleSet):
     @check("NR09", "diversity-respected", guidance=["G-NRM-1"], dimension="form_governance",
            when=[AS.organisation << Organisation(), AS.governance << Governance()])
     def norms_diversity_respected(self, organisation, governance):
-        """Where large and small members sit together, their different ways of working must be respected.
+        """Members must respect their diversity: their different procedures, beliefs and ways of working.
 
         "The alliance cannot expect uniform procedures and beliefs from its members;
-        members must respect their diversity and learn to benefit from it: large
-        organisations beside small ones" (G-NRM-1). Applies when the members' sizes
-        (ours and the partners') include both small and large ones.
+        members must respect their diversity and learn to benefit from it" (G-NRM-1).
+        Large organisations beside small ones are the guide's example («مثلاً»), not the
+        condition: respect is judged whenever it is answered, whatever the members'
+        sizes. The message names the sizes when large and small members are known to mix.
         """
         partners = [f for f in self.facts.values() if isinstance(f, Partner)]
-        sizes = [organisation.get("size"), *(p.get("size") for p in partners)]
-        known = {size for size in sizes if size}
-        evidence = (("organisation.size", organisation.get("size")),
-                    ("partners[*].size", tuple(p.get("size") or "?" for p in partners)),
-                    ("governance.diversity_respected", governance.get("diversity_respected")))
-        if not {"small", "large"} <= known:
-            # The unknown sizes could still make the mix (one small and one large member
-            # needed): open, unless respect is already agreed, which holds either way.
-            missing = len({"small", "large"} - known)
-            if sizes.count(None) < missing:
-                return None
-            if governance.get("diversity_respected"):
-                return Outcome("pass", evidence)
-            return Outcome("not_assessed", evidence, applies_if=(("size", "mixed"),))
+        sizes = {organisation.get("size"), *(p.get("size") for p in partners)}
         respected = governance.get("diversity_respected")
-        return Outcome("not_assessed" if respected is None else ("pass" if respected else "fail"), evidence)
+        evidence = (("governance.diversity_respected", respected),)
+        status = status_of(respected is False, respected is None)
+        if {"small", "large"} <= sizes and status != "pass":  # the sizes only word the message: cited then
+            evidence += (("organisation.size", organisation.get("size")),
+                         ("partners[*].size", tuple(p.get("size") or "?" for p in partners)))
+            return Outcome(status, evidence, message="large_and_small")
+        return Outcome(status, evidence)

@@ -37,7 +37,8 @@ class PartnerRules(RuleSet):
 
         They show its work, the values it grew from and how it works.
         """
-        return require_true(partner, "past_work_reviewed", "past_statements_reviewed")
+        return require_true(partner, "past_work_reviewed", "past_statements_reviewed",
+                            messages={"past_statements_reviewed": "statements_not_reviewed"})
 
     @check("PA04", "partner-values-alignment", guidance=["G-PAR-1", "G-ALL-2"],
            dimension="partners_due_diligence", when=[AS.partner << Partner()], partner_level=True,
@@ -86,8 +87,10 @@ class PartnerRules(RuleSet):
         strengths, weaknesses = partner.get("strengths"), partner.get("weaknesses")
         contribution = partner.get("contribution")
         fields = ("strengths", "weaknesses", "contribution")
-        if (strengths is not None and not any(strengths)) or (contribution is not None and not contribution.strip()):
+        if strengths is not None and not any(strengths):
             return outcome("fail", partner, *fields)
+        if contribution is not None and not contribution.strip():
+            return outcome("fail", partner, *fields, message="no_contribution")
         if strengths is None or contribution is None or weaknesses is None:
             return outcome("not_assessed", partner, *fields)
         return outcome("pass", partner, *fields)

@@ -72,10 +72,12 @@ class PrivateSectorRules(RuleSet):
         later that it came (``benefit_measure``), not as any non-empty text.
         """
         benefit, measure = value_at(partner, "private.benefit_to_us"), value_at(partner, "private.benefit_measure")
-        status = status_of((benefit is not None and not benefit.strip()) or (measure is not None and not measure.strip()),
-                           benefit is None or measure is None)
+        no_benefit = benefit is not None and not benefit.strip()
+        no_measure = measure is not None and not measure.strip()
+        status = status_of(no_benefit or no_measure, benefit is None or measure is None)
         return if_applies(partner, "sector", "private",
-                          outcome(status, partner, "private.benefit_to_us", "private.benefit_measure"))
+                          outcome(status, partner, "private.benefit_to_us", "private.benefit_measure",
+                                  message="no_measure" if no_measure and not no_benefit else None))
 
     @check("PR03", "private-integrity-safeguards", guidance=["G-PRV-1"], dimension="cross_sector_terms",
            when=[AS.partner << Partner(sector=maybe("private"))], partner_level=True,
@@ -91,7 +93,8 @@ class PrivateSectorRules(RuleSet):
         gets, safeguards = value_at(partner, "private.company_gets"), value_at(partner, "private.integrity_safeguards")
         fields = ("private.company_gets", "private.integrity_safeguards")
         if gets is not None and "product_endorsement" in gets:
-            result = outcome("fail", partner, *fields)  # endorsing its products is what harms integrity
+            # Endorsing its products is what harms integrity, whatever safeguards are agreed.
+            result = outcome("fail", partner, *fields, message="endorsement")
         elif gets is not None and not set(gets) & _GAINS_NEEDING_SAFEGUARDS:
             result = outcome("pass", partner, *fields)  # it gets nothing that could harm us
         else:

@@ -8,6 +8,8 @@ from tahaluf.rules.facts import Alliance, Event, Governance
 # What G-PRC-1 asks of the decision procedure, beyond its existence.
 _PROCEDURE_QUALITIES = ("decision_procedure_known_to_all", "decision_procedure_clear",
                         "decision_procedure_accepted_by_all", "decision_procedure_applied")
+_QUALITY_MESSAGE = {"decision_procedure_clear": "not_clear", "decision_procedure_accepted_by_all": "not_accepted",
+                    "decision_procedure_applied": "not_applied"}
 _COMMITTEE_RULES = (
     "steering_committee.meeting_length", "steering_committee.regularity",
     "steering_committee.ground_rules", "steering_committee.quorum",
@@ -29,7 +31,10 @@ class ProcedureRules(RuleSet):
         method = governance.get("decision_method")
         qualities = [governance.get(name) for name in _PROCEDURE_QUALITIES]
         status = status_of(False in qualities, method is None or None in qualities)
-        return outcome(status, governance, "decision_method", *_PROCEDURE_QUALITIES)
+        # The first quality missing says the cause: not known to all (the default), not clear, ...
+        missing = next((name for name, value in zip(_PROCEDURE_QUALITIES, qualities) if value is False), None)
+        return outcome(status, governance, "decision_method", *_PROCEDURE_QUALITIES,
+                       message=_QUALITY_MESSAGE.get(missing) if status == "fail" else None)
 
     @check("PC02", "steering-committee-rules", guidance=["G-PRC-2"], dimension="form_governance",
            when=[AS.governance << Governance()])
@@ -48,13 +53,11 @@ class ProcedureRules(RuleSet):
         if committee is None:
             return outcome("not_assessed", governance, "steering_committee")
         values = [value_at(governance, name) for name in _COMMITTEE_RULES]
-        if committee.get("ground_rules") is False or "" in values:
-            status = "fail"
-        elif None in values:
-            status = "not_assessed"
-        else:
-            status = "pass"
-        return outcome(status, governance, *_COMMITTEE_RULES)
+        if committee.get("ground_rules") is False:
+            return outcome("fail", governance, *_COMMITTEE_RULES)
+        if "" in values:
+            return outcome("fail", governance, *_COMMITTEE_RULES, message="blank_rule")
+        return outcome("not_assessed" if None in values else "pass", governance, *_COMMITTEE_RULES)
 
     @check("PC03", "executive-mandate-defined", guidance=["G-PRC-3"], dimension="decision_making",
            when=[AS.governance << Governance()])
@@ -80,8 +83,10 @@ class ProcedureRules(RuleSet):
         """
         mechanism, independent = governance.get("conflict_mechanism"), governance.get("mediator_independent")
         fields = ("conflict_mechanism", "mediator_independent")
-        if mechanism == "none" or (mechanism in ("mediator", "arbitrator") and independent is False):
+        if mechanism == "none":
             return outcome("fail", governance, *fields)
+        if mechanism in ("mediator", "arbitrator") and independent is False:
+            return outcome("fail", governance, *fields, message="not_independent")
         if mechanism is None or (mechanism in ("mediator", "arbitrator") and independent is None):
             return outcome("not_assessed", governance, *fields)
         return outcome("pass", governance, *fields)

@@ -58,7 +58,9 @@ class UnderstandingRules(RuleSet):
         and with its effect on the procedures.
         """
         return require_true(partner, "decision_process_understood", "understands_our_decisions",
-                            "effect_on_procedures_understood")
+                            "effect_on_procedures_understood",
+                            messages={"understands_our_decisions": "not_understood_by_partner",
+                                      "effect_on_procedures_understood": "effect_not_understood"})
 
     @check("DC06", "partner-constraints-declared", guidance=["G-DEC-5"], dimension="decision_making",
            when=[AS.partner << Partner()], partner_level=True,

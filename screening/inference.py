@@ -28,7 +28,7 @@ class Verdict(NamedTuple):
     failed: tuple = ()
     unknown: tuple = ()
     guidance: tuple = ()
-    reason: tuple | None = None  # (kind "message"|"question", rule code, subject, params)
+    reason: tuple | None = None  # (kind "message"|"question", rule code, subject, params, message key)
     problem: str = ""
     # A full engine run's findings, for the screener to learn from (reuse.py); None when the
     # verdict came from outcomes already seen. Dropped before the verdict is cached.
@@ -90,11 +90,11 @@ def verdict_of(findings, word: str) -> Verdict:
     # fact nobody knows, else the worst lesser failure.
     serious = [f for f in failed if f.severity in DECISIVE]
     if serious:
-        reason = ("message", serious[0].rule, serious[0].subject, serious[0].params)
+        reason = ("message", serious[0].rule, serious[0].subject, serious[0].params, serious[0].message)
     elif unknown:
-        reason = ("question", unknown[0].rule, unknown[0].subject, unknown[0].params)
+        reason = ("question", unknown[0].rule, unknown[0].subject, unknown[0].params, unknown[0].message)
     elif failed:
-        reason = ("message", failed[0].rule, failed[0].subject, failed[0].params)
+        reason = ("message", failed[0].rule, failed[0].subject, failed[0].params, failed[0].message)
     else:
         reason = None
     score = weighted_score((f.status, f.severity) for f in findings if f.dimension in DIMENSIONS)  # Inference.score

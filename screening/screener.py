@@ -71,10 +71,10 @@ class Screener:
             return None
         parts: list = []
         if verdict.reason is not None:
-            kind, code, subject, params = verdict.reason
+            kind, code, subject, params, key = verdict.reason
             entry = self.texts.get(code)
             if entry is not None:
-                template = (entry.message if kind == "message" else entry.question)(self.lang)
+                template = (entry.message_for(key) if kind == "message" else entry.question)(self.lang)
                 values = {name: resolve_markers(value, candidate) for name, value in params}
                 values["subject"] = resolve_markers(subject, candidate)
                 parts = [list(part) for part in fill(template, values).parts]

@@ -101,8 +101,10 @@ def test_no_arabic_wording_agrees_in_gender_with_a_users_name():
     }
     for path in sorted((ROOT / "knowledge" / "findings").glob("*.yaml")):
         for code, entry in yaml.safe_load(path.read_text(encoding="utf-8")).items():
-            for part in ("summary", "message", "passed", "fix", "question"):
-                text = (entry.get(part) or {}).get("ar", "")
+            variants = [variant.get("ar", "") for variant in (entry.get("messages") or {}).values()]
+            for part, text in [(part, (entry.get(part) or {}).get("ar", ""))
+                               for part in ("summary", "message", "passed", "fix", "question")] + \
+                    [("messages", text) for text in variants]:
                 for match in re.finditer(r"(\S*)\s*«?\{subject\}", text):
                     before = match.group(1).strip("«")
                     assert before in introducers, f"{code} {part}: «{before} {{subject}}» in {text!r}"

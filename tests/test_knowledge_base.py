@@ -73,10 +73,12 @@ def test_texts_and_rules_match_one_to_one():
     assert set(texts) == set(REGISTRY), (set(texts) ^ set(REGISTRY))
     placeholder = re.compile(r"{(\w+)}")
     for code, text in texts.items():
-        en = set(placeholder.findall(text.message.en))
-        ar = set(placeholder.findall(text.message.ar))
-        assert en == ar, f"{code}: message placeholders differ between languages"
-        for bilingual in (text.summary, text.message, text.fix, text.question, text.passed):
+        variants = tuple((text.messages or {}).values())  # one message per cause
+        for message in (text.message, *variants):
+            en = set(placeholder.findall(message.en))
+            ar = set(placeholder.findall(message.ar))
+            assert en == ar, f"{code}: message placeholders differ between languages"
+        for bilingual in (text.summary, text.message, text.fix, text.question, text.passed, *variants):
             if bilingual is not None:
                 assert re.search("[\u0600-\u06ff]", bilingual.ar), f"{code}: Arabic text missing"
 

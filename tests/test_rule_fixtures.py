@@ -4,7 +4,9 @@ Each case declares facts (a partial alliance document, completed with the
 required names) and the outcome the rule must reach: fail, pass, not_assessed,
 or absent (the rule must not apply); optionally the ``severity`` of that outcome
 and, for a rule open because whether it applies is unknown, the unknown fact
-(``applies_if: sector``). A real engine runs every case.
+(``applies_if: sector``). A case that fails or stays open for a cause with its own
+message names that message's key (``message: no_owner``); without one, the finding
+must use the rule's default message. A real engine runs every case.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ def test_rule_fixture(rule, case):
             assert {f.severity for f in fired} == {case["severity"]}
         if "applies_if" in case:  # open only because whether the rule applies is unknown
             assert all(case["applies_if"] in dict(f.applies_if) for f in fired), [f.applies_if for f in fired]
+        if case["expect"] != "pass":  # the message said is the one for this case's cause
+            assert {f.message for f in fired} == {case.get("message")}, [(f.subject, f.message) for f in fired]
 
 
 def test_fixture_files_are_named_after_their_rule():
