@@ -7,6 +7,9 @@ from tahaluf.rules.base import Outcome, RuleSet, check, goal_is_specific, if_app
 _GAINS_NEEDING_SAFEGUARDS = frozenset({"logo_on_materials", "our_data", "our_contacts", "exclusivity", "image_only"})
 
 
+_CAUSE_MESSAGE = {"specific_goals_agreed": None, "goals": "vague_goals", "timeline_agreed": "no_timeline"}
+
+
 def goals_look_specific(goals) -> bool:
     """Listed goals that are all specific (at least one): what a "yes" to specific goals needs."""
     return bool(goals) and all(goal_is_specific(goal) for goal in goals)
@@ -31,7 +34,9 @@ def _goals_and_timeline(partner) -> Outcome:
     if timeline is False:
         failed.append((f"{path}.timeline_agreed", timeline))
     if failed:
-        return Outcome("fail", tuple(failed))
+        # One message per cause, the first that holds: a "no", goals that are not specific, no timeline.
+        cause = failed[0][0].rsplit(".", 1)[1]
+        return Outcome("fail", tuple(failed), message=_CAUSE_MESSAGE[cause])
     evidence = ((f"{path}.specific_goals_agreed", flag), (f"{path}.goals", listed), (f"{path}.timeline_agreed", timeline))
     if goals is None or timeline is None:
         return Outcome("not_assessed", evidence)
