@@ -126,6 +126,8 @@ STATED_RED_FLAGS = (
     {"name": "Acme", "sector": "private", "private": {"timeline_agreed": False}},
     {"name": "Acme", "sector": "private", "private": {"goals": ["Phase 2 of the campaign"]}},
     {"name": "Ministry of Labour", "sector": "government", "government": {"approach": "confrontational"}},
+    # A failed major check: settled `conditions` when no open question could bring a red flag.
+    {"name": "Green Hands", "sector": "ngo", "past_work_reviewed": False},
 )
 
 
