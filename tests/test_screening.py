@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from support import EXAMPLES
-from tahaluf import screening
+from tahaluf import knowledge, screening
 from tahaluf.cli import main
 from tahaluf.errors import InputError, UsageError
 from tahaluf.screening import models_from_key, parse_row, profile_key, screen_file
@@ -265,10 +265,9 @@ def test_identical_profiles_share_one_inference(tmp_path):
     assert summary.inferences == 1 and summary.cache_hits == 2
     assert len({(r["status"], r["score"], r["failed"], r["not_assessed"], r["guidance"]) for r in result}) == 1
     # ... and each reason names its own candidate.
-    assert [r["reason"] for r in result] == [
-        f"Has {name} agreed specific goals with you — which ones, each with a measure or a date — "
-        "and a timeline to achieve them?"
-        for name in ("Alpha Trading", "شركة بيتا", "Gamma")]
+    question = knowledge.findings()["PR01"].question("en")
+    assert [r["reason"] for r in result] == [question.format(subject=name)
+                                             for name in ("Alpha Trading", "شركة بيتا", "Gamma")]
 
 
 def test_cache_hit_equals_a_fresh_inference(tmp_path):
@@ -348,7 +347,8 @@ def test_html_is_escaped_and_sortable(tmp_path):
 
 def test_arabic_reasons(tmp_path):
     result, summary = screen(tmp_path, [{"name": "Co", **COMPANY, "private.timeline_agreed": ""}], lang="ar")
-    assert result[0]["reason"] == "هل اتفق الشريك Co معكم على أهداف محددة — ما هي، ولكل منها مقياس أو موعد — وعلى خطة زمنية لتحقيقها؟"
+    assert result[0]["reason"] == knowledge.findings()["PR01"].question("ar").format(subject="Co")
+    assert result[0]["reason"].startswith("هل اتفق الشريك Co معكم على أهداف محددة")
     assert "مشروط: 1" in summary.text()
 
 
