@@ -12,6 +12,7 @@ The refusal is a plain page in the interface language when the request says it (
 from __future__ import annotations
 
 import html
+import re
 from http.cookies import SimpleCookie
 
 from tahaluf import knowledge
@@ -32,12 +33,11 @@ def allowed_hosts(host: str, port: int, extra: list[str] | tuple[str, ...] = ())
         name = name.strip().lower()
         if not name:
             continue
-        has_port = name.rpartition(":")[2].isdigit() and (not name.startswith("[") or "]:" in name)
-        if has_port:
+        if name.count(":") > 1 and not name.startswith("["):  # a bare IPv6 address
+            name = f"[{name}]"
+        if re.fullmatch(r"(\[[^\]]*\]|[^:\[\]]+):\d+", name):  # a port given: as given
             allowed.add(name)
             continue
-        if ":" in name and not name.startswith("["):  # a bare IPv6 address
-            name = f"[{name}]"
         allowed.add(f"{name}:{port}")
         if port == 80:
             allowed.add(name)

@@ -103,10 +103,10 @@ class History:
         connection = sqlite3.connect(self.path, timeout=10)
         try:
             connection.execute("PRAGMA journal_mode=WAL")
-            connection.executescript(SCHEMA)
             columns = tuple(row[1] for row in connection.execute("PRAGMA table_info(evaluations)"))
-            if columns != COLUMNS:
+            if columns and columns != COLUMNS:  # another program's table of that name
                 raise _NotOurs(str(self.path))
+            connection.executescript(SCHEMA)
         except BaseException:
             connection.close()
             raise

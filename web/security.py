@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
 
+from starlette.requests import ClientDisconnect
+
 from tahaluf.web import frontdoor
 
 SESSION_COOKIE = "tahaluf_session"
@@ -170,4 +172,7 @@ class SecurityMiddleware:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except ClientDisconnect:  # the client left, or was closed for being too slow (server.py): no one to answer
+            pass
