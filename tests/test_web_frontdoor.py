@@ -53,7 +53,11 @@ def serve(tmp_path):
     yield start, workspace
     for process in processes:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # still closing connections: do not leave it behind
+            process.kill()
+            process.wait(timeout=10)
 
 
 def test_only_the_names_it_listens_on_are_answered(serve):
