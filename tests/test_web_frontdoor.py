@@ -187,6 +187,25 @@ def test_half_open_connections_are_closed_and_do_not_stop_others(serve):
     assert httpx.get(f"{base}/").status_code == 200  # and the server goes on
 
 
+def test_beyond_the_connection_limit_requests_are_refused_until_the_half_open_ones_are_closed(serve):
+    start, _ = serve
+    base, port = start()
+    began = time.monotonic()
+    opened = [socket.create_connection(("127.0.0.1", port)) for _ in range(LIMIT_CONCURRENCY)]
+    try:
+        time.sleep(0.5)  # the server has taken them all
+        busy = httpx.get(f"{base}/", timeout=5)
+        assert busy.status_code == 503  # answered at once, not left waiting
+        while time.monotonic() - began < HEAD_TIMEOUT + 5:
+            if httpx.get(f"{base}/", timeout=5).status_code == 200:
+                break
+            time.sleep(0.5)
+        assert time.monotonic() - began < HEAD_TIMEOUT + 3
+    finally:
+        for sock in opened:
+            sock.close()
+
+
 def test_a_single_half_open_connection_is_closed_within_15_seconds(serve):
     start, _ = serve
     _, port = start()
