@@ -251,27 +251,31 @@ def cmd_screen(args) -> None:
 
 def cmd_serve(args) -> None:
     try:
-        import uvicorn
-
         from tahaluf.web.app import create_app
+        from tahaluf.web.frontdoor import allowed_hosts
         from tahaluf.web.security import is_loopback, new_token
+        from tahaluf.web.server import run
     except ImportError as error:  # the optional extra is not installed
         raise UsageError(f"the web app needs its extra: pip install 'tahaluf[web]' ({error.name} missing)") from None
     # Reachable from other machines: only with the access token printed here.
     token = None if is_loopback(args.host) else new_token()
-    app = create_app(args.workspace, token)
+    # Only the names it is reached by: a page that points its own name at this address is refused.
+    hosts = allowed_hosts(args.host, args.port, args.allow_host or ())
+    app = create_app(args.workspace, token, hosts=hosts)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     address = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
     print(f"tahaluf: serving {args.workspace} at {address} (Ctrl-C to stop)", file=sys.stderr, flush=True)
     if token:
         print(f"tahaluf: listening on {args.host}: every request needs the access token {token}",
               file=sys.stderr, flush=True)
+        print(f"tahaluf: answering requests addressed to {', '.join(sorted(hosts))} only (more with --allow-host)",
+              file=sys.stderr, flush=True)
     if args.open:
         import threading
         import webbrowser
 
         threading.Timer(0.8, webbrowser.open, (address,)).start()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
+    run(app, args.host, args.port)
 
 
 def cmd_completion(args) -> None:
@@ -343,7 +347,8 @@ Examples:
 Examples:
   tahaluf serve examples                       the shipped examples at http://127.0.0.1:8765/
   tahaluf serve my-assessments --port 9000 --open
-  tahaluf serve examples --host 0.0.0.0          other machines too: only with the access token printed""",
+  tahaluf serve examples --host 0.0.0.0 --allow-host myhost.lan   other machines too, as http://myhost.lan:8765/,
+                                                                 only with the access token printed""",
     "completion": """\
 Examples:
   tahaluf completion bash > ~/.local/share/bash-completion/completions/tahaluf
@@ -478,6 +483,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only); any other needs the "
                             "access token printed at start")
+    serve.add_argument("--allow-host", action="append", metavar="NAME",
+                       help="answer requests addressed to NAME too (repeatable; NAME or NAME:PORT), e.g. this "
+                            "machine's name on the network; by default only 127.0.0.1, localhost, [::1] and --host")
     serve.add_argument("--open", action="store_true", help="open the address in the default browser")
 
     completion = _command(commands, common, "completion", "print a shell completion script", cmd_completion)

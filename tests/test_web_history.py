@@ -121,7 +121,12 @@ def test_a_planted_symlink_for_the_database_is_not_written_through(workspace, tm
     client = TestClient(create_app(workspace))
     assert client.get(f"/a/{EXAMPLE}").status_code == 200  # the consultation still works
     assert target.read_bytes() == b""
-    assert client.get(f"/a/{EXAMPLE}/history").status_code == 500
+    # The link is set aside (renamed, its target untouched) and a database of the workspace's own started.
+    page = client.get(f"/a/{EXAMPLE}/history")
+    assert page.status_code == 200 and DATABASE + ".unreadable-" in page.text
+    [kept] = workspace.glob(DATABASE + ".unreadable-*")
+    assert kept.is_symlink() and kept.readlink() == target and target.read_bytes() == b""
+    assert not (workspace / DATABASE).is_symlink() and rows(workspace)
 
 
 def test_history_of_a_name_outside_the_workspace_is_refused(workspace):

@@ -42,12 +42,11 @@ from tahaluf.reports.viewmodel import build_report
 from tahaluf.web import fullform
 from tahaluf.web.history import History, HistoryUnavailable, timeline
 from tahaluf.web.screening_jobs import KINDS, UPLOAD_MAX_BYTES, Jobs, sorted_rows
-from tahaluf.web.security import MAX_FORM_BYTES, SecurityMiddleware, Session, Sessions
-from tahaluf.web.workspace import NotInWorkspace, VersionConflict, Workspace, version_of
+from tahaluf.web.security import LANG_COOKIE, MAX_FORM_BYTES, SecurityMiddleware, Session, Sessions
+from tahaluf.web.workspace import NotInWorkspace, NotServable, VersionConflict, Workspace, version_of
 
 HERE = Path(__file__).resolve().parent
 LANGS = ("en", "ar")
-LANG_COOKIE = "tahaluf_lang"
 DOWNLOADS = {"pdf": "application/pdf", "json": "application/json", "yaml": "application/yaml"}
 SCREEN_MEDIA = {"csv": "text/csv; charset=utf-8", "errors": "text/csv; charset=utf-8",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -126,6 +125,8 @@ class App:
         name = request.path_params["name"]
         try:
             return name, self.workspace.existing(name)
+        except NotServable:
+            raise HTTPException(403, "web.not_servable") from None
         except NotInWorkspace:
             raise HTTPException(400, "web.refused") from None
         except FileNotFoundError:
@@ -225,7 +226,11 @@ class App:
     async def why(self, request: Request):
         name, path = self._file(request)
         lang = _lang(request)
-        store = AllianceFile.open(path)
+        try:
+            store = AllianceFile.open(path)
+        except InputError as error:
+            return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
+                         problems=_problems(error, path, name))
         current = consult(store.document)
         question = current.question(request.query_params.get("q", ""))
         if question is None:
@@ -457,9 +462,10 @@ class App:
         try:
             records = self.history.of(name)
         except (HistoryUnavailable, sqlite3.Error):
-            return _message(request, "web.history.unavailable", 500)
+            return _message(request, "web.history.unavailable", 503)
         steps = [_step_view(step, t, lang) for step in timeline(records)]
-        return _page(request, "history.html.j2", name=name, url=_quote(name), steps=steps)
+        set_aside = [t["web.history.set_aside"].replace("{name}", kept) for kept in self.history.set_aside]
+        return _page(request, "history.html.j2", name=name, url=_quote(name), steps=steps, set_aside=set_aside)
 
     # Screening -------------------------------------------------------------------------------------
 
@@ -741,9 +747,10 @@ async def _http_error(request: Request, error: HTTPException):
     return _message(request, key, error.status_code)
 
 
-def create_app(workspace: str | Path, token: str | None = None) -> Any:
+def create_app(workspace: str | Path, token: str | None = None, hosts: frozenset[str] | None = None) -> Any:
     """The ASGI application serving the assessments in ``workspace`` (created if missing);
-    with ``token``, every request must carry it (see security.py)."""
+    with ``token``, every request must carry it (see security.py); with ``hosts``, only requests
+    addressed to one of them are answered (see frontdoor.py)."""
     space = Workspace(workspace)
     space.ensure()
     app = App(space)
@@ -776,4 +783,4 @@ def create_app(workspace: str | Path, token: str | None = None) -> Any:
         app.jobs.close()
 
     starlette = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=lifespan)
-    return SecurityMiddleware(starlette, Sessions(), token)
+    return SecurityMiddleware(starlette, Sessions(), token, hosts)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import json
+import os
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -41,8 +42,18 @@ CREATE INDEX IF NOT EXISTS evaluations_by_file ON evaluations (file, id);
 """
 
 
+COLUMNS = ("id", "recorded_at", "file", "input_sha256", "knowledge_version", "verdict", "blockers", "major",
+           "minor", "open_questions", "report_json")
+# SQLite's own word that the file is not (or no longer) a database; "busy" and "locked" are not.
+UNREADABLE = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+
+
 class HistoryUnavailable(Exception):
-    """The database path is not a plain file of the workspace (a symlink, a folder)."""
+    """The database cannot be used and could not be set aside either."""
+
+
+class _NotOurs(Exception):
+    """The path holds something other than this history: a symlink, a folder, another schema."""
 
 
 @dataclass(frozen=True)
@@ -77,54 +88,98 @@ def counts_of(report: dict) -> tuple[int, int, int, int]:
 
 
 class History:
+    """The workspace's history database. One that cannot be read (corrupt, not a database, another
+    schema, a symlink or a folder in its place) is set aside, renamed with the time (kept, never
+    deleted), and a new one started; ``set_aside`` names what was set aside while this process ran."""
+
     def __init__(self, root: Path):
         self.path = Path(root) / DATABASE
-        self._lock = threading.Lock()  # one writer; readers use their own connection
+        self._lock = threading.RLock()  # one writer, and one repair at a time; readers use their own connection
+        self.set_aside: list[str] = []
 
-    def _connect(self) -> sqlite3.Connection:
+    def _open(self) -> sqlite3.Connection:
         if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
-            raise HistoryUnavailable(str(self.path))
+            raise _NotOurs(str(self.path))
         connection = sqlite3.connect(self.path, timeout=10)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.executescript(SCHEMA)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            columns = tuple(row[1] for row in connection.execute("PRAGMA table_info(evaluations)"))
+            if columns and columns != COLUMNS:  # another program's table of that name
+                raise _NotOurs(str(self.path))
+            connection.executescript(SCHEMA)
+        except BaseException:
+            connection.close()
+            raise
         return connection
+
+    def _use(self, work):
+        """``work(connection)``, with the database set aside and started anew once if it cannot be read."""
+        for attempt in (1, 2):
+            found = self._identity()
+            try:
+                connection = self._open()
+                try:
+                    return work(connection)
+                finally:
+                    connection.close()
+            except (_NotOurs, sqlite3.DatabaseError) as error:
+                unreadable = isinstance(error, _NotOurs) or getattr(error, "sqlite_errorname", "") in UNREADABLE
+                if attempt == 2 or not unreadable:
+                    raise HistoryUnavailable(f"{type(error).__name__}: {error}") from error
+                self._set_aside(found)
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            status = os.lstat(self.path)
+        except FileNotFoundError:
+            return None
+        return status.st_dev, status.st_ino
+
+    def _set_aside(self, found: tuple[int, int] | None) -> None:
+        """Rename the database that failed (``found``), unless another request already did."""
+        with self._lock:
+            if found is None or self._identity() != found:
+                return
+            stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            kept = self.path.with_name(f"{DATABASE}.unreadable-{stamp}")
+            os.rename(self.path, kept)  # a symlink is renamed itself: its target is never touched
+            for suffix in ("-wal", "-shm"):  # SQLite's side files belong to the old database
+                side = self.path.with_name(DATABASE + suffix)
+                if side.is_file() and not side.is_symlink():
+                    os.rename(side, kept.with_name(kept.name + suffix))
+            self.set_aside.append(kept.name)
 
     def record(self, name: str, evaluation: Evaluation, input_sha256: str) -> bool:
         """Record this evaluation of ``name`` unless it is the file's last state; True when recorded."""
         version = _knowledge_version()
+
+        def work(connection: sqlite3.Connection) -> bool:
+            last = connection.execute(
+                "SELECT input_sha256, knowledge_version FROM evaluations WHERE file = ? ORDER BY id DESC LIMIT 1",
+                (name,)).fetchone()
+            if last == (input_sha256, version):
+                return False
+            report_json = render_report(evaluation, "json", "en")
+            report = json.loads(report_json)
+            now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+            with connection:
+                connection.execute(
+                    "INSERT INTO evaluations (recorded_at, file, input_sha256, knowledge_version, verdict, "
+                    "blockers, major, minor, open_questions, report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (now, name, input_sha256, report.get("knowledge_version", version), report["verdict"],
+                     *counts_of(report), report_json))
+            return True
+
         with self._lock:
-            connection = self._connect()
-            try:
-                last = connection.execute(
-                    "SELECT input_sha256, knowledge_version FROM evaluations WHERE file = ? ORDER BY id DESC LIMIT 1",
-                    (name,)).fetchone()
-                if last == (input_sha256, version):
-                    return False
-                report_json = render_report(evaluation, "json", "en")
-                report = json.loads(report_json)
-                now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-                with connection:
-                    connection.execute(
-                        "INSERT INTO evaluations (recorded_at, file, input_sha256, knowledge_version, verdict, "
-                        "blockers, major, minor, open_questions, report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (now, name, input_sha256, report.get("knowledge_version", version), report["verdict"],
-                         *counts_of(report), report_json))
-                return True
-            finally:
-                connection.close()
+            return self._use(work)
 
     def of(self, name: str) -> list[Record]:
         """The recorded evaluations of ``name``, oldest first."""
-        if not self.path.exists():
+        if not (self.path.exists() or self.path.is_symlink()):
             return []
-        connection = self._connect()
-        try:
-            rows = connection.execute(
-                "SELECT id, recorded_at, file, input_sha256, knowledge_version, verdict, blockers, major, minor, "
-                "open_questions, report_json FROM evaluations WHERE file = ? ORDER BY id", (name,)).fetchall()
-        finally:
-            connection.close()
-        return [Record(*row) for row in rows]
+        return self._use(lambda connection: [Record(*row) for row in connection.execute(
+            "SELECT id, recorded_at, file, input_sha256, knowledge_version, verdict, blockers, major, minor, "
+            "open_questions, report_json FROM evaluations WHERE file = ? ORDER BY id", (name,)).fetchall()])
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,12 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
 
+from starlette.requests import ClientDisconnect
+
+from tahaluf.web import frontdoor
+
 SESSION_COOKIE = "tahaluf_session"
+LANG_COOKIE = "tahaluf_lang"  # the interface language, set by the app's /lang/ pages
 TOKEN_COOKIE = "tahaluf_token"
 TOKEN_PARAM = "token"
 # The one file a browser fetches by itself before the user can give the token.
@@ -36,7 +41,9 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; font-src 'self
 HEADERS = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # Never a referrer to another site; to this one, so that its forms' POSTs carry their real
+    # Origin (under no-referrer a browser sends "Origin: null", which the front door cannot tell apart).
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
@@ -108,10 +115,11 @@ async def _send_plain(send, status: int, body: bytes, extra: list | None = None)
 class SecurityMiddleware:
     """Attach the session to each HTTP request (``scope['state']['session']``), set its cookie
     when new, and add the security headers to every response; with a ``token``, refuse (401)
-    every request that does not carry it."""
+    every request that does not carry it. Before all that, the front door (frontdoor.py): with
+    ``hosts``, only requests addressed to one of them; a changing request only from this origin."""
 
-    def __init__(self, app, sessions: Sessions, token: str | None = None):
-        self.app, self.sessions, self.token = app, sessions, token
+    def __init__(self, app, sessions: Sessions, token: str | None = None, hosts: frozenset[str] | None = None):
+        self.app, self.sessions, self.token, self.hosts = app, sessions, token, hosts
 
     async def _token_gate(self, scope, send, cookie: SimpleCookie) -> bool:
         """True when the request may go on; otherwise the answer (401, or a redirect) is sent."""
@@ -140,6 +148,8 @@ class SecurityMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        if await frontdoor.refused(scope, send, self.hosts, LANG_COOKIE, HEADERS):
+            return
         cookie = SimpleCookie()
         for name, value in scope.get("headers", []):
             if name == b"cookie":
@@ -162,4 +172,7 @@ class SecurityMiddleware:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except ClientDisconnect:  # the client left, or was closed for being too slow (server.py): no one to answer
+            pass

@@ -2,7 +2,8 @@
 
 Every name a request gives goes through :meth:`Workspace.path`, which accepts only a plain
 file name of the workspace itself — no folder part, no ``..``, no hidden file, no symlink —
-so no request can read, write or delete anything outside the folder.
+so no request can read, write or delete anything outside the folder. A file with another hard
+link (the same file under a name outside the folder) or of another user is not served either.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ _UNSAFE = re.compile(r"[^\w\- ]+")
 
 class NotInWorkspace(ValueError):
     """A name that is not a plain alliance file of the workspace."""
+
+
+class NotServable(NotInWorkspace):
+    """A file of the workspace that is also elsewhere (another hard link) or belongs to another user:
+    serving or writing it would read or change a file outside the folder, or someone else's."""
 
 
 class VersionConflict(Exception):
@@ -74,20 +80,23 @@ class Workspace:
         return path
 
     def existing(self, name: str) -> Path:
+        """An existing file of the workspace that is its own (NotServable when linked or another's)."""
         path = self.path(name)
         if not path.is_file():
             raise FileNotFoundError(name)
+        status = path.lstat()
+        if status.st_nlink > 1 or status.st_uid != os.geteuid():
+            raise NotServable(name)
         return path
 
     def names(self) -> list[str]:
         found = []
         for path in self.root.iterdir() if self.root.is_dir() else ():
             try:
-                self.path(path.name)
-            except NotInWorkspace:
+                self.existing(path.name)
+            except (NotInWorkspace, FileNotFoundError):
                 continue
-            if path.is_file():
-                found.append(path.name)
+            found.append(path.name)
         return sorted(found, key=str.casefold)
 
     def entries(self, evaluated: Callable[[str, Evaluation, str], object] | None = None) -> list[Entry]:
