@@ -57,7 +57,6 @@ def _note(args, text: str) -> None:
 
 
 def cmd_evaluate(args) -> None:
-    from tahaluf.evaluation import evaluate_file
     from tahaluf.reports.output import check_target, format_for, to_stdout, write_output
 
     fmt = format_for(args.output, args.format, REPORT_SUFFIXES, "md")
@@ -82,11 +81,15 @@ def cmd_evaluate(args) -> None:
 def cmd_merge(args) -> None:
     from pathlib import Path
 
-    from tahaluf.loader import load_model
+    from tahaluf import limits
+    from tahaluf.loader import load_model, load_yaml, validate
     from tahaluf.merge import MergeError, merge_documents, merged_yaml
     from tahaluf.model import AllianceDocument
     from tahaluf.reports.output import write_output
 
+    if len(args.files) > limits.MAX_RESPONDENTS:  # before reading any: `check` would refuse the result
+        raise UsageError(f"{len(args.files)} files: a merged assessment holds at most "
+                         f"{limits.MAX_RESPONDENTS} respondents; merge in groups of at most {limits.MAX_RESPONDENTS}")
     named = []
     for path in args.files:
         document = load_model(path, AllianceDocument)
@@ -95,7 +98,14 @@ def cmd_merge(args) -> None:
         merged = merge_documents(named)
     except MergeError as error:
         raise UsageError(str(error)) from None
-    write_output(merged_yaml(merged), args.output, [path for path in args.files if path != "-"])
+    text = merged_yaml(merged)
+    try:  # never write a file that `check` and `evaluate` would refuse (the union may pass a limit)
+        if len(text.encode("utf-8")) > limits.ALLIANCE_MAX_BYTES:
+            raise UsageError(f"the merged assessment would exceed {limits.ALLIANCE_MAX_BYTES:,} bytes, the limit")
+        validate(AllianceDocument, *load_yaml(text, "merged", collect=True), "merged")
+    except InputError as error:
+        raise UsageError(f"the merged assessment would not be a valid file ({error.lines[0]}); nothing written") from None
+    write_output(text, args.output, [path for path in args.files if path != "-"])
     _note(args, f"merged {len(named)} respondents' files; {len(merged.get('disputes', []))} facts disputed")
 
 
@@ -146,7 +156,6 @@ def cmd_interview(args) -> int:
 
 
 def cmd_whatif(args) -> None:
-    from tahaluf.evaluation import evaluate_file
     from tahaluf.reports.whatif import render_whatif
 
     evaluation = _evaluated(args.file, args.set or [])

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from corpus import Snapshot, run_cli
 from support import EXAMPLES
@@ -58,3 +59,41 @@ def test_diff_with_a_json_side_that_is_not_a_report(name, tmp_path):
     one_line_error(run, 2, fragment)
     assert "side.json: not a Tahaluf JSON report" in run.err
     assert_untouched(snapshot, run)
+
+
+# 12. merge writes only what check accepts ---------------------------------------------------------
+
+
+def respondent_files(folder: Path, count: int, partners_each: int = 0) -> list[str]:
+    base = yaml.safe_load(ALLIANCE.read_text(encoding="utf-8"))
+    names = []
+    for index in range(count):
+        document = dict(base, respondent=f"R{index:03d}")
+        if partners_each:
+            document["partners"] = [{"name": f"P{index}-{n}", "sector": "ngo"} for n in range(partners_each)]
+        (folder / f"r{index:03d}.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+        names.append(f"r{index:03d}.yaml")
+    return names
+
+
+def test_merge_of_more_than_100_respondents_is_refused_up_front(tmp_path):
+    files = respondent_files(tmp_path, 101)
+    snapshot = Snapshot(tmp_path)
+    run = run_cli(["merge", *files, "-o", "merged.yaml"], tmp_path)
+    one_line_error(run, 2, "at most 100 respondents")
+    assert_untouched(snapshot, run)
+
+
+def test_merge_whose_union_passes_a_limit_writes_nothing(tmp_path):
+    files = respondent_files(tmp_path, 2, partners_each=60)  # 120 partners in all: more than 100
+    snapshot = Snapshot(tmp_path)
+    run = run_cli(["merge", *files, "-o", "merged.yaml"], tmp_path)
+    one_line_error(run, 2, "partners: more than 100 items")
+    assert_untouched(snapshot, run)
+
+
+def test_merge_of_100_respondents_is_a_file_check_accepts(tmp_path):
+    files = respondent_files(tmp_path, 100)
+    assert run_cli(["merge", *files, "-o", "merged.yaml"], tmp_path).code == 0
+    run = run_cli(["check", "merged.yaml"], tmp_path)
+    assert run.code == 0, (run.out, run.err)
