@@ -47,6 +47,13 @@ def _stdout_is_terminal() -> bool:
         return False
 
 
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _note(args, text: str) -> None:
     """A progress line on standard error, unless --quiet (errors are never silenced)."""
     if not args.quiet:
@@ -151,7 +158,8 @@ def cmd_interview(args) -> int:
         print("\n" + saved_line(args.file, args.lang), file=sys.stderr)
         return 130
     except EOFError:  # the terminal closed: every answer given is already in the file
-        print("\n" + saved_line(args.file, args.lang), file=sys.stderr)
+        print(("\n" if _stdin_is_terminal() else "") + saved_line(args.file, args.lang), file=sys.stderr)
+        return 0 if os.path.exists(args.file) else 1  # no input at all: nothing was made
     return 0
 
 

@@ -97,3 +97,14 @@ def test_merge_of_100_respondents_is_a_file_check_accepts(tmp_path):
     assert run_cli(["merge", *files, "-o", "merged.yaml"], tmp_path).code == 0
     run = run_cli(["check", "merged.yaml"], tmp_path)
     assert run.code == 0, (run.out, run.err)
+
+
+# 14. What the interview says it saved ---------------------------------------------------------------
+
+
+def test_interview_of_a_new_file_with_no_input_says_nothing_was_saved(tmp_path):
+    snapshot = Snapshot(tmp_path)
+    run = run_cli(["interview", "NEW.yaml"], tmp_path)  # standard input: /dev/null
+    assert run.code == 1 and "Traceback" not in run.err, run.err
+    assert run.lines == ["Nothing saved: NEW.yaml was not created (no answer was given)."], run.err
+    assert_untouched(snapshot, run)
