@@ -66,6 +66,7 @@ def _note(args, text: str) -> None:
 def cmd_evaluate(args) -> None:
     from tahaluf.reports.output import check_target, format_for, to_stdout, write_output
 
+    _refuse_write_protected(args, args.output)
     fmt = format_for(args.output, args.format, REPORT_SUFFIXES, "md")
     on_terminal = to_stdout(args.output) and _stdout_is_terminal()
     if on_terminal and fmt in BINARY_FORMATS:
@@ -94,6 +95,7 @@ def cmd_merge(args) -> None:
     from tahaluf.model import AllianceDocument
     from tahaluf.reports.output import write_output
 
+    _refuse_write_protected(args, args.output)
     if len(args.files) > limits.MAX_RESPONDENTS:  # before reading any: `check` would refuse the result
         raise UsageError(f"{len(args.files)} files: a merged assessment holds at most "
                          f"{limits.MAX_RESPONDENTS} respondents; merge in groups of at most {limits.MAX_RESPONDENTS}")
@@ -111,7 +113,8 @@ def cmd_merge(args) -> None:
             raise UsageError(f"the merged assessment would exceed {limits.ALLIANCE_MAX_BYTES:,} bytes, the limit")
         validate(AllianceDocument, *load_yaml(text, "merged", collect=True), "merged")
     except InputError as error:
-        raise UsageError(f"the merged assessment would not be a valid file ({error.lines[0]}); nothing written") from None
+        raise UsageError(f"the merged assessment would not be a valid file ({error.lines[0]}); "
+                         "nothing written") from None
     write_output(text, args.output, [path for path in args.files if path != "-"])
     _note(args, f"merged {len(named)} respondents' files; {len(merged.get('disputes', []))} facts disputed")
 
@@ -124,8 +127,10 @@ def cmd_plan(args) -> None:
     from tahaluf.reports import plan
     from tahaluf.reports.output import format_for, write_output
 
+    editing = args.output is None and args.format is None
+    _refuse_write_protected(args, args.file if editing else args.output)
     evaluation = evaluate_file(args.file)
-    if args.output is None and args.format is None:
+    if editing:
         proposed = plan.proposed_actions(evaluation, args.lang)
         plan.add_to_file(Path(args.file), proposed)
         _note(args, f"{args.file}: {len(proposed)} actions proposed; give each an owner and a due date")
@@ -134,6 +139,14 @@ def cmd_plan(args) -> None:
     document = evaluation.document
     write_output(plan.plan_xlsx(document, args.lang) if fmt == "xlsx" else plan.plan_ics(document), args.output,
                  [args.file])
+
+
+def _refuse_write_protected(args, path: str | None) -> None:
+    """A write-protected output or alliance file is refused, unless --force (before any work)."""
+    from tahaluf.reports.output import refuse_write_protected, to_stdout
+
+    if not to_stdout(path):
+        refuse_write_protected(path, args.force)
 
 
 def _evaluated(file: str, assignments: list[str]):
@@ -152,6 +165,7 @@ def _evaluated(file: str, assignments: list[str]):
 def cmd_interview(args) -> int:
     from tahaluf.reports.interview import run, saved_line
 
+    _refuse_write_protected(args, args.file)
     try:
         run(args.file, args.lang)
     except KeyboardInterrupt:
@@ -175,6 +189,7 @@ def cmd_diff(args) -> None:
     from tahaluf.reports.diff_report import render_diff_json, render_diff_markdown
     from tahaluf.reports.output import format_for, to_stdout, write_output
 
+    _refuse_write_protected(args, args.output)
     comparison = compare(snapshot_of_file(args.old), snapshot_of_file(args.new))
     fmt = format_for(args.output, args.format, {".md": "md", ".json": "json"}, "md")
     text = render_diff_json(comparison) if fmt == "json" else render_diff_markdown(comparison, args.lang)
@@ -256,6 +271,9 @@ def cmd_guide(args) -> None:
 def cmd_screen(args) -> None:
     from tahaluf.screening import screen_file
 
+    _refuse_write_protected(args, args.output)
+    default_errors = None if args.output in (None, "-") else f"{args.output}.errors.csv"
+    _refuse_write_protected(args, args.errors or default_errors)
     summary = screen_file(args.candidates, args.org, output=args.output, fmt=args.format, jobs=args.jobs,
                           lang=args.lang, errors=args.errors, input_format=args.input_format,
                           progress=False if args.quiet else None, dask=args.dask)
@@ -372,6 +390,11 @@ def _command(commands, common, name: str, help_text: str, run) -> argparse.Argum
     return parser
 
 
+def _force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true",
+                        help="replace a write-protected output (or FILE) anyway, as cp -f would")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tahaluf", description="Advice on whether, and on what terms, to enter a proposed alliance.",
@@ -393,6 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--lang", choices=LANGS, default="en", help="report language (default: en)")
     files.append(evaluate.add_argument("-o", "--output", metavar="OUT",
                                        help="write here (atomically) instead of standard output ('-')"))
+    _force(evaluate)
     evaluate.add_argument("--explain", action="store_true", help="show how the verdict was derived, down to the facts")
     evaluate.add_argument("--anonymous", action="store_true",
                           help="in a merged assessment, name the respondents by number")
@@ -400,6 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan_ = _command(commands, common, "plan", "propose the action plan into FILE, or export it", cmd_plan)
     files.append(plan_.add_argument("file", help="alliance YAML file; its `actions:` are added to or exported"))
     plan_.add_argument("--format", choices=("xlsx", "ics"), help="export the plan (default: from the -o extension)")
+    _force(plan_)
     plan_.add_argument("--lang", choices=LANGS, default="en", help="language of the proposed actions (default: en)")
     files.append(plan_.add_argument("-o", "--output", metavar="OUT", help="export here instead of editing FILE"))
 
@@ -407,6 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
     files.append(diff.add_argument("old", help="the earlier alliance file or JSON report"))
     files.append(diff.add_argument("new", help="the later alliance file or JSON report"))
     diff.add_argument("--format", choices=("md", "json"), help="output format (default: from -o, else md)")
+    _force(diff)
     diff.add_argument("--lang", choices=LANGS, default="en", help="language (default: en)")
     files.append(diff.add_argument("-o", "--output", metavar="OUT", help="write here (atomically)"))
 
@@ -415,6 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     help="each respondent's alliance file (`respondent:` names them, else the file name)"))
     files.append(merge.add_argument("-o", "--output", metavar="OUT",
                                     help="write the merged assessment here (atomically) instead of standard output"))
+    _force(merge)
     evaluate.add_argument("--set", action="append", metavar="PATH=VALUE",
                           help="evaluate as if this fact were so (repeatable; the file is not changed), "
                                "e.g. --set partners[0].sector=private; an empty VALUE makes it unknown")
@@ -424,6 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     files.append(interview.add_argument("file", nargs="?", default="alliance.yaml",
                                         help="alliance file to start from or create (default: alliance.yaml); "
                                              "each answer is saved in it at once"))
+    _force(interview)
     interview.add_argument("--lang", choices=LANGS, default="en", help="language of the questions (default: en)")
 
     whatif = _command(commands, common, "whatif",
@@ -477,6 +505,7 @@ def build_parser() -> argparse.ArgumentParser:
     screen.add_argument("--dask", metavar="ADDRESS",
                         help="judge on the Dask cluster whose scheduler is at ADDRESS, e.g. tcp://10.0.0.5:8786, "
                              "instead of --jobs (needs pip install 'tahaluf[dask]')")
+    _force(screen)
     screen.add_argument("--lang", choices=LANGS, default="en", help="language of the reasons (default: en)")
     files.append(screen.add_argument(
         "--errors", metavar="ERRORS_FILE",

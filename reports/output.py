@@ -110,6 +110,23 @@ def check_target(path: Path, inputs: Iterable[str | Path] = ()) -> None:
             raise UsageError(f"{path}: is the input file {source}; give another output")
 
 
+def refuse_write_protected(path: str | Path, force: bool = False) -> None:
+    """UsageError when ``path`` exists and is write-protected, as ``cp`` and ``rm -i`` would warn:
+    its owner's write bit is clear (what counts even for root, who can write anything), or this
+    user may not write it. Renaming over it would ignore the mode, so ``--force`` must say so."""
+    if force:
+        return
+    try:
+        info = os.stat(path)
+    except OSError:
+        return  # absent (or unreadable: check_target says why)
+    if not stat.S_ISREG(info.st_mode):
+        return
+    if not info.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
+        raise UsageError(f"{path}: is write-protected (mode {stat.S_IMODE(info.st_mode):04o}, no write permission "
+                         f"for its owner); give --force to replace it anyway")
+
+
 def current_umask() -> int:
     """The process umask, read without changing it (Linux); else set and restored at once."""
     try:

@@ -108,3 +108,49 @@ def test_interview_of_a_new_file_with_no_input_says_nothing_was_saved(tmp_path):
     assert run.code == 1 and "Traceback" not in run.err, run.err
     assert run.lines == ["Nothing saved: NEW.yaml was not created (no answer was given)."], run.err
     assert_untouched(snapshot, run)
+
+
+# 8. Write-protected targets -------------------------------------------------------------------------
+
+WRITE_PROTECTED = {  # name -> (arguments, the write-protected file)
+    "evaluate-output": (["evaluate", "in.yaml", "-o", "out.md"], "out.md"),
+    "merge-output": (["merge", "in.yaml", "other.yaml", "-o", "out.yaml"], "out.yaml"),
+    "diff-output": (["diff", "in.yaml", "other.yaml", "-o", "out.md"], "out.md"),
+    "plan-export": (["plan", "in.yaml", "-o", "out.ics"], "out.ics"),
+    "plan-into-file": (["plan", "in.yaml"], "in.yaml"),
+    "screen-output": (["screen", "good.csv", "--org", "in.yaml", "-o", "out.csv", "--jobs", "1"], "out.csv"),
+    "screen-errors": (["screen", "good.csv", "--org", "in.yaml", "-o", "out.csv", "--jobs", "1"], "out.csv.errors.csv"),
+    "interview-file": (["interview", "in.yaml"], "in.yaml"),
+}
+
+
+def write_protected_folder(tmp_path: Path, protected: str) -> Path:
+    folder = folder_with_alliance(tmp_path)
+    text = ALLIANCE.read_text(encoding="utf-8")
+    (folder / "other.yaml").write_text(text.replace("organisation:", "respondent: Other\norganisation:", 1),
+                                       encoding="utf-8")
+    (folder / "good.csv").write_text("name,sector\nA,ngo\n", encoding="utf-8")
+    target = folder / protected
+    if not target.exists():
+        target.write_text("theirs\n", encoding="utf-8")
+    target.chmod(0o444)
+    return folder
+
+
+@pytest.mark.parametrize("name", list(WRITE_PROTECTED))
+def test_a_write_protected_target_is_refused(name, tmp_path):
+    args, protected = WRITE_PROTECTED[name]
+    folder = write_protected_folder(tmp_path, protected)
+    snapshot = Snapshot(folder)
+    run = run_cli(args, folder)
+    one_line_error(run, 2, f"{protected}: is write-protected (mode 0444")
+    assert "--force" in run.err
+    assert_untouched(snapshot, run)
+
+
+def test_force_replaces_a_write_protected_output_and_keeps_its_mode(tmp_path):
+    folder = write_protected_folder(tmp_path, "out.md")
+    run = run_cli(["evaluate", "in.yaml", "-o", "out.md", "--force"], folder)
+    assert run.code == 0, run.err
+    assert (folder / "out.md").read_text(encoding="utf-8") != "theirs\n"
+    assert (folder / "out.md").stat().st_mode & 0o777 == 0o444
