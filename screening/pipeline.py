@@ -127,8 +127,8 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
             for extra_fmt, extra_out in extra:  # the spool reads again from its start
                 write_results(spool.records(), extra_fmt, extra_out, summary, lang, outputs, spool.folder)
             outputs.commit()
-        except BaseException:
-            outputs.discard()
+        except BaseException as error:
+            outputs.discard(error)  # a full disk names the output it was for
             raise
         finally:
             spool.close()

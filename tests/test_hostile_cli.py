@@ -12,7 +12,7 @@ import yaml
 
 from corpus import Snapshot, run_cli
 from support import EXAMPLES
-from test_hostile_corpus import assert_untouched, one_line_error
+from test_hostile_corpus import _fill, assert_untouched, one_line_error, small_disk  # noqa: F401 (a fixture)
 
 ALLIANCE = EXAMPLES / "core-concession.yaml"
 
@@ -154,3 +154,23 @@ def test_force_replaces_a_write_protected_output_and_keeps_its_mode(tmp_path):
     assert run.code == 0, run.err
     assert (folder / "out.md").read_text(encoding="utf-8") != "theirs\n"
     assert (folder / "out.md").stat().st_mode & 0o777 == 0o444
+
+
+# 14. A full disk names the file ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, named", [
+    (["evaluate", "{folder}/in.yaml", "-o", "out.md"], "out.md: No space left on device"),
+    (["evaluate", "{folder}/in.yaml", "-o", "out.pdf"], "out.pdf: No space left on device"),
+    (["screen", "{folder}/good.csv", "--org", "{folder}/in.yaml", "-o", "out.csv", "--jobs", "1"], "out.csv"),
+])
+def test_a_full_disk_names_the_file_it_could_not_write(args, named, tmp_path, small_disk):
+    (tmp_path / "inputs").mkdir()
+    folder = folder_with_alliance(tmp_path / "inputs")
+    (folder / "good.csv").write_text("name,sector\nA,ngo\n", encoding="utf-8")
+    _fill(small_disk, 0)
+    snapshot = Snapshot(small_disk)
+    run = run_cli([arg.format(folder=folder) for arg in args], small_disk)
+    one_line_error(run, 1, named)
+    assert "No space left on device" in run.err
+    assert_untouched(snapshot, run)
