@@ -164,7 +164,7 @@ def test_force_replaces_a_write_protected_output_and_keeps_its_mode(tmp_path):
     (["evaluate", "{folder}/in.yaml", "-o", "out.pdf"], "out.pdf: No space left on device"),
     (["screen", "{folder}/good.csv", "--org", "{folder}/in.yaml", "-o", "out.csv", "--jobs", "1"], "out.csv"),
 ])
-def test_a_full_disk_names_the_file_it_could_not_write(args, named, tmp_path, small_disk):
+def test_a_full_disk_names_the_file_it_could_not_write(args, named, tmp_path, small_disk):  # noqa: F811
     (tmp_path / "inputs").mkdir()
     folder = folder_with_alliance(tmp_path / "inputs")
     (folder / "good.csv").write_text("name,sector\nA,ngo\n", encoding="utf-8")
