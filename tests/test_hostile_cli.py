@@ -174,3 +174,61 @@ def test_a_full_disk_names_the_file_it_could_not_write(args, named, tmp_path, sm
     one_line_error(run, 1, named)
     assert "No space left on device" in run.err
     assert_untouched(snapshot, run)
+
+
+# 13. Screening: the real reasons --------------------------------------------------------------------
+
+
+def screen_folder(tmp_path: Path, name: str, text: str) -> Path:
+    shutil.copy(EXAMPLES / "screening-org.yaml", tmp_path / "org.yaml")
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def rejected(folder: Path) -> list[list[str]]:
+    import csv
+
+    with open(folder / "out.csv.errors.csv", encoding="utf-8-sig", newline="") as stream:
+        return list(csv.reader(stream))[1:]
+
+
+def screened_rows(folder: Path) -> list[str]:
+    import csv
+
+    with open(folder / "out.csv", encoding="utf-8-sig", newline="") as stream:
+        return sorted(record["row"] for record in csv.DictReader(stream))
+
+
+@pytest.mark.parametrize("text, bad, problem", [
+    ('name,sector\nA,ngo\nB,ngo\n"C,ngo\nD,ngo\nE,ngo\nF,ngo\n', "4", "a quote opened in this row is never closed"),
+    ('name,sector\nA,ngo\nB,ngo\n"C,ngo\nD,ngo\nE,"ngo"\nF,ngo\n', "4", "is not closed on its line"),
+])
+def test_an_unclosed_quote_in_a_csv_rejects_its_row_alone(text, bad, problem, tmp_path):
+    folder = screen_folder(tmp_path, "c.csv", text)
+    run = run_cli(["screen", "c.csv", "--org", "org.yaml", "-o", "out.csv", "--jobs", "1"], folder)
+    assert run.code == 0, run.err
+    assert "6 rows in = 5 screened + 1 rejected" in run.err, run.err
+    assert [row[0] for row in rejected(folder)] == [bad] and problem in rejected(folder)[0][2]
+    assert screened_rows(folder) == sorted({"2", "3", "4", "5", "6", "7"} - {bad})
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('[{"name": "A"}]', "1: no line is a candidate: expected one JSON object per line"),
+    ('{"name": "A", "sector": ngo}', "1: no line is a candidate: not valid JSON: Expecting value"),
+    ('{"name": "A", "employees": 1' + "0" * 5000 + "}", "a number has more than 4,300 digits"),
+])
+def test_a_one_line_jsonl_file_that_cannot_be_read_gives_the_real_reason(line, problem, tmp_path):
+    folder = screen_folder(tmp_path, "c.jsonl", line + "\n")
+    snapshot = Snapshot(folder)
+    run = run_cli(["screen", "c.jsonl", "--org", "org.yaml", "-o", "out.csv", "--jobs", "1"], folder)
+    one_line_error(run, 2, problem)
+    assert "required column" not in run.err and "nested too deeply" not in run.err
+    assert_untouched(snapshot, run)
+
+
+def test_a_huge_integer_in_a_jsonl_row_is_rejected_for_what_it_is(tmp_path):
+    text = '{"name": "A", "sector": "ngo", "employees": 1' + "0" * 5000 + '}\n{"name": "B", "sector": "ngo"}\n'
+    folder = screen_folder(tmp_path, "c.jsonl", text)
+    run = run_cli(["screen", "c.jsonl", "--org", "org.yaml", "-o", "out.csv", "--jobs", "1"], folder)
+    assert run.code == 0, run.err
+    assert rejected(folder) == [["1", "", "not valid JSON: a number has more than 4,300 digits"]]
