@@ -232,3 +232,56 @@ def test_a_huge_integer_in_a_jsonl_row_is_rejected_for_what_it_is(tmp_path):
     run = run_cli(["screen", "c.jsonl", "--org", "org.yaml", "-o", "out.csv", "--jobs", "1"], folder)
     assert run.code == 0, run.err
     assert rejected(folder) == [["1", "", "not valid JSON: a number has more than 4,300 digits"]]
+
+
+# 9. A failed fork in `screen` -----------------------------------------------------------------------
+
+FAILING_FORK = '''\
+import os
+
+_real_fork, _left = os.fork, int(os.environ["TAHALUF_TEST_FORKS_LEFT"])
+
+
+def _fork():  # as under a process limit (ulimit -u): the first forks succeed, then EAGAIN
+    global _left
+    if _left <= 0:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+    _left -= 1
+    return _real_fork()
+
+
+os.fork = _fork
+'''
+
+
+def processes_marked(mark: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and mark.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("forks_left", [0, 1, 2])
+def test_a_failed_fork_fails_fast_in_one_line_and_leaves_nothing(forks_left, tmp_path):
+    import os
+    import uuid
+
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(FAILING_FORK, encoding="utf-8")  # the real process's os.fork fails
+    (tmp_path / "work").mkdir()
+    folder = screen_folder(tmp_path / "work", "c.csv", "name,sector\nA,ngo\nB,ngo\n")
+    mark = f"tahaluf-fork-test-{uuid.uuid4().hex}"
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")])),
+           "TAHALUF_TEST_FORKS_LEFT": str(forks_left), "TAHALUF_TEST_MARK": mark}
+    snapshot = Snapshot(folder)
+    run = run_cli(["screen", "c.csv", "--org", "org.yaml", "-o", "out.csv", "--jobs", "3"], folder, env=env,
+                  timeout=30)
+    one_line_error(run, 1, "cannot start 3 worker processes (Resource temporarily unavailable)")
+    assert run.seconds < 10, run.seconds
+    assert_untouched(snapshot, run)
+    assert processes_marked(mark) == []  # no worker left behind
