@@ -276,7 +276,8 @@ def cmd_screen(args) -> None:
     _refuse_write_protected(args, args.errors or default_errors)
     summary = screen_file(args.candidates, args.org, output=args.output, fmt=args.format, jobs=args.jobs,
                           lang=args.lang, errors=args.errors, input_format=args.input_format,
-                          progress=False if args.quiet else None, dask=args.dask)
+                          progress=False if args.quiet else None, dask=args.dask,
+                          dask_timeout=args.dask_timeout)
     _note(args, summary.text())
 
 
@@ -505,6 +506,9 @@ def build_parser() -> argparse.ArgumentParser:
     screen.add_argument("--dask", metavar="ADDRESS",
                         help="judge on the Dask cluster whose scheduler is at ADDRESS, e.g. tcp://10.0.0.5:8786, "
                              "instead of --jobs (needs pip install 'tahaluf[dask]')")
+    screen.add_argument("--dask-timeout", type=float, metavar="SECONDS",
+                        help="with --dask: give up when the scheduler has not answered (or has no worker) "
+                             "within SECONDS (default: 10)")
     _force(screen)
     screen.add_argument("--lang", choices=LANGS, default="en", help="language of the reasons (default: en)")
     files.append(screen.add_argument(

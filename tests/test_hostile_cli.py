@@ -285,3 +285,76 @@ def test_a_failed_fork_fails_fast_in_one_line_and_leaves_nothing(forks_left, tmp
     assert run.seconds < 10, run.seconds
     assert_untouched(snapshot, run)
     assert processes_marked(mark) == []  # no worker left behind
+
+
+# 10. --dask that cannot work ------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def tcp_servers():
+    """Two plain TCP servers that are not Dask: one answers like a web server, one accepts and says nothing."""
+    import socket
+    import threading
+
+    servers, stop = [], threading.Event()
+
+    def serve(reply: bytes) -> int:
+        listener = socket.create_server(("127.0.0.1", 0))
+        listener.settimeout(0.2)
+        servers.append(listener)
+        held = []
+
+        def loop() -> None:
+            while not stop.is_set():
+                try:
+                    connection, _ = listener.accept()
+                except (TimeoutError, OSError):
+                    continue
+                held.append(connection)  # kept open: a silent server never hangs up
+                if reply:
+                    connection.sendall(reply)
+
+        threading.Thread(target=loop, daemon=True).start()
+        return listener.getsockname()[1]
+
+    yield {"web": serve(b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello" * 4), "silent": serve(b"")}
+    stop.set()
+    for listener in servers:
+        listener.close()
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+DASK_CASES = {  # name -> (address, extra options, what the line says, most seconds)
+    "no-port": ("scheduler-without-port", [], "missing port number", 8),
+    "bad-port": ("tcp://10.0.0.5:99999", [], "the port must be a number from 1 to 65535", 8),
+    "not-a-host": ("tcp://a b:8786", [], "is not a host name or address", 8),
+    "http": ("http://127.0.0.1:8787", [], "http:// is a web address", 8),
+    "unknown-scheme": ("ftp://127.0.0.1:8786", [], "unknown address scheme 'ftp'", 8),
+    "a-web-server": ("tcp://127.0.0.1:{web}", [], "is not a Dask scheduler: it answers in another protocol", 8),
+    "a-silent-server": ("tcp://127.0.0.1:{silent}", ["--dask-timeout", "2"], "no Dask handshake within 2 s", 10),
+    "silent-default-timeout": ("tcp://127.0.0.1:{silent}", [], "no Dask handshake within 10 s", 18),
+    "refused": ("tcp://127.0.0.1:{closed}", [], "cannot reach the Dask scheduler", 8),
+    "bad-timeout": ("tcp://127.0.0.1:8786", ["--dask-timeout", "0"], "--dask-timeout must be", 8),
+}
+
+
+@pytest.mark.parametrize("name", list(DASK_CASES))
+def test_a_dask_address_that_cannot_work_is_one_line_and_exit_2(name, tmp_path, tcp_servers):
+    pytest.importorskip("distributed")
+    address, options, fragment, seconds = DASK_CASES[name]
+    address = address.format(closed=closed_port(), **tcp_servers)
+    folder = screen_folder(tmp_path, "c.csv", "name,sector\nA,ngo\n")
+    snapshot = Snapshot(folder)
+    run = run_cli(["screen", "c.csv", "--org", "org.yaml", "-o", "out.csv", "--dask", address, *options], folder,
+                  timeout=60)
+    one_line_error(run, 2, fragment)
+    assert "MemoryError" not in run.err
+    assert run.seconds < seconds, run.seconds
+    assert_untouched(snapshot, run)
