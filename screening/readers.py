@@ -50,6 +50,7 @@ class CandidateReader:
         self.columns: list[tuple[str, int | None]] = []
         self.blank_rows = 0
         self.spool: Path | None = None  # a private folder removed when the reader is done
+        self.unreadable: tuple[int, RowProblem] | None = None  # the first bad line, when no line is readable
 
     def rows(self) -> Iterator[tuple[int, dict | RowProblem]]:
         raise NotImplementedError
@@ -458,13 +459,12 @@ class JsonlReader(CandidateReader):
                 elif problem is None:
                     problem = (line_number, record)
             self._handle.seek(0)
-            if not first and problem is not None:  # no line could be read: its reason, not "no name column"
-                line_number, reason = problem
-                raise InputError(self.name, line_number, reason.field or None, f"no line is a candidate: {reason.problem}")
         except BaseException:
             self._handle.close()
             raise
         self.columns = list(first.items())
+        # No line could be read: check_columns gives this line's reason, not "no name column".
+        self.unreadable = problem if not first else None
 
     def rows(self):
         count = 0
