@@ -30,6 +30,7 @@ if __package__ in (None, ""):  # `python cli.py` from a checkout: load this fold
     _spec.loader.exec_module(_package)
 
 from tahaluf import __version__  # noqa: E402
+from tahaluf.cli_examples import EXAMPLES  # noqa: E402
 from tahaluf.errors import InputError, TahalufError, UsageError  # noqa: E402
 
 FORMATS = ("md", "json", "html", "pdf")
@@ -47,6 +48,13 @@ def _stdout_is_terminal() -> bool:
         return False
 
 
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _note(args, text: str) -> None:
     """A progress line on standard error, unless --quiet (errors are never silenced)."""
     if not args.quiet:
@@ -57,9 +65,9 @@ def _note(args, text: str) -> None:
 
 
 def cmd_evaluate(args) -> None:
-    from tahaluf.evaluation import evaluate_file
     from tahaluf.reports.output import check_target, format_for, to_stdout, write_output
 
+    _refuse_write_protected(args, args.output)
     fmt = format_for(args.output, args.format, REPORT_SUFFIXES, "md")
     on_terminal = to_stdout(args.output) and _stdout_is_terminal()
     if on_terminal and fmt in BINARY_FORMATS:
@@ -82,12 +90,16 @@ def cmd_evaluate(args) -> None:
 def cmd_merge(args) -> None:
     from pathlib import Path
 
-    from tahaluf import knowledge
-    from tahaluf.loader import load_model
+    from tahaluf import knowledge, limits
+    from tahaluf.loader import load_model, load_yaml, validate
     from tahaluf.merge import MergeError, merge_documents, merged_yaml
     from tahaluf.model import AllianceDocument
     from tahaluf.reports.output import write_output
 
+    _refuse_write_protected(args, args.output)
+    if len(args.files) > limits.MAX_RESPONDENTS:  # before reading any: `check` would refuse the result
+        raise UsageError(f"{len(args.files)} files: a merged assessment holds at most "
+                         f"{limits.MAX_RESPONDENTS} respondents; merge in groups of at most {limits.MAX_RESPONDENTS}")
     named = []
     for path in args.files:
         document = load_model(path, AllianceDocument)
@@ -96,7 +108,15 @@ def cmd_merge(args) -> None:
         merged = merge_documents(named)
     except MergeError as error:
         raise UsageError(str(error)) from None
-    write_output(merged_yaml(merged), args.output, [path for path in args.files if path != "-"])
+    text = merged_yaml(merged)
+    try:  # never write a file that `check` and `evaluate` would refuse (the union may pass a limit)
+        if len(text.encode("utf-8")) > limits.ALLIANCE_MAX_BYTES:
+            raise UsageError(f"the merged assessment would exceed {limits.ALLIANCE_MAX_BYTES:,} bytes, the limit")
+        validate(AllianceDocument, *load_yaml(text, "merged", collect=True), "merged")
+    except InputError as error:
+        raise UsageError(f"the merged assessment would not be a valid file ({error.lines[0]}); "
+                         "nothing written") from None
+    write_output(text, args.output, [path for path in args.files if path != "-"])
     _note(args, f"merged {knowledge.count_phrase('respondent_file', len(named), 'en')}; "
                 f"{knowledge.count_phrase('disputed_fact', len(merged.get('disputes', [])), 'en')}")
 
@@ -110,8 +130,10 @@ def cmd_plan(args) -> None:
     from tahaluf.reports import plan
     from tahaluf.reports.output import format_for, write_output
 
+    editing = args.output is None and args.format is None
+    _refuse_write_protected(args, args.file if editing else args.output)
     evaluation = evaluate_file(args.file)
-    if args.output is None and args.format is None:
+    if editing:
         proposed = plan.proposed_actions(evaluation, args.lang)
         plan.add_to_file(Path(args.file), proposed)
         _note(args, f"{args.file}: {knowledge.count_phrase('proposed_action', len(proposed), 'en')}; "
@@ -121,6 +143,14 @@ def cmd_plan(args) -> None:
     document = evaluation.document
     write_output(plan.plan_xlsx(document, args.lang) if fmt == "xlsx" else plan.plan_ics(document), args.output,
                  [args.file])
+
+
+def _refuse_write_protected(args, path: str | None) -> None:
+    """A write-protected output or alliance file is refused, unless --force (before any work)."""
+    from tahaluf.reports.output import refuse_write_protected, to_stdout
+
+    if not to_stdout(path):
+        refuse_write_protected(path, args.force)
 
 
 def _evaluated(file: str, assignments: list[str]):
@@ -139,18 +169,19 @@ def _evaluated(file: str, assignments: list[str]):
 def cmd_interview(args) -> int:
     from tahaluf.reports.interview import run, saved_line
 
+    _refuse_write_protected(args, args.file)
     try:
         run(args.file, args.lang)
     except KeyboardInterrupt:
         print("\n" + saved_line(args.file, args.lang), file=sys.stderr)
         return 130
     except EOFError:  # the terminal closed: every answer given is already in the file
-        print("\n" + saved_line(args.file, args.lang), file=sys.stderr)
+        print(("\n" if _stdin_is_terminal() else "") + saved_line(args.file, args.lang), file=sys.stderr)
+        return 0 if os.path.exists(args.file) else 1  # no input at all: nothing was made
     return 0
 
 
 def cmd_whatif(args) -> None:
-    from tahaluf.evaluation import evaluate_file
     from tahaluf.reports.whatif import render_whatif
 
     evaluation = _evaluated(args.file, args.set or [])
@@ -162,6 +193,7 @@ def cmd_diff(args) -> None:
     from tahaluf.reports.diff_report import render_diff_json, render_diff_markdown
     from tahaluf.reports.output import format_for, to_stdout, write_output
 
+    _refuse_write_protected(args, args.output)
     comparison = compare(snapshot_of_file(args.old), snapshot_of_file(args.new))
     fmt = format_for(args.output, args.format, {".md": "md", ".json": "json"}, "md")
     text = render_diff_json(comparison) if fmt == "json" else render_diff_markdown(comparison, args.lang)
@@ -243,9 +275,13 @@ def cmd_guide(args) -> None:
 def cmd_screen(args) -> None:
     from tahaluf.screening import screen_file
 
+    _refuse_write_protected(args, args.output)
+    default_errors = None if args.output in (None, "-") else f"{args.output}.errors.csv"
+    _refuse_write_protected(args, args.errors or default_errors)
     summary = screen_file(args.candidates, args.org, output=args.output, fmt=args.format, jobs=args.jobs,
                           lang=args.lang, errors=args.errors, input_format=args.input_format,
-                          progress=False if args.quiet else None, dask=args.dask)
+                          progress=False if args.quiet else None, dask=args.dask,
+                          dask_timeout=args.dask_timeout)
     _note(args, summary.text())
 
 
@@ -289,72 +325,6 @@ def cmd_completion(args) -> None:
 
 # The parser ----------------------------------------------------------------------------------
 
-EXAMPLES = {
-    "tahaluf": """\
-Examples:
-  tahaluf init alliance.yaml                     a commented template to fill in
-  tahaluf check alliance.yaml                    every mistake in the file, with its line
-  tahaluf evaluate alliance.yaml                 the advice on this terminal
-  tahaluf evaluate alliance.yaml -o report.pdf   the full report (the format follows the extension)
-  tahaluf screen candidates.csv --org org.yaml -o screening.xlsx
-  tahaluf completion bash > ~/.local/share/bash-completion/completions/tahaluf""",
-    "evaluate": """\
-Examples:
-  tahaluf evaluate alliance.yaml                          on a terminal: the verdict and what to do
-  tahaluf evaluate alliance.yaml --lang ar -o report.pdf  the full report in Arabic, as PDF
-  tahaluf evaluate alliance.yaml --format md | less       the full report as Markdown
-  tahaluf evaluate alliance.yaml --format json --explain  for programs, with the chain of reasons
-  tahaluf evaluate alliance.yaml --set partners[0].sector=private   as if that fact were so
-  cat alliance.yaml | tahaluf evaluate - -o report.html   read standard input""",
-    "interview": """\
-Examples:
-  tahaluf interview alliance.yaml              start (or resume) the questions for this file
-  tahaluf interview alliance.yaml --lang ar    in Arabic""",
-    "whatif": """\
-Examples:
-  tahaluf whatif alliance.yaml                 each deciding question, each answer's verdict, the path to yes
-  tahaluf whatif alliance.yaml --all --format json""",
-    "screen": """\
-Examples:
-  tahaluf screen candidates.csv --org org.yaml                    CSV on standard output
-  tahaluf screen candidates.xlsx --org org.yaml -o screening.xlsx
-  tahaluf screen candidates.csv --org org.yaml --lang ar -o screening.html
-  some-export | tahaluf screen - --input-format jsonl --org org.yaml -o screening.csv
-  tahaluf screen registry.csv --org org.yaml -o screening.csv --dask tcp://10.0.0.5:8786   on a Dask cluster""",
-    "check": """\
-Examples:
-  tahaluf check alliance.yaml                  every mistake, as FILE:LINE: field: problem
-  tahaluf check examples/*.yaml                many files at once; exit 2 if any has a mistake
-  cat alliance.yaml | tahaluf check -""",
-    "init": """\
-Examples:
-  tahaluf init alliance.yaml
-  tahaluf init - | less                        read the template without writing a file""",
-    "rules": """\
-Examples:
-  tahaluf rules
-  tahaluf rules --lang ar
-  tahaluf rules --format json""",
-    "explain": """\
-Examples:
-  tahaluf explain PR01
-  tahaluf explain pa01 --lang ar""",
-    "guide": """\
-Examples:
-  tahaluf guide
-  tahaluf guide --format json""",
-    "serve": """\
-Examples:
-  tahaluf serve examples                       the shipped examples at http://127.0.0.1:8765/
-  tahaluf serve my-assessments --port 9000 --open
-  tahaluf serve examples --host 0.0.0.0 --allow-host myhost.lan   other machines too, as http://myhost.lan:8765/,
-                                                                 only with the access token printed""",
-    "completion": """\
-Examples:
-  tahaluf completion bash > ~/.local/share/bash-completion/completions/tahaluf
-  tahaluf completion zsh > "${fpath[1]}/_tahaluf\"""",
-}
-
 
 def _command(commands, common, name: str, help_text: str, run) -> argparse.ArgumentParser:
     parser = commands.add_parser(name, help=help_text, description=help_text[:1].upper() + help_text[1:] + ".",
@@ -362,6 +332,11 @@ def _command(commands, common, name: str, help_text: str, run) -> argparse.Argum
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.set_defaults(run=run)
     return parser
+
+
+def _force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true",
+                        help="replace a write-protected output (or FILE) anyway, as cp -f would")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -385,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--lang", choices=LANGS, default="en", help="report language (default: en)")
     files.append(evaluate.add_argument("-o", "--output", metavar="OUT",
                                        help="write here (atomically) instead of standard output ('-')"))
+    _force(evaluate)
     evaluate.add_argument("--explain", action="store_true", help="show how the verdict was derived, down to the facts")
     evaluate.add_argument("--anonymous", action="store_true",
                           help="in a merged assessment, name the respondents by number")
@@ -392,6 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan_ = _command(commands, common, "plan", "propose the action plan into FILE, or export it", cmd_plan)
     files.append(plan_.add_argument("file", help="alliance YAML file; its `actions:` are added to or exported"))
     plan_.add_argument("--format", choices=("xlsx", "ics"), help="export the plan (default: from the -o extension)")
+    _force(plan_)
     plan_.add_argument("--lang", choices=LANGS, default="en", help="language of the proposed actions (default: en)")
     files.append(plan_.add_argument("-o", "--output", metavar="OUT", help="export here instead of editing FILE"))
 
@@ -399,6 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     files.append(diff.add_argument("old", help="the earlier alliance file or JSON report"))
     files.append(diff.add_argument("new", help="the later alliance file or JSON report"))
     diff.add_argument("--format", choices=("md", "json"), help="output format (default: from -o, else md)")
+    _force(diff)
     diff.add_argument("--lang", choices=LANGS, default="en", help="language (default: en)")
     files.append(diff.add_argument("-o", "--output", metavar="OUT", help="write here (atomically)"))
 
@@ -407,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     help="each respondent's alliance file (`respondent:` names them, else the file name)"))
     files.append(merge.add_argument("-o", "--output", metavar="OUT",
                                     help="write the merged assessment here (atomically) instead of standard output"))
+    _force(merge)
     evaluate.add_argument("--set", action="append", metavar="PATH=VALUE",
                           help="evaluate as if this fact were so (repeatable; the file is not changed), "
                                "e.g. --set partners[0].sector=private; an empty VALUE makes it unknown")
@@ -416,6 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     files.append(interview.add_argument("file", nargs="?", default="alliance.yaml",
                                         help="alliance file to start from or create (default: alliance.yaml); "
                                              "each answer is saved in it at once"))
+    _force(interview)
     interview.add_argument("--lang", choices=LANGS, default="en", help="language of the questions (default: en)")
 
     whatif = _command(commands, common, "whatif",
@@ -469,6 +449,10 @@ def build_parser() -> argparse.ArgumentParser:
     screen.add_argument("--dask", metavar="ADDRESS",
                         help="judge on the Dask cluster whose scheduler is at ADDRESS, e.g. tcp://10.0.0.5:8786, "
                              "instead of --jobs (needs pip install 'tahaluf[dask]')")
+    screen.add_argument("--dask-timeout", type=float, metavar="SECONDS",
+                        help="with --dask: give up when the scheduler has not answered (or has no worker) "
+                             "within SECONDS (default: 10)")
+    _force(screen)
     screen.add_argument("--lang", choices=LANGS, default="en", help="language of the reasons (default: en)")
     files.append(screen.add_argument(
         "--errors", metavar="ERRORS_FILE",

@@ -203,6 +203,8 @@ def with_answer(data: dict, path: tuple, value: Any) -> dict:
     for depth, part in enumerate(path[:-1]):
         following = path[depth + 1]
         if isinstance(part, int):
+            if part == len(target):  # one past the end adds an item
+                target.append([] if isinstance(following, int) else {})
             target = target[part]
             continue
         if not isinstance(target.get(part), (dict, list)):
@@ -210,6 +212,8 @@ def with_answer(data: dict, path: tuple, value: Any) -> dict:
         target = target[part]
     last = path[-1]
     if isinstance(last, int):
+        if last == len(target):
+            target.append(None)
         target[last] = value
     elif value is None:
         target.pop(last, None)
@@ -774,5 +778,22 @@ def with_changes(data: dict, assignments: list[str]) -> AllianceDocument:
     changed = data
     for text in assignments:
         path, value = parse_assignment(text)
+        _check_indexes(changed, path)
         changed = with_answer(changed, path, value)
     return document_of(changed, SET_SOURCE)
+
+
+def _check_indexes(data: dict, path: tuple) -> None:
+    """InputError when an index lies past the end of its list (index N of N items adds one)."""
+    target: Any = data
+    for depth, part in enumerate(path):
+        if isinstance(part, int):
+            items = target if isinstance(target, list) else []
+            if part > len(items):
+                shown = format_path(path[:depth])
+                raise InputError(SET_SOURCE, None, format_path(path[:depth + 1]),
+                                 f"past the end: the list {shown} has {len(items)} item{'' if len(items) == 1 else 's'}; "
+                                 f"add one with --set {shown}[{len(items)}].FIELD=VALUE")
+            target = items[part] if part < len(items) else None
+        else:
+            target = target.get(part) if isinstance(target, dict) else None

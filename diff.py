@@ -137,7 +137,12 @@ def snapshot_of_file(path: str) -> Snapshot:
         text = read_text(Path(path))
         try:
             report = json.loads(text)
+            if not isinstance(report, dict):
+                kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(report), "a number")
+                raise TypeError(f"{kind}, not a JSON object")
             return snapshot_of_report(str(path), report)
-        except (ValueError, KeyError, TypeError) as error:
+        except RecursionError:
+            raise InputError(str(path), None, None, "not a Tahaluf JSON report (nested too deeply)") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise InputError(str(path), None, None, f"not a Tahaluf JSON report ({error})") from None
     return snapshot_of_evaluation(evaluate_file(path))

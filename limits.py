@@ -20,6 +20,7 @@ MAX_CONCESSIONS = 100
 NAME_MAX_CHARS = 200
 TEXT_MAX_CHARS = 2_000
 LIST_MAX_ITEMS = 100
+MAX_RESPONDENTS = 100  # `merge`: a merged assessment names at most this many
 
 # Candidate lists (`screen CANDIDATES`) ----------------------------------------------------------
 CANDIDATES_MAX_BYTES = 200 * 1024 * 1024  # CSV, XLSX, JSONL: streamed

@@ -397,14 +397,14 @@ class Dispute(Strict):
     """A fact the respondents disagree on: left unknown in the merged assessment, with who said what."""
 
     path: Annotated[str, StringConstraints(max_length=300)]
-    answers: Annotated[list[Answer], Field(min_length=2, max_length=100)]
+    answers: Annotated[list[Answer], Field(min_length=2, max_length=limits.MAX_RESPONDENTS)]
 
 
 class AllianceDocument(Strict):
     """The whole input file."""
 
     respondent: Name | None = Field(None, description="Who answered this file (one respondent of several).")
-    respondents: Annotated[list[Name], Field(max_length=100)] | None = Field(
+    respondents: Annotated[list[Name], Field(max_length=limits.MAX_RESPONDENTS)] | None = Field(
         None, description="In a merged assessment: everyone who answered (`tahaluf merge`).")
     disputes: Annotated[list[Dispute], Field(max_length=2000)] | None = Field(
         None, description="In a merged assessment: the facts the respondents disagree on.")

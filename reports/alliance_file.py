@@ -8,6 +8,7 @@ terminal or a crash between two answers loses nothing.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,10 @@ from tahaluf.reports.output import write_atomically
 
 NOBODY = "nobody"  # how a known "no one" is written (model.NOBODY_WORDS)
 REMOVED = object()  # written at a list's index by :meth:`AllianceFile.update`: that item is taken out
+
+
+class ChangedOnDisk(Exception):
+    """Another program changed the file since it was last read or written here: nothing was written."""
 
 
 def _yaml() -> YAML:
@@ -53,15 +58,17 @@ def _node(value: Any) -> Any:
 class AllianceFile:
     """One alliance file: ``data`` (as the strict loader reads it), changed by :meth:`set`."""
 
-    def __init__(self, path: str | Path, tree: Any, data: dict, document: AllianceDocument):
+    def __init__(self, path: str | Path, tree: Any, data: dict, document: AllianceDocument, sha256: str | None = None):
         self.path, self.tree, self.data, self.document = Path(path), tree, data, document
+        self.sha256 = sha256  # of the text last read or written here
+        self.guard = False  # True: refuse to write over another program's edit (ChangedOnDisk)
 
     @classmethod
     def open(cls, path: str | Path) -> "AllianceFile":
         """Read FILE (InputError, one line per problem, when it is not valid input)."""
         text = read_text(Path(path))
         data, document = _checked(text, display_name(path))
-        return cls(path, _yaml().load(text), data, document)
+        return cls(path, _yaml().load(text), data, document, _sha256(text))
 
     @classmethod
     def create(cls, path: str | Path, organisation: str, alliance: str) -> "AllianceFile":
@@ -85,6 +92,8 @@ class AllianceFile:
         """Write several answers in order (REMOVED at a list index takes that item out), then save
         once: all of them or, when the result is not valid input, none (the InputError names every
         field at fault, in the file as it would have been)."""
+        if self.guard and self.sha256 is not None and self._disk_sha256() != self.sha256:
+            raise ChangedOnDisk(str(self.path))
         previous = self._snapshot()
         try:
             for path, value in changes:
@@ -108,6 +117,17 @@ class AllianceFile:
         text = self.text()
         self.data, self.document = _checked(text, display_name(self.path))
         write_atomically(self.path, text.encode("utf-8"))
+        self.sha256 = _sha256(text)
+
+    def _disk_sha256(self) -> str | None:
+        try:
+            return _sha256(read_text(self.path))
+        except (OSError, InputError):  # gone, or no longer readable as input: changed all the same
+            return None
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _checked(text: str, name: str) -> tuple[dict, AllianceDocument]:

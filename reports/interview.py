@@ -17,7 +17,7 @@ from tahaluf.consultation import (REPRESENTATIVE_CONCESSION, REPRESENTATIVE_DATE
                                   REPRESENTATIVE_PARTNER, Consultation, Question, consult, value_at, whatif)
 from tahaluf.errors import InputError
 from tahaluf.loader import format_path
-from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.reports.alliance_file import AllianceFile, ChangedOnDisk
 from tahaluf.reports.viewmodel import finding_question
 
 YES = {"yes", "y", "true", "نعم", "ن"}
@@ -76,6 +76,7 @@ def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[
         organisation = _required(ask, labels["interview.ask_organisation"] + ": ")
         alliance = _required(ask, labels["interview.ask_alliance"] + ": ")
         store = AllianceFile.create(file, organisation, alliance)
+    store.guard = True
     session = Session(store, lang, ask, say, labels)
     current = step(store)
     say(_status(session, current))
@@ -88,7 +89,14 @@ def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[
         if question is None:
             say(session.label("interview.done", verdict=labels[f"verdict.{current.verdict}"]))
             break
-        result = _ask(session, current, question)
+        try:
+            result = _ask(session, current, question)
+        except ChangedOnDisk:  # another program edited FILE between two answers: theirs stands, ask again
+            session.say(session.label("interview.changed", file=file))
+            session.store = store = AllianceFile.open(file)
+            store.guard = True
+            session.history.clear()  # the values "back" would restore are from before their edit
+            result = "changed"
         if result == "quit":
             break
         current = step(store)
@@ -360,4 +368,6 @@ def _pick(text: str, options: tuple[str, ...], labels: dict[str, str]) -> str | 
 
 
 def saved_line(file: str, lang: str) -> str:
-    return knowledge.labels()["interview.saved"](lang).replace("{file}", file)
+    """What was kept: FILE (every answer given is in it), or nothing when FILE was never created."""
+    key = "interview.saved" if Path(file).exists() else "interview.nothing_saved"
+    return knowledge.labels()[key](lang).replace("{file}", file)

@@ -110,6 +110,23 @@ def check_target(path: Path, inputs: Iterable[str | Path] = ()) -> None:
             raise UsageError(f"{path}: is the input file {source}; give another output")
 
 
+def refuse_write_protected(path: str | Path, force: bool = False) -> None:
+    """UsageError when ``path`` exists and is write-protected, as ``cp`` and ``rm -i`` would warn:
+    its owner's write bit is clear (what counts even for root, who can write anything), or this
+    user may not write it. Renaming over it would ignore the mode, so ``--force`` must say so."""
+    if force:
+        return
+    try:
+        info = os.stat(path)
+    except OSError:
+        return  # absent (or unreadable: check_target says why)
+    if not stat.S_ISREG(info.st_mode):
+        return
+    if not info.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
+        raise UsageError(f"{path}: is write-protected (mode {stat.S_IMODE(info.st_mode):04o}, no write permission "
+                         f"for its owner); give --force to replace it anyway")
+
+
 def current_umask() -> int:
     """The process umask, read without changing it (Linux); else set and restored at once."""
     try:
@@ -182,28 +199,38 @@ class OutputSet:
         check_target(path, self.inputs)
         self.stale.append(path)
 
-    def discard(self) -> None:
+    def discard(self, error: BaseException | None = None) -> None:
+        """Remove the temporary files; ``error`` (what stopped the writing) is made to name its output."""
+        if isinstance(error, OSError):
+            _name_target(error, self.files)
         for _, temporary in self.files:
             temporary.unlink(missing_ok=True)
         self.files = []
 
     def commit(self) -> None:
         try:
+            self._commit()
+        except OSError as error:
+            _name_target(error, self.files)
+            raise
+
+    def _commit(self) -> None:
+        try:
             for target, temporary in self.files:
                 check_target(target, self.inputs)  # again: it may have changed while we worked
                 _fsync(temporary)
                 _take_over_permissions(temporary, target)
-        except BaseException:
-            self.discard()
+        except BaseException as error:
+            self.discard(error)
             raise
         done: list[tuple[Path, Path | None]] = []  # (target, backup of its previous content)
         try:
             for target, temporary in self.files:
                 done.append((target, _backup(target)))
                 os.replace(temporary, target)
-        except BaseException:
+        except BaseException as error:
             _roll_back(done)
-            self.discard()
+            self.discard(error)
             raise
         for _, backup in done:
             if backup is not None:
@@ -222,8 +249,18 @@ class OutputSet:
         if kind is None:
             self.commit()
         else:
-            self.discard()
+            self.discard(error)
         return False
+
+
+def _name_target(error: OSError, files: list[tuple[Path, Path]]) -> None:
+    """A write that failed (a full disk) names the output it was for, never a temporary file or nothing."""
+    if isinstance(error, BrokenPipeError) or not files:
+        return
+    targets = {str(temporary): target for target, temporary in files}
+    if error.filename is None or str(error.filename) in targets:
+        every = " and ".join(str(target) for target, _ in files)  # which one failed is not known
+        error.filename = str(targets.get(str(error.filename), every))
 
 
 def _backup(target: Path) -> Path | None:

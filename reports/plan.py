@@ -8,6 +8,7 @@ conditions, then questions); this module only turns them into entries and bytes.
 from __future__ import annotations
 
 import io
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from tahaluf import knowledge
@@ -88,13 +89,14 @@ def plan_xlsx(document: AllianceDocument, lang: str = "en") -> bytes:
     return out.getvalue()
 
 
-def plan_ics(document: AllianceDocument) -> bytes:
-    """An all-day event on each open action's due date (done and dropped ones are left out)."""
+def plan_ics(document: AllianceDocument, exported: datetime | None = None) -> bytes:
+    """An all-day event on each open action's due date (done and dropped ones are left out).
+    Each DTSTAMP is ``exported`` (default: now, UTC), as RFC 5545 asks: when the calendar was made."""
     import hashlib
-    from datetime import timedelta
 
     from icalendar import Calendar, Event
 
+    stamp = (exported or datetime.now(timezone.utc)).replace(microsecond=0)
     calendar = Calendar()
     calendar.add("prodid", "-//Tahaluf//action plan//EN")
     calendar.add("version", "2.0")
@@ -109,15 +111,9 @@ def plan_ics(document: AllianceDocument) -> bytes:
         event.add("summary", f"{action.because + ': ' if action.because else ''}{action.what}")
         event.add("dtstart", action.due)
         event.add("dtend", action.due + timedelta(days=1))
-        event.add("dtstamp", _stamp(action.due))
+        event.add("dtstamp", stamp)
         if action.owner:
             event.add("description", f"Owner: {action.owner}")
         calendar.add_component(event)
     return calendar.to_ical()
 
-
-def _stamp(day):
-    """DTSTAMP from the data, not the clock: the same plan exports to the same bytes."""
-    from datetime import datetime, timezone
-
-    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)

@@ -17,7 +17,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import pickle
+import re
+import socket
+import struct
 import threading
+import time
 import uuid
 from functools import cache
 from pathlib import Path
@@ -25,6 +29,11 @@ from pathlib import Path
 from tahaluf.errors import TahalufError, UsageError
 from tahaluf.model import Alliance, Organisation
 from tahaluf.screening.inference import judge_keys, prepare
+
+DEFAULT_TIMEOUT = 10.0  # seconds to reach the scheduler (--dask-timeout)
+_SCHEMES = ("tcp", "tls", "ws", "wss")
+_HANDSHAKE_MAX_BYTES = 1 << 20  # a Dask scheduler's first message (its handshake) is a few hundred bytes
+_HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)$")
 
 # What decides a verdict: a worker whose copies differ would screen by other rules.
 _VERDICT_SOURCES = ("model.py", "experta_compat.py", "rules/**/*.py", "knowledge/**/*.py", "knowledge/**/*.yaml",
@@ -81,6 +90,71 @@ def _worker_address() -> str:
 # The client side --------------------------------------------------------------------------
 
 
+def _dask_modules():
+    try:
+        import dask.config
+        import distributed
+    except ImportError as error:
+        raise UsageError(f"--dask needs the Dask extra: pip install 'tahaluf[dask]' "
+                         f"({(error.name or 'dask').split('.')[0]} missing)") from None
+    return dask, distributed
+
+
+def scheduler_address(address: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of ``--dask ADDRESS`` (no scheme: tcp), or a UsageError in one line."""
+    scheme, separator, rest = address.partition("://")
+    scheme, rest = (scheme.lower(), rest) if separator else ("tcp", address)
+    if scheme in ("http", "https"):
+        raise UsageError(f"--dask {address}: {scheme}:// is a web address (the dashboard's?); give the "
+                         "scheduler's, e.g. tcp://10.0.0.5:8786")
+    if scheme not in _SCHEMES:
+        raise UsageError(f"--dask {address}: unknown address scheme {scheme!r}: use tcp://, tls://, ws:// or wss://")
+    host, colon, port = rest.rpartition(":")
+    if not colon or "]" in port:
+        raise UsageError(f"--dask {address}: missing port number (like tcp://10.0.0.5:8786)")
+    if not port.isascii() or not port.isdigit() or not 0 < int(port) < 65536:
+        raise UsageError(f"--dask {address}: the port must be a number from 1 to 65535")
+    if not _HOST.match(host):
+        raise UsageError(f"--dask {address}: {host!r} is not a host name or address")
+    return scheme, host.strip("[]"), int(port)
+
+
+def check_scheduler(address: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Before any work, in ``timeout`` seconds: Dask is installed, ADDRESS is an address, something
+    listens there and (tcp) it opens with a Dask handshake. Else a UsageError in one line: Dask's own
+    client would wait its whole connect timeout, or read another service's bytes as a message
+    length and run out of memory."""
+    _dask_modules()
+    scheme, host, port = scheduler_address(address)
+    deadline = time.monotonic() + timeout
+    try:
+        connection = socket.create_connection((host, port), timeout=timeout)
+    except TimeoutError:
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: no answer within {timeout:g} s") from None
+    except OSError as error:
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {error.strerror or error}") from None
+    with connection:
+        if scheme != "tcp":  # TLS and websockets: reachable is all we can tell without speaking them
+            return
+        header = b""
+        try:
+            while len(header) < 8:
+                connection.settimeout(max(0.001, deadline - time.monotonic()))
+                chunk = connection.recv(8 - len(header))
+                if not chunk:
+                    break
+                header += chunk
+        except TimeoutError:
+            raise UsageError(f"{address} is not a Dask scheduler: no Dask handshake within {timeout:g} s") from None
+        except OSError as error:
+            raise UsageError(f"{address} is not a Dask scheduler: {error.strerror or error}") from None
+    if len(header) < 8:
+        raise UsageError(f"{address} is not a Dask scheduler: it closed the connection without a Dask handshake")
+    (size,) = struct.unpack("Q", header)  # as distributed's tcp comm frames a message
+    if not 0 < size <= _HANDSHAKE_MAX_BYTES:
+        raise UsageError(f"{address} is not a Dask scheduler: it answers in another protocol")
+
+
 class _Job:
     """One task's verdicts, shaped like a Future; read once, then the Dask future is let go."""
 
@@ -111,25 +185,22 @@ class DaskJudge:
     timeout: ``distributed.comm.timeouts.connect``, TLS ...).
     """
 
-    def __init__(self, organisation: Organisation, alliance: Alliance, address: str, reuse: bool = True):
-        try:
-            import dask.config
-            import distributed
-        except ImportError as error:
-            raise UsageError(f"--dask needs the Dask extra: pip install 'tahaluf[dask]' "
-                             f"({(error.name or 'dask').split('.')[0]} missing)") from None
+    def __init__(self, organisation: Organisation, alliance: Alliance, address: str, reuse: bool = True,
+                 timeout: float = DEFAULT_TIMEOUT):
+        dask, distributed = _dask_modules()
         self.address = address
         self._errors = distributed
         self._quiet = _QuietLogs()  # Dask's client logs its troubles with tracebacks; ours say them in one line
-        timeout = dask.config.get("distributed.comm.timeouts.connect")
+        timeout = f"{timeout:g}s"
         try:
-            self.client = distributed.Client(address, set_as_default=False)
+            with dask.config.set({"distributed.comm.timeouts.connect": timeout}):
+                self.client = distributed.Client(address, set_as_default=False, timeout=timeout)
         except ValueError as error:  # not an address: a scheme or port missing
             self._quiet.restore()
             raise UsageError(f"--dask {address}: {error}") from None
         except (OSError, TimeoutError) as error:
             self._quiet.restore()
-            raise TahalufError(f"cannot reach the Dask scheduler at {address}: {_line(error)}") from None
+            raise UsageError(f"cannot reach the Dask scheduler at {address}: {_line(error)}") from None
         self.in_flight: set = set()
         try:
             self.client.wait_for_workers(1, timeout=timeout)

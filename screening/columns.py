@@ -75,5 +75,9 @@ def check_columns(reader: CandidateReader) -> bool:
             raise InputError(reader.name, line, name,
                              f"unknown column{hint}; known columns: {', '.join(COLUMNS)}")
     if "name" not in seen:
+        unreadable = getattr(reader, "unreadable", None)
+        if unreadable is not None:  # no row could even be read: say why, not that a column is missing
+            line, reason = unreadable
+            raise InputError(reader.name, line, reason.field or None, f"no line is a candidate: {reason.problem}")
         raise InputError(reader.name, 1, "name", "required column is missing")
     return any(name.startswith("concession.") for name in seen)

@@ -50,6 +50,7 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
                 jobs: int | None = None, lang: str = "en", errors: str | None = None,
                 progress: bool | None = None, cache_size: int = DEFAULT_CACHE_SIZE,
                 input_format: str | None = None, reuse: bool = True, dask: str | None = None,
+                dask_timeout: float | None = None,
                 also: tuple[str | Path, ...] = ()) -> Summary:
     """Screen every candidate of ``candidates`` and write the best-first results.
 
@@ -62,7 +63,8 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
     ``also`` names more result files, each in the format its extension says, written from the
     same screening and committed with the output (the web app's CSV and XLSX in one run).
     ``dask``, a Dask scheduler's address, judges the profiles on that cluster instead
-    of ``jobs`` local processes (see screening.cluster); the output is the same.
+    of ``jobs`` local processes (see screening.cluster); the output is the same. It must answer
+    within ``dask_timeout`` seconds (default 10).
     """
     started = time.perf_counter()
     if lang not in WORDS:
@@ -72,6 +74,10 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
             raise UsageError("--jobs and --dask exclude each other: with --dask the cluster's workers judge "
                              "(give each its processes with dask worker --nworkers)")
         jobs_note = None
+        if dask_timeout is not None and not dask_timeout > 0:
+            raise UsageError("--dask-timeout must be a number of seconds above 0")
+    elif dask_timeout is not None:
+        raise UsageError("--dask-timeout needs --dask")
     else:
         jobs, jobs_note = worker_count(jobs)
     fmt = output_format(fmt, output)
@@ -97,9 +103,15 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
     if str(candidates) == "-" and input_format is None:
         raise UsageError("candidates on standard input: say their format with --input-format (csv, xlsx, jsonl, yaml)")
 
+    dask_options = None
+    if dask is not None:
+        from tahaluf.screening.cluster import DEFAULT_TIMEOUT, check_scheduler
+
+        dask_options = (dask, DEFAULT_TIMEOUT if dask_timeout is None else dask_timeout)
+        check_scheduler(*dask_options)  # before any work: one line, within the timeout
     with signals_interrupt():
         return _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
-                            input_format, inputs, jobs_note, reuse, dask, extra)
+                            input_format, inputs, jobs_note, reuse, dask_options, extra)
 
 
 def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
@@ -127,8 +139,8 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
             for extra_fmt, extra_out in extra:  # the spool reads again from its start
                 write_results(spool.records(), extra_fmt, extra_out, summary, lang, outputs, spool.folder)
             outputs.commit()
-        except BaseException:
-            outputs.discard()
+        except BaseException as error:
+            outputs.discard(error)  # a full disk names the output it was for
             raise
         finally:
             spool.close()
@@ -138,11 +150,12 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
 
 def _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs, cache_size,
                  spool: Spool, sink: ErrorSink, summary: Summary, show_progress: bool, reuse: bool = True,
-                 dask: str | None = None) -> None:
+                 dask: tuple[str, float] | None = None) -> None:
     if dask is not None:
         from tahaluf.screening.cluster import DaskJudge  # imports Dask: only when asked for
 
-        judge = DaskJudge(organisation, alliance, dask, reuse)
+        address, timeout = dask
+        judge = DaskJudge(organisation, alliance, address, reuse, timeout)
         jobs = max(2, judge.slots)  # the cluster's threads: the window keeps them all busy
     else:
         # Before the progress bar: the workers fork with no thread about. A worker's own reuse

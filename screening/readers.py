@@ -11,6 +11,7 @@ is the spreadsheet row (header = row 1) for CSV/XLSX and the line for JSONL/YAML
 
 from __future__ import annotations
 
+import collections
 import csv
 import io
 import json
@@ -49,6 +50,7 @@ class CandidateReader:
         self.columns: list[tuple[str, int | None]] = []
         self.blank_rows = 0
         self.spool: Path | None = None  # a private folder removed when the reader is done
+        self.unreadable: tuple[int, RowProblem] | None = None  # the first bad line, when no line is readable
 
     def rows(self) -> Iterator[tuple[int, dict | RowProblem]]:
         raise NotImplementedError
@@ -123,23 +125,34 @@ class _Lines:
         self.text = text
         self.record_chars = 0
         self.problem: str | None = None
+        self.record: list[str] = []  # the whole lines of the record being read (at most the cap)
+        self.pending: collections.deque[str] = collections.deque()  # lines to read again, first
 
     def start_record(self) -> None:
-        self.record_chars, self.problem = 0, None
+        self.record_chars, self.problem, self.record = 0, None, []
+
+    def resync(self) -> None:
+        """The record could not be read: its first line alone is the bad row; the lines after it
+        (a quote left open swallows them) are read again as rows of their own."""
+        self.pending.extendleft(reversed(self.record[1:]))
 
     def __iter__(self):
         return self
 
     def __next__(self) -> str:
         cap = limits.CSV_MAX_ROW_CHARS
-        line = self.text.readline(cap + 1)
+        line = self.pending.popleft() if self.pending else self.text.readline(cap + 1)
         if not line:
             raise StopIteration
         self.record_chars += len(line)
         if self.record_chars > cap:
-            while line and not line.endswith(("\n", "\r")):
-                line = self.text.readline(1 << 16)
+            if not line.endswith(("\n", "\r")):  # its rest is skipped: never read again
+                while line and not line.endswith(("\n", "\r")):
+                    line = self.text.readline(1 << 16)
+            else:
+                self.record.append(line)
             raise _RowTooLong
+        self.record.append(line)
         if not line.isascii() and _ESCAPED_BYTE.search(line):
             self.problem = NOT_UTF8
         return line
@@ -172,14 +185,23 @@ class CsvReader(CandidateReader):
         try:
             cells = next(self._reader, None)
         except _RowTooLong:
+            self._resync()
             return RowProblem("", f"the row is longer than {limits.CSV_MAX_ROW_CHARS:,} characters")
         except csv.Error as exc:
+            spanned = len(self._lines.record) > 1
+            self._resync()
             if "field limit" in str(exc):
                 return RowProblem("", f"a cell is longer than {limits.CSV_MAX_CELL_CHARS:,} characters")
+            if spanned and "unexpected end of data" not in str(exc):
+                return RowProblem("", "a quote opened in this row is not closed on its line")
             return RowProblem("", _csv_problem(exc))
         if cells is not None and self._lines.problem:
             return RowProblem("", self._lines.problem)
         return cells
+
+    def _resync(self) -> None:
+        self._lines.resync()
+        self._reader = csv.reader(self._lines, strict=True)  # a fresh parser at the next line
 
     def rows(self):
         header, row = self.header, 1
@@ -390,8 +412,12 @@ def _json_record(line: bytes) -> dict | RowProblem:
         return RowProblem(exc.key, "the key is given twice")
     except UnicodeDecodeError:
         return RowProblem("", "not valid UTF-8 text")
-    except (ValueError, RecursionError) as exc:
-        return RowProblem("", f"not valid JSON: {getattr(exc, 'msg', 'nested too deeply')}")
+    except RecursionError:
+        return RowProblem("", "not valid JSON: nested too deeply")
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):  # Python's cap on the digits of one integer
+            return RowProblem("", f"not valid JSON: a number has more than {sys.get_int_max_str_digits():,} digits")
+        return RowProblem("", f"not valid JSON: {getattr(exc, 'msg', exc)}")
     if not isinstance(record, dict):
         return RowProblem("", "expected one JSON object per line")
     try:
@@ -420,19 +446,25 @@ class JsonlReader(CandidateReader):
         self._handle, self._size = _open_sized(path, limits.CANDIDATES_MAX_BYTES, self.name)
         # A first pass collects every key, so an unknown one stops the file before any row is screened.
         first: dict[str, int] = {}
+        problem: tuple[int, RowProblem] | None = None  # the first line that is not a candidate
         try:
             for line_number, line in _capped_lines(self._handle):
-                if line is None or not line.strip():
+                if line is not None and not line.strip():
                     continue
-                record = _json_record(line)
+                record = _json_record(line) if line is not None else RowProblem(
+                    "", f"the line is longer than {limits.JSONL_MAX_LINE_BYTES:,} bytes")
                 if isinstance(record, dict):
                     for key in record:
                         first.setdefault(key, line_number)
+                elif problem is None:
+                    problem = (line_number, record)
             self._handle.seek(0)
         except BaseException:
             self._handle.close()
             raise
         self.columns = list(first.items())
+        # No line could be read: check_columns gives this line's reason, not "no name column".
+        self.unreadable = problem if not first else None
 
     def rows(self):
         count = 0

@@ -45,12 +45,12 @@ def _worker_init(organisation: dict, alliance: dict, in_pool: bool = True, paren
     if in_pool:
         import signal
 
-        if parent is not None:
-            _die_with(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the pool
         for name in ("SIGTERM", "SIGHUP"):  # undo the parent's handlers (see signals_interrupt)
             if hasattr(signal, name):
                 signal.signal(getattr(signal, name), signal.SIG_DFL)
+        if parent is not None:
+            _die_with(parent)
     prepare(organisation, alliance, reuse)
 
 
@@ -109,9 +109,16 @@ class Judge:
         if ok:
             pool.shutdown(wait=True)
             return
+        # Taken before shutdown, which forgets them: a worker left waiting on its queue (the pool
+        # half started when a fork failed) would keep this process from ever exiting.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()  # do not let a worker finish a long job after Ctrl-C or an error
+        for process in processes:
+            # Do not let a worker finish a long job after Ctrl-C or an error. SIGKILL: a worker holds
+            # nothing to clean up, and one caught still starting would print the parent's handler's traceback.
+            process.kill()
+        for process in processes:
+            process.join(5)
 
 
 def worker_count(jobs: int | None) -> tuple[int, tuple[int, int] | None]:

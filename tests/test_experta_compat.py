@@ -31,6 +31,7 @@ def test_only_the_compat_module_imports_experta():
         str(path.relative_to(root))
         for path in root.rglob("*.py")
         if "tests" not in path.parts and path.name != "experta_compat.py"
+        and not any(part.startswith(".") for part in path.relative_to(root).parts)  # .venv: experta itself
         and any(line.lstrip().startswith(("import experta", "from experta"))
                 for line in path.read_text(encoding="utf-8").splitlines())
     ]

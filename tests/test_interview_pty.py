@@ -11,7 +11,6 @@ import subprocess
 import sys
 
 import pexpect
-import pytest
 
 from support import ROOT
 
@@ -114,3 +113,36 @@ def test_an_interview_in_arabic(tmp_path):
     assert report["verdict"] == "do_not_proceed"
     text = file.read_text(encoding="utf-8")
     assert "منظمة الأمل" in text and "touches_core_objective: true" in text
+
+
+def test_an_edit_by_another_program_between_two_answers_is_kept_and_the_question_asked_again(tmp_path):
+    """Issue 21, 7: before each write the file's hash is compared with the one last read; a change
+    made meanwhile is read again, said, and the answer asked for again (nothing overwritten)."""
+    import shutil
+
+    import yaml
+
+    file = tmp_path / "alliance.yaml"
+    shutil.copy(ROOT / "examples" / "core-concession.yaml", file)
+    child = _spawn(file, cwd=tmp_path)
+    child.expect("Stop here")
+    child.sendline("g")
+    child.expect("monitoring.planned_from_start")
+    child.sendline("yes")
+    child.expect("monitoring.owner")
+    child.expect("> ")
+    # Another program edits the file between the two answers.
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("name: National Anti-Corruption Coalition", "name: Edited Elsewhere"),
+                    encoding="utf-8")
+    child.sendline("Amal Haddad")
+    child.expect("was changed by another program")
+    child.expect("monitoring.owner")  # asked again, on the file as the other program left it
+    child.sendline("Amal Haddad")
+    child.expect(r"\] ")  # the next question: the answer was written this time
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+    child.close()
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    assert data["alliance"]["name"] == "Edited Elsewhere"
+    assert data["monitoring"]["planned_from_start"] is True and data["monitoring"]["owner"] == "Amal Haddad"

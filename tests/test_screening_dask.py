@@ -232,7 +232,7 @@ def test_unreachable_scheduler_is_one_line_and_nothing_is_written(tmp_path, caps
         code = main(["screen", str(CANDIDATES), "--org", str(ORG), "-o", str(out),
                      "--dask", f"tcp://127.0.0.1:{closed_port()}"])
     err = capsys.readouterr().err
-    assert code == 1
+    assert code == 2  # issue 21: like any --dask that cannot work, a usage error
     assert err.startswith("tahaluf: cannot reach the Dask scheduler at tcp://127.0.0.1:")
     assert err.count("\n") == 1 and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
