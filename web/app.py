@@ -21,7 +21,8 @@ import jinja2
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -531,15 +532,20 @@ class App:
         job = self._job(request)
         if job.state not in ("done", "failed"):
             return _page(request, "screen_wait.html.j2", job=job, url=f"/screen/{job.id}")
+        lang = _lang(request)
+        t = _labels(lang)
         if job.state == "failed":
-            return _page(request, "screen_result.html.j2", status=422, job=job, columns=[], rows=[], statuses=[],
-                         downloads=[], shown="")
+            problem = (t["web.screen.too_many_rows"].replace("{limit}", f"{job.too_many:,}")
+                       if job.too_many else job.problem)
+            return _page(request, "screen_result.html.j2", status=413 if job.too_many else 422, job=job,
+                         problem=problem, columns=[], rows=[], statuses=[], downloads=[], shown="")
         query = request.query_params
         column = int(query["sort"]) if query.get("sort", "").isdigit() and int(query["sort"]) < len(job.header) else 0
         descending = query.get("dir") == "desc"
-        statuses = sorted({row[4] for row in job.rows if len(row) > 4})
+        statuses = job.statuses
         status = query.get("status") if query.get("status") in statuses else None
-        rows = sorted_rows(job, column, descending, status)
+        # Read from the result file, off the event loop: the server holds no more rows than a page shows.
+        rows, count = await run_in_threadpool(sorted_rows, job, column, descending, status, SCREEN_ROWS_SHOWN)
         base = f"/screen/{job.id}"
 
         def link(**change) -> str:
@@ -547,8 +553,6 @@ class App:
                       **change}
             return base + "?" + urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
 
-        lang = _lang(request)
-        t = _labels(lang)
         columns = [{"title": _screen_word(t, lang, "web.screen.column", title), "sorted": index == column,
                     "descending": descending,
                     "url": link(sort=index, dir="asc" if index != column or descending else "desc")}
@@ -560,10 +564,9 @@ class App:
                      ("web.screen.download.csv", f"{base}/download/csv")]
         if job.file("errors").exists():
             downloads.append(("web.screen.download.errors", f"{base}/download/errors"))
-        shown = t["web.screen.shown"].replace("{shown}", str(min(len(rows), SCREEN_ROWS_SHOWN))) \
-            .replace("{count}", str(len(rows)))
-        return _page(request, "screen_result.html.j2", job=job, columns=columns,
-                     rows=[_screen_cells(row, job.header, t, lang) for row in rows[:SCREEN_ROWS_SHOWN]],
+        shown = t["web.screen.shown"].replace("{shown}", str(len(rows))).replace("{count}", str(count))
+        return _page(request, "screen_result.html.j2", job=job, problem="", columns=columns,
+                     rows=[_screen_cells(row, job.header, t, lang) for row in rows],
                      statuses=filters, downloads=downloads, shown=shown)
 
     async def screen_download(self, request: Request):
@@ -574,8 +577,8 @@ class App:
         stem = Path(job.source_name).stem or "candidates"
         filename = f"{stem}.screened.{'xlsx' if kind == 'xlsx' else 'csv'}" if kind != "errors" else f"{stem}.errors.csv"
         media = SCREEN_MEDIA[kind]
-        return Response(job.file(kind).read_bytes(), media_type=media,
-                        headers={"content-disposition": _attachment(filename)})
+        return FileResponse(job.file(kind), media_type=media,  # streamed from the file
+                            headers={"content-disposition": _attachment(filename)})
 
     async def download(self, request: Request):
         name, path = self._file(request)
