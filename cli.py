@@ -255,7 +255,9 @@ def cmd_serve(args) -> None:
         raise UsageError(f"the web app needs its extra: pip install 'tahaluf[web]' ({error.name} missing)") from None
     # Reachable from other machines: only with the access token printed here.
     token = None if is_loopback(args.host) else new_token()
-    app = create_app(args.workspace, token)
+    if args.workers is not None and args.workers < 0:
+        raise UsageError("--workers must be 0 or more")
+    app = create_app(args.workspace, token, args.workers)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     address = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
     print(f"tahaluf: serving {args.workspace} at {address} (Ctrl-C to stop)", file=sys.stderr, flush=True)
@@ -475,6 +477,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="address to listen on (default: 127.0.0.1, this machine only); any other needs the "
                             "access token printed at start")
     serve.add_argument("--open", action="store_true", help="open the address in the default browser")
+    serve.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="processes that evaluate and render (default: one per core; 0: none, all in the "
+                            "server's one thread)")
 
     completion = _command(commands, common, "completion", "print a shell completion script", cmd_completion)
     completion.add_argument("shell", choices=SHELLS)
