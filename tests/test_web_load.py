@@ -113,5 +113,8 @@ def test_a_pdf_render_does_not_stall_other_requests(server):
         thread.join()
         render = time.perf_counter() - started
     assert rendered[0].status_code == 200 and rendered[0].content.startswith(b"%PDF")
-    assert min(timings) < 0.1, f"small GET took {min(timings) * 1000:.0f} ms during a {render:.2f} s PDF render"
-    assert during, f"the render ({render:.2f} s) ended before the small requests: nothing measured"
+    # Served in the event loop, the first small GET waited for the whole render (1.5 s and more).
+    assert during, f"the small GETs ({', '.join(f'{t * 1000:.0f}' for t in timings)} ms) ended after the " \
+                   f"{render:.2f} s PDF render"
+    median = sorted(timings)[1]
+    assert median < 0.1, f"small GET took {median * 1000:.0f} ms during a {render:.2f} s PDF render"
