@@ -87,7 +87,11 @@ class Server:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=20)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # requests still open: do not leave the server behind
+            self.process.kill()
+            self.process.wait(timeout=20)
 
 
 def field(page: str, name: str) -> str | None:

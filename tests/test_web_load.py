@@ -118,3 +118,45 @@ def test_a_pdf_render_does_not_stall_other_requests(server):
                    f"{render:.2f} s PDF render"
     median = sorted(timings)[1]
     assert median < 0.1, f"small GET took {median * 1000:.0f} ms during a {render:.2f} s PDF render"
+
+
+def children(pid: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.add(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads the process tree (Linux)")
+def test_the_workers_live_as_long_as_the_server_not_the_thread_that_started_them(server):
+    """The pool starts from a server thread that ends when idle (10 s): a worker tied to that thread by
+    the kernel's parent-death signal was killed with it, and every later evaluation failed."""
+    base, process = server
+    page = "/a/climate-labour-alliance.yaml"
+    with httpx.Client(base_url=base, timeout=60) as client:
+        assert client.get(page).status_code == 200
+        before = children(process.pid)
+        time.sleep(13)
+        assert children(process.pid) >= before
+        assert client.get(page).status_code == 200
+    process.kill()
+    process.wait(timeout=10)
+    for _ in range(50):  # each worker sees its parent gone within a second or so
+        if not any(_alive(pid) for pid in before):
+            break
+        time.sleep(0.1)
+    assert not [pid for pid in before if _alive(pid)], "workers outlived the killed server"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

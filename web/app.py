@@ -30,11 +30,10 @@ from tahaluf import knowledge
 from tahaluf.consultation import WHATIF_SOURCE, Consultation, as_data, consult, fitting_answers, suppose
 from tahaluf.diff import compare, snapshot_of_evaluation
 from tahaluf.errors import InputError, InputErrors, RenderError, TahalufError
-from tahaluf.evaluation import evaluate_document
 from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.reports.html import ASSETS as REPORT_ASSETS, direct_mixed_values
 from tahaluf.reports.interview import (answer_format, answer_text, option_label, question_options, question_text,
-                                       status_line, why_this_question)
+                                       status_line)
 from tahaluf.reports.output import write_atomically
 from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
 from tahaluf.reports.viewmodel import build_report
@@ -215,16 +214,11 @@ class App:
 
     async def why(self, request: Request):
         name, path = self._file(request)
-        lang = _lang(request)
-        store = AllianceFile.open(path)
-        current = consult(store.document)
-        question = current.question(request.query_params.get("q", ""))
-        if question is None:
+        shown = await self.pool.run(work.why, path, request.query_params.get("q", ""), _lang(request))
+        if shown is None:
             return RedirectResponse(f"/a/{_quote(name)}", status_code=303)
-        t = _labels(lang)
-        return _page(request, "why.html.j2", name=name, url=_quote(name),
-                     text=question_text(question, store.data, lang, t, "web"),
-                     why=why_this_question(current, question, lang, t))
+        text, why = shown
+        return _page(request, "why.html.j2", name=name, url=_quote(name), text=text, why=why)
 
     @_form_post
     async def answer(self, request: Request, form):
@@ -316,21 +310,21 @@ class App:
 
     # The result ------------------------------------------------------------------------------------
 
-    def _evaluation(self, path: Path):
-        version = version_of(path.read_bytes())
-        store = AllianceFile.open(path)
-        evaluation = evaluate_document(store.document, path.name, version)
-        self._record(path.name, evaluation, version)
+    async def _evaluation(self, path: Path, name: str):
+        """The file evaluated (in a worker) and recorded in the history."""
+        evaluation, version = await self.pool.run(work.evaluate, path, name)
+        await run_in_threadpool(self._record, name, evaluation, version)
         return evaluation
 
     async def report(self, request: Request):
-        return self._report_page(request, _supposed_in(request.query_params))
+        return await self._report_page(request, _supposed_in(request.query_params))
 
-    def _report_page(self, request: Request, chosen: list[tuple[str, str]], problem: str = "", status: int = 200):
+    async def _report_page(self, request: Request, chosen: list[tuple[str, str]], problem: str = "",
+                           status: int = 200):
         """The result page; with ``chosen`` answers supposed (?if=PATH=KEY), the what-if banner too."""
         name, path = self._file(request)
         try:
-            evaluation = self._evaluation(path)
+            evaluation = await self._evaluation(path, name)
         except InputError as error:
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
                          problems=_problems(error, path, name))
@@ -379,7 +373,7 @@ class App:
                     return _page(request, "message.html.j2", status=400,
                                  message=t["web.whatif.bad"].replace("{problem}", str(error)))
         if conflict:  # where the file stands now, with the same answers supposed if they still apply
-            return self._report_page(request, chosen, problem=t["web.whatif.conflict"], status=409)
+            return await self._report_page(request, chosen, problem=t["web.whatif.conflict"], status=409)
         return RedirectResponse(f"/a/{_quote(name)}/report", status_code=303)
 
     def _since(self, name: str, input_sha256: str, t: dict[str, str]) -> dict | None:
@@ -397,7 +391,7 @@ class App:
     async def history_page(self, request: Request):
         name, path = self._file(request)
         try:
-            self._evaluation(path)  # the file as it is now is part of its history
+            await self._evaluation(path, name)  # the file as it is now is part of its history
         except InputError:
             pass
         t = _labels(_lang(request))

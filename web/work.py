@@ -16,7 +16,9 @@ import functools
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from tahaluf import knowledge, limits
@@ -25,7 +27,8 @@ from tahaluf.errors import InputError
 from tahaluf.evaluation import evaluate_document
 from tahaluf.loader import format_path
 from tahaluf.reports.alliance_file import AllianceFile
-from tahaluf.reports.interview import DONT_KNOW_ANSWER, answer_format, parse_answer, question_options
+from tahaluf.reports.interview import (DONT_KNOW_ANSWER, answer_format, parse_answer, question_options,
+                                       question_text, why_this_question)
 from tahaluf.reports.render import render_report
 from tahaluf.rules import load_all
 from tahaluf.web.workspace import version_of
@@ -52,7 +55,15 @@ class Pool:
     async def run(self, function, *args):
         if self.workers == 0:
             return function(*args)
-        return await asyncio.wrap_future(self._start().submit(function, *args))
+        executor = self._start()
+        try:
+            return await asyncio.wrap_future(executor.submit(function, *args))
+        except BrokenProcessPool:  # a worker was killed (out of memory, say): the next request gets a new pool
+            with self._lock:
+                if self._executor is executor:
+                    self._executor = None
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
 
     def warm(self) -> None:
         """Start every worker now (at the server's start), not on the first requests."""
@@ -71,10 +82,17 @@ class Pool:
 def _worker_init() -> None:
     import signal
 
-    from tahaluf.screening.workers import _die_with
-
-    _die_with(os.getppid())  # a worker never outlives the server, however it ends
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    # A worker never outlives the server, however it ends. Not the kernel's parent-death signal: it
+    # follows the *thread* that started the worker, and the server's threads come and go.
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="tahaluf-parent-watch", daemon=True).start()
 
 
 @functools.cache
@@ -106,6 +124,23 @@ def where(path: Path, name: str):
     store = AllianceFile.open(path)
     version = version_of(raw)
     return version, store.data, consult(store.document, evaluate_document(store.document, name, version))
+
+
+def why(path: Path, asked: str, lang: str):
+    """(the question's text, why it is asked: the checks, the verdict each answer would give), or None."""
+    store = AllianceFile.open(path)
+    current = consult(store.document)
+    question = current.question(asked)
+    if question is None:
+        return None
+    t = labels(lang)
+    return question_text(question, store.data, lang, t, "web"), why_this_question(current, question, lang, t)
+
+
+def evaluate(path: Path, name: str):
+    """(the evaluation, the version it was made at) for the report page."""
+    version = version_of(path.read_bytes())
+    return evaluate_document(AllianceFile.open(path).document, name, version), version
 
 
 def render(path: Path, name: str, fmt: str, lang: str):
