@@ -102,15 +102,8 @@ class Jobs:
         self.root = Path(root) / FOLDER
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
-        self._pool: ProcessPoolExecutor | None = None
-
-    def _executor(self) -> ProcessPoolExecutor:
-        # One screening at a time, each in a fresh process (spawned: never forked from the server's threads).
-        with self._lock:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                                 max_tasks_per_child=1)
-            return self._pool
+        self._pool: ProcessPoolExecutor | None = None  # the screening under way, if any
+        self._run_lock = threading.Lock()  # one screening at a time
 
     def prune(self) -> None:
         """Remove job folders a crashed server left, older than WEB_RESULTS_MAX_AGE (jobs live in memory)."""
@@ -171,21 +164,26 @@ class Jobs:
 
     def start(self, job: Job, upload: Path, org: Path, lang: str) -> None:
         files = {kind: str(job.file(kind)) for kind in ("csv", "xlsx", "errors")}
-        try:
-            future = self._executor().submit(_screen, str(upload), str(org), files, lang,
-                                             limits.WEB_SCREEN_MAX_ROWS)
-        except RuntimeError as error:  # shutting down
-            self._end(job, {"state": "failed", "problem": str(error)})
-            return
-        job.state = "running"
+        threading.Thread(target=self._run, args=(job, str(upload), str(org), files, lang, limits.WEB_SCREEN_MAX_ROWS),
+                         name=f"screen-{job.id[:8]}", daemon=True).start()
 
-        def ended(done) -> None:
+    def _run(self, job: Job, *args) -> None:
+        with self._run_lock:
+            # A fresh process for each screening (spawned: never forked from the server's threads). Not
+            # max_tasks_per_child=1: Python 3.11's executor can hang replacing such a worker.
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            with self._lock:
+                self._pool = pool
+            job.state = "running"
             try:
-                outcome = done.result()
+                outcome = pool.submit(_screen, *args).result()
             except BaseException as error:  # noqa: BLE001 — the process died (killed, out of memory)
                 outcome = {"state": "failed", "problem": f"{type(error).__name__}: {error}"}
+            finally:
+                with self._lock:
+                    self._pool = None
+                pool.shutdown(wait=True)
             self._end(job, outcome)
-        future.add_done_callback(ended)
 
     @staticmethod
     def _end(job: Job, outcome: dict) -> None:
