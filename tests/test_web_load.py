@@ -135,8 +135,9 @@ def children(pid: int) -> set[int]:
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads the process tree (Linux)")
 def test_the_workers_live_as_long_as_the_server_not_the_thread_that_started_them(server):
-    """The pool starts from a server thread that ends when idle (10 s): a worker tied to that thread by
-    the kernel's parent-death signal was killed with it, and every later evaluation failed."""
+    """The pool may start from a server thread that ends when idle (10 s); the kernel's parent-death
+    signal follows that thread (prctl(2)), so the workers watch the server process instead. Killed, the
+    server takes its workers with it."""
     base, process = server
     page = "/a/climate-labour-alliance.yaml"
     with httpx.Client(base_url=base, timeout=60) as client:
