@@ -297,7 +297,9 @@ def cmd_serve(args) -> None:
     token = None if is_loopback(args.host) else new_token()
     # Only the names it is reached by: a page that points its own name at this address is refused.
     hosts = allowed_hosts(args.host, args.port, args.allow_host or ())
-    app = create_app(args.workspace, token, hosts=hosts)
+    if args.workers is not None and args.workers < 0:
+        raise UsageError("--workers must be 0 or more")
+    app = create_app(args.workspace, token, args.workers, hosts=hosts)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     address = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
     print(f"tahaluf: serving {args.workspace} at {address} (Ctrl-C to stop)", file=sys.stderr, flush=True)
@@ -471,6 +473,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="answer requests addressed to NAME too (repeatable; NAME or NAME:PORT), e.g. this "
                             "machine's name on the network; by default only 127.0.0.1, localhost, [::1] and --host")
     serve.add_argument("--open", action="store_true", help="open the address in the default browser")
+    serve.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="processes that evaluate and render (default: one per core; 0: none, all in the "
+                            "server's one thread)")
 
     completion = _command(commands, common, "completion", "print a shell completion script", cmd_completion)
     completion.add_argument("shell", choices=SHELLS)

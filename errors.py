@@ -19,6 +19,9 @@ class InputError(TahalufError):
         where = f"{file}:{line}" if line else file
         super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
 
+    def __reduce__(self):  # raised in a worker process (the web app's pool), shown by the server
+        return type(self), (self.file, self.line, self.field, self.problem)
+
     @property
     def lines(self) -> list[str]:
         """One ``FILE:LINE: field: problem`` line per problem."""
@@ -34,6 +37,9 @@ class InputErrors(InputError):
         first = self.errors[0]
         self.file, self.line, self.field, self.problem = first.file, first.line, first.field, first.problem
         TahalufError.__init__(self, "\n".join(str(error) for error in self.errors))
+
+    def __reduce__(self):
+        return InputErrors, (self.errors,)
 
     @property
     def lines(self) -> list[str]:

@@ -45,6 +45,12 @@ REPORT_FOLD_NAMES = 12  # ... naming this many of them (the partners table lists
 REPORT_SUBJECT_CHARS = 80  # a name or concession quoted in a folded list or the appendix is cut here
 REPORT_WORD_CHARS = 64  # a longer run without a space gets break opportunities (HTML and PDF)
 
+# The web app (`tahaluf serve`) ----------------------------------------------------------------------
+WEB_UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # one candidate list, streamed to a file of the workspace
+WEB_SCREEN_MAX_ROWS = 200_000  # rows of one uploaded list; more: `tahaluf screen` on the command line
+WEB_MAX_JOBS = 20  # screenings kept per server; the oldest finished one is removed beyond this
+WEB_RESULTS_MAX_AGE = 24 * 3600  # seconds a finished screening's result files are kept (and a crashed server's)
+
 # Processes ----------------------------------------------------------------------------------------
 JOBS_PER_CORE = 2  # --jobs above this many per usable core is lowered (the work is CPU-bound)
 

@@ -8,7 +8,15 @@
    Every answer carries its session's marker; afterwards each file must hold every answer its
    session gave (none lost) and no other session's marker (none crossed).
 
-Usage: python benchmarks/web.py [--runs N] [--steps N] [--sessions N] [--answers N]
+3. The same load against two servers side by side, one evaluating in its event loop (--workers 0,
+   as before the pool) and one with its worker pool, runs alternating: answers per second of each,
+   and the pool's ratio in its best and worst run pair.
+4. Uploads: --uploads lists of --upload-rows tiny rows ("x,ngo", 1.7 M rows ~ 10 MB: the upload
+   limit), one after the other; the peak RSS of the server and of its process tree (the screening
+   process and its workers too), sampled every 50 ms, and each upload's time to its result page.
+
+Usage: python benchmarks/web.py [--runs N] [--steps N] [--sessions N] [--answers N] [--workers A,B]
+                                [--uploads N] [--upload-rows N]
 Prints each run's figures, the best and worst run, then one JSON line. Loopback only.
 """
 
@@ -62,10 +70,11 @@ def free_port() -> int:
 class Server:
     """`tahaluf serve WORKSPACE --port P` as a director starts it (loopback), stopped at the end."""
 
-    def __init__(self, workspace: Path):
+    def __init__(self, workspace: Path, workers: str | None = None):
         self.port = free_port()
+        extra = ["--workers", workers] if workers not in (None, "auto") else []
         self.process = subprocess.Popen([sys.executable, "-m", "tahaluf.cli", "serve", str(workspace),
-                                         "--port", str(self.port)], stderr=subprocess.PIPE, text=True,
+                                         "--port", str(self.port), *extra], stderr=subprocess.PIPE, text=True,
                                         env=os.environ.copy())
         self.process.stderr.readline()
         for _ in range(200):
@@ -78,7 +87,11 @@ class Server:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=20)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # requests still open: do not leave the server behind
+            self.process.kill()
+            self.process.wait(timeout=20)
 
 
 def field(page: str, name: str) -> str | None:
@@ -180,13 +193,136 @@ def concurrent_run(workspace: Path, base: str, run: int, sessions: int, answers:
             "per_session": sorted(len(g) for g in results.values())}
 
 
+def tree_rss_mb(pid: int) -> tuple[float, float]:
+    """(this process's RSS, the RSS of it and every descendant) in MB, from /proc."""
+    def rss(one: int) -> float:
+        try:
+            with open(f"/proc/{one}/status") as status:
+                return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+        except (OSError, StopIteration):
+            return 0.0
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    total, stack = 0.0, [pid]
+    while stack:
+        one = stack.pop()
+        total += rss(one)
+        stack.extend(children.get(one, ()))
+    return rss(pid), total
+
+
+def upload_run(workspace: Path, base: str, pid: int, uploads: int, rows: int) -> dict:
+    """Upload ``uploads`` lists of ``rows`` tiny rows one after the other; peak RSS and times."""
+    (workspace / "upload-org.yaml").write_text(START.format(organisation="Hope for Health"), encoding="utf-8")
+    path = workspace.parent / "tiny.csv"
+    with open(path, "wb") as out:
+        out.write(b"name,sector\n")
+        for _ in range(rows // 100_000):
+            out.write(b"x,ngo\n" * 100_000)
+        out.write(b"x,ngo\n" * (rows % 100_000))
+    peaks = {"server": 0.0, "tree": 0.0}
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            own, tree = tree_rss_mb(pid)
+            peaks["server"], peaks["tree"] = max(peaks["server"], own), max(peaks["tree"], tree)
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    times, outcomes = [], []
+    try:
+        with httpx.Client(base_url=base, timeout=600) as client:
+            for _ in range(uploads):
+                token = field(client.get("/screen").text, "csrf")
+                started = time.perf_counter()
+                with open(path, "rb") as handle:
+                    response = client.post("/screen", data={"csrf": token, "org": "upload-org.yaml"},
+                                           files={"candidates": ("tiny.csv", handle, "text/csv")})
+                location = response.headers["location"]
+                while 'http-equiv="refresh"' in (page := client.get(location)).text:
+                    time.sleep(0.2)
+                times.append(time.perf_counter() - started)
+                outcomes.append(page.status_code)
+    finally:
+        stop.set()
+        sampler.join()
+    return {"uploads": uploads, "rows": rows, "bytes": path.stat().st_size, "statuses": outcomes,
+            "seconds": [round(t, 1) for t in times], "peak_server_mb": round(peaks["server"], 1),
+            "peak_tree_mb": round(peaks["tree"], 1)}
+
+
+def compare_run(args) -> dict:
+    """The concurrent load against one server per --workers value, side by side, runs alternating."""
+    kinds = args.workers.split(",")
+    rates: dict[str, list[float]] = {kind: [] for kind in kinds}
+    bad = {"lost": 0, "crossed": 0, "errors": 0}
+    with tempfile.TemporaryDirectory() as folder:
+        servers = {}
+        try:
+            for kind in kinds:
+                space = Path(folder) / f"workers-{kind}"
+                space.mkdir()
+                servers[kind] = (space, Server(space, kind))
+                step_run(space, servers[kind][1].base, 99, 3)  # warm
+            for run in range(args.runs):
+                for kind in kinds:
+                    space, server = servers[kind]
+                    load = concurrent_run(space, server.base, run, args.sessions, args.answers)
+                    rates[kind].append(load["answers"] / load["seconds"])
+                    for key in bad:
+                        bad[key] += len(load[key]) if key == "errors" else load[key]
+                    print(f"workers {kind}, run {run + 1}: {load['answers']} answers in {load['seconds']:.1f} s = "
+                          f"{rates[kind][-1]:.1f} answers/s; lost {load['lost']}, crossed {load['crossed']}, "
+                          f"errors {len(load['errors'])}")
+        finally:
+            for _, server in servers.values():
+                server.stop()
+    result = {"workers": kinds, "answers_per_s": {k: [round(r, 1) for r in v] for k, v in rates.items()}, **bad}
+    if len(kinds) == 2:
+        ratios = [b / a for a, b in zip(rates[kinds[0]], rates[kinds[1]])]
+        result["ratio_best"], result["ratio_worst"] = round(max(ratios), 2), round(min(ratios), 2)
+        print(f"workers {kinds[1]} / workers {kinds[0]}: {result['ratio_worst']}x-{result['ratio_best']}x "
+              f"answers per second (worst and best run pair)")
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--answers", type=int, default=50)
+    parser.add_argument("--workers", default="0,auto", help="servers to compare (auto: one worker per core)")
+    parser.add_argument("--uploads", type=int, default=5)
+    parser.add_argument("--upload-rows", type=int, default=1_700_000)
+    parser.add_argument("--only", choices=("steps", "compare", "uploads"), help="run one part only")
     args = parser.parse_args()
+    if args.only == "compare":
+        print(json.dumps({"benchmark": "web-workers", **compare_run(args)}))
+        return
+    if args.only == "uploads":
+        with tempfile.TemporaryDirectory() as folder:
+            workspace = Path(folder) / "ws"
+            workspace.mkdir()
+            server = Server(workspace)
+            try:
+                result = upload_run(workspace, server.base, server.process.pid, args.uploads, args.upload_rows)
+            finally:
+                server.stop()
+        print(f"{result['uploads']} uploads of {result['rows']:,} rows ({result['bytes'] / 1e6:.1f} MB): peak RSS "
+              f"server {result['peak_server_mb']} MB, tree {result['peak_tree_mb']} MB; pages {result['statuses']}, "
+              f"seconds {result['seconds']}")
+        print(json.dumps({"benchmark": "web-uploads", **result}))
+        return
     with tempfile.TemporaryDirectory() as folder:
         workspace = Path(folder)
         server = Server(workspace)

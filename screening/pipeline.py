@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from tahaluf.errors import UsageError
+from tahaluf.errors import InputError, UsageError
 from tahaluf.model import Alliance, Organisation
 from tahaluf.reports.output import OutputSet, check_target
 from tahaluf.screening.columns import check_columns
@@ -22,6 +22,17 @@ from tahaluf.screening.workers import Judge, worker_count
 from tahaluf.screening.writers import OUTPUT_FORMATS, OUTPUT_SUFFIXES, ErrorSink
 
 CHUNK_ROWS = 256
+
+
+class TooManyRows(InputError):
+    """More candidate rows than a caller's own limit (``max_rows``): nothing is written."""
+
+    def __init__(self, file: str, line: int | None, limit: int):
+        super().__init__(file, line, None, f"more than {limit:,} candidate rows, the limit here: split the file")
+        self.limit = limit
+
+    def __reduce__(self):  # raised in a worker process, caught in the web server
+        return TooManyRows, (self.file, self.line, self.limit)
 
 
 def load_context(path: str | Path) -> tuple[Organisation, Alliance]:
@@ -51,7 +62,7 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
                 progress: bool | None = None, cache_size: int = DEFAULT_CACHE_SIZE,
                 input_format: str | None = None, reuse: bool = True, dask: str | None = None,
                 dask_timeout: float | None = None,
-                also: tuple[str | Path, ...] = ()) -> Summary:
+                also: tuple[str | Path, ...] = (), max_rows: int | None = None) -> Summary:
     """Screen every candidate of ``candidates`` and write the best-first results.
 
     Raises InputError for whole-file problems (unreadable file, unknown column)
@@ -65,6 +76,7 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
     ``dask``, a Dask scheduler's address, judges the profiles on that cluster instead
     of ``jobs`` local processes (see screening.cluster); the output is the same. It must answer
     within ``dask_timeout`` seconds (default 10).
+    ``max_rows`` lowers the row limit (the web app's, limits.WEB_SCREEN_MAX_ROWS): TooManyRows past it.
     """
     started = time.perf_counter()
     if lang not in WORDS:
@@ -111,11 +123,12 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
         check_scheduler(*dask_options)  # before any work: one line, within the timeout
     with signals_interrupt():
         return _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
-                            input_format, inputs, jobs_note, reuse, dask_options, extra)
+                            input_format, inputs, jobs_note, reuse, dask_options, extra, max_rows)
 
 
 def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
-                 input_format=None, inputs=(), jobs_note=None, reuse=True, dask=None, extra=()) -> Summary:
+                 input_format=None, inputs=(), jobs_note=None, reuse=True, dask=None, extra=(),
+                 max_rows=None) -> Summary:
     organisation, alliance = load_context(org)
     core_objectives = frozenset(organisation.core_objectives or ())
     summary = Summary(source="<stdin>" if str(candidates) == "-" else str(candidates), lang=lang,
@@ -130,7 +143,7 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
             with ErrorSink(errors_path, outputs) as sink:
                 _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs,
                              cache_size, spool, sink, summary,
-                             sys.stderr.isatty() if progress is None else progress, reuse, dask)
+                             sys.stderr.isatty() if progress is None else progress, reuse, dask, max_rows)
                 sink.finish()
             summary.blank_rows = reader.blank_rows
             summary.error_preview, summary.problems = sink.preview, sink.count
@@ -150,7 +163,7 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
 
 def _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs, cache_size,
                  spool: Spool, sink: ErrorSink, summary: Summary, show_progress: bool, reuse: bool = True,
-                 dask: tuple[str, float] | None = None) -> None:
+                 dask: tuple[str, float] | None = None, max_rows: int | None = None) -> None:
     if dask is not None:
         from tahaluf.screening.cluster import DaskJudge  # imports Dask: only when asked for
 
@@ -169,6 +182,8 @@ def _screen_rows(reader, organisation, alliance, concession_columns, core_object
         chunk: list = []
         rows = 0
         for row, values in reader.rows():
+            if max_rows is not None and rows + len(chunk) >= max_rows:
+                raise TooManyRows(reader.name, row, max_rows)
             chunk.append((row, values))
             if len(chunk) >= CHUNK_ROWS:
                 rows += len(chunk)

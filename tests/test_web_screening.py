@@ -215,3 +215,58 @@ def test_job_folders_live_as_long_as_the_server(workspace):
         folder = workspace / FOLDER / location.rsplit("/", 1)[1]
         assert (folder / "result.xlsx").is_file()
     assert not folder.exists() and recent.exists()
+
+
+def test_a_list_over_the_web_row_limit_is_refused_with_its_own_page(client, workspace, monkeypatch):
+    from tahaluf import limits
+
+    monkeypatch.setattr(limits, "WEB_SCREEN_MAX_ROWS", 5)
+    location = upload(client, "c.csv", b"name,sector\n" + b"x,ngo\n" * 6).headers["location"]
+    finished(client, location)
+    page = client.get(location)
+    assert page.status_code == 413
+    assert label("web.screen.too_many_rows").replace("{limit}", "5") in unescape(page.text)
+    assert client.get(f"{location}/download/csv").status_code == 404  # nothing written
+    job = workspace / FOLDER / location.rsplit("/", 1)[1]
+    assert not any(job.iterdir())  # the upload removed, no result file
+    # At the limit, the list is screened.
+    html = finished(client, upload(client, "c.csv", b"name,sector\n" + b"x,ngo\n" * 5).headers["location"])
+    assert len(table(html)[1]) == 5
+
+
+def test_rows_are_sorted_from_the_file_as_a_stable_sort_of_them_all(tmp_path):
+    """The page's rows come from the result CSV, keeping no more than a page: the same rows, in the same
+    order, as sorting every row (numbers as numbers, blanks last, ties in the file's order)."""
+    import random
+
+    from tahaluf.web.screening_jobs import NUMERIC_COLUMNS, Job, sorted_rows
+
+    rng = random.Random(7)
+    header = ["rank", "row", "name", "sector", "status", "score", "failed", "not_assessed", "guidance", "reason"]
+    rows = [[str(i), str(rng.choice([i, "", "x"])), rng.choice(["b", "A", "a", "", "c"]), "ngo",
+             rng.choice(["eligible", "excluded"]), rng.choice(["1", "2.5", "", "10", "-3"]), "", "", "", str(i)]
+            for i in range(1, 400)]
+    job = Job("j", tmp_path, "c.csv")
+    with job.file("csv").open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+
+    def reference(column, descending, status):
+        chosen = [tuple(r) for r in rows if status is None or r[4] == status]
+
+        def key(row):
+            value = row[column]
+            if column in NUMERIC_COLUMNS:
+                try:
+                    return (0, float(value), "")
+                except ValueError:
+                    return (1, 0.0, value)
+            return (0 if value else 1, 0.0, value.casefold())
+        present = [r for r in chosen if key(r)[0] == 0]
+        return sorted(present, key=key, reverse=descending) + [r for r in chosen if key(r)[0] == 1], len(chosen)
+
+    for column in (0, 1, 2, 5):
+        for descending in (False, True):
+            for status in (None, "excluded"):
+                for limit in (3, 50, 1000):
+                    want, count = reference(column, descending, status)
+                    assert sorted_rows(job, column, descending, status, limit) == (want[:limit], count)

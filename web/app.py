@@ -7,12 +7,12 @@ reports/alliance_file.py. This module maps requests to those calls and renders t
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import os
 import sqlite3
 import sys
-import threading
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -21,29 +21,27 @@ import jinja2
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from tahaluf import knowledge
-from tahaluf.consultation import WHATIF_SOURCE, Consultation, as_data, consult, fitting_answers, suppose, value_at
+from tahaluf.consultation import WHATIF_SOURCE, Consultation, as_data, consult, fitting_answers, suppose
 from tahaluf.diff import compare, snapshot_of_evaluation
 from tahaluf.errors import InputError, InputErrors, RenderError, TahalufError
-from tahaluf.evaluation import evaluate_document
-from tahaluf.loader import format_path
 from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.reports.html import ASSETS as REPORT_ASSETS, direct_mixed_values
-from tahaluf.reports.interview import (DONT_KNOW_ANSWER, answer_format, answer_text, option_label, parse_answer,
-                                       question_options, question_text, status_line, why_this_question)
+from tahaluf.reports.interview import (answer_format, answer_text, option_label, question_options, question_text,
+                                       status_line)
 from tahaluf.reports.output import write_atomically
-from tahaluf.reports.render import render_report
 from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
 from tahaluf.reports.viewmodel import build_report
-from tahaluf.web import fullform
+from tahaluf.web import fullform, work
 from tahaluf.web.history import History, HistoryUnavailable, timeline
 from tahaluf.web.screening_jobs import KINDS, UPLOAD_MAX_BYTES, Jobs, sorted_rows
 from tahaluf.web.security import LANG_COOKIE, MAX_FORM_BYTES, SecurityMiddleware, Session, Sessions
-from tahaluf.web.workspace import NotInWorkspace, NotServable, VersionConflict, Workspace, version_of
+from tahaluf.web.workspace import NotInWorkspace, NotServable, Workspace, version_of
 
 HERE = Path(__file__).resolve().parent
 LANGS = ("en", "ar")
@@ -51,8 +49,6 @@ DOWNLOADS = {"pdf": "application/pdf", "json": "application/json", "yaml": "appl
 SCREEN_MEDIA = {"csv": "text/csv; charset=utf-8", "errors": "text/csv; charset=utf-8",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 SCREEN_ROWS_SHOWN = 500  # the page shows this many; the downloads have every row
-# One writer at a time: the version check and the write it guards happen as one step.
-_WRITE_LOCK = threading.Lock()
 
 
 @functools.cache
@@ -109,8 +105,10 @@ def _form_post(handler=None, *, max_bytes: int = MAX_FORM_BYTES, max_fields: int
 
 
 class App:
-    def __init__(self, workspace: Workspace):
+    def __init__(self, workspace: Workspace, workers: int | None = None):
         self.workspace = workspace
+        self.pool = work.Pool(workers)
+        self._locks: dict[str, asyncio.Lock] = {}
         self.history = History(workspace.root)
         self.jobs = Jobs(workspace.root)
 
@@ -156,7 +154,7 @@ class App:
     @_form_post
     async def delete(self, request: Request, form):
         name, _ = self._file(request)
-        with _WRITE_LOCK:
+        async with self._file_lock(name):
             moved = self.workspace.delete(name)
         return RedirectResponse("/?deleted=" + urllib.parse.quote(moved), status_code=303)
 
@@ -164,7 +162,7 @@ class App:
     async def duplicate(self, request: Request, form):
         """A byte-for-byte copy under a free name (its own history starts empty); opened at once."""
         name, _ = self._file(request)
-        with _WRITE_LOCK:
+        async with self._file_lock(name):
             copy = self.workspace.duplicate(name, is_free=self._without_history)
         return RedirectResponse(f"/a/{_quote(copy)}", status_code=303)
 
@@ -187,24 +185,16 @@ class App:
 
     # The consultation ---------------------------------------------------------------------------
 
-    def _where(self, request: Request, name: str, path: Path):
-        """(store, version, consultation, the question to ask or None)."""
-        raw = path.read_bytes()
-        store = AllianceFile.open(path)
-        version = version_of(raw)
-        current = consult(store.document, evaluate_document(store.document, name, version))
-        self._record(name, current.evaluation, version)
-        passed = _session(request).file(name).passed
-        question = next((q for q in current.questions if q.path not in passed), None)
-        return store, version, current, question
-
     async def question(self, request: Request, problem: str = "", status: int = 200):
         name, path = self._file(request)
         try:
-            store, version, current, question = self._where(request, name, path)
+            version, data, current = await self.pool.run(work.where, path, name)
         except InputError as error:
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
                          problems=_problems(error, path, name))
+        await run_in_threadpool(self._record, name, current.evaluation, version)
+        passed = _session(request).file(name).passed
+        question = next((q for q in current.questions if q.path not in passed), None)
         lang = _lang(request)
         t = _labels(lang)
         context: dict[str, Any] = {
@@ -214,7 +204,7 @@ class App:
             "can_go_back": bool(_session(request).file(name).history), "question": None}
         if question is not None:
             context["question"] = {
-                "path": question.path, "text": question_text(question, store.data, lang, t, "web"),
+                "path": question.path, "text": question_text(question, data, lang, t, "web"),
                 "number": current.questions.index(question) + 1, "count": len(current.questions),
                 "consequence": t["interview.consequence." + question.consequence],
                 "rules": t["label.list_separator"].join(question.rules[:3]), "format": answer_format(question),
@@ -225,81 +215,33 @@ class App:
 
     async def why(self, request: Request):
         name, path = self._file(request)
-        lang = _lang(request)
         try:
-            store = AllianceFile.open(path)
+            shown = await self.pool.run(work.why, path, request.query_params.get("q", ""), _lang(request))
         except InputError as error:
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
                          problems=_problems(error, path, name))
-        current = consult(store.document)
-        question = current.question(request.query_params.get("q", ""))
-        if question is None:
+        if shown is None:
             return RedirectResponse(f"/a/{_quote(name)}", status_code=303)
-        t = _labels(lang)
-        return _page(request, "why.html.j2", name=name, url=_quote(name),
-                     text=question_text(question, store.data, lang, t, "web"),
-                     why=why_this_question(current, question, lang, t))
+        text, why = shown
+        return _page(request, "why.html.j2", name=name, url=_quote(name), text=text, why=why)
 
     @_form_post
     async def answer(self, request: Request, form):
         name, path = self._file(request)
         state = _session(request).file(name)
-        action = form.get("action", "answer")
-        t = _labels(_lang(request))
-        status = 422
-        with _WRITE_LOCK:  # no await inside: the check and the write are one step
-            try:
-                if version_of(path.read_bytes()) != form.get("version"):
-                    raise VersionConflict(name)
-                problem = self._act(AllianceFile.open(path), state, action, form, t)
-            except VersionConflict:
-                problem, status = t["web.conflict"], 409
-            except InputError as error:
-                problem = t["interview.not_valid"].replace("{problem}", error.problem)
+        async with self._file_lock(name):  # the version check and the write it guards are one step
+            problem, status, after = await self.pool.run(work.answer, path, form.get("version"), state,
+                                                          str(form.get("action", "answer")), work.Form.of(form),
+                                                          _lang(request))
+            if after is not state:  # done in a worker: the session's state as it left it
+                state.history[:], state.passed = after.history, set(after.passed)
         if problem:
             return await self.question(request, problem=problem, status=status)
         return RedirectResponse(f"/a/{_quote(name)}", status_code=303)
 
-    def _act(self, store: AllianceFile, state, action: str, form, t: dict[str, str]) -> str:
-        """Do what the form asks; a problem to show, or ''. InputError when the answer does not fit."""
-        if action == "back":
-            if not state.history:
-                return t["interview.back_none"]
-            what, parts, before = state.history.pop()
-            if what == "answer":
-                store.set(parts, before)
-            state.passed.discard(format_path(parts))
-            return ""
-        if action == "partner":
-            partner = str(form.get("partner", "")).strip()
-            if not partner:
-                return t["interview.ask_partner"]
-            partners = list(store.data.get("partners") or [])
-            store.set(("partners", len(partners)), {"name": partner})
-            state.history.append(("answer", ("partners",), partners or None))
-            return ""
-        question = consult(store.document).question(str(form.get("path", "")))
-        if question is None:  # answered meanwhile: nothing to do, show where it stands
-            return ""
-        if action in ("skip", "dont_know"):
-            state.passed.add(question.path)
-            state.history.append(("skip", question.parts, None))
-            return ""
-        if question_options(question) and answer_format(question) != "choice":
-            text = " ".join(str(v) for v in form.getlist("pick")) or "none"
-        else:
-            text = str(form.get("answer", ""))
-        value = parse_answer(question, text, t, lambda: str(form.get("detail", "")))
-        if value is None:
-            return t["interview.not_understood"].replace("{format}", t["interview.format." + answer_format(question)])
-        if value is DONT_KNOW_ANSWER:
-            state.passed.add(question.path)
-            state.history.append(("skip", question.parts, None))
-            return ""
-        before = value_at(store.data, question.parts)
-        store.set(question.parts, value)
-        state.history.append(("answer", question.parts, before))
-        return ""
+    def _file_lock(self, name: str) -> asyncio.Lock:
+        """One writer per file at a time, across the awaits of a write done in a worker."""
+        return self._locks.setdefault(name, asyncio.Lock())
 
     # The full form (web/fullform.py builds it from the model and the knowledge base) -------------------
 
@@ -319,7 +261,7 @@ class App:
         name, path = self._file(request)
         t = _labels(_lang(request))
         try:
-            with _WRITE_LOCK:  # no await inside: the check and the write are one step
+            async with self._file_lock(name):  # the check and the write are one step
                 shown = self._save_form(path, form, t)
         except InputError as error:  # the file on disk is not valid input: say so, as every page does
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
@@ -373,21 +315,21 @@ class App:
 
     # The result ------------------------------------------------------------------------------------
 
-    def _evaluation(self, path: Path):
-        version = version_of(path.read_bytes())
-        store = AllianceFile.open(path)
-        evaluation = evaluate_document(store.document, path.name, version)
-        self._record(path.name, evaluation, version)
+    async def _evaluation(self, path: Path, name: str):
+        """The file evaluated (in a worker) and recorded in the history."""
+        evaluation, version = await self.pool.run(work.evaluate, path, name)
+        await run_in_threadpool(self._record, name, evaluation, version)
         return evaluation
 
     async def report(self, request: Request):
-        return self._report_page(request, _supposed_in(request.query_params))
+        return await self._report_page(request, _supposed_in(request.query_params))
 
-    def _report_page(self, request: Request, chosen: list[tuple[str, str]], problem: str = "", status: int = 200):
+    async def _report_page(self, request: Request, chosen: list[tuple[str, str]], problem: str = "",
+                           status: int = 200):
         """The result page; with ``chosen`` answers supposed (?if=PATH=KEY), the what-if banner too."""
         name, path = self._file(request)
         try:
-            evaluation = self._evaluation(path)
+            evaluation = await self._evaluation(path, name)
         except InputError as error:
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
                          problems=_problems(error, path, name))
@@ -417,7 +359,7 @@ class App:
         name, path = self._file(request)
         t = _labels(_lang(request))
         chosen = _supposed_in(form)
-        with _WRITE_LOCK:  # no await inside: the check and the writes are one step
+        async with self._file_lock(name):  # the check and the writes are one step
             original = path.read_bytes()
             if version_of(original) != form.get("version"):
                 conflict = True
@@ -436,7 +378,7 @@ class App:
                     return _page(request, "message.html.j2", status=400,
                                  message=t["web.whatif.bad"].replace("{problem}", str(error)))
         if conflict:  # where the file stands now, with the same answers supposed if they still apply
-            return self._report_page(request, chosen, problem=t["web.whatif.conflict"], status=409)
+            return await self._report_page(request, chosen, problem=t["web.whatif.conflict"], status=409)
         return RedirectResponse(f"/a/{_quote(name)}/report", status_code=303)
 
     def _since(self, name: str, input_sha256: str, t: dict[str, str], lang: str) -> dict | None:
@@ -454,7 +396,7 @@ class App:
     async def history_page(self, request: Request):
         name, path = self._file(request)
         try:
-            self._evaluation(path)  # the file as it is now is part of its history
+            await self._evaluation(path, name)  # the file as it is now is part of its history
         except InputError:
             pass
         lang = _lang(request)
@@ -538,15 +480,20 @@ class App:
         job = self._job(request)
         if job.state not in ("done", "failed"):
             return _page(request, "screen_wait.html.j2", job=job, url=f"/screen/{job.id}")
+        lang = _lang(request)
+        t = _labels(lang)
         if job.state == "failed":
-            return _page(request, "screen_result.html.j2", status=422, job=job, columns=[], rows=[], statuses=[],
-                         downloads=[], shown="")
+            problem = (t["web.screen.too_many_rows"].replace("{limit}", f"{job.too_many:,}")
+                       if job.too_many else job.problem)
+            return _page(request, "screen_result.html.j2", status=413 if job.too_many else 422, job=job,
+                         problem=problem, columns=[], rows=[], statuses=[], downloads=[], shown="")
         query = request.query_params
         column = int(query["sort"]) if query.get("sort", "").isdigit() and int(query["sort"]) < len(job.header) else 0
         descending = query.get("dir") == "desc"
-        statuses = sorted({row[4] for row in job.rows if len(row) > 4})
+        statuses = job.statuses
         status = query.get("status") if query.get("status") in statuses else None
-        rows = sorted_rows(job, column, descending, status)
+        # Read from the result file, off the event loop: the server holds no more rows than a page shows.
+        rows, count = await run_in_threadpool(sorted_rows, job, column, descending, status, SCREEN_ROWS_SHOWN)
         base = f"/screen/{job.id}"
 
         def link(**change) -> str:
@@ -554,8 +501,6 @@ class App:
                       **change}
             return base + "?" + urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
 
-        lang = _lang(request)
-        t = _labels(lang)
         columns = [{"title": _screen_word(t, lang, "web.screen.column", title), "sorted": index == column,
                     "descending": descending,
                     "url": link(sort=index, dir="asc" if index != column or descending else "desc")}
@@ -567,12 +512,11 @@ class App:
                      ("web.screen.download.csv", f"{base}/download/csv")]
         if job.file("errors").exists():
             downloads.append(("web.screen.download.errors", f"{base}/download/errors"))
-        shown_count = min(len(rows), SCREEN_ROWS_SHOWN)
-        shown = t["web.screen.shown"].replace("{shown_rows}", knowledge.count_phrase("row", shown_count, lang)) \
-            .replace("{shown}", str(shown_count)).replace("{rows}", knowledge.count_phrase("row", len(rows), lang)) \
-            .replace("{count}", str(len(rows)))
-        return _page(request, "screen_result.html.j2", job=job, columns=columns,
-                     rows=[_screen_cells(row, job.header, t, lang) for row in rows[:SCREEN_ROWS_SHOWN]],
+        shown = t["web.screen.shown"].replace("{shown_rows}", knowledge.count_phrase("row", len(rows), lang)) \
+            .replace("{shown}", str(len(rows))).replace("{rows}", knowledge.count_phrase("row", count, lang)) \
+            .replace("{count}", str(count))
+        return _page(request, "screen_result.html.j2", job=job, problem="", columns=columns,
+                     rows=[_screen_cells(row, job.header, t, lang) for row in rows],
                      statuses=filters, downloads=downloads, shown=shown)
 
     async def screen_download(self, request: Request):
@@ -583,8 +527,8 @@ class App:
         stem = Path(job.source_name).stem or "candidates"
         filename = f"{stem}.screened.{'xlsx' if kind == 'xlsx' else 'csv'}" if kind != "errors" else f"{stem}.errors.csv"
         media = SCREEN_MEDIA[kind]
-        return Response(job.file(kind).read_bytes(), media_type=media,
-                        headers={"content-disposition": _attachment(filename)})
+        return FileResponse(job.file(kind), media_type=media,  # streamed from the file
+                            headers={"content-disposition": _attachment(filename)})
 
     async def download(self, request: Request):
         name, path = self._file(request)
@@ -597,7 +541,8 @@ class App:
             filename = name
         else:
             try:
-                content = render_report(self._evaluation(path), fmt, lang)
+                content, evaluation, version = await self.pool.run(work.render, path, name, fmt, lang)
+                await run_in_threadpool(self._record, name, evaluation, version)
             except InputError:
                 raise HTTPException(422, "web.bad_input") from None
             except RenderError:
@@ -747,13 +692,15 @@ async def _http_error(request: Request, error: HTTPException):
     return _message(request, key, error.status_code)
 
 
-def create_app(workspace: str | Path, token: str | None = None, hosts: frozenset[str] | None = None) -> Any:
+def create_app(workspace: str | Path, token: str | None = None, workers: int | None = None,
+               hosts: frozenset[str] | None = None) -> Any:
     """The ASGI application serving the assessments in ``workspace`` (created if missing);
     with ``token``, every request must carry it (see security.py); with ``hosts``, only requests
-    addressed to one of them are answered (see frontdoor.py)."""
+    addressed to one of them are answered (see frontdoor.py). ``workers``: the processes that
+    evaluate and render (work.Pool; None: one per core, 0: in the event loop)."""
     space = Workspace(workspace)
     space.ensure()
-    app = App(space)
+    app = App(space, workers)
     routes = [
         Route("/", app.index),
         Route("/new", app.new, methods=["POST"]),
@@ -779,8 +726,12 @@ def create_app(workspace: str | Path, token: str | None = None, hosts: frozenset
     @contextlib.asynccontextmanager
     async def lifespan(_):
         app.jobs.prune()
-        yield
-        app.jobs.close()
+        await run_in_threadpool(app.pool.warm)
+        try:
+            yield
+        finally:
+            app.pool.close()
+            app.jobs.close()
 
     starlette = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=lifespan)
     return SecurityMiddleware(starlette, Sessions(), token, hosts)

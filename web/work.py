@@ -1,0 +1,205 @@
+"""The web app's work off the event loop: engine evaluations and report rendering run in a pool of
+worker processes, so one slow request (a PDF) stalls no other and every core serves answers.
+
+Processes, not threads: the work is CPU-bound (threads would share one core), and experta's rule
+objects remember the last engine that touched them (two engines of one class must not run at once in
+one process). The workers are spawned, never forked from the server's threads; they start at the
+server's start (warm), each importing the engine once. ``workers=0`` runs the work in the event loop instead, as the app did before (to compare).
+
+Each function here takes and returns plain, picklable values: a file's path, never a request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from tahaluf import knowledge, limits
+from tahaluf.consultation import consult, value_at
+from tahaluf.errors import InputError
+from tahaluf.evaluation import evaluate_document
+from tahaluf.loader import format_path
+from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.reports.interview import (DONT_KNOW_ANSWER, answer_format, parse_answer, question_options,
+                                       question_text, why_this_question)
+from tahaluf.reports.render import render_report
+from tahaluf.rules import load_all
+from tahaluf.web.workspace import version_of
+
+
+class Pool:
+    """``workers`` processes (None: one per usable core; 0: none, the work runs in the event loop)."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = limits.usable_cores() if workers is None else workers
+        load_all()  # an evaluation made in a worker is reported here (history): its rules must be known
+        self._executor: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _start(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                # Spawned: a worker is the server's own child (it dies with it, see _worker_init), never
+                # forked from the server's threads. (A fork server's workers outlived a killed server.)
+                context = multiprocessing.get_context("spawn")
+                self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init)
+            return self._executor
+
+    async def run(self, function, *args):
+        if self.workers == 0:
+            return function(*args)
+        executor = self._start()
+        try:
+            return await asyncio.wrap_future(executor.submit(function, *args))
+        except BrokenProcessPool:  # a worker was killed (out of memory, say): the next request gets a new pool
+            with self._lock:
+                if self._executor is executor:
+                    self._executor = None
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
+
+    def warm(self) -> None:
+        """Start every worker now (at the server's start), not on the first requests."""
+        if self.workers:
+            executor = self._start()
+            for future in [executor.submit(labels, "en") for _ in range(self.workers)]:
+                future.result()
+
+    def close(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _worker_init() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    # A worker never outlives the server, however it ends. Not the kernel's parent-death signal: it
+    # follows the *thread* that started the worker, and the server's threads come and go.
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="tahaluf-parent-watch", daemon=True).start()
+
+
+@functools.cache
+def labels(lang: str) -> dict[str, str]:
+    return {key: text(lang) for key, text in knowledge.labels().items()}
+
+
+class Form:
+    """A posted form's fields as plain lists (a request's FormData does not cross to a worker)."""
+
+    def __init__(self, fields: dict[str, list[str]]):
+        self.fields = fields
+
+    @classmethod
+    def of(cls, form) -> Form:
+        return cls({key: [str(value) for value in form.getlist(key)] for key in form.keys()})
+
+    def get(self, key: str, default=None):
+        values = self.fields.get(key)
+        return values[0] if values else default
+
+    def getlist(self, key: str) -> list[str]:
+        return list(self.fields.get(key, ()))
+
+
+def where(path: Path, name: str):
+    """(version, the file's data, its consultation) for the question page."""
+    raw = path.read_bytes()
+    store = AllianceFile.open(path)
+    version = version_of(raw)
+    return version, store.data, consult(store.document, evaluate_document(store.document, name, version))
+
+
+def why(path: Path, asked: str, lang: str):
+    """(the question's text, why it is asked: the checks, the verdict each answer would give), or None."""
+    store = AllianceFile.open(path)
+    current = consult(store.document)
+    question = current.question(asked)
+    if question is None:
+        return None
+    t = labels(lang)
+    return question_text(question, store.data, lang, t, "web"), why_this_question(current, question, lang, t)
+
+
+def evaluate(path: Path, name: str):
+    """(the evaluation, the version it was made at) for the report page."""
+    version = version_of(path.read_bytes())
+    return evaluate_document(AllianceFile.open(path).document, name, version), version
+
+
+def render(path: Path, name: str, fmt: str, lang: str):
+    """(the report in ``fmt``, the evaluation, the version it was made at) for a download."""
+    version = version_of(path.read_bytes())
+    store = AllianceFile.open(path)
+    evaluation = evaluate_document(store.document, name, version)
+    return render_report(evaluation, fmt, lang), evaluation, version
+
+
+def answer(path: Path, version: str, state, action: str, form: Form, lang: str):
+    """Check the version, then do what an answer form asks: (problem, HTTP status, the session's state
+    after it). The caller holds the file's lock: the check and the write are one step."""
+    t = labels(lang)
+    if version_of(path.read_bytes()) != version:
+        return t["web.conflict"], 409, state
+    try:
+        return act(AllianceFile.open(path), state, action, form, t), 422, state
+    except InputError as error:
+        return t["interview.not_valid"].replace("{problem}", error.problem), 422, state
+
+
+def act(store: AllianceFile, state, action: str, form, t: dict[str, str]) -> str:
+    """Do what the form asks; a problem to show, or ''. InputError when the answer does not fit."""
+    if action == "back":
+        if not state.history:
+            return t["interview.back_none"]
+        what, parts, before = state.history.pop()
+        if what == "answer":
+            store.set(parts, before)
+        state.passed.discard(format_path(parts))
+        return ""
+    if action == "partner":
+        partner = str(form.get("partner", "")).strip()
+        if not partner:
+            return t["interview.ask_partner"]
+        partners = list(store.data.get("partners") or [])
+        store.set(("partners", len(partners)), {"name": partner})
+        state.history.append(("answer", ("partners",), partners or None))
+        return ""
+    question = consult(store.document).question(str(form.get("path", "")))
+    if question is None:  # answered meanwhile: nothing to do, show where it stands
+        return ""
+    if action in ("skip", "dont_know"):
+        state.passed.add(question.path)
+        state.history.append(("skip", question.parts, None))
+        return ""
+    if question_options(question) and answer_format(question) != "choice":
+        text = " ".join(str(v) for v in form.getlist("pick")) or "none"
+    else:
+        text = str(form.get("answer", ""))
+    value = parse_answer(question, text, t, lambda: str(form.get("detail", "")))
+    if value is None:
+        return t["interview.not_understood"].replace("{format}", t["interview.format." + answer_format(question)])
+    if value is DONT_KNOW_ANSWER:
+        state.passed.add(question.path)
+        state.history.append(("skip", question.parts, None))
+        return ""
+    before = value_at(store.data, question.parts)
+    store.set(question.parts, value)
+    state.history.append(("answer", question.parts, before))
+    return ""
