@@ -2,7 +2,7 @@
 mandate, conflict resolution agreed in advance, and conditions for reopening a decision."""
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import RuleSet, check, judge_event, maybe, outcome, require_true, status_of, value_at
+from tahaluf.rules.base import Outcome, RuleSet, check, judge_event, maybe, outcome, require_true, status_of, value_at
 from tahaluf.rules.facts import Alliance, Event, Governance
 
 # What G-PRC-1 asks of the decision procedure, beyond its existence.
@@ -14,6 +14,14 @@ _COMMITTEE_RULES = (
     "steering_committee.meeting_length", "steering_committee.regularity",
     "steering_committee.ground_rules", "steering_committee.quorum",
 )
+
+
+def _unless_no_committee(governance, failed: Outcome) -> Outcome:
+    """A failure that "no steering committee" would lift cites whether there is one while it is
+    unknown: the consultation cannot call it settled (a failure cites what decides it)."""
+    if value_at(governance, "steering_committee.exists") is not None:
+        return failed
+    return failed._replace(evidence=(*failed.evidence, (f"{governance['path']}.steering_committee.exists", None)))
 
 
 class ProcedureRules(RuleSet):
@@ -54,9 +62,10 @@ class ProcedureRules(RuleSet):
             return outcome("not_assessed", governance, "steering_committee")
         values = [value_at(governance, name) for name in _COMMITTEE_RULES]
         if committee.get("ground_rules") is False:
-            return outcome("fail", governance, *_COMMITTEE_RULES)
+            return _unless_no_committee(governance, outcome("fail", governance, *_COMMITTEE_RULES))
         if "" in values:
-            return outcome("fail", governance, *_COMMITTEE_RULES, message="blank_rule")
+            return _unless_no_committee(governance, outcome("fail", governance, *_COMMITTEE_RULES,
+                                                            message="blank_rule"))
         return outcome("not_assessed" if None in values else "pass", governance, *_COMMITTEE_RULES)
 
     @check("PC03", "executive-mandate-defined", guidance=["G-PRC-3"], dimension="decision_making",

@@ -167,3 +167,17 @@ def test_a_settled_verdict_survives_any_value_of_every_unknown_fact(partial, dra
     if after.verdict != found.verdict:
         new = _contradictions(after) - _contradictions(found.evaluation)
         assert new, (found.verdict, found.reason, after.verdict, completed)
+
+
+def test_a_failure_whose_rule_may_not_apply_is_not_settled():
+    """PC02 fails on a steering committee's ground rules while it is unknown whether there is a
+    committee at all: "no committee" would lift it, so the failure cannot settle the verdict."""
+    data = {"governance": {"steering_committee": {"ground_rules": False}}}
+    found = _consult(data)
+    assert any(f.rule == "PC02" and f.status == "fail" for f in found.evaluation.inference.findings)
+    answered = copy.deepcopy(data)
+    answered["governance"]["steering_committee"]["exists"] = False
+    assert not any(f.rule == "PC02" for f in evaluate_document(build_document(answered)).inference.findings)
+    pc02 = next(f for f in found.evaluation.inference.findings if f.rule == "PC02")
+    from tahaluf.consultation import _fixed
+    assert not _fixed(pc02, set(), found.data)
