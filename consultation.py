@@ -688,6 +688,7 @@ class PathToProceed:
     answers: tuple[tuple[str, Any], ...]  # (path, answer), in the order given
     reason: str  # "" when found; else fixed_red_flag | fixed_condition | no_path_found
     blocking: tuple[str, ...] = ()  # the rules that stand in the way when none exists
+    questions: tuple[Question, ...] = ()  # the question each answer answers, as it was asked then
 
 
 def _fixes(inference) -> int:
@@ -699,10 +700,10 @@ def path_to_proceed(consultation: Consultation, max_steps: int = 40) -> PathToPr
     could change the verdict, the answer that proceeds at once, else the one that leaves the fewest
     conditions (never a red flag). Says when none exists because a red flag or a failed major check
     stands whatever the answers."""
-    current, chosen = consultation, []
+    current, chosen, asked = consultation, [], []
     for _ in range(max_steps):
         if current.verdict == "proceed":
-            return PathToProceed(True, tuple(chosen), "")
+            return PathToProceed(True, tuple(chosen), "", questions=tuple(asked))
         inference = current.evaluation.inference
         open_paths = {q.path for q in current.questions}
         findings = {f.id: f for f in inference.findings}
@@ -736,6 +737,7 @@ def path_to_proceed(consultation: Consultation, max_steps: int = 40) -> PathToPr
                                                      if c.because[0] in findings)))
         _, question, outcome, after = best
         chosen.append((question.path, answer_value(question, outcome.answer)))
+        asked.append(question)
         current = after
     return PathToProceed(False, tuple(chosen), "no_path_found")
 
