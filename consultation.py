@@ -51,6 +51,7 @@ from tahaluf.errors import InputError
 from tahaluf.evaluation import Evaluation, evaluate_document
 from tahaluf.loader import SourceMap, format_path, validate
 from tahaluf.model import AllianceDocument
+from tahaluf.neighbours import Neighbourhood
 from tahaluf.rules import facts, load_all
 from tahaluf.rules.base import REGISTRY
 from tahaluf.rules.engine import FindingResult
@@ -572,17 +573,29 @@ class Outcome:
     evaluation: Evaluation = field(repr=False, compare=False)
 
 
-def evaluate_with(data: dict, changes: list[tuple[tuple, Any]]) -> Evaluation:
-    """The evaluation of ``data`` with each (path, value) written in (InputError if one does not fit)."""
+def evaluate_with(data: dict, changes: list[tuple[tuple, Any]], near: Neighbourhood | None = None) -> Evaluation:
+    """The evaluation of ``data`` with each (path, value) written in (InputError if one does not fit);
+    ``near``: rerun only the checks the changes can reach from that neighbourhood's base."""
     changed = data
     for path, value in changes:
         changed = with_answer(changed, path, value)
-    return evaluate_document(document_of(changed))
+    document = document_of(changed)
+    return near.evaluate(document) if near is not None else evaluate_document(document)
+
+
+_NEAR: list[Neighbourhood] = []  # the last one built: a what-if asks many neighbours of one state in a row
+
+
+def _near(consultation: Consultation) -> Neighbourhood:
+    if not _NEAR or _NEAR[0].base is not consultation.evaluation:
+        _NEAR[:] = [Neighbourhood(consultation.evaluation)]
+    return _NEAR[0]
 
 
 def outcome_of(consultation: Consultation, question: Question, answer: Any) -> Outcome:
     """The verdict one answer to ``question`` would give (InputError if the answer does not fit the field)."""
-    evaluation = evaluate_with(consultation.data, [(question.parts, answer_value(question, answer))])
+    evaluation = evaluate_with(consultation.data, [(question.parts, answer_value(question, answer))],
+                               _near(consultation))
     return Outcome(answer, evaluation.verdict, evaluation)
 
 
