@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tahaluf.consultation import (Consultation, Outcome, Question, _counts, _fixed, _fixes, answer_value, consult, document_of,
+from tahaluf.consultation import (ITEM_LISTS, Consultation, Outcome, Question, _could_raise, _counts, _fixed, _fixes, answer_value, consult, document_of,
                                   parse_path, path_to_proceed, whatif, with_answer)
 from tahaluf.errors import InputError
 from tahaluf.loader import format_path
@@ -32,10 +32,43 @@ class Changing:
     outcomes: tuple[Outcome, ...]  # only those whose verdict differs from the current one
 
 
-def changing_questions(consultation: Consultation) -> tuple[Changing, ...]:
-    """The deciding questions some answer to which gives another verdict, in rank order."""
+def _reaches(question: Question, finding: FindingResult, dimension: str | None = None) -> bool:
+    """Whether an answer to ``question`` could alter ``finding`` (or the readiness of ``dimension``):
+    the question decides its check, its rule waits on the fact, or the finding cites it."""
+    from tahaluf.rules.base import REGISTRY
+
+    rules = set(question.rules) | set(question.could_add)
+    if finding.rule in rules or question.path in ITEM_LISTS:
+        return True
+    if any(path == question.path or path.startswith((question.path + ".", question.path + "["))
+           or question.path.startswith((path + ".", path + "[")) for path, _ in finding.evidence):
+        return True
+    return dimension is not None and dimension in {REGISTRY[code].dimension for code in rules}
+
+
+def could_change(consultation: Consultation, question: Question) -> bool:
+    """Whether some answer to ``question`` could give another verdict: a red flag could be raised,
+    or every gate (for do_not_proceed) or every condition (for conditions) could be undone by it.
+    Only a filter before the engine: tests/test_whatif_words.py holds it to trying every answer."""
+    inference = consultation.evaluation.inference
+    by_id = {f.id: f for f in inference.findings}
+    if consultation.verdict == "do_not_proceed":
+        return all(_reaches(question, by_id[g.because[0]]) for g in inference.gates)
+    if consultation.verdict == "conditions":
+        if _could_raise(question, ("blocker",)):
+            return True
+        return all(_reaches(question, by_id[c.because[0]], c.dimension) if c.because and c.because[0] in by_id
+                   else True for c in inference.conditions)
+    return True
+
+
+def changing_questions(consultation: Consultation, prune: bool = True) -> tuple[Changing, ...]:
+    """The deciding questions some answer to which gives another verdict, in rank order (``prune``:
+    the engine tries only those :func:`could_change` lets through)."""
     found = []
     for question in consultation.deciding:
+        if prune and not could_change(consultation, question):
+            continue
         other = tuple(o for o in whatif(consultation, question) if o.verdict != consultation.verdict)
         if other:
             found.append(Changing(question, other))

@@ -7,6 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+
+import test_soundness as soundness
+from support import build_document
 
 from tahaluf import knowledge
 from tahaluf.consultation import consult, document_of
@@ -14,7 +18,7 @@ from tahaluf.evaluation import evaluate_document, evaluate_file
 from tahaluf.reports.whatif import render_whatif
 from tahaluf.rules import load_all
 from tahaluf.rules.base import REGISTRY
-from tahaluf.what_it_takes import what_it_would_take
+from tahaluf.what_it_takes import changing_questions, what_it_would_take
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SHIPPED = sorted(p.name for p in EXAMPLES.glob("*.yaml"))
@@ -90,3 +94,14 @@ def test_what_it_would_take_leads_to_proceed(name):
 def test_whatif_all_keeps_the_full_table():
     shown = render_whatif(evaluate_file(EXAMPLES / "existing-alliance-review.yaml"), "en", "text", every=True)
     assert "partners[1].private.goals [PR01]" in shown
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(soundness.partial_and_full())
+def test_the_filter_before_the_engine_drops_no_question_that_changes_the_verdict(drawn):
+    consultation = consult(build_document(drawn[0]))
+
+    def shown(found):
+        return [(one.question.path, [(o.answer, o.verdict) for o in one.outcomes]) for one in found]
+
+    assert shown(changing_questions(consultation)) == shown(changing_questions(consultation, prune=False))
