@@ -401,13 +401,13 @@ def build_parser() -> argparse.ArgumentParser:
     interview.add_argument("--lang", choices=LANGS, default="en", help="language of the questions (default: en)")
 
     whatif = _command(commands, common, "whatif",
-                      "the verdict each answer to the open questions would give, and the answers that lead to "
-                      "proceed", cmd_whatif)
+                      "the verdict, the answers that would change it, and what it would take to proceed",
+                      cmd_whatif)
     files.append(whatif.add_argument("file", help="alliance YAML file; '-' for standard input"))
     whatif.add_argument("--format", choices=("text", "json"), default="text")
     whatif.add_argument("--lang", choices=LANGS, default="en")
     whatif.add_argument("--all", action="store_true",
-                        help="every open question, not only those that could change the verdict")
+                        help="the full table: every open question, each answer's verdict, the fields' paths")
     whatif.add_argument("--set", action="append", metavar="PATH=VALUE", help="as for evaluate")
 
     check = _command(commands, common, "check", "validate alliance files without evaluating them", cmd_check)

@@ -23,7 +23,7 @@ Examples:
   tahaluf interview alliance.yaml --lang ar    in Arabic""",
     "whatif": """\
 Examples:
-  tahaluf whatif alliance.yaml                 each deciding question, each answer's verdict, the path to yes
+  tahaluf whatif alliance.yaml                 the verdict, the answers that would change it, what it takes to proceed
   tahaluf whatif alliance.yaml --all --format json""",
     "screen": """\
 Examples:

@@ -51,6 +51,7 @@ from tahaluf.errors import InputError
 from tahaluf.evaluation import Evaluation, evaluate_document
 from tahaluf.loader import SourceMap, format_path, validate
 from tahaluf.model import AllianceDocument
+from tahaluf.neighbours import Neighbourhood
 from tahaluf.rules import facts, load_all
 from tahaluf.rules.base import REGISTRY
 from tahaluf.rules.engine import FindingResult
@@ -576,17 +577,29 @@ class Outcome:
     evaluation: Evaluation = field(repr=False, compare=False)
 
 
-def evaluate_with(data: dict, changes: list[tuple[tuple, Any]]) -> Evaluation:
-    """The evaluation of ``data`` with each (path, value) written in (InputError if one does not fit)."""
+def evaluate_with(data: dict, changes: list[tuple[tuple, Any]], near: Neighbourhood | None = None) -> Evaluation:
+    """The evaluation of ``data`` with each (path, value) written in (InputError if one does not fit);
+    ``near``: rerun only the checks the changes can reach from that neighbourhood's base."""
     changed = data
     for path, value in changes:
         changed = with_answer(changed, path, value)
-    return evaluate_document(document_of(changed))
+    document = document_of(changed)
+    return near.evaluate(document) if near is not None else evaluate_document(document)
+
+
+_NEAR: list[Neighbourhood] = []  # the last one built: a what-if asks many neighbours of one state in a row
+
+
+def _near(consultation: Consultation) -> Neighbourhood:
+    if not _NEAR or _NEAR[0].base is not consultation.evaluation:
+        _NEAR[:] = [Neighbourhood(consultation.evaluation)]
+    return _NEAR[0]
 
 
 def outcome_of(consultation: Consultation, question: Question, answer: Any) -> Outcome:
     """The verdict one answer to ``question`` would give (InputError if the answer does not fit the field)."""
-    evaluation = evaluate_with(consultation.data, [(question.parts, answer_value(question, answer))])
+    evaluation = evaluate_with(consultation.data, [(question.parts, answer_value(question, answer))],
+                               _near(consultation))
     return Outcome(answer, evaluation.verdict, evaluation)
 
 
@@ -692,6 +705,7 @@ class PathToProceed:
     answers: tuple[tuple[str, Any], ...]  # (path, answer), in the order given
     reason: str  # "" when found; else fixed_red_flag | fixed_condition | no_path_found
     blocking: tuple[str, ...] = ()  # the rules that stand in the way when none exists
+    questions: tuple[Question, ...] = ()  # the question each answer answers, as it was asked then
 
 
 def _fixes(inference) -> int:
@@ -703,10 +717,10 @@ def path_to_proceed(consultation: Consultation, max_steps: int = 40) -> PathToPr
     could change the verdict, the answer that proceeds at once, else the one that leaves the fewest
     conditions (never a red flag). Says when none exists because a red flag or a failed major check
     stands whatever the answers."""
-    current, chosen = consultation, []
+    current, chosen, asked = consultation, [], []
     for _ in range(max_steps):
         if current.verdict == "proceed":
-            return PathToProceed(True, tuple(chosen), "")
+            return PathToProceed(True, tuple(chosen), "", questions=tuple(asked))
         inference = current.evaluation.inference
         open_paths = {q.path for q in current.questions}
         findings = {f.id: f for f in inference.findings}
@@ -740,6 +754,7 @@ def path_to_proceed(consultation: Consultation, max_steps: int = 40) -> PathToPr
                                                      if c.because[0] in findings)))
         _, question, outcome, after = best
         chosen.append((question.path, answer_value(question, outcome.answer)))
+        asked.append(question)
         current = after
     return PathToProceed(False, tuple(chosen), "no_path_found")
 

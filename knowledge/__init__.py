@@ -120,6 +120,8 @@ class FindingText(_Strict):
     # the key is what the rule's Outcome names (Outcome.message); ``message`` is the default.
     messages: dict[str, Bilingual] | None = None
     fix: Bilingual
+    # A red flag resting on known facts, lifted: what would have to change (``whatif``), with {subject}.
+    lift: Bilingual | None = None
     question: Bilingual
     passed: Bilingual | None = None  # when set, a pass is reported as a strength
     # The question when the check applies only if an unknown fact turns out so (Outcome.applies_if),

@@ -150,6 +150,37 @@ def infer(declared: Iterable[Any], level: str = "alliance") -> Inference:
     return _collect(engine)
 
 
+def run_checks(engine: KnowledgeEngine, declared: Iterable[Any]) -> list[FindingResult]:
+    """The findings of ``engine``'s checks over the input facts (its derivations run too, unread):
+    a what-if's neighbour reruns only the checks a changed fact can reach (neighbours.py)."""
+    engine.reset()
+    engine.declare(*declared, *(facts.Dimension(name=name) for name in engine.dimensions))
+    engine.run(steps=MAX_STEPS)
+    if engine.agenda.activations:
+        raise RunawayRulesError(f"the rules did not settle within {MAX_STEPS:,} steps")
+    return [FindingResult(**finding) for finding in engine.findings_ledger]
+
+
+def derived(findings: Iterable[FindingResult], dimensions: Iterable[str]) -> Inference:
+    """The whole inference the derivation rules draw from these findings (ids given afresh)."""
+    engine = _derive_run(findings, dimensions)
+    return _collect(engine)
+
+
+def _derive_run(findings: Iterable[FindingResult], dimensions: Iterable[str]) -> KnowledgeEngine:
+    engine = engine_for("derive")
+    engine.reset()
+    for finding in findings:
+        record = {name: getattr(finding, name) for name in FindingResult.__dataclass_fields__}
+        record["id"] = engine.next_id("F")  # learned in different runs: ids may repeat
+        engine.findings_ledger.append(record)
+        if finding.status != "pass":  # as record_finding: passes are read from the ledger only
+            engine.declare(facts.Finding(**record))
+    engine.declare(*(facts.Dimension(name=name) for name in dimensions))
+    engine.run(steps=MAX_STEPS)
+    return engine
+
+
 def derive(findings: Iterable[FindingResult], dimensions: Iterable[str]) -> str:
     """The verdict the derivation rules draw from these findings alone, with readiness assessed
     for ``dimensions``: the checks' half of ``infer`` already done (by an earlier run)."""
