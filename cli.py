@@ -32,10 +32,8 @@ if __package__ in (None, ""):  # `python cli.py` from a checkout: load this fold
 from tahaluf import __version__  # noqa: E402
 from tahaluf.cli_examples import EXAMPLES  # noqa: E402
 from tahaluf.errors import InputError, TahalufError, UsageError  # noqa: E402
+from tahaluf.reports.formats import DEFAULT_FORMAT, REPORT_FORMATS, report_suffixes  # noqa: E402
 
-FORMATS = ("md", "json", "html", "pdf")
-BINARY_FORMATS = ("pdf",)
-REPORT_SUFFIXES = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 LANGS = ("en", "ar")
 SHELLS = ("bash", "zsh")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -68,9 +66,9 @@ def cmd_evaluate(args) -> None:
     from tahaluf.reports.output import check_target, format_for, to_stdout, write_output
 
     _refuse_write_protected(args, args.output)
-    fmt = format_for(args.output, args.format, REPORT_SUFFIXES, "md")
+    fmt = format_for(args.output, args.format, report_suffixes(), DEFAULT_FORMAT)
     on_terminal = to_stdout(args.output) and _stdout_is_terminal()
-    if on_terminal and fmt in BINARY_FORMATS:
+    if on_terminal and REPORT_FORMATS[fmt].binary:
         raise UsageError(f"{fmt.upper()} is binary: give -o report.{fmt} rather than writing it to the terminal")
     inputs = () if args.file == "-" else (args.file,)
     if not to_stdout(args.output):
@@ -356,7 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = _command(commands, common, "evaluate", "evaluate one alliance file and give the advice", cmd_evaluate)
     files.append(evaluate.add_argument("file", help="alliance YAML file (see `tahaluf init`); '-' for standard input"))
-    evaluate.add_argument("--format", choices=FORMATS,
+    evaluate.add_argument("--format", choices=tuple(REPORT_FORMATS),
                           help="report format (default: from the -o extension; else a terminal view on a "
                                "terminal and Markdown elsewhere)")
     evaluate.add_argument("--lang", choices=LANGS, default="en", help="report language (default: en)")

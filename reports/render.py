@@ -1,28 +1,14 @@
-"""One entry point for every report format; WeasyPrint is imported only for PDF."""
+"""One entry point for every report format (the table in reports/formats.py); WeasyPrint is
+imported only for PDF."""
 
 from __future__ import annotations
 
 from tahaluf.evaluation import Evaluation
+from tahaluf.reports.formats import report_format
 from tahaluf.reports.viewmodel import build_report
 
 
 def render_report(evaluation: Evaluation, fmt: str, lang: str = "en", explain: bool = False,
                   anonymous: bool = False) -> str | bytes:
     report = build_report(evaluation, lang, anonymous)
-    if fmt == "json":
-        from tahaluf.reports.json_report import render_json
-
-        return render_json(report, explain)
-    if fmt == "md":
-        from tahaluf.reports.markdown import render_markdown
-
-        return render_markdown(report, explain)
-    if fmt == "html":
-        from tahaluf.reports.html import render_html
-
-        return render_html(report)
-    if fmt == "pdf":
-        from tahaluf.reports.pdf import render_pdf
-
-        return render_pdf(report)
-    raise ValueError(f"unknown format {fmt!r}")
+    return report_format(fmt).render(report, explain)

@@ -31,6 +31,7 @@ from tahaluf.consultation import WHATIF_SOURCE, Consultation, as_data, consult, 
 from tahaluf.diff import compare, snapshot_of_evaluation
 from tahaluf.errors import InputError, InputErrors, RenderError, TahalufError
 from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.reports.formats import REPORT_FORMATS
 from tahaluf.reports.html import ASSETS as REPORT_ASSETS, direct_mixed_values
 from tahaluf.reports.interview import (answer_format, answer_text, option_label, question_options, question_text,
                                        status_line)
@@ -45,7 +46,8 @@ from tahaluf.web.workspace import NotInWorkspace, NotServable, Workspace, versio
 
 HERE = Path(__file__).resolve().parent
 LANGS = ("en", "ar")
-DOWNLOADS = {"pdf": "application/pdf", "json": "application/json", "yaml": "application/yaml"}
+# The reports offered for download (from the formats table), and the alliance file itself.
+DOWNLOADS = {**{name: REPORT_FORMATS[name].content_type for name in ("pdf", "json")}, "yaml": "application/yaml"}
 SCREEN_MEDIA = {"csv": "text/csv; charset=utf-8", "errors": "text/csv; charset=utf-8",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 SCREEN_ROWS_SHOWN = 500  # the page shows this many; the downloads have every row
@@ -547,7 +549,7 @@ class App:
                 raise HTTPException(422, "web.bad_input") from None
             except RenderError:
                 raise HTTPException(500, "web.bad_input") from None
-            filename = f"{stem}.{lang}.{fmt}"
+            filename = f"{stem}.{lang}{REPORT_FORMATS[fmt].suffix}"
         return Response(content, media_type=DOWNLOADS[fmt], headers={"content-disposition": _attachment(filename)})
 
 
