@@ -35,6 +35,7 @@ alliance. ``tests/test_consultation.py`` checks all of this against random compl
 
 from __future__ import annotations
 
+import collections
 import copy
 import datetime as _dt
 import re
@@ -246,6 +247,9 @@ class Question:
     partner: int | None  # the partner it concerns, if any
     gateway: bool  # whether some check applies only if this fact turns out a certain way
     could_add: tuple[str, ...] = ()  # rules that wait on this fact in their pattern (they could start or stop)
+    # Its check waits on other open facts too: the check's question would read the same for each of
+    # them, so the fact is asked by its own wording (knowledge/fields.yaml).
+    shared: bool = False
 
     @property
     def consequence(self) -> str:
@@ -429,14 +433,16 @@ def open_questions(evaluation: Evaluation, data: dict) -> tuple[Question, ...]:
             if path[-1] in fields or format_path(path) in ITEM_LISTS:
                 gateways.add(path)
     questions = []
-    for path, checks in by_path.items():
-        checks = sorted(checks, key=lambda r: (_SEVERITY_RANK[_severity(r)], r.rule, r.id))
+    ordered = {path: sorted(checks, key=lambda r: (_SEVERITY_RANK[_severity(r)], r.rule, r.id))
+               for path, checks in by_path.items()}
+    wording = collections.Counter(checks[0].id for checks in ordered.values())
+    for path, checks in ordered.items():
         kind, choices = kind_of(annotation_at(path))
         guidance = tuple(dict.fromkeys(g for c in checks for g in REGISTRY[c.rule].guidance))
         questions.append(Question(
             path=format_path(path), kind=kind, choices=choices, checks=tuple(checks), severity=_severity(checks[0]),
             guidance=guidance, partner=_partner_of(path), gateway=path in gateways,
-            could_add=_waiting_rules(path)))
+            could_add=_waiting_rules(path), shared=wording[checks[0].id] > 1))
 
     def rank(question: Question):
         partner = -1 if question.partner is None else question.partner

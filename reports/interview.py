@@ -7,6 +7,7 @@ command again resumes where the file stands.
 
 from __future__ import annotations
 
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,7 +146,23 @@ def question_text(question: Question, data: dict, lang: str, labels: dict[str, s
         return labels.get(f"{surface}.question.{special}") or labels[f"interview.question.{special}"]
     if own:  # a fact that decides whether checks apply: asked as itself
         return own.replace("{subject}", _subject_of(data, question))
+    if question.shared:  # its check's question would read the same for another open fact
+        return fact_question(question, data, lang, labels)
     return str(finding_question(question.finding, lang))
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def fact_question(question: Question, data: dict, lang: str, labels: dict[str, str]) -> str:
+    """The fact asked by its own wording (its question in knowledge/fields.yaml, else its label),
+    a partner's fact with the partner's name."""
+    words = knowledge.fields()[_INDEX.sub("[]", question.path)]
+    text = (words.question or words)(lang)
+    if question.partner is None:
+        return text
+    return labels["interview.about_partner"].replace("{subject}", _subject_of(data, question)).replace(
+        "{question}", text)
 
 
 def question_options(question: Question) -> tuple[str, ...]:

@@ -54,7 +54,7 @@ def test_an_interview_in_english_from_nothing_to_a_settled_verdict(tmp_path):
     child.expect("Partner added")
     child.expect("Which sector does Acme Cement belong to")
     child.sendline("3")
-    child.expect("Has Acme Cement agreed specific goals")
+    child.expect("About Acme Cement: Have specific goals been agreed with it")
     # Ctrl-C in the middle: every answer given is in the file already.
     child.sendintr()
     child.expect("Saved in")
@@ -67,7 +67,7 @@ def test_an_interview_in_english_from_nothing_to_a_settled_verdict(tmp_path):
     file.write_text("# checked with the board on Monday\n" + text, encoding="utf-8")
 
     child = _spawn(file, cwd=tmp_path)
-    child.expect("Has Acme Cement agreed specific goals")  # resumed where the file stands
+    child.expect("About Acme Cement: Have specific goals been agreed with it")  # resumed where the file stands
     child.sendline("perhaps")
     child.expect("Not understood")
     child.sendline("no")
