@@ -130,7 +130,6 @@ def _show(session: Session, current: Consultation, question: Question) -> str:
     for index, option in enumerate(question_options(question), 1):
         session.say(f"  {index}. {option_label(labels, option)}")
     fmt = labels[f"interview.format.{answer_format(question)}"]
-    session.say(f"{labels['interview.field']}: {question.path}")
     return fmt
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +15,8 @@ import pexpect
 import pytest
 
 from support import ROOT
+from tahaluf.rules import load_all
+from tahaluf.rules.base import REGISTRY
 
 TIMEOUT = 30
 
@@ -96,14 +99,14 @@ def test_an_interview_in_arabic(tmp_path):
     child.expect("ما التنازل المطلوب منكم")
     child.sendline("تليين بياناتنا")
     child.expect("الحكم حتى الآن")
-    child.expect("الواقعة: concessions\\[0\\]")
+    child.expect("هل يمس التنازل «تليين بياناتنا»")
     child.sendline("لماذا")
     child.expect("G-PAR-3")
     child.expect("ما تؤدي إليه كل إجابة")
     child.sendline("تخطَّ")
     child.expect("> ")
     child.sendline("رجوع")
-    child.expect("الواقعة: concessions\\[0\\]")
+    child.expect("هل يمس التنازل «تليين بياناتنا»")
     child.sendline("نعم")  # it touches a core objective: a red flag no other answer can lift
     child.expect("الحكم محسوم: عدم المضي قدماً")
     child.sendline("ت")
@@ -114,3 +117,58 @@ def test_an_interview_in_arabic(tmp_path):
     assert report["verdict"] == "do_not_proceed"
     text = file.read_text(encoding="utf-8")
     assert "منظمة الأمل" in text and "touches_core_objective: true" in text
+
+
+# What the director must never see (issue 22): a field path, a rule's slug, a settledness token.
+PATH_LIKE = (re.compile(r"[a-z_]+\[\d+\]"), re.compile(r"\w+\.\w+_\w+"))
+TOKENS = ("fixed_red_flag", "red_flag_open", "fixed_condition", "red_flag_possible", "conditions_open",
+          "nothing_open", "proceed_open", "no_path_found")
+
+
+def machine_words(text: str) -> list[str]:
+    load_all()
+    found = [m.group(0) for pattern in PATH_LIKE for m in pattern.finditer(text)]
+    found += [spec.name for spec in REGISTRY.values() if spec.name in text]
+    return found + [token for token in TOKENS if token in text]
+
+
+def _walk_to_the_end(file, lang, cwd) -> str:
+    """Every question answered "don't know" (the first few asked why first), the offer to stop declined:
+    the whole consultation, as the terminal showed it."""
+    offer, go_on = {"en": ("Stop here", "g"), "ar": ("التوقف هنا", "م")}[lang]
+    child = _spawn(file.name, "--lang", lang, cwd=cwd)  # a relative name: the temporary folder is no path to see
+    shown, asked = [], 0
+    while True:
+        index = child.expect([r"\) > ", offer, pexpect.EOF], timeout=60)
+        shown.append(child.before + (child.after if isinstance(child.after, str) else ""))
+        if index == 2:
+            break
+        if index == 1:
+            child.sendline(go_on)
+            continue
+        asked += 1
+        if asked <= 3 and not shown[-1].rstrip().endswith(("why", "لماذا")):
+            child.sendline("why" if lang == "en" else "لماذا")
+            child.expect(r"\) > ")
+            shown.append(child.before)
+        child.sendline("?")
+    child.close()
+    assert child.exitstatus == 0
+    assert asked > 10, "the walk should go through the consultation"
+    return "".join(shown)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_whole_consultation_shows_no_path_slug_or_token(tmp_path, lang):
+    file = tmp_path / "alliance.yaml"
+    file.write_text((ROOT / "examples" / "private-sector-offer.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    shown = _walk_to_the_end(file, lang, tmp_path)
+    assert ("No more questions" if lang == "en" else "لا مزيد من الأسئلة") in shown
+    assert not machine_words(shown), sorted(set(machine_words(shown)))
+
+
+def test_the_check_for_machine_words_sees_them():
+    assert machine_words("Fact: partners[0].private.goals (conditions_open)") == ["partners[0]", "conditions_open"]
+    assert machine_words("common-goal-stated") == ["common-goal-stated"]
+    assert machine_words("Fact: monitoring.owner_role_defined") == ["monitoring.owner_role_defined"]
+    assert not machine_words("PR01 · could decide a red flag")
