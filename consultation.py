@@ -142,6 +142,13 @@ def annotation_at(path: tuple) -> Any:
     return _unwrap(current)
 
 
+def _safe_annotation(path: tuple) -> Any:
+    try:
+        return annotation_at(path)
+    except KeyError:
+        return None
+
+
 def _is_model(annotation) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
@@ -341,6 +348,11 @@ def _expand(parts: tuple, data: dict) -> list[tuple]:
         return [("review", "events")]
     if value_at(data, parts) is not None:
         return []
+    # A section that may not exist at all (a steering committee): whether it does is asked first.
+    for depth in range(1, len(parts)):
+        if parts[depth - 1] != "*" and "exists" in getattr(_safe_annotation(parts[:depth]), "model_fields", {}) \
+                and parts[depth:] != ("exists",) and value_at(data, parts[:depth] + ("exists",)) is None:
+            return [parts[:depth] + ("exists",)]
     try:
         annotation = annotation_at(parts)
     except KeyError:

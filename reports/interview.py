@@ -32,7 +32,6 @@ COMMANDS = {
 }
 STOP = {"s", "stop", "ت", "توقف"}
 EVENT_KINDS = typing.get_args(model.EventKind)
-_SPLIT = str.maketrans({"،": " ", ",": " "})
 
 
 class _DontKnow:
@@ -158,10 +157,18 @@ def fact_question(question: Question, data: dict, lang: str, labels: dict[str, s
     a partner's fact with the partner's name."""
     words = knowledge.fields()[_INDEX.sub("[]", question.path)]
     text = (words.question or words)(lang)
-    if question.partner is None:
+    parts = question.parts
+    item = next((depth for depth, part in enumerate(parts) if isinstance(part, int)), None)
+    if item is None:
         return text
-    return labels["interview.about_partner"].replace("{subject}", _subject_of(data, question)).replace(
-        "{question}", text)
+    if question.partner is not None:
+        key, subject = "interview.about_partner", _subject_of(data, question)
+    else:  # another list's item (an action, a concession, an event) by what it is
+        found = value_at(data, parts[:item + 1]) or {}
+        subject = found.get("what") or found.get("goal") or found.get("name") or \
+            option_label(labels, str(found.get("kind", ""))) or str(parts[item] + 1)
+        key = "interview.about_item"
+    return labels[key].replace("{subject}", str(subject)).replace("{question}", text)
 
 
 def question_options(question: Question) -> tuple[str, ...]:
@@ -286,7 +293,12 @@ def why_this_question(current: Consultation, question: Question, lang: str, labe
         for check in question.checks)
     guide = tuple(f"{ident}: {items[ident].text(lang)}" for ident in question.guidance)
     # The verdict each answer would give: computed now, for this question only.
-    outcomes = tuple(f"{answer_text(labels, outcome.answer)} → {labels['verdict.' + outcome.verdict]}"
+    yes_no = answer_format(question) == "concessions"  # asked as yes/no: none is no, one is yes
+
+    def worded(answer: Any) -> str:
+        return labels["label.yes" if answer else "label.no"] if yes_no else answer_text(labels, answer)
+
+    outcomes = tuple(f"{worded(outcome.answer)} → {labels['verdict.' + outcome.verdict]}"
                      for outcome in whatif(current, question))
     return Why(checks, guide, outcomes)
 
@@ -339,21 +351,23 @@ def parse_answer(question: Question, text: str, labels: dict[str, str], concessi
         if folded in NO:
             return [] if special == "concessions" else False
         return None
+    # "no" to a list question means none of it, never an item called "no".
+    none = folded in NONE or folded in NO
     if special == "partners":
-        return [] if folded in NONE else [{"name": text}]
+        return [] if none else [{"name": text}]
     if kind == "choice":
         return _pick(text, question.choices, labels)
     if kind == "choices" or special == "events":
         options = question_options(question)
-        if folded in NONE:
+        if none:
             return []
-        picked = [_pick(part, options, labels) for part in text.translate(_SPLIT).split()]
-        if None in picked:
+        picked = _pick_several(text, options, labels)
+        if picked is None:
             return None
         values = list(dict.fromkeys(picked))
         return [{"kind": value} for value in values] if special == "events" else values
     if kind in ("texts", "goals"):
-        if folded in NONE:
+        if none:
             return []
         return [part.strip() for part in text.replace("؛", ";").split(";") if part.strip()]
     if kind == "person":
@@ -361,6 +375,24 @@ def parse_answer(question: Question, text: str, labels: dict[str, str], concessi
     if kind == "number":
         return int(text) if text.isdigit() else None
     return text
+
+
+def _pick_several(text: str, options: tuple[str, ...], labels: dict[str, str]) -> list[str] | None:
+    """Several choices, separated by commas or spaces; a label of several words ("strength in
+    numbers", «قوة العدد») is one choice. None when a part is not a choice."""
+    picked = []
+    for part in (part.strip() for part in text.replace("،", ",").split(",")):
+        if not part:
+            continue
+        whole = _pick(part, options, labels)
+        if whole is not None:
+            picked.append(whole)
+            continue
+        words = [_pick(word, options, labels) for word in part.split()]
+        if None in words:
+            return None
+        picked += words
+    return picked
 
 
 def _pick(text: str, options: tuple[str, ...], labels: dict[str, str]) -> str | None:
