@@ -428,6 +428,18 @@ def _partner_of(parts: tuple) -> int | None:
     return parts[1] if len(parts) > 1 and parts[0] == "partners" and isinstance(parts[1], int) else None
 
 
+def director_stage(path: str) -> int:
+    """Where a director starts: what the alliance is for (0), who the partners are (1), what is
+    asked of us, after our core objectives (2, 3), then the checks (4)."""
+    if path in ("alliance.purpose", "alliance.purpose_kind", "alliance.goals", "alliance.stage"):
+        return 0
+    if path == "partners" or (path.startswith("partners[") and path.endswith("].sector")):
+        return 1
+    if path == "organisation.core_objectives":
+        return 2
+    return 3 if path.startswith("concessions") else 4
+
+
 def open_questions(evaluation: Evaluation, data: dict) -> tuple[Question, ...]:
     """Every open fact an open check waits for, ranked: red flags first, then conditions, readiness,
     information; within a rank alliance-wide facts first, then partner by partner; facts that decide
@@ -444,6 +456,12 @@ def open_questions(evaluation: Evaluation, data: dict) -> tuple[Question, ...]:
             order.setdefault(path, len(order))
             if path[-1] in fields or format_path(path) in ITEM_LISTS:
                 gateways.add(path)
+    # What is asked of us (and whether it touches "your core objectives") is asked once they are known.
+    core = ("organisation", "core_objectives")
+    touching = [checks for path, checks in by_path.items() if path[0] == "concessions"]
+    if touching and value_at(data, core) is None and core not in by_path:
+        by_path[core] = list(dict.fromkeys(c for checks in touching for c in checks))
+        order[core] = -1
     questions = []
     ordered = {path: sorted(checks, key=lambda r: (_SEVERITY_RANK[_severity(r)], r.rule, r.id))
                for path, checks in by_path.items()}
@@ -575,7 +593,16 @@ def consult(document: AllianceDocument | dict, evaluation: Evaluation | None = N
         evaluation = evaluate_document(document if isinstance(document, AllianceDocument) else document_of(data))
     questions = open_questions(evaluation, data)
     settled, reason, deciding = _settledness(evaluation, data, questions)
-    return Consultation(evaluation, data, questions, settled, reason, deciding)
+    return Consultation(evaluation, data, in_directors_order(questions, deciding), settled, reason,
+                        in_directors_order(deciding, deciding))
+
+
+def in_directors_order(questions: tuple[Question, ...], deciding: tuple[Question, ...]) -> tuple[Question, ...]:
+    """The questions that could change the verdict first, then the others; each group in a
+    director's order (:func:`director_stage`), then by consequence (the rank of open_questions)."""
+    could = {q.path for q in deciding}
+    rank = {q.path: i for i, q in enumerate(questions)}
+    return tuple(sorted(questions, key=lambda q: (q.path not in could, director_stage(q.path), rank[q.path])))
 
 
 # What-if --------------------------------------------------------------------------------------------

@@ -144,12 +144,21 @@ def question_text(question: Question, data: dict, lang: str, labels: dict[str, s
         return labels.get(f"{surface}.question.{special}") or labels[f"interview.question.{special}"]
     if own:  # a fact that decides whether checks apply: asked as itself
         return own.replace("{subject}", _subject_of(data, question))
-    if question.shared:  # its check's question would read the same for another open fact
-        return fact_question(question, data, lang, labels)
+    if question.shared or _alone(question):  # its check's question would read the same for another
+        return fact_question(question, data, lang, labels)  # open fact, or word cases that do not apply
     return str(finding_question(question.finding, lang))
 
 
 _INDEX = re.compile(r"\[\d+\]")
+
+
+def _alone(question: Question) -> bool:
+    """The check reads this fact alone now (e.g. the planning of M&E, once the alliance is known to
+    be proposed), and the fact has a question of its own: the check's wider question may word cases
+    that do not apply."""
+    cited = {path for path, _ in question.finding.evidence}
+    words = knowledge.fields().get(_INDEX.sub("[]", question.path))
+    return cited == {question.path} and words is not None and words.question is not None
 
 
 def fact_question(question: Question, data: dict, lang: str, labels: dict[str, str]) -> str:
