@@ -597,6 +597,12 @@ def consult(document: AllianceDocument | dict, evaluation: Evaluation | None = N
                         in_directors_order(deciding, deciding))
 
 
+def still_deciding(consultation: Consultation, passed: set[str] | frozenset[str] = frozenset()) -> tuple[Question, ...]:
+    """The questions whose answer could still change the verdict, leaving out those the director has
+    passed ("don't know", skip): none left means the verdict stays whatever the rest say."""
+    return tuple(q for q in consultation.deciding if q.path not in passed)
+
+
 def in_directors_order(questions: tuple[Question, ...], deciding: tuple[Question, ...]) -> tuple[Question, ...]:
     """The questions that could change the verdict first, then the others; each group in a
     director's order (:func:`director_stage`), then by consequence (the rank of open_questions)."""

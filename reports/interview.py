@@ -15,7 +15,8 @@ from typing import Any, Callable
 
 from tahaluf import knowledge, model
 from tahaluf.consultation import (REPRESENTATIVE_CONCESSION, REPRESENTATIVE_DATED_GOAL, REPRESENTATIVE_GOAL,
-                                  REPRESENTATIVE_PARTNER, Consultation, Question, consult, value_at, whatif)
+                                  REPRESENTATIVE_PARTNER, Consultation, Question, consult, still_deciding, value_at,
+                                  whatif)
 from tahaluf.errors import InputError
 from tahaluf.loader import format_path
 from tahaluf.reports.alliance_file import AllianceFile
@@ -50,7 +51,10 @@ class Session:
     labels: dict[str, str] = field(default_factory=dict)
     history: list[tuple[str, tuple, Any]] = field(default_factory=list)  # (what, path, value before), for back
     passed: set[str] = field(default_factory=set)  # skipped or "don't know" in this session
-    offered: bool = False  # the offer to stop at a settled verdict was made
+    # The offer to stop was made for this standing (settled?, verdict): a settled verdict, or only
+    # "don't know" left to change it; it is made again when the standing changes.
+    offered: tuple | None = None
+    asked: set[str] = field(default_factory=set)  # the questions that could change the verdict, asked so far
 
     def label(self, key: str, **values) -> str:
         text = self.labels[key]
@@ -80,9 +84,14 @@ def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[
     current = step(store)
     say(_status(session, current))
     while True:
-        if current.settled and not session.offered:
-            session.offered = True
-            if current.questions and ask(labels["interview.offer"] + " ").strip().casefold() in STOP:
+        left = [q for q in current.questions if q.path not in session.passed]
+        standing = (current.settled, current.verdict)
+        if left and session.offered != standing and not still_deciding(current, session.passed):
+            session.offered = standing
+            if not current.settled:  # the only answers that could change it were "don't know"
+                say(session.label("interview.unchanged", verdict=labels[f"verdict.{current.verdict}"],
+                                  questions=knowledge.count_phrase("remaining_question", len(left), lang)))
+            if ask(labels["interview.offer"] + " ").strip().casefold() in STOP:
                 break
         question = next((q for q in current.questions if q.path not in session.passed), None)
         if question is None:
@@ -120,8 +129,16 @@ def status_line(labels: dict[str, str], current: Consultation, lang: str) -> str
 def _show(session: Session, current: Consultation, question: Question) -> str:
     """The question's lines, and the answer format to put in the prompt."""
     labels = session.labels
-    number = current.questions.index(question) + 1
-    header = f"[{number}/{len(current.questions)}] {labels['interview.consequence.' + question.consequence]}" \
+    deciding = still_deciding(current, session.passed)
+    if question in deciding:  # "question 3 of about 12 that could change the verdict"
+        session.asked.add(question.path)
+        asked = len(session.asked)
+        progress = session.label("interview.progress", n=asked, total=asked - 1 + len(deciding))
+    else:
+        left = sum(1 for q in current.questions if q.path not in session.passed)
+        progress = session.label("interview.refining",
+                                 questions=knowledge.count_phrase("remaining_question", left, session.lang))
+    header = f"{progress} · {labels['interview.consequence.' + question.consequence]}" \
              f" · {labels['label.list_separator'].join(question.rules[:3])}"
     session.say("")
     session.say(header)

@@ -57,3 +57,48 @@ def test_an_empty_steering_committee_section_asks_whether_there_is_one_first():
     data["governance"]["steering_committee"] = {"exists": None, "meeting_length": None, "quorum": None}
     paths = [q.path for q in consult(data).questions if "steering_committee" in q.path]
     assert paths == ["governance.steering_committee.exists"]
+
+
+# 4. A moving count, and an offer to stop once no remaining answer can change the verdict -----------
+
+def _interview(tmp_path, lang, answers, start=None):
+    """Run the interview in-process with scripted answers ("?" once they run out); what it said, and the prompts."""
+    from tahaluf.reports.interview import run
+
+    file = tmp_path / "alliance.yaml"
+    file.write_text(start or "organisation:\n  name: Hope NGO\nalliance:\n  name: Clean Air Alliance\n",
+                    encoding="utf-8")
+    said, prompts, script = [], [], list(answers)
+
+    def ask(prompt):
+        prompts.append(prompt)
+        if "Stop here" in prompt or "التوقف هنا" in prompt:
+            return "s" if lang == "en" else "ت"
+        return script.pop(0) if script else "?"
+
+    run(str(file), lang, ask=ask, say=said.append)
+    return said, prompts
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_when_only_dont_know_could_change_the_verdict_the_interview_says_so_and_offers_to_stop(tmp_path, lang):
+    said, prompts = _interview(tmp_path, lang, [])
+    unchanged = LABELS[lang]["interview.unchanged"].split("{verdict}")[0]
+    told = [i for i, line in enumerate(said) if line.startswith(unchanged)]
+    assert told, "the interview should say the verdict stays whatever the rest say"
+    assert any("Stop here" in p or "التوقف هنا" in p for p in prompts)
+    done = LABELS[lang]["interview.done"].split("{verdict}")[0]
+    assert not any(line.startswith(done) for line in said), "stopped when offered, not at the end"
+
+
+def test_the_count_of_questions_that_could_change_the_verdict_moves_and_never_grows_on_dont_know(tmp_path):
+    import re
+
+    said, _ = _interview(tmp_path, "en", [])
+    counts = [tuple(map(int, m.groups())) for line in said
+              if (m := re.match(r"Question (\d+) of about (\d+) that could change the verdict", line))]
+    assert len(counts) > 5
+    assert [n for n, _ in counts] == list(range(1, len(counts) + 1))
+    totals = [total for _, total in counts]
+    assert totals == sorted(totals, reverse=True), "the count grew though no answer opened a question"
+    assert all(n <= total for n, total in counts)
