@@ -1,8 +1,8 @@
 """The evaluation of a neighbour of one state, without running every check again (reasoning layer).
 
 A what-if evaluates many neighbours of one document: the same file with one answer (or a few)
-written in. A check's finding depends only on the facts its patterns match (and a few rules in
-``motives`` read every partner fact from working memory too): when no fact of those types
+written in. A check's finding depends only on the facts its patterns match (and the fact types
+it declares with ``memory=``, read from working memory): when no fact of those types
 changed, its findings are the base's. So a neighbour runs an engine composed of only the checks
 that read a changed type of fact, keeps the base's findings for the others, and draws gates,
 conditions, readiness and the verdict with the derivation rules over the combined findings —
@@ -23,15 +23,11 @@ from tahaluf.rules.base import DIMENSIONS, REGISTRY
 from tahaluf.rules.declare import document_facts
 from tahaluf.rules.engine import FindingResult, _Base, derived, engine_for, run_checks
 
-# Rules whose bodies read facts their patterns do not match (``_partners(engine)``).
-_READS_ALL_OF = {"tahaluf.rules.motives": ("Partner",)}
-
-
 @cache
 def _types_read() -> dict[str, frozenset[str]]:
     """Rule code -> the fact types its outcome can depend on."""
     load_all()
-    return {code: frozenset({type(p).__name__ for p in spec.rule} | set(_READS_ALL_OF.get(spec.module, ())))
+    return {code: frozenset({type(p).__name__ for p in spec.rule} | set(spec.memory))
             for code, spec in REGISTRY.items()}
 
 

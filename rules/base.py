@@ -71,6 +71,9 @@ class RuleSpec:
     # function of these alone, so screening reuses it for every candidate that agrees
     # on them (tests/test_check_reads.py perturbs everything else to prove it).
     reads: tuple[str, ...] = ()
+    # Fact types read from working memory beyond the patterns (``self.facts``).
+    memory: tuple[str, ...] = ()
+    source: str = field(default="", repr=False, compare=False)
 
 
 REGISTRY: dict[str, RuleSpec] = {}
@@ -78,7 +81,7 @@ REGISTRY: dict[str, RuleSpec] = {}
 
 def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when: Iterable,
           partner_level: bool = False, fails_only: bool = False, after_checks: bool = False,
-          reads: Iterable[str] = ()) -> Callable:
+          reads: Iterable[str] = (), memory: Iterable[str] = ()) -> Callable:
     """Decorator: turn ``def body(engine, **matched) -> Outcome | None`` into a registered experta rule.
 
     ``partner_level`` rules look only at one partner, its concessions and our
@@ -89,8 +92,10 @@ def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when
     others' findings (DS01: how much a disagreement matters is what it decides).
     ``reads`` names every fact a partner-level check reads (required for those): what
     its outcome may depend on, and so what screening keys its reuse on.
+    ``memory`` names the fact types the body reads from working memory beyond its patterns
+    (``self.facts``: every partner, say): a what-if reruns it when any of those changes.
     """
-    guidance, reads = tuple(guidance), tuple(reads)
+    guidance, reads, memory = tuple(guidance), tuple(reads), tuple(memory)
     if partner_level and not reads:
         raise ValueError(f"{code}: a partner-level check must declare the facts it reads (reads=...)")
     if dimension not in DIMENSIONS + UNSCORED_DIMENSIONS:
@@ -120,6 +125,7 @@ def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when
             doc=" ".join((body.__doc__ or "").split()), method=body.__name__,
             module=body.__module__, partner_level=partner_level, rule=rule, fails_only=fails_only,
             inputs=tuple(inspect.signature(body).parameters)[1:], reads=reads,
+            memory=memory, source=inspect.getsource(body),
         )
         return rule
 

@@ -184,16 +184,7 @@ def _derive_run(findings: Iterable[FindingResult], dimensions: Iterable[str]) ->
 def derive(findings: Iterable[FindingResult], dimensions: Iterable[str]) -> str:
     """The verdict the derivation rules draw from these findings alone, with readiness assessed
     for ``dimensions``: the checks' half of ``infer`` already done (by an earlier run)."""
-    engine = engine_for("derive")
-    engine.reset()
-    for finding in findings:
-        record = {name: getattr(finding, name) for name in FindingResult.__dataclass_fields__}
-        record["id"] = engine.next_id("F")  # learned in different runs: ids may repeat
-        engine.findings_ledger.append(record)
-        if finding.status != "pass":  # as record_finding: passes are read from the ledger only
-            engine.declare(facts.Finding(**record))
-    engine.declare(*(facts.Dimension(name=name) for name in dimensions))
-    engine.run(steps=MAX_STEPS)
+    engine = _derive_run(findings, dimensions)
     verdicts = [fact["word"] for fact in engine.facts.values() if isinstance(fact, facts.Verdict)]
     if len(verdicts) != 1:
         raise RunawayRulesError("the rules reached no verdict")

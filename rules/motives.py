@@ -153,7 +153,7 @@ class MotiveRules(RuleSet):
             return None
         return require(alliance, "motives", lambda stated: bool(PRIMARY_MOTIVES.intersection(stated)))
 
-    @check("MO03", "numbers-motive-has-members", guidance=["G-MOT-1"], dimension="motives_fit",
+    @check("MO03", "numbers-motive-has-members", guidance=["G-MOT-1"], dimension="motives_fit", memory=["Partner"],
            when=[AS.alliance << Alliance(motives=_states("numbers"))])
     def numbers_motive_has_members(self, alliance):
         """An alliance entered for strength in numbers needs several members.
@@ -169,7 +169,7 @@ class MotiveRules(RuleSet):
             return Outcome("not_assessed", evidence)
         return Outcome("pass" if count >= MIN_PARTNERS_FOR_NUMBERS else "fail", evidence, (("count", count),))
 
-    @check("MO04", "cross-sector-motive-has-partner", guidance=["G-MOT-6"], dimension="motives_fit",
+    @check("MO04", "cross-sector-motive-has-partner", guidance=["G-MOT-6"], dimension="motives_fit", memory=["Partner"],
            when=[AS.alliance << Alliance(motives=_states("cross_sector_coordination"))])
     def cross_sector_motive_has_partner(self, alliance):
         """An alliance entered for cross-sector coordination needs a government or private-sector member.
@@ -181,7 +181,7 @@ class MotiveRules(RuleSet):
         """
         return _judge_membership(alliance, self, CROSS_SECTOR)
 
-    @check("MO05", "civil-society-reach", guidance=["G-MOT-9"], dimension="motives_fit",
+    @check("MO05", "civil-society-reach", guidance=["G-MOT-9"], dimension="motives_fit", memory=["Partner"],
            when=[AS.alliance << Alliance()])
     def civil_society_reach(self, alliance):
         """Members from unions, universities, research centres, consumer organisations or media widen reach.

@@ -118,7 +118,7 @@ class NormRules(RuleSet):
         and successes be shared (G-NRM-5)."""
         return judge_event(event, alliance)
 
-    @check("NR09", "diversity-respected", guidance=["G-NRM-1"], dimension="form_governance",
+    @check("NR09", "diversity-respected", guidance=["G-NRM-1"], dimension="form_governance", memory=["Partner"],
            when=[AS.organisation << Organisation(), AS.governance << Governance()])
     def norms_diversity_respected(self, organisation, governance):
         """Members must respect their diversity: their different procedures, beliefs and ways of working.

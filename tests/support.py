@@ -24,6 +24,16 @@ def build_document(partial: dict) -> AllianceDocument:
     return validate(AllianceDocument, data, SourceMap(), "<fixture>")
 
 
+def workspace_with(tmp_path: Path, example: str) -> Path:
+    """A web workspace under ``tmp_path`` holding a copy of one shipped example."""
+    import shutil
+
+    space = tmp_path / "ws"
+    space.mkdir()
+    shutil.copy(EXAMPLES / example, space / example)
+    return space
+
+
 def label(key: str, lang: str = "en") -> str:
     """A report or page wording from knowledge/labels.yaml, as the views print it."""
     from tahaluf import knowledge

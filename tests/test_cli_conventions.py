@@ -87,6 +87,7 @@ def test_screen_reads_standard_input_with_an_input_format(tmp_path):
     assert result.returncode == 0, result.stderr
     piped = result.stdout.decode("utf-8-sig").splitlines()
     direct = run("screen", str(EXAMPLES / "candidates.csv"), "--org", org, "--jobs", "1")
+    assert direct.returncode == 0, direct.stderr
     assert piped == direct.stdout.decode("utf-8-sig").splitlines() and len(piped) > 3
     missing = run("screen", "-", "--org", org, stdin=data)
     assert missing.returncode == 2 and b"--input-format" in missing.stderr

@@ -58,3 +58,27 @@ def test_the_examples_neighbour_each_other():
     near = Neighbourhood(evaluations[0])
     for evaluation in evaluations:
         _same(near, evaluation.document)
+
+
+def test_a_check_that_reads_working_memory_declares_it():
+    """A body that reads ``self.facts`` (or hands ``self`` to a helper that does) is rerun by a
+    what-if only if it declares ``memory=``: NR09 once read every partner's size undeclared."""
+    import re
+
+    from tahaluf.rules import load_all
+    from tahaluf.rules.base import REGISTRY
+
+    load_all()
+    reads_memory = re.compile(r"self\.facts|\(\s*self\s*\)|,\s*self\s*[,)]")
+    undeclared = [code for code, spec in REGISTRY.items()
+                  if reads_memory.search(spec.source.split(":", 1)[1]) and not spec.memory]
+    assert undeclared == []
+
+
+def test_a_partners_size_reaches_the_diversity_check():
+    """The failing case CI found: sizes of small and large partners change NR09's message."""
+    base = consult(build_document({"organisation": {"name": "N", "core_objectives": ["a"]},
+                                   "alliance": {"name": "A"}}))
+    _same(Neighbourhood(base.evaluation), build_document({
+        "organisation": {"name": "N", "core_objectives": ["a"]}, "alliance": {"name": "A"},
+        "partners": [{"name": "P0", "size": "small"}, {"name": "P1", "size": "large"}]}))

@@ -17,7 +17,7 @@ pytest.importorskip("multipart")
 
 from starlette.routing import Mount, Route  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES, csrf_of, label  # noqa: E402
+from support import EXAMPLES, csrf_of, label, workspace_with  # noqa: E402
 
 from tahaluf.web.app import DOWNLOADS, create_app  # noqa: E402
 from tahaluf.web.history import DATABASE  # noqa: E402
@@ -37,10 +37,7 @@ SCREEN_JOB = "0" * 32
 
 @pytest.fixture
 def workspace(tmp_path):
-    space = tmp_path / "ws"
-    space.mkdir()
-    shutil.copy(EXAMPLES / EXAMPLE, space / EXAMPLE)
-    return space
+    return workspace_with(tmp_path, EXAMPLE)
 
 
 def get_urls(app, name: str) -> list[str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import sqlite3
 from html import unescape
 
@@ -17,7 +16,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
 from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES, label  # noqa: E402
+from support import label, workspace_with  # noqa: E402
 
 from tahaluf import knowledge  # noqa: E402
 from tahaluf.diff import compare, snapshot_of_report  # noqa: E402
@@ -30,10 +29,7 @@ EXAMPLE = "existing-alliance-review.yaml"  # its first question can change the v
 
 @pytest.fixture
 def workspace(tmp_path):
-    space = tmp_path / "ws"
-    space.mkdir()
-    shutil.copy(EXAMPLES / EXAMPLE, space / EXAMPLE)
-    return space
+    return workspace_with(tmp_path, EXAMPLE)
 
 
 def rows(workspace) -> list[dict]:

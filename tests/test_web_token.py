@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,7 +17,7 @@ pytest.importorskip("multipart")
 import httpx  # noqa: E402
 from starlette.routing import Mount, Route  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES, wait_until_listening  # noqa: E402
+from support import wait_until_listening, workspace_with  # noqa: E402
 
 from tahaluf.web.app import create_app  # noqa: E402
 from tahaluf.web.security import TOKEN_COOKIE, is_loopback  # noqa: E402
@@ -29,10 +28,7 @@ TOKEN = "s3cret-token-for-tests_0123456789abcdefghijkl"
 
 @pytest.fixture
 def workspace(tmp_path):
-    space = tmp_path / "ws"
-    space.mkdir()
-    shutil.copy(EXAMPLES / EXAMPLE, space / EXAMPLE)
-    return space
+    return workspace_with(tmp_path, EXAMPLE)
 
 
 def every_get_url(app) -> list[str]:
