@@ -433,16 +433,37 @@ def _partner_of(parts: tuple) -> int | None:
     return parts[1] if len(parts) > 1 and parts[0] == "partners" and isinstance(parts[1], int) else None
 
 
+_WHAT_FOR = ("alliance.purpose", "alliance.purpose_kind", "alliance.goals", "alliance.stage")
+
+
 def director_stage(path: str) -> int:
     """Where a director starts: what the alliance is for (0), who the partners are (1), what is
     asked of us, after our core objectives (2, 3), then the checks (4)."""
-    if path in ("alliance.purpose", "alliance.purpose_kind", "alliance.goals", "alliance.stage"):
+    if path in _WHAT_FOR:
         return 0
     if path == "partners" or (path.startswith("partners[") and path.endswith("].sector")):
         return 1
     if path == "organisation.core_objectives":
         return 2
     return 3 if path.startswith("concessions") else 4
+
+
+def directors_place(question: Question) -> tuple:
+    """Where a question comes in a director's order, red flags asked as soon as their context is
+    known: what the alliance is for (one question); each partner's sector, then what could make
+    that partner a red flag; our core objectives, then what is asked of us; other red flags; the
+    rest of what the alliance is for (its kind, goals, stage); then the checks. A director learns
+    early what decides the verdict instead of answering a whole block first (issue 22)."""
+    path, stage = question.path, director_stage(question.path)
+    if path == "alliance.purpose":
+        return (0,)
+    if stage == 1 or (question.partner is not None and question.severity == "blocker"):
+        return (1, -1 if question.partner is None else question.partner, stage != 1)
+    if stage in (2, 3):
+        return (stage,)
+    if question.severity == "blocker":
+        return (4,)
+    return (5,) if stage == 0 else (6,)
 
 
 def open_questions(evaluation: Evaluation, data: dict) -> tuple[Question, ...]:
@@ -610,10 +631,10 @@ def still_deciding(consultation: Consultation, passed: set[str] | frozenset[str]
 
 def in_directors_order(questions: tuple[Question, ...], deciding: tuple[Question, ...]) -> tuple[Question, ...]:
     """The questions that could change the verdict first, then the others; each group in a
-    director's order (:func:`director_stage`), then by consequence (the rank of open_questions)."""
+    director's order (:func:`directors_place`), then by consequence (the rank of open_questions)."""
     could = {q.path for q in deciding}
     rank = {q.path: i for i, q in enumerate(questions)}
-    return tuple(sorted(questions, key=lambda q: (q.path not in could, director_stage(q.path), rank[q.path])))
+    return tuple(sorted(questions, key=lambda q: (q.path not in could, directors_place(q), rank[q.path])))
 
 
 # What-if --------------------------------------------------------------------------------------------

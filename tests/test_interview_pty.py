@@ -40,32 +40,32 @@ def test_an_interview_in_english_from_nothing_to_a_settled_verdict(tmp_path):
     child.sendline("Hope NGO")
     child.expect("alliance's name")
     child.sendline("Clean Air Alliance")
-    child.expect(r"Is the alliance still proposed")  # what the alliance is for comes first
+    child.expect("What is the shared issue")  # what the alliance is for comes first
     child.sendline("skip")
     child.expect(r"> ")
-    child.sendline("back")  # the skipped stage is asked again
-    child.expect(r"Is the alliance still proposed")
+    child.sendline("back")  # the skipped question is asked again
+    child.expect("What is the shared issue")
     child.sendline("partner")
     child.expect("new partner's name")
     child.sendline("Acme Cement")
     child.expect("Partner added")
-    child.expect(r"Is the alliance still proposed")
-    child.sendline("1")
     child.expect("What is the shared issue")
-    child.sendline("?")
-    child.expect("common goals")
     child.sendline("?")
     child.expect("Which sector does Acme Cement belong to")
     child.sendline("3")
-    child.expect("What are your core objectives")  # before anything is asked of us
-    child.sendline("Clean air")
+    # A company: what could make it a red flag comes at once, before the rest of what the alliance is for.
+    child.expect("About Acme Cement: Have specific goals been agreed with it")
+    child.sendline("?")
+    while child.expect(["About Acme Cement", "What are your core objectives"]) == 0:
+        child.sendline("?")
+    child.sendline("Clean air")  # our core objectives, before anything is asked of us
     child.expect("Will the alliance ask any concession of you")
     child.sendline("why")
     child.expect("G-PAR-3")  # the guide's words
     child.expect("Each answer would give")
     child.sendline("no")
     child.expect("Verdict so far")
-    child.expect("About Acme Cement: Have specific goals been agreed with it")
+    child.expect("> ")
     # Ctrl-C in the middle: every answer given is in the file already.
     child.sendintr()
     child.expect("Saved in")
@@ -79,8 +79,6 @@ def test_an_interview_in_english_from_nothing_to_a_settled_verdict(tmp_path):
 
     child = _spawn(file, cwd=tmp_path)
     child.expect("What is the shared issue")  # resumed where the file stands: "don't know" is asked again
-    child.sendline("?")
-    child.expect("common goals")
     child.sendline("?")
     child.expect("About Acme Cement: Have specific goals been agreed with it")
     child.sendline("perhaps")
@@ -106,16 +104,11 @@ def test_an_interview_in_arabic(tmp_path):
     child.sendline("منظمة الأمل")
     child.expect("اسم التحالف")
     child.sendline("تحالف الهواء النظيف")
-    child.expect("هل التحالف لا يزال مقترحاً")
-    child.sendline("1")
     child.expect("ما القضية المشتركة")
-    child.sendline("؟")
-    child.expect("الأهداف المشتركة")
     child.sendline("؟")
     child.expect("مَن الشركاء")
     child.sendline("لا")  # none
-    while child.expect(["ما نوع التحالف", "ما أهدافكم المركزية"]) == 0:  # what the alliance is for, if still open
-        child.sendline("؟")
+    child.expect("ما أهدافكم المركزية")  # before anything is asked of us
     child.sendline("الهواء النظيف")
     child.expect("هل سيطلب التحالف منكم أي تنازل")
     child.sendline("نعم")

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import collections
+import importlib.util
 
 import pytest
 import yaml
@@ -73,17 +74,27 @@ def test_no_two_open_questions_of_a_random_document_read_the_same(drawn):
 
 # 3. The order a director starts in -------------------------------------------------------------
 
-DIRECTOR_STAGES = ("alliance", "partners", "concessions", "rest")
+WHAT_FOR = ("alliance.purpose_kind", "alliance.goals", "alliance.stage")
 
 
-def director_stage(path: str) -> int:
-    if path in ("alliance.purpose", "alliance.purpose_kind", "alliance.goals", "alliance.stage"):
-        return 0
+def director_stage(question) -> tuple:
+    """What the alliance is for (one question); each partner's sector, then what could make it a red
+    flag; our core objectives; what is asked of us; other red flags; the rest of what the alliance
+    is for; the checks."""
+    path = question.path
+    if path == "alliance.purpose":
+        return (0,)
     if path == "partners" or (path.startswith("partners[") and path.endswith("].sector")):
-        return 1
-    if path == "organisation.core_objectives" or path.startswith("concessions"):
-        return 2
-    return 3
+        return (1, -1 if question.partner is None else question.partner, 0)
+    if question.partner is not None and question.severity == "blocker":
+        return (1, question.partner, 1)
+    if path == "organisation.core_objectives":
+        return (2,)
+    if path.startswith("concessions"):
+        return (3,)
+    if question.severity == "blocker":
+        return (4,)
+    return (5,) if path in WHAT_FOR else (6,)
 
 
 def assert_a_directors_order(current):
@@ -92,7 +103,7 @@ def assert_a_directors_order(current):
     flags = [path in deciding for path in paths]
     assert flags == sorted(flags, reverse=True), "a question that cannot change the verdict came first"
     for group in (True, False):
-        stages = [director_stage(p) for p, f in zip(paths, flags) if f is group]
+        stages = [director_stage(q) for q, f in zip(current.questions, flags) if f is group]
         assert stages == sorted(stages), [p for p, f in zip(paths, flags) if f is group][:12]
     if current.data.get("organisation", {}).get("core_objectives") is None:
         touches = [i for i, p in enumerate(paths) if p.endswith("touches_core_objective")]
@@ -108,8 +119,11 @@ def test_an_example_is_asked_in_a_directors_order(file):
 def test_the_template_starts_with_what_the_alliance_is_for_then_the_partners_then_what_is_asked_of_us():
     current = consult(_data(ROOT / "knowledge" / "alliance-template.yaml"))
     paths = [q.path for q in current.questions]
-    assert director_stage(paths[0]) == 0
+    assert paths[0] == "alliance.purpose"
     assert paths.index("partners[0].sector") < paths.index("concessions")  # its core objective is written
+    # The red flags come before the rest of what the alliance is for: asking its kind, goals and
+    # stage first put off the questions that settle (see the test below).
+    assert paths.index("concessions") < paths.index("alliance.stage") < paths.index("engagement.regular_communication")
 
 
 def test_concessions_wait_for_our_core_objectives():
@@ -136,3 +150,25 @@ def test_a_proposed_alliance_is_not_asked_what_applies_only_to_an_existing_one(l
     texts = [question_text(q, current.data, lang, LABELS[lang]) for q in current.questions]
     assert "monitoring.planned_from_start" in [q.path for q in current.questions]
     assert not [text for text in texts if words in text]
+
+
+def _asking():
+    """benchmarks/asking.py: a simulated director who answers from a known truth."""
+    spec = importlib.util.spec_from_file_location("asking", ROOT / "benchmarks" / "asking.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# Questions to a settled verdict before the director's order (main, cfd354d), a director who knows
+# each shipped example and starts from its names only; the issue allows at most two more.
+SETTLED_BEFORE = {"core-concession.yaml": 1, "government-confrontation.yaml": 3, "private-sector-offer.yaml": 5}
+
+
+@pytest.mark.parametrize("name", sorted(SETTLED_BEFORE))
+def test_a_red_flag_is_asked_as_soon_as_its_context_is_known(name):
+    asking = _asking()
+    truth = asking.load_yaml((ROOT / "examples" / name).read_text(encoding="utf-8"), name)[0]
+    settled, refining, verdict = asking.walk(asking._names_only(truth), truth)
+    assert verdict == "do_not_proceed"
+    assert settled <= SETTLED_BEFORE[name] + 2, (name, settled)
