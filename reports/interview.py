@@ -15,10 +15,11 @@ from typing import Any, Callable
 
 from tahaluf import knowledge, model
 from tahaluf.consultation import (REPRESENTATIVE_CONCESSION, REPRESENTATIVE_DATED_GOAL, REPRESENTATIVE_GOAL,
-                                  REPRESENTATIVE_PARTNER, Consultation, Question, consult, still_deciding, value_at,
+                                  REPRESENTATIVE_PARTNER, Consultation, Question, consult, value_at,
                                   whatif)
 from tahaluf.errors import InputError
 from tahaluf.loader import format_path
+from tahaluf.progress import progress
 from tahaluf.reports.alliance_file import AllianceFile, ChangedOnDisk
 from tahaluf.reports.viewmodel import finding_question
 
@@ -85,16 +86,16 @@ def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[
     current = step(store)
     say(_status(session, current))
     while True:
-        left = [q for q in current.questions if q.path not in session.passed]
+        where = progress(current, session.passed, session.asked)
         standing = (current.settled, current.verdict)
-        if left and session.offered != standing and not still_deciding(current, session.passed):
+        if where.offer_stop and session.offered != standing:
             session.offered = standing
-            if not current.settled:  # the only answers that could change it were "don't know"
+            if where.unchanged:  # the only answers that could change it were "don't know"
                 say(session.label("interview.unchanged", verdict=labels[f"verdict.{current.verdict}"],
-                                  questions=knowledge.count_phrase("remaining_question", len(left), lang)))
+                                  questions=knowledge.count_phrase("remaining_question", where.left, lang)))
             if ask(labels["interview.offer"] + " ").strip().casefold() in STOP:
                 break
-        question = next((q for q in current.questions if q.path not in session.passed), None)
+        question = where.question
         if question is None:
             say(session.label("interview.done", verdict=labels[f"verdict.{current.verdict}"]))
             break
@@ -137,16 +138,14 @@ def status_line(labels: dict[str, str], current: Consultation, lang: str) -> str
 def _show(session: Session, current: Consultation, question: Question) -> str:
     """The question's lines, and the answer format to put in the prompt."""
     labels = session.labels
-    deciding = still_deciding(current, session.passed)
-    if question in deciding:  # "question 3 of about 12 that could change the verdict"
-        session.asked.add(question.path)
-        asked = len(session.asked)
-        progress = session.label("interview.progress", n=asked, total=asked - 1 + len(deciding))
+    standing = progress(current, session.passed, session.asked)
+    session.asked = set(standing.asked)
+    if standing.deciding:  # "question 3 of about 12 that could change the verdict"
+        count = session.label("interview.progress", n=standing.number, total=standing.total)
     else:
-        left = sum(1 for q in current.questions if q.path not in session.passed)
-        progress = session.label("interview.refining",
-                                 questions=knowledge.count_phrase("remaining_question", left, session.lang))
-    header = f"{progress} · {labels['interview.consequence.' + question.consequence]}" \
+        count = session.label("interview.refining",
+                              questions=knowledge.count_phrase("remaining_question", standing.left, session.lang))
+    header = f"{count} · {labels['interview.consequence.' + question.consequence]}" \
              f" · {labels['label.list_separator'].join(question.rules[:3])}"
     session.say("")
     session.say(header)
