@@ -272,6 +272,12 @@ class Question:
         return parse_path(self.path)
 
     @property
+    def opens(self) -> bool:
+        """Whether an answer may open new questions: a list's items, a section that may exist, or a
+        fact that decides whether checks apply (the moving count may grow after it, and only then)."""
+        return self.gateway or self.path in ITEM_LISTS or self.parts[-1] == "exists"
+
+    @property
     def finding(self) -> FindingResult:
         """The check whose question words this one (the most consequential)."""
         return self.checks[0]

@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from tahaluf import consultation
-from tahaluf.consultation import answer_value, consult, value_at, with_answer
+from tahaluf.consultation import answer_value, consult, document_of, value_at, with_answer
 from tahaluf.loader import load_yaml
 from tahaluf.model import AllianceDocument, Alliance, Concession, Organisation, Partner
 
@@ -53,6 +53,16 @@ def _known(truth: dict | None, parts: tuple) -> typing.Any:
     return copy.deepcopy(value) if value is not None else None
 
 
+def known_answer(truth: dict | None, question) -> typing.Any:
+    """The director's answer: the truth's (None: don't know); with no truth, yes / the first choice / a sentence."""
+    if truth is not None:
+        return _known(truth, question.parts)
+    answer = answer_value(question, question.answers()[0])
+    if question.kind in ("text", "person") and not answer:
+        answer = answer_value(question, question.answers()[-1])
+    return answer
+
+
 def _still_deciding(current, passed: set[str]) -> tuple:
     if hasattr(consultation, "still_deciding"):
         return consultation.still_deciding(current, passed)
@@ -73,21 +83,17 @@ def walk(start: dict, truth: dict | None) -> tuple[int, int, str]:
         if question is None:
             break
         asked += 1
-        if truth is None:
-            answer = answer_value(question, question.answers()[0])
-            if question.kind in ("text", "person") and not answer:
-                answer = answer_value(question, question.answers()[-1])
-        else:
-            answer = _known(truth, question.parts)
+        answer = known_answer(truth, question)
         if answer is None:
             passed.add(question.path)
             continue
         try:
-            consult(with_answer(data, question.parts, answer))
+            answered = with_answer(data, question.parts, answer)
+            document_of(answered)
         except Exception:  # an answer the truth cannot give here (a list item beyond the truth's): don't know
             passed.add(question.path)
             continue
-        data = with_answer(data, question.parts, answer)
+        data = answered
     return CAP if asked >= CAP else asked, refining_at if refining_at is not None else asked, consult(data).verdict
 
 

@@ -41,10 +41,9 @@ def count_of(text: str, lang: str) -> tuple[int, int] | None:
 
 
 def opens_questions(file: Path, field: str) -> bool:
-    """Whether an answer to ``field`` may open new questions: a list's items, or a fact that decides
-    whether checks apply (the library's own word: a gateway)."""
+    """Whether an answer to ``field`` may open new questions (a partner, a section that now applies)."""
     question = consult(load_model(file, AllianceDocument)).question(field)
-    return field == "partners" or (question is not None and question.gateway)
+    return question is not None and question.opens
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
