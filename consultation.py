@@ -454,16 +454,18 @@ def director_stage(path: str) -> int:
     return 3 if path.startswith("concessions") else 4
 
 
-def directors_place(question: Question) -> tuple:
+def directors_place(question: Question, data: dict) -> tuple:
     """Where a question comes in a director's order, red flags asked as soon as their context is
-    known: what the alliance is for (one question); each partner's sector, then what could make
-    that partner a red flag; our core objectives, then what is asked of us; other red flags; the
-    rest of what the alliance is for (its kind, goals, stage); then the checks. A director learns
-    early what decides the verdict instead of answering a whole block first (issue 22)."""
+    known: what the alliance is for (one question); each partner's sector, then (once it is known)
+    what could make that partner a red flag; our core objectives, then what is asked of us; other
+    red flags; the rest of what the alliance is for (its kind, goals, stage); then the checks. A
+    director learns early what decides the verdict instead of answering a whole block first."""
     path, stage = question.path, director_stage(question.path)
     if path == "alliance.purpose":
         return (0,)
-    if stage == 1 or (question.partner is not None and question.severity == "blocker"):
+    # A partner's red flags wait for its sector: until it is known they are other red flags.
+    known = question.partner is not None and value_at(data, ("partners", question.partner, "sector")) is not None
+    if stage == 1 or (known and question.severity == "blocker"):
         return (1, -1 if question.partner is None else question.partner, stage != 1)
     if stage in (2, 3):
         return (stage,)
@@ -625,8 +627,8 @@ def consult(document: AllianceDocument | dict, evaluation: Evaluation | None = N
         evaluation = evaluate_document(document if isinstance(document, AllianceDocument) else document_of(data))
     questions = open_questions(evaluation, data)
     settled, reason, deciding = _settledness(evaluation, data, questions)
-    return Consultation(evaluation, data, in_directors_order(questions, deciding), settled, reason,
-                        in_directors_order(deciding, deciding))
+    return Consultation(evaluation, data, in_directors_order(questions, deciding, data), settled, reason,
+                        in_directors_order(deciding, deciding, data))
 
 
 def still_deciding(consultation: Consultation, passed: set[str] | frozenset[str] = frozenset()) -> tuple[Question, ...]:
@@ -635,12 +637,13 @@ def still_deciding(consultation: Consultation, passed: set[str] | frozenset[str]
     return tuple(q for q in consultation.deciding if q.path not in passed)
 
 
-def in_directors_order(questions: tuple[Question, ...], deciding: tuple[Question, ...]) -> tuple[Question, ...]:
+def in_directors_order(questions: tuple[Question, ...], deciding: tuple[Question, ...],
+                       data: dict) -> tuple[Question, ...]:
     """The questions that could change the verdict first, then the others; each group in a
     director's order (:func:`directors_place`), then by consequence (the rank of open_questions)."""
     could = {q.path for q in deciding}
     rank = {q.path: i for i, q in enumerate(questions)}
-    return tuple(sorted(questions, key=lambda q: (q.path not in could, directors_place(q), rank[q.path])))
+    return tuple(sorted(questions, key=lambda q: (q.path not in could, directors_place(q, data), rank[q.path])))
 
 
 # What-if --------------------------------------------------------------------------------------------

@@ -173,10 +173,12 @@ def test_the_questions_rank_red_flags_first_and_group_by_partner():
     # A director's order (issue 22): what the alliance is for, the partners' sectors, our core
     # objectives (build_document writes them), what is asked of us; then the checks, red flags first, then conditions...
     paths = [q.path for q in consultation.questions]
-    # A partner's red flags right after its sector (whether the ministry is confronted, if it is one).
-    assert paths[:2] == ["alliance.purpose", "partners[0].sector"]
-    assert paths.index("partners[0].government.approach") < paths.index("partners[1].sector")
-    assert paths.index("partners[1].sector") < paths.index("concessions") < paths.index("alliance.stage")
+    # A partner's red flags come right after its sector once it is known; unknown, after what is asked of us.
+    assert paths[:3] == ["alliance.purpose", "partners[0].sector", "partners[1].sector"]
+    assert paths.index("concessions") < paths.index("partners[0].government.approach") < paths.index("alliance.stage")
+    known = consult(build_document({**data, "partners": [{"name": "Acme", "sector": "government"}, {"name": "Ministry"}]}))
+    paths = [q.path for q in known.questions]
+    assert paths[:3] == ["alliance.purpose", "partners[0].government.approach", "partners[1].sector"]
     checks = [q for q in consultation.questions if director_stage(q.path) == 4]
     severities = [q.severity for q in checks if q in consultation.deciding]
     assert severities == sorted(severities, key=["blocker", "major", "minor", "info"].index)

@@ -77,16 +77,19 @@ def test_no_two_open_questions_of_a_random_document_read_the_same(drawn):
 WHAT_FOR = ("alliance.purpose_kind", "alliance.goals", "alliance.stage")
 
 
-def director_stage(question) -> tuple:
-    """What the alliance is for (one question); each partner's sector, then what could make it a red
-    flag; our core objectives; what is asked of us; other red flags; the rest of what the alliance
-    is for; the checks."""
+def director_stage(question, data) -> tuple:
+    """What the alliance is for (one question); each partner's sector, then (once known) what could
+    make it a red flag; our core objectives; what is asked of us; other red flags; the rest of what
+    the alliance is for; the checks."""
     path = question.path
+    partners = data.get("partners") or []
+    sector_known = question.partner is not None and question.partner < len(partners) \
+        and partners[question.partner].get("sector") is not None
     if path == "alliance.purpose":
         return (0,)
     if path == "partners" or (path.startswith("partners[") and path.endswith("].sector")):
         return (1, -1 if question.partner is None else question.partner, 0)
-    if question.partner is not None and question.severity == "blocker":
+    if sector_known and question.severity == "blocker":
         return (1, question.partner, 1)
     if path == "organisation.core_objectives":
         return (2,)
@@ -103,7 +106,7 @@ def assert_a_directors_order(current):
     flags = [path in deciding for path in paths]
     assert flags == sorted(flags, reverse=True), "a question that cannot change the verdict came first"
     for group in (True, False):
-        stages = [director_stage(q) for q, f in zip(current.questions, flags) if f is group]
+        stages = [director_stage(q, current.data) for q, f in zip(current.questions, flags) if f is group]
         assert stages == sorted(stages), [p for p, f in zip(paths, flags) if f is group][:12]
     if current.data.get("organisation", {}).get("core_objectives") is None:
         touches = [i for i, p in enumerate(paths) if p.endswith("touches_core_objective")]
