@@ -35,6 +35,7 @@ alliance. ``tests/test_consultation.py`` checks all of this against random compl
 
 from __future__ import annotations
 
+import collections
 import copy
 import datetime as _dt
 import re
@@ -140,6 +141,13 @@ def annotation_at(path: tuple) -> Any:
         else:
             raise KeyError(part)
     return _unwrap(current)
+
+
+def _safe_annotation(path: tuple) -> Any:
+    try:
+        return annotation_at(path)
+    except KeyError:
+        return None
 
 
 def _is_model(annotation) -> bool:
@@ -251,6 +259,9 @@ class Question:
     partner: int | None  # the partner it concerns, if any
     gateway: bool  # whether some check applies only if this fact turns out a certain way
     could_add: tuple[str, ...] = ()  # rules that wait on this fact in their pattern (they could start or stop)
+    # Its check waits on other open facts too: the check's question would read the same for each of
+    # them, so the fact is asked by its own wording (knowledge/fields.yaml).
+    shared: bool = False
 
     @property
     def consequence(self) -> str:
@@ -259,6 +270,12 @@ class Question:
     @property
     def parts(self) -> tuple:
         return parse_path(self.path)
+
+    @property
+    def opens(self) -> bool:
+        """Whether an answer may open new questions: a list's items, a section that may exist, or a
+        fact that decides whether checks apply (the moving count may grow after it, and only then)."""
+        return self.gateway or self.path in ITEM_LISTS or self.parts[-1] == "exists"
 
     @property
     def finding(self) -> FindingResult:
@@ -342,6 +359,11 @@ def _expand(parts: tuple, data: dict) -> list[tuple]:
         return [("review", "events")]
     if value_at(data, parts) is not None:
         return []
+    # A section that may not exist at all (a steering committee): whether it does is asked first.
+    for depth in range(1, len(parts)):
+        if parts[depth - 1] != "*" and "exists" in getattr(_safe_annotation(parts[:depth]), "model_fields", {}) \
+                and parts[depth:] != ("exists",) and value_at(data, parts[:depth] + ("exists",)) is None:
+            return [parts[:depth] + ("exists",)]
     try:
         annotation = annotation_at(parts)
     except KeyError:
@@ -417,6 +439,41 @@ def _partner_of(parts: tuple) -> int | None:
     return parts[1] if len(parts) > 1 and parts[0] == "partners" and isinstance(parts[1], int) else None
 
 
+_WHAT_FOR = ("alliance.purpose", "alliance.purpose_kind", "alliance.goals", "alliance.stage")
+
+
+def director_stage(path: str) -> int:
+    """Where a director starts: what the alliance is for (0), who the partners are (1), what is
+    asked of us, after our core objectives (2, 3), then the checks (4)."""
+    if path in _WHAT_FOR:
+        return 0
+    if path == "partners" or (path.startswith("partners[") and path.endswith("].sector")):
+        return 1
+    if path == "organisation.core_objectives":
+        return 2
+    return 3 if path.startswith("concessions") else 4
+
+
+def directors_place(question: Question, data: dict) -> tuple:
+    """Where a question comes in a director's order, red flags asked as soon as their context is
+    known: what the alliance is for (one question); each partner's sector, then (once it is known)
+    what could make that partner a red flag; our core objectives, then what is asked of us; other
+    red flags; the rest of what the alliance is for (its kind, goals, stage); then the checks. A
+    director learns early what decides the verdict instead of answering a whole block first."""
+    path, stage = question.path, director_stage(question.path)
+    if path == "alliance.purpose":
+        return (0,)
+    # A partner's red flags wait for its sector: until it is known they are other red flags.
+    known = question.partner is not None and value_at(data, ("partners", question.partner, "sector")) is not None
+    if stage == 1 or (known and question.severity == "blocker"):
+        return (1, -1 if question.partner is None else question.partner, stage != 1)
+    if stage in (2, 3):
+        return (stage,)
+    if question.severity == "blocker":
+        return (4,)
+    return (5,) if stage == 0 else (6,)
+
+
 def open_questions(evaluation: Evaluation, data: dict) -> tuple[Question, ...]:
     """Every open fact an open check waits for, ranked: red flags first, then conditions, readiness,
     information; within a rank alliance-wide facts first, then partner by partner; facts that decide
@@ -433,15 +490,23 @@ def open_questions(evaluation: Evaluation, data: dict) -> tuple[Question, ...]:
             order.setdefault(path, len(order))
             if path[-1] in fields or format_path(path) in ITEM_LISTS:
                 gateways.add(path)
+    # What is asked of us (and whether it touches "your core objectives") is asked once they are known.
+    core = ("organisation", "core_objectives")
+    touching = [checks for path, checks in by_path.items() if path[0] == "concessions"]
+    if touching and value_at(data, core) is None and core not in by_path:
+        by_path[core] = list(dict.fromkeys(c for checks in touching for c in checks))
+        order[core] = -1
     questions = []
-    for path, checks in by_path.items():
-        checks = sorted(checks, key=lambda r: (_SEVERITY_RANK[_severity(r)], r.rule, r.id))
+    ordered = {path: sorted(checks, key=lambda r: (_SEVERITY_RANK[_severity(r)], r.rule, r.id))
+               for path, checks in by_path.items()}
+    wording = collections.Counter(checks[0].id for checks in ordered.values())
+    for path, checks in ordered.items():
         kind, choices = kind_of(annotation_at(path))
         guidance = tuple(dict.fromkeys(g for c in checks for g in REGISTRY[c.rule].guidance))
         questions.append(Question(
             path=format_path(path), kind=kind, choices=choices, checks=tuple(checks), severity=_severity(checks[0]),
             guidance=guidance, partner=_partner_of(path), gateway=path in gateways,
-            could_add=_waiting_rules(path)))
+            could_add=_waiting_rules(path), shared=wording[checks[0].id] > 1))
 
     def rank(question: Question):
         partner = -1 if question.partner is None else question.partner
@@ -562,7 +627,23 @@ def consult(document: AllianceDocument | dict, evaluation: Evaluation | None = N
         evaluation = evaluate_document(document if isinstance(document, AllianceDocument) else document_of(data))
     questions = open_questions(evaluation, data)
     settled, reason, deciding = _settledness(evaluation, data, questions)
-    return Consultation(evaluation, data, questions, settled, reason, deciding)
+    return Consultation(evaluation, data, in_directors_order(questions, deciding, data), settled, reason,
+                        in_directors_order(deciding, deciding, data))
+
+
+def still_deciding(consultation: Consultation, passed: set[str] | frozenset[str] = frozenset()) -> tuple[Question, ...]:
+    """The questions whose answer could still change the verdict, leaving out those the director has
+    passed ("don't know", skip): none left means the verdict stays whatever the rest say."""
+    return tuple(q for q in consultation.deciding if q.path not in passed)
+
+
+def in_directors_order(questions: tuple[Question, ...], deciding: tuple[Question, ...],
+                       data: dict) -> tuple[Question, ...]:
+    """The questions that could change the verdict first, then the others; each group in a
+    director's order (:func:`directors_place`), then by consequence (the rank of open_questions)."""
+    could = {q.path for q in deciding}
+    rank = {q.path: i for i, q in enumerate(questions)}
+    return tuple(sorted(questions, key=lambda q: (q.path not in could, directors_place(q, data), rank[q.path])))
 
 
 # What-if --------------------------------------------------------------------------------------------

@@ -7,8 +7,12 @@ The file starts realistic with every question open: our organisation, the allian
 four partners known by name only. Each run answers the next question with a representative
 answer until --steps answers are given (or nothing is left); several runs, fresh files.
 
-Usage: python benchmarks/consultation.py [--runs N] [--steps N]
-Prints each run's median, best and worst, then one JSON line.
+Then, with --cases N (0 to skip), questions-to-settled and questions-to-"only refining" (see
+benchmarks/asking.py) on the empty template, the shipped examples and N generated cases;
+--out FILE keeps them case by case, to compare two branches.
+
+Usage: python benchmarks/consultation.py [--runs N] [--steps N] [--cases N] [--out FILE]
+Prints each run's median, best and worst, the questions asked per case, then one JSON line.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+
+import asking
 
 from tahaluf.consultation import answer_value
 from tahaluf.reports.alliance_file import AllianceFile
@@ -64,6 +70,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--steps", type=int, default=40)
+    parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument("--out")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         one_run(Path(folder), 3)  # warm: the engine is built once per process
@@ -81,7 +89,28 @@ def main() -> None:
     print(f"answer -> next question: median {result['median_ms']} ms (runs' medians "
           f"{result['best_run_median_ms']}-{result['worst_run_median_ms']} ms), best {result['best_ms']} ms, "
           f"worst {result['worst_ms']} ms (goal: median < 150 ms)")
+    if args.cases:
+        result.update(_asked(args.cases, args.out))
     print(json.dumps(result))
+
+
+def _asked(count: int, out: str | None) -> dict:
+    rows = asking.report(count)
+    generated = [row for name, row in rows.items() if name.startswith("generated-")]
+    for name, row in rows.items():
+        if not name.startswith("generated-"):
+            print(f"{name}: settled after {row['settled']} questions, only refining after {row['refining']} "
+                  f"({row['verdict']})")
+    summary = {}
+    for key in ("settled", "refining"):
+        values = sorted(row[key] for row in generated)
+        summary[f"generated_{key}"] = {"mean": round(statistics.mean(values), 1), "median": statistics.median(values),
+                                       "max": values[-1], "capped": sum(v >= asking.CAP for v in values)}
+        print(f"{len(values)} generated cases, questions to {key}: mean {summary[f'generated_{key}']['mean']}, "
+              f"median {summary[f'generated_{key}']['median']}, max {values[-1]}")
+    if out:
+        Path(out).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return {"questions": {name: row for name, row in rows.items() if not name.startswith("generated-")}, **summary}
 
 
 if __name__ == "__main__":

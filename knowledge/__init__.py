@@ -187,6 +187,7 @@ class FieldText(Bilingual):
 
     item: Bilingual | None = None
     add: Bilingual | None = None
+    question: Bilingual | None = None  # the fact asked as a question of its own, where the label is not one
 
 
 @cache

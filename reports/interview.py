@@ -7,6 +7,7 @@ command again resumes where the file stands.
 
 from __future__ import annotations
 
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +15,11 @@ from typing import Any, Callable
 
 from tahaluf import knowledge, model
 from tahaluf.consultation import (REPRESENTATIVE_CONCESSION, REPRESENTATIVE_DATED_GOAL, REPRESENTATIVE_GOAL,
-                                  REPRESENTATIVE_PARTNER, Consultation, Question, consult, value_at, whatif)
+                                  REPRESENTATIVE_PARTNER, Consultation, Question, consult, value_at,
+                                  whatif)
 from tahaluf.errors import InputError
 from tahaluf.loader import format_path
+from tahaluf.progress import progress
 from tahaluf.reports.alliance_file import AllianceFile, ChangedOnDisk
 from tahaluf.reports.viewmodel import finding_question
 
@@ -31,7 +34,6 @@ COMMANDS = {
 }
 STOP = {"s", "stop", "ت", "توقف"}
 EVENT_KINDS = typing.get_args(model.EventKind)
-_SPLIT = str.maketrans({"،": " ", ",": " "})
 
 
 class _DontKnow:
@@ -50,7 +52,10 @@ class Session:
     labels: dict[str, str] = field(default_factory=dict)
     history: list[tuple[str, tuple, Any]] = field(default_factory=list)  # (what, path, value before), for back
     passed: set[str] = field(default_factory=set)  # skipped or "don't know" in this session
-    offered: bool = False  # the offer to stop at a settled verdict was made
+    # The offer to stop was made for this standing (settled?, verdict): a settled verdict, or only
+    # "don't know" left to change it; it is made again when the standing changes.
+    offered: tuple | None = None
+    asked: set[str] = field(default_factory=set)  # the questions that could change the verdict, asked so far
 
     def label(self, key: str, **values) -> str:
         text = self.labels[key]
@@ -81,11 +86,16 @@ def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[
     current = step(store)
     say(_status(session, current))
     while True:
-        if current.settled and not session.offered:
-            session.offered = True
-            if current.questions and ask(labels["interview.offer"] + " ").strip().casefold() in STOP:
+        where = progress(current, session.passed, session.asked)
+        standing = (current.settled, current.verdict)
+        if where.offer_stop and session.offered != standing:
+            session.offered = standing
+            if where.unchanged:  # the only answers that could change it were "don't know"
+                say(session.label("interview.unchanged", verdict=labels[f"verdict.{current.verdict}"],
+                                  questions=knowledge.count_phrase("remaining_question", where.left, lang)))
+            if ask(labels["interview.offer"] + " ").strip().casefold() in STOP:
                 break
-        question = next((q for q in current.questions if q.path not in session.passed), None)
+        question = where.question
         if question is None:
             say(session.label("interview.done", verdict=labels[f"verdict.{current.verdict}"]))
             break
@@ -128,8 +138,14 @@ def status_line(labels: dict[str, str], current: Consultation, lang: str) -> str
 def _show(session: Session, current: Consultation, question: Question) -> str:
     """The question's lines, and the answer format to put in the prompt."""
     labels = session.labels
-    number = current.questions.index(question) + 1
-    header = f"[{number}/{len(current.questions)}] {labels['interview.consequence.' + question.consequence]}" \
+    standing = progress(current, session.passed, session.asked)
+    session.asked = set(standing.asked)
+    if standing.deciding:  # "question 3 of about 12 that could change the verdict"
+        count = session.label("interview.progress", n=standing.number, total=standing.total)
+    else:
+        count = session.label("interview.refining",
+                              questions=knowledge.count_phrase("remaining_question", standing.left, session.lang))
+    header = f"{count} · {labels['interview.consequence.' + question.consequence]}" \
              f" · {labels['label.list_separator'].join(question.rules[:3])}"
     session.say("")
     session.say(header)
@@ -137,7 +153,6 @@ def _show(session: Session, current: Consultation, question: Question) -> str:
     for index, option in enumerate(question_options(question), 1):
         session.say(f"  {index}. {option_label(labels, option)}")
     fmt = labels[f"interview.format.{answer_format(question)}"]
-    session.say(f"{labels['interview.field']}: {question.path}")
     return fmt
 
 
@@ -153,7 +168,40 @@ def question_text(question: Question, data: dict, lang: str, labels: dict[str, s
         return labels.get(f"{surface}.question.{special}") or labels[f"interview.question.{special}"]
     if own:  # a fact that decides whether checks apply: asked as itself
         return own.replace("{subject}", _subject_of(data, question))
+    if question.shared or _alone(question):  # its check's question would read the same for another
+        return fact_question(question, data, lang, labels)  # open fact, or word cases that do not apply
     return str(finding_question(question.finding, lang))
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def _alone(question: Question) -> bool:
+    """The check reads this fact alone now (e.g. the planning of M&E, once the alliance is known to
+    be proposed), and the fact has a question of its own: the check's wider question may word cases
+    that do not apply."""
+    cited = {path for path, _ in question.finding.evidence}
+    words = knowledge.fields().get(_INDEX.sub("[]", question.path))
+    return cited == {question.path} and words is not None and words.question is not None
+
+
+def fact_question(question: Question, data: dict, lang: str, labels: dict[str, str]) -> str:
+    """The fact asked by its own wording (its question in knowledge/fields.yaml, else its label),
+    a partner's fact with the partner's name."""
+    words = knowledge.fields()[_INDEX.sub("[]", question.path)]
+    text = (words.question or words)(lang)
+    parts = question.parts
+    item = next((depth for depth, part in enumerate(parts) if isinstance(part, int)), None)
+    if item is None:
+        return text
+    if question.partner is not None:
+        key, subject = "interview.about_partner", _subject_of(data, question)
+    else:  # another list's item (an action, a concession, an event) by what it is
+        found = value_at(data, parts[:item + 1]) or {}
+        subject = found.get("what") or found.get("goal") or found.get("name") or \
+            option_label(labels, str(found.get("kind", ""))) or str(parts[item] + 1)
+        key = "interview.about_item"
+    return labels[key].replace("{subject}", str(subject)).replace("{question}", text)
 
 
 def question_options(question: Question) -> tuple[str, ...]:
@@ -278,7 +326,12 @@ def why_this_question(current: Consultation, question: Question, lang: str, labe
         for check in question.checks)
     guide = tuple(f"{ident}: {items[ident].text(lang)}" for ident in question.guidance)
     # The verdict each answer would give: computed now, for this question only.
-    outcomes = tuple(f"{answer_text(labels, outcome.answer)} → {labels['verdict.' + outcome.verdict]}"
+    yes_no = answer_format(question) == "concessions"  # asked as yes/no: none is no, one is yes
+
+    def worded(answer: Any) -> str:
+        return labels["label.yes" if answer else "label.no"] if yes_no else answer_text(labels, answer)
+
+    outcomes = tuple(f"{worded(outcome.answer)} → {labels['verdict.' + outcome.verdict]}"
                      for outcome in whatif(current, question))
     return Why(checks, guide, outcomes)
 
@@ -331,21 +384,23 @@ def parse_answer(question: Question, text: str, labels: dict[str, str], concessi
         if folded in NO:
             return [] if special == "concessions" else False
         return None
+    # "no" to a list question means none of it, never an item called "no".
+    none = folded in NONE or folded in NO
     if special == "partners":
-        return [] if folded in NONE else [{"name": text}]
+        return [] if none else [{"name": text}]
     if kind == "choice":
         return _pick(text, question.choices, labels)
     if kind == "choices" or special == "events":
         options = question_options(question)
-        if folded in NONE:
+        if none:
             return []
-        picked = [_pick(part, options, labels) for part in text.translate(_SPLIT).split()]
-        if None in picked:
+        picked = _pick_several(text, options, labels)
+        if picked is None:
             return None
         values = list(dict.fromkeys(picked))
         return [{"kind": value} for value in values] if special == "events" else values
     if kind in ("texts", "goals"):
-        if folded in NONE:
+        if none:
             return []
         return [part.strip() for part in text.replace("؛", ";").split(";") if part.strip()]
     if kind == "person":
@@ -353,6 +408,24 @@ def parse_answer(question: Question, text: str, labels: dict[str, str], concessi
     if kind == "number":
         return int(text) if text.isdigit() else None
     return text
+
+
+def _pick_several(text: str, options: tuple[str, ...], labels: dict[str, str]) -> list[str] | None:
+    """Several choices, separated by commas or spaces; a label of several words ("strength in
+    numbers", «قوة العدد») is one choice. None when a part is not a choice."""
+    picked = []
+    for part in (part.strip() for part in text.replace("،", ",").split(",")):
+        if not part:
+            continue
+        whole = _pick(part, options, labels)
+        if whole is not None:
+            picked.append(whole)
+            continue
+        words = [_pick(word, options, labels) for word in part.split()]
+        if None in words:
+            return None
+        picked += words
+    return picked
 
 
 def _pick(text: str, options: tuple[str, ...], labels: dict[str, str]) -> str | None:

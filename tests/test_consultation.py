@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import test_soundness as soundness
 from support import EXAMPLES, build_document
-from tahaluf.consultation import (answer_value, by_partner, consult, document_of, outcome_of, parse_path,
+from tahaluf.consultation import (answer_value, by_partner, consult, director_stage, document_of, outcome_of, parse_path,
                                   path_to_proceed, whatif, with_answer)
 from tahaluf.errors import InputError
 from tahaluf.evaluation import evaluate_document, evaluate_file
@@ -170,12 +170,22 @@ def test_the_questions_rank_red_flags_first_and_group_by_partner():
             "partners": [{"name": "Acme"}, {"name": "Ministry"}]}
     consultation = consult(build_document(data))
     assert not consultation.settled and consultation.verdict == "conditions"
-    severities = [q.severity for q in consultation.questions]
+    # A director's order (issue 22): what the alliance is for, the partners' sectors, our core
+    # objectives (build_document writes them), what is asked of us; then the checks, red flags first, then conditions...
+    paths = [q.path for q in consultation.questions]
+    # A partner's red flags come right after its sector once it is known; unknown, after what is asked of us.
+    assert paths[:3] == ["alliance.purpose", "partners[0].sector", "partners[1].sector"]
+    assert paths.index("concessions") < paths.index("partners[0].government.approach") < paths.index("alliance.stage")
+    known = consult(build_document({**data, "partners": [{"name": "Acme", "sector": "government"}, {"name": "Ministry"}]}))
+    paths = [q.path for q in known.questions]
+    assert paths[:3] == ["alliance.purpose", "partners[0].government.approach", "partners[1].sector"]
+    checks = [q for q in consultation.questions if director_stage(q.path) == 4]
+    severities = [q.severity for q in checks if q in consultation.deciding]
     assert severities == sorted(severities, key=["blocker", "major", "minor", "info"].index)
-    first = consultation.questions[:3]
-    assert first[0].path == "concessions" and first[0].kind == "items"
-    assert first[1].path == "partners[0].sector" and first[1].kind == "choice" and first[1].gateway
-    assert {"PR01", "GV03"} <= set(first[1].rules)
+    concessions, sector = consultation.question("concessions"), consultation.question("partners[0].sector")
+    assert concessions.kind == "items"
+    assert sector.kind == "choice" and sector.gateway
+    assert {"PR01", "GV03"} <= set(sector.rules)
     groups = by_partner(consultation.questions)
     assert set(groups) == {None, 0, 1}
     assert all(q.path.startswith("partners[1]") for q in groups[1])

@@ -67,8 +67,57 @@ class Keyboard:
         self.focus()
 
 
+# Typed answers, by the question's field (a list's items separated by ";"; "none" for an empty list).
+TYPED = {"en": {"alliance.purpose": "Cleaner water for the city", "partners": "none",
+                "organisation.core_objectives": "Clean water for all"},
+         "ar": {"alliance.purpose": "مياه أنظف للمدينة", "partners": "لا شيء",
+                "organisation.core_objectives": "مياه نظيفة للجميع"}}
+OTHER_TEXT = {"en": "none", "ar": "لا شيء"}
+MAX_QUESTIONS = 12
+
+
+def walk_to_settled(page, keys: Keyboard, lang: str, shots: Path) -> set[str]:
+    """Answer whatever the consultation asks, by keys, until the verdict is settled: a typed answer
+    in a text field; on a yes/no or a choice, Space picks the focused first answer and the arrows
+    move (the first time: down, up, down; so "no" to a yes/no), and the first time Shift+Tab comes
+    back from the buttons. Returns which of those checks were made."""
+    settled = label("interview.settled", lang).split("{verdict}")[0]
+    checked: set[str] = set()
+    for number in range(MAX_QUESTIONS):
+        if page.text_content("aside.panel .status").startswith(settled):
+            return checked
+        assert page.locator("h1.question").count() == 1
+        field = page.get_attribute("input[name=path]", "value")
+        focused = keys.focus()
+        assert focused and focused["name"] in ("answer", "pick") and focused["inMain"], (field, focused)
+        if number == 0:
+            page.screenshot(path=shots / f"keyboard-question-{lang}.png")
+        if focused["type"] == "radio":
+            first = focused["value"]
+            keys.press("Space")
+            assert page.is_checked(f"input[name=answer][value={first}]")
+            if "arrows" not in checked:
+                second = keys.press("ArrowDown")["value"]
+                assert second != first and page.is_checked(f"input[name=answer][value={second}]")
+                keys.press("ArrowUp")
+                assert page.is_checked(f"input[name=answer][value={first}]")
+                checked |= {"space", "arrows"}
+            keys.press("ArrowDown")
+        elif focused["type"] != "checkbox":  # none ticked is none
+            keys.type(TYPED[lang].get(field, OTHER_TEXT[lang]))
+        if "shift_tab" not in checked:
+            # Shift+Tab comes back to the answer button from the others: the order runs both ways.
+            keys.tab_to(lambda f: f["tag"] == "button" and f["value"] == "dont_know")
+            assert keys.tab_to(lambda f: f["value"] == "answer", backwards=True)["tag"] == "button"
+            checked.add("shift_tab")
+        else:
+            keys.tab_to(lambda f: f["tag"] == "button" and f["value"] == "answer")
+        keys.submit()
+    raise AssertionError(f"not settled after {MAX_QUESTIONS} questions")
+
+
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_a_full_path_with_the_keyboard_alone(server, tmp_path, lang):
+def test_a_full_path_with_the_keyboard_alone(server, tmp_path, lang):  # noqa: F811 (the fixture)
     address, workspace = server
     shots = screenshots(tmp_path)
     problems: list[str] = []
@@ -97,32 +146,10 @@ def test_a_full_path_with_the_keyboard_alone(server, tmp_path, lang):
             page.screenshot(path=shots / f"keyboard-new-{lang}.png")
             keys.submit()  # Enter in the last field submits the form
 
-            # The question: its first answer has the focus already (autofocus), visibly.
-            assert page.locator("h1.question").count() == 1
-            focused = keys.focus()
-            assert focused and focused["name"] == "answer" and focused["type"] == "radio" and focused["inMain"], focused
-            page.screenshot(path=shots / f"keyboard-question-{lang}.png")
-            assert keys.press("ArrowDown")["value"] == "no"  # any concession asked of us? the arrow picks "no"
-            assert page.is_checked("input[name=answer][value=no]")
-            keys.press("ArrowUp")
-            assert page.is_checked("input[name=answer][value=yes]")
-            keys.press("ArrowDown")
-            keys.tab_to(lambda f: f["tag"] == "button" and f["value"] == "answer")
-            keys.submit()
-
-            focused = keys.focus()  # the stage: a choice, its first option focused
-            assert focused and focused["type"] == "radio" and focused["value"] == "proposed", focused
-            keys.press("Space")
-            assert page.is_checked("input[name=answer][value=proposed]")
-            # Shift+Tab comes back to the answers from the buttons: the order runs both ways.
-            keys.tab_to(lambda f: f["tag"] == "button" and f["value"] == "dont_know")
-            assert keys.tab_to(lambda f: f["value"] == "answer", backwards=True)["tag"] == "button"
-            keys.submit()
-
-            focused = keys.focus()  # partners: typed, in a field that has the focus
-            assert focused and focused["tag"] == "input" and focused["name"] == "answer", focused
-            keys.type("لا شيء" if lang == "ar" else "none")
-            keys.submit()
+            # The consultation, answered by each question's field, whatever it asks first; its first
+            # answer has the focus already (autofocus), visibly. A list is typed ("none" for none).
+            checked = walk_to_settled(page, keys, lang, shots)
+            assert checked == {"arrows", "space", "shift_tab"}, checked
 
             verdict = evaluate_file(next(workspace.glob("*.yaml"))).verdict
             status = page.text_content("aside.panel .status")

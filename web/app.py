@@ -30,6 +30,7 @@ from tahaluf import knowledge
 from tahaluf.consultation import WHATIF_SOURCE, Consultation, as_data, consult, fitting_answers, suppose
 from tahaluf.diff import compare, snapshot_of_evaluation
 from tahaluf.errors import InputError, InputErrors, RenderError, TahalufError
+from tahaluf.progress import Progress, progress
 from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.reports.formats import REPORT_FORMATS
 from tahaluf.reports.html import ASSETS as REPORT_ASSETS, direct_mixed_values
@@ -195,19 +196,21 @@ class App:
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
                          problems=_problems(error, path, name))
         await run_in_threadpool(self._record, name, current.evaluation, version)
-        passed = _session(request).file(name).passed
-        question = next((q for q in current.questions if q.path not in passed), None)
+        state = _session(request).file(name)
+        where = progress(current, state.passed, state.asked)  # the count and the offer, as in the terminal
+        state.asked = set(where.asked)
+        question = where.question
         lang = _lang(request)
         t = _labels(lang)
         context: dict[str, Any] = {
             "name": name, "url": _quote(name), "version": version, "problem": problem,
             "verdict_label": t[f"verdict.{current.verdict}"], "verdict": current.verdict,
             "status_text": status_line(t, current, lang), "settled": current.settled,
-            "can_go_back": bool(_session(request).file(name).history), "question": None}
+            "can_go_back": bool(state.history), "question": None, "offer": _offer(where, current, t, lang)}
         if question is not None:
             context["question"] = {
                 "path": question.path, "text": question_text(question, data, lang, t, "web"),
-                "number": current.questions.index(question) + 1, "count": len(current.questions),
+                "count": _count(where, t, lang),
                 "consequence": t["interview.consequence." + question.consequence],
                 "rules": t["label.list_separator"].join(question.rules[:3]), "format": answer_format(question),
                 "format_hint": t["interview.format." + answer_format(question)],
@@ -554,6 +557,24 @@ class App:
 
 
 WHATIF_PARAM = "if"  # ?if=PATH=KEY, once per supposed answer (KEY: the answer's number, consultation.suppose)
+
+
+def _count(where: Progress, t: dict[str, str], lang: str) -> str:
+    """"Question 3 of about 12 that could change the verdict", or how many only refine the report."""
+    if where.deciding:
+        return t["interview.progress"].replace("{n}", str(where.number)).replace("{total}", str(where.total))
+    return t["interview.refining"].replace("{questions}", knowledge.count_phrase("remaining_question", where.left, lang))
+
+
+def _offer(where: Progress, current: Consultation, t: dict[str, str], lang: str) -> str | None:
+    """Why the director may stop here (None: some question left could still change the verdict)."""
+    if not where.offer_stop:
+        return None
+    verdict = t[f"verdict.{current.verdict}"]
+    if where.unchanged:  # the answers that could change it were "don't know"
+        return t["interview.unchanged"].replace("{verdict}", verdict).replace(
+            "{questions}", knowledge.count_phrase("remaining_question", where.left, lang))
+    return status_line(t, current, lang)
 
 
 def _supposed_in(params) -> list[tuple[str, str]]:

@@ -55,6 +55,7 @@ class FileState:
 
     history: list[tuple[str, tuple, Any]] = field(default_factory=list)  # (what, path, value before), for back
     passed: set[str] = field(default_factory=set)  # skipped or "don't know"
+    asked: set[str] = field(default_factory=set)  # questions that could change the verdict, shown so far (the count)
 
 
 @dataclass

@@ -1,0 +1,45 @@
+"""Where a director stands in a consultation: the moving count and the offer to stop.
+
+Reasoning layer (no I/O), shared by the terminal interview and the web app so both count and
+offer alike. The count is "question 3 of about 12 that could change the verdict": the questions
+of that kind asked so far, plus those still open and not passed ("don't know", skip). Answering
+one moves the count on; the total grows only when an answer opens new questions (a partner, a
+section that now applies). The rest only refine the report, and are counted apart. When no
+question left unasked could change the verdict — it is settled, or the only answers that could
+were "don't know" — the director is offered to stop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tahaluf.consultation import Consultation, Question, still_deciding
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The count shown with a question, and whether to offer to stop before it."""
+
+    question: Question | None  # the next question (None: none left)
+    deciding: bool  # whether its answer could change the verdict
+    number: int  # its number among the questions that could (0 when it only refines)
+    total: int  # about how many could, in all: those asked so far and those left
+    left: int  # the open questions not passed
+    offer_stop: bool  # questions are left, but none unasked could change the verdict
+    unchanged: bool  # not settled: the answers that could change it were "don't know"
+    asked: frozenset[str]  # the questions that could change the verdict, asked so far (this one too)
+
+
+def progress(current: Consultation, passed: set[str] | frozenset[str] = frozenset(),
+             asked: set[str] | frozenset[str] = frozenset()) -> Progress:
+    """The next question of ``current`` not ``passed``, with its count; ``asked``: the questions that
+    could change the verdict asked so far in this session (the returned ``asked`` adds this one)."""
+    left = [q for q in current.questions if q.path not in passed]
+    question = left[0] if left else None
+    deciding = still_deciding(current, passed)
+    could = question is not None and question in deciding
+    now = frozenset(asked) | ({question.path} if could else set())
+    offer = bool(left) and not deciding
+    return Progress(question=question, deciding=could, number=len(now) if could else 0,
+                    total=len(now) - (1 if could else 0) + len(deciding), left=len(left), offer_stop=offer,
+                    unchanged=offer and not current.settled, asked=now)
