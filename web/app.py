@@ -31,6 +31,7 @@ from tahaluf.consultation import WHATIF_SOURCE, Consultation, as_data, consult, 
 from tahaluf.diff import compare, snapshot_of_evaluation
 from tahaluf.errors import InputError, InputErrors, RenderError, TahalufError
 from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.reports.diff_report import fact_change, fact_lines, finding_line, finding_sections
 from tahaluf.reports.html import ASSETS as REPORT_ASSETS, direct_mixed_values
 from tahaluf.reports.interview import (answer_format, answer_text, option_label, question_options, question_text,
                                        status_line)
@@ -590,7 +591,7 @@ def _whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]]
                      "answer": answer_text(t, one.answer),
                      "remove_url": _whatif_link(name, {p: k for p, k in picked.items() if p != one.question.path})}
                     for one in supposition.answers],
-        "sections": [{"heading": t[key], "changes": [_change_view(c, t, lang) for c in changes]}
+        "sections": [{"heading": t[key], "changes": [_change_view(c, t, lang, comparison.names) for c in changes]}
                      for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
                                           ("diff.changed", comparison.changed)) if changes],
         "keep": [f"{path}={key}" for path, key in picked.items()] if supposition.keepable else [],
@@ -600,31 +601,10 @@ def _whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]]
     return view
 
 
-@functools.cache
-def _english_keys(prefixes: tuple[str, ...]) -> dict[str, str]:
-    """English label text -> its key, for the labels with these prefixes: the history stores the English
-    JSON report (diff.py words subjects and values as it does), a page words them in its own language."""
-    return {text.en: key for key, text in knowledge.labels().items() if key.startswith(prefixes)}
-
-
-def _worded(text: str, t: dict[str, str], prefixes: tuple[str, ...]) -> str:
-    key = _english_keys(prefixes).get(text)
-    return t[key] if key else text
-
-
-SUBJECTS = ("subject.",)
-VALUES = ("label.", "choice.", "sector.")
-
-
-def _change_view(change, t: dict[str, str], lang: str | None = None) -> dict[str, str]:
-    status = lambda value: t["diff.absent"] if value is None else t[f"status.{value}"]  # noqa: E731
-    view = {"rule": change.rule, "severity": t[f"severity.{change.severity}"],
-            "subject": _worded(change.subject, t, SUBJECTS),
-            "before": status(change.before), "after": status(change.after)}
-    if lang is not None:
-        texts = knowledge.findings().get(change.rule)
-        view["summary"] = texts.summary(lang) if texts else ""
-    return view
+def _change_view(change, t: dict[str, str], lang: str, names: dict[str, str] | None = None) -> dict[str, str]:
+    """A finding that changed, in words (reports/diff_report.py); its code a small tag."""
+    line = finding_line(change, lang, t, names)
+    return {"text": line.text, "rule": line.rule, "severity": line.severity}
 
 
 def _step_view(step, t: dict[str, str], lang: str) -> dict[str, Any]:
@@ -643,11 +623,9 @@ def _step_view(step, t: dict[str, str], lang: str) -> dict[str, Any]:
         return view
     view["verdict_changed"] = comparison.verdict_changed
     view["verdict_before"] = t[f"verdict.{comparison.verdict_before}"]
-    view["sections"] = [{"heading": t[key], "changes": [_change_view(c, t) for c in changes]}
-                        for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
-                                             ("diff.changed", comparison.changed)) if changes]
-    value = lambda fact: "" if fact is None else _worded(str(fact), t, VALUES)  # noqa: E731
-    view["facts"] = [{"path": path, "before": value(was), "after": value(now)} for path, was, now in comparison.facts]
+    view["sections"] = [{"heading": heading, "changes": [{"text": line.text, "rule": line.rule} for line in lines]}
+                        for heading, lines in finding_sections(comparison, lang, t)]
+    view["facts"] = [{"text": fact_change(line, t), "path": line.path} for line in fact_lines(comparison, lang, t)]
     view["facts_heading"] = t["diff.facts"]
     return view
 
