@@ -93,3 +93,21 @@ def test_no_two_toggles_read_the_same_and_none_shows_a_path(tmp_path, example):
         shown = texts(whatif, "toggle-question")
         assert len(shown) == len(set(shown)), [t for t in shown if shown.count(t) > 1]
         assert machine_words(html.unescape(re.sub(r"<[^>]+>", " ", whatif)), lang) == []
+
+
+def test_keeping_a_supposed_answer_to_a_known_fact_writes_it(tmp_path):
+    from test_web_whatif import keep_form
+
+    from tahaluf.evaluation import evaluate_file
+
+    workspace = workspace_with(tmp_path, SETTLED)
+    client = TestClient(create_app(workspace))
+    toggles = section(client.get(f"/a/{SETTLED}/report").text, "toggles")
+    link = re.search(r'<a class="toggle" href="([^"]+)">' + re.escape(label("label.yes")), toggles).group(1)
+    supposed = client.get(html.unescape(link))
+    action, data = keep_form(supposed)
+    assert data["if"] == ["partners[0].private.timeline_agreed=0"]
+    response = client.post(action, data=data, follow_redirects=False)
+    assert response.status_code == 303
+    assert evaluate_file(workspace / SETTLED).document.partners[0].private.timeline_agreed is True
+    assert evaluate_file(workspace / SETTLED).verdict == "conditions"
