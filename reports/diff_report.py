@@ -97,8 +97,8 @@ def _from_english(lang: str) -> dict[str, str]:
 
 
 def value_words(value: Any, labels: dict[str, str], raw: bool = True, lang: str = "en") -> str:
-    if not raw:  # already words, in the report's language (English for the history's old rows)
-        return "" if value is None else _from_english(lang).get(str(value), str(value))
+    if not raw and isinstance(value, str):  # already words, in a report's language (English in the history's old rows)
+        return _from_english(lang).get(value, value)
     if value is None:
         return labels["label.unknown"]
     if value is True:
@@ -116,9 +116,11 @@ def value_words(value: Any, labels: dict[str, str], raw: bool = True, lang: str 
 def fact_lines(comparison: Comparison, lang: str, labels: dict[str, str] | None = None) -> list[FactLine]:
     labels = labels or _labels(lang)
     raw = comparison.raw_values
-    return [FactLine(fact_question(path, comparison.names, lang, labels), value_words(was, labels, raw, lang),
-                     value_words(now, labels, raw, lang), path)
-            for path, was, now in comparison.facts]
+    lines = [FactLine(fact_question(path, comparison.names, lang, labels), value_words(was, labels, raw, lang),
+                      value_words(now, labels, raw, lang), path)
+             for path, was, now in comparison.facts]
+    # A report words its values, a file does not: the same answer either way is no change to show.
+    return [line for line in lines if line.before != line.after]
 
 
 def _values(change: Change, names: dict[str, str], lang: str, labels: dict[str, str]) -> dict[str, Any]:
@@ -146,12 +148,7 @@ def finding_line(change: Change, lang: str, labels: dict[str, str], names: dict[
     is open now, "Resolved: <message>" when it failed before and no longer does."""
     texts = knowledge.findings()[change.rule]
     values = _values(change, names or {}, lang, labels)
-    cause = change.words.message if change.words else None
-    if change.words is None and set(re.findall(r"\{(\w+)\}", texts.message_for(None)(lang))) - {"subject"}:
-        cause = None  # without its parameters the message cannot be filled: the check's summary instead
-        message = texts.summary(lang)
-    else:
-        message = texts.message_for(cause)(lang)
+    message = texts.message_for(change.words.message if change.words else None)(lang)
     opened = change.before in ("fail", "not_assessed") and change.after not in ("fail", "not_assessed")
     if opened and change.before == "fail":
         key, template = "diff.line.resolved", message
@@ -162,6 +159,8 @@ def finding_line(change: Change, lang: str, labels: dict[str, str], names: dict[
         key, template = "diff.line.open", texts.question(lang)
     else:
         key, template = "diff.line.fails", message
+    if set(re.findall(r"\{(\w+)\}", template)) - set(values):  # parameters a report without keys lacks
+        template = texts.summary(lang)
     text = labels[key].replace("{text}", str(fill(template, values)))
     return FindingLine(text, change.rule, labels[f"severity.{change.severity}"])
 
