@@ -583,25 +583,29 @@ def _whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]]
     (suppose()). The reasoning layer decides which answers change the verdict (what_it_takes.supposable):
     those are the toggles, in its order, with the verdict each gives; the facts a director may
     still suppose (open ones, and the known facts of a red flag or a failed condition) go under "more"."""
-    supposition = suppose(supposing(current, chosen), chosen) if chosen else None  # InputError on a bad toggle
+    base = supposing(current, chosen)
+    supposition = suppose(base, chosen) if chosen else None  # InputError on a bad toggle
     picked = {one.question.path: str(one.key) for one in supposition.answers} if supposition else {}
     # The toggles from where the answers supposed lead: what else it would take from there.
     here = supposition.consultation if supposition else current
     options = supposable(here)
 
-    def toggle(question, outcomes=()) -> dict[str, Any]:
+    def toggle(question, outcomes=(), state=here) -> dict[str, Any]:
         gives = {str(o.answer): t[f"verdict.{o.verdict}"] for o in outcomes}
-        now = value_at(here.data, question.parts)
-        return {"text": _toggle_text(question, here.data, lang, t), "path": question.path,
+        now = value_at(state.data, question.parts)
+        return {"text": _toggle_text(question, state.data, lang, t), "path": question.path,
                 "consequence": t["interview.consequence." + question.consequence],
                 "options": [{"label": answer_text(t, answer), "current": picked.get(question.path) == str(key),
                              "gives": gives.get(str(answer), ""),
                              "url": _whatif_link(name, {**picked, question.path: str(key)})}
-                            for key, answer in fitting_answers(options.consultation, question)
+                            for key, answer in fitting_answers(options.consultation if state is here else base, question)
                             if now is None or answer_value(question, answer) != now]}
 
-    view: dict[str, Any] = {"toggles": [toggle(c.question, c.outcomes) for c in options.changing],
-                            "more": [toggle(q) for q in options.more], "hypothesis": None, "version": version}
+    # The answers supposed first, marked, so another answer can be chosen in their place.
+    supposed = [toggle(one.question, state=current) for one in supposition.answers] if supposition else []
+    view: dict[str, Any] = {"toggles": supposed + [toggle(c.question, c.outcomes) for c in options.changing
+                                                   if c.question.path not in picked],
+                            "more": [toggle(q) for q in options.more if q.path not in picked], "hypothesis": None, "version": version}
     if supposition is None:
         return view
     comparison = compare(snapshot_of_evaluation(current.evaluation),
