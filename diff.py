@@ -16,6 +16,16 @@ from tahaluf.evaluation import Evaluation, evaluate_file
 
 
 @dataclass(frozen=True)
+class Words:
+    """What a view needs to word a finding in any language: its raw subject (a section's key or a
+    name), its message's cause key (None: the rule's default) and its parameters."""
+
+    subject: str
+    message: str | None = None
+    params: tuple = ()
+
+
+@dataclass(frozen=True)
 class Snapshot:
     name: str
     verdict: str
@@ -26,6 +36,10 @@ class Snapshot:
     # Whether ``facts`` holds every input fact (from the file), or only those its findings cite (from
     # a report): a fact a report does not cite is not known to be unknown, only not cited.
     facts_complete: bool = True
+    words: dict[tuple[str, str], Words] = field(default_factory=dict)  # by the findings' keys
+    # Whether ``facts`` values are the input's own (True, "confrontational"), or as a report without
+    # keys words them (its language's "yes", "unknown"): a view words only the former.
+    raw_values: bool = True
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,7 @@ class Change:
     before: str | None  # status (fail / not_assessed / pass) or None when absent
     after: str | None
     severity: str
+    words: Words | None = None  # how the snapshot that had the finding failing or open words it
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,9 @@ class Comparison:
     facts: tuple[tuple[str, Any, Any], ...]  # (path, before, after)
     actions_done: tuple[str, ...]
     actions_overdue: tuple[str, ...]
+    # A list item's name by its path ("partners[0]" -> its name), so a view names whose fact changed.
+    names: dict[str, str] = field(default_factory=dict)
+    raw_values: bool = True  # as Snapshot.raw_values, for both sides
 
     @property
     def verdict_changed(self) -> bool:
@@ -82,10 +100,35 @@ def snapshot_of_evaluation(evaluation: Evaluation) -> Snapshot:
     labels = knowledge.labels()
     subject = lambda raw: labels[f"subject.{raw}"].en if f"subject.{raw}" in labels else raw  # noqa: E731
     findings = {(f.rule, subject(f.subject)): (f.status, f.severity) for f in inference.findings}
+    words = {(f.rule, subject(f.subject)): Words(f.subject, f.message, tuple(f.params)) for f in inference.findings}
     actions = {a.what: a.status for a in evaluation.document.actions or ()}
     overdue = frozenset(f.subject for f in inference.findings if f.rule == "AP01" and f.status == "fail")
     facts = _flatten(evaluation.document.model_dump(mode="json", exclude_none=True))
-    return Snapshot(evaluation.source_name, inference.verdict, findings, facts, actions, overdue)
+    return Snapshot(evaluation.source_name, inference.verdict, findings, facts, actions, overdue, words=words)
+
+
+def snapshot_keys(snapshot: Snapshot) -> dict:
+    """The language-free part of a snapshot of a file, as JSON data: the web history stores it with
+    the (English) JSON report, so a page words each state in its own language from the keys."""
+    return {"facts": snapshot.facts,
+            "findings": [{"rule": rule, "subject": subject, "words": {
+                "subject": words.subject, "message": words.message, "params": [list(pair) for pair in words.params]}}
+                for (rule, subject), words in snapshot.words.items()]}
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(_frozen(item) for item in value) if isinstance(value, list) else value
+
+
+def _names(facts: dict[str, Any]) -> dict[str, str]:
+    """A list item's name by its path: a partner's or an organisation's name, a concession's or an
+    action's what, a goal."""
+    names: dict[str, str] = {}
+    for path, value in facts.items():
+        item, _, leaf = path.rpartition(".")
+        if item.endswith("]") and leaf in ("name", "what", "goal") and isinstance(value, str):
+            names.setdefault(item, value)
+    return names
 
 
 def snapshot_of_report(name: str, report: dict) -> Snapshot:
@@ -97,7 +140,16 @@ def snapshot_of_report(name: str, report: dict) -> Snapshot:
         severity = entry["severity"] if entry["status"] != "pass" else "strength"
         findings[(entry["rule"], entry["subject"])] = (entry["status"], severity)
         facts.update(entry.get("facts") or {})
-    return Snapshot(name, report["verdict"], findings, facts, facts_complete=False)
+    keys = report.get("keys")
+    if isinstance(keys, dict):  # stored with the report by the web history: every fact, and words by key
+        words = {(entry["rule"], entry["subject"]): Words(entry["words"]["subject"], entry["words"]["message"],
+                                                          tuple(_frozen(pair) for pair in entry["words"]["params"]))
+                 for entry in keys["findings"]}
+        return Snapshot(name, report["verdict"], findings, dict(keys["facts"]), words=words)
+    # A report's partners in the file's order: their facts are named by them.
+    names = {f"partners[{index}].name": partner.get("name")
+             for index, partner in enumerate(report.get("partners") or ()) if isinstance(partner, dict)}
+    return Snapshot(name, report["verdict"], findings, {**names, **facts}, facts_complete=False, raw_values=False)
 
 
 def compare(before: Snapshot, after: Snapshot) -> Comparison:
@@ -106,7 +158,10 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
         was, now = before.findings.get(key), after.findings.get(key)
         status_was, status_now = (was or (None, ""))[0], (now or (None, ""))[0]
         severity = (now or was)[1] if (now or was)[1] != "strength" else (was or now)[1]
-        change = Change(key[0], key[1], status_was, status_now, severity)
+        # Worded as the side where the check failed or stayed open (before, for one resolved).
+        words = (before.words.get(key) if status_was in _OPEN and status_now not in _OPEN else None) \
+            or after.words.get(key) or before.words.get(key)
+        change = Change(key[0], key[1], status_was, status_now, severity, words)
         if status_now in _OPEN and status_was not in _OPEN:
             added.append(change)
         elif status_was in _OPEN and status_now not in _OPEN:
@@ -122,8 +177,10 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
     done = tuple(what for what, status in after.actions.items()
                  if status == "done" and before.actions.get(what) != "done")
     overdue = tuple(sorted(after.overdue - before.overdue))
+    names = {**_names(before.facts), **_names(after.facts)}
     return Comparison(before.name, after.name, before.verdict, after.verdict, tuple(sorted(added, key=order)),
-                      tuple(sorted(resolved, key=order)), tuple(sorted(changed, key=order)), facts, done, overdue)
+                      tuple(sorted(resolved, key=order)), tuple(sorted(changed, key=order)), facts, done, overdue,
+                      names, before.raw_values and after.raw_values)
 
 
 def snapshot_of_file(path: str) -> Snapshot:

@@ -17,8 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tahaluf.consultation import (ITEM_LISTS, Consultation, Outcome, Question, _could_raise, _counts, _fixed, _fixes, answer_value, consult, document_of,
-                                  parse_path, path_to_proceed, whatif, with_answer)
+from dataclasses import replace
+
+from tahaluf.consultation import (ITEM_LISTS, Consultation, Outcome, Question, _could_raise, _counts, _fixed, _fixes,
+                                  _partner_of, _severity, annotation_at, answer_value, consult, document_of, kind_of,
+                                  parse_path, path_to_proceed, value_at, whatif, with_answer)
 from tahaluf.errors import InputError
 from tahaluf.loader import format_path
 from tahaluf.rules.engine import FindingResult
@@ -190,3 +193,99 @@ def _standing(current: Consultation, path) -> tuple[FindingResult, ...]:
                if c.because and c.because[0] in by_id]
     chosen = [f for f in because if f.rule in blocking] or because
     return tuple({f.rule: f for f in chosen}.values())
+
+
+# Supposing on any verdict (the web what-if) -----------------------------------------------------
+
+
+def _failing(consultation: Consultation) -> tuple[FindingResult, ...]:
+    """The red flags and the failed conditions to fix: what a director may suppose away."""
+    inference = consultation.evaluation.inference
+    by_id = {f.id: f for f in inference.findings}
+    held = [by_id[g.because[0]] for g in inference.gates]
+    held += [by_id[c.because[0]] for c in inference.conditions if c.kind == "fix" and c.because[0] in by_id]
+    return tuple({f.id: f for f in held if f.status == "fail"}.values())
+
+
+def known_questions(consultation: Consultation) -> tuple[Question, ...]:
+    """The known facts the red flags and failed conditions rest on, each as a question a director can
+    suppose another answer to ("what if the foundation agrees a timeline?"): a settled verdict has
+    no open question that could change it, but these could."""
+    from tahaluf.rules.base import REGISTRY
+
+    asked = {q.path for q in consultation.questions}
+    found: dict[str, Question] = {}
+    for finding in _failing(consultation):
+        for parts in _cited((finding,)):
+            text = format_path(parts)
+            if text in asked or text in found or value_at(consultation.data, parts) is None:
+                continue
+            try:
+                kind, choices = kind_of(annotation_at(parts))
+            except KeyError:
+                continue
+            if kind == "section":
+                continue
+            found[text] = Question(path=text, kind=kind, choices=choices, checks=(finding,),
+                                   severity=_severity(finding), guidance=REGISTRY[finding.rule].guidance,
+                                   partner=_partner_of(parts), gateway=False)
+    return tuple(found.values())
+
+
+@dataclass(frozen=True)
+class Supposable:
+    """What a director may suppose on this consultation: ``consultation`` with the known facts of its
+    red flags and failed conditions among its questions (so suppose() takes them), the questions
+    some answer to which alone gives another verdict (``changing``, with those answers), and the
+    others (``more``: deciding questions that change it only with others, known facts likewise)."""
+
+    consultation: Consultation
+    changing: tuple[Changing, ...]
+    more: tuple[Question, ...]
+
+
+def with_known(consultation: Consultation) -> Consultation:
+    """``consultation`` with the known facts of its red flags and failed conditions among its
+    questions: what suppose() takes (and what keeping a supposition writes)."""
+    return replace(consultation, questions=consultation.questions + known_questions(consultation))
+
+
+def supposable(consultation: Consultation) -> Supposable:
+    extended = with_known(consultation)
+    known = extended.questions[len(consultation.questions):]
+    changing, more = [], []
+    for question in (*consultation.deciding, *known):
+        if not could_change(consultation, question):
+            more.append(question)
+            continue
+        current = value_at(consultation.data, question.parts)
+        other = tuple(o for o in whatif(consultation, question)
+                      if o.verdict != consultation.verdict and answer_value(question, o.answer) != current)
+        if other:
+            changing.append(Changing(question, other))
+        else:
+            more.append(question)
+    return Supposable(extended, tuple(changing), tuple(more))
+
+
+def supposing(consultation: Consultation, chosen: list[tuple[str, str]]) -> Consultation:
+    """``consultation`` (with its known facts, :func:`with_known`) with, among its questions, those a
+    supposition of some of ``chosen`` opens (agree a timeline, and the goals are asked next): so
+    suppose() takes answers given one after another on the states they lead to."""
+    from tahaluf.consultation import suppose
+
+    base = with_known(consultation)
+    for _ in chosen:
+        ready = [(path, key) for path, key in chosen if base.question(path) is not None]
+        if len(ready) == len(chosen):
+            break
+        try:
+            opened = with_known(suppose(base, ready).consultation).questions
+        except InputError:
+            break  # suppose() on the full list says which answer is wrong
+        have = {q.path for q in base.questions}
+        new = tuple(q for q in opened if q.path not in have)
+        if not new:
+            break
+        base = replace(base, questions=base.questions + new)
+    return base

@@ -1,20 +1,26 @@
-"""A comparison of two assessments (diff.py) as Markdown or JSON."""
+"""A comparison of two assessments (diff.py) as Markdown or JSON, and its lines in a director's
+words, which the web history, the report page's "since" and the web what-if share.
+
+In words, a fact is named by its question (knowledge/fields.yaml) and its values by their labels;
+a finding by its message; a rule code is a small tag only. JSON keeps paths and codes.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from tahaluf import knowledge
 from tahaluf.diff import Change, Comparison
+from tahaluf.reports.messages import fill
 from tahaluf.reports.templating import markdown_escape as escape
 
 
 def _labels(lang: str) -> dict[str, str]:
     return {key: text(lang) for key, text in knowledge.labels().items()}
-
-
-def _status(status: str | None, labels: dict[str, str]) -> str:
-    return labels["diff.absent"] if status is None else labels[f"status.{status}"]
 
 
 def render_diff_json(comparison: Comparison) -> str:
@@ -33,28 +39,157 @@ def render_diff_json(comparison: Comparison) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+# Words -----------------------------------------------------------------------------------------
+
+_INDEX = re.compile(r"\[\d+\]")
+_CHOICE_PARAMS = frozenset({"approach", "scope", "rhythm"})
+
+
+@dataclass(frozen=True)
+class FindingLine:
+    text: str  # the finding in words: "Resolved: Private-sector partner … has not agreed a timeline …"
+    rule: str  # its code, a small tag only
+    severity: str  # the severity's label
+
+
+@dataclass(frozen=True)
+class FactLine:
+    question: str  # the fact's question, naming the partner or item it belongs to
+    before: str
+    after: str
+    path: str  # for a "details for the file" toggle and JSON only
+
+
+def fact_question(path: str, names: dict[str, str], lang: str, labels: dict[str, str]) -> str:
+    """The fact at ``path`` as its question (its label where it has none), a list item's fact
+    with the item's name: "About MediPlus: Has it agreed a timeline …?"."""
+    fields = knowledge.fields()
+    key = _INDEX.sub("[]", path)
+    while key not in fields and "." in key:  # a value inside a free-form entry: its entry's wording
+        key = key.rpartition(".")[0]
+    words = fields.get(key)
+    text = (words.question or words)(lang) if words is not None else labels["diff.a_fact"]
+    items = [path[:match.end()] for match in _INDEX.finditer(path)]
+    if not items:
+        return text
+    # The innermost item that has a name (a partner's goal by the goal), else the outermost by number.
+    item = next((prefix for prefix in reversed(items) if names.get(prefix)), items[0])
+    subject = names.get(item) or str(int(_INDEX.findall(item)[-1][1:-1]) + 1)
+    template = labels["interview.about_partner" if item.startswith("partners[") and item.count("[") == 1
+                      else "interview.about_item"]
+    return template.replace("{subject}", subject).replace("{question}", text)
+
+
+def fact_change(line: FactLine, labels: dict[str, str]) -> str:
+    """"Is the approach … confrontational? unknown → no"; a fact worded as a label takes a colon."""
+    asked = line.question.rstrip().endswith(("?", "؟"))
+    return f"{line.question}{'' if asked else labels['diff.colon']} {line.before} {labels['diff.arrow']} {line.after}"
+
+
+@cache
+def _from_english(lang: str) -> dict[str, str]:
+    """A value as an English JSON report words it -> the same value in ``lang`` (a report's facts
+    are worded; reports with keys, as the web history stores them, are worded from the keys)."""
+    if lang == "en":
+        return {}
+    return {text.en: text(lang) for key, text in knowledge.labels().items()
+            if key.startswith(("label.", "choice.", "sector.", "subject."))}
+
+
+def value_words(value: Any, labels: dict[str, str], raw: bool = True, lang: str = "en") -> str:
+    if not raw and isinstance(value, str):  # already words, in a report's language (English in the history's old rows)
+        return _from_english(lang).get(value, value)
+    if value is None:
+        return labels["label.unknown"]
+    if value is True:
+        return labels["label.yes"]
+    if value is False:
+        return labels["label.no"]
+    if isinstance(value, (list, tuple)):
+        return labels["label.list_separator"].join(value_words(item, labels) for item in value) or labels["label.none"]
+    if isinstance(value, dict):
+        return str(value.get("what") or value.get("name") or value.get("goal") or next(iter(value.values()), ""))
+    text = str(value)
+    return labels.get(f"choice.{text}") or labels.get(f"sector.{text}") or text
+
+
+def fact_lines(comparison: Comparison, lang: str, labels: dict[str, str] | None = None) -> list[FactLine]:
+    labels = labels or _labels(lang)
+    raw = comparison.raw_values
+    lines = [FactLine(fact_question(path, comparison.names, lang, labels), value_words(was, labels, raw, lang),
+                      value_words(now, labels, raw, lang), path)
+             for path, was, now in comparison.facts]
+    # A report words its values, a file does not: the same answer either way is no change to show.
+    return [line for line in lines if line.before != line.after]
+
+
+def _values(change: Change, names: dict[str, str], lang: str, labels: dict[str, str]) -> dict[str, Any]:
+    words = change.words
+    if words is None:  # a report without keys: its subject as English words it
+        return {"subject": _from_english(lang).get(change.subject, change.subject)}
+    values: dict[str, Any] = {"subject": labels.get(f"subject.{words.subject}", words.subject)}
+    for name, value in words.params:
+        if name.endswith("_path") or name == "path":
+            values[name] = fact_question(str(value), names, lang, labels)
+        elif name == "answers":  # who said what about a disputed fact
+            values[name] = labels["label.item_separator"].join(
+                f"{who}: {value_words(said, labels)}" for who, said in value)
+        elif name in _CHOICE_PARAMS:
+            values[name] = value_words(value, labels)
+        else:
+            values[name] = value
+    if isinstance(values.get("count"), int):
+        values["partners"] = knowledge.count_phrase("partner", values["count"], lang)
+    return values
+
+
+def finding_line(change: Change, lang: str, labels: dict[str, str], names: dict[str, str] | None = None) -> FindingLine:
+    """A finding that changed status, in words: its message when it fails now, its question when it
+    is open now, "Resolved: <message>" when it failed before and no longer does."""
+    texts = knowledge.findings()[change.rule]
+    values = _values(change, names or {}, lang, labels)
+    message = texts.message_for(change.words.message if change.words else None)(lang)
+    opened = change.before in ("fail", "not_assessed") and change.after not in ("fail", "not_assessed")
+    if opened and change.before == "fail":
+        key, template = "diff.line.resolved", message
+    elif opened:  # an open question answered: the check met, or no longer applying
+        key = "diff.line.met" if change.after == "pass" else "diff.line.dropped"
+        template = (texts.passed or texts.summary)(lang) if change.after == "pass" else texts.question(lang)
+    elif change.after == "not_assessed":
+        key, template = "diff.line.open", texts.question(lang)
+    else:
+        key, template = "diff.line.fails", message
+    if set(re.findall(r"\{(\w+)\}", template)) - set(values):  # parameters a report without keys lacks
+        template = texts.summary(lang)
+    text = labels[key].replace("{text}", str(fill(template, values)))
+    return FindingLine(text, change.rule, labels[f"severity.{change.severity}"])
+
+
+def finding_sections(comparison: Comparison, lang: str, labels: dict[str, str] | None = None):
+    """(heading, lines) for the findings added, resolved and changed, the empty ones left out."""
+    labels = labels or _labels(lang)
+    return [(labels[key], [finding_line(c, lang, labels, comparison.names) for c in changes])
+            for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
+                                 ("diff.changed", comparison.changed)) if changes]
+
+
 def render_diff_markdown(comparison: Comparison, lang: str = "en") -> str:
     labels = _labels(lang)
+    arrow = labels["diff.arrow"]
     verdict = lambda word: labels[f"verdict.{word}"]  # noqa: E731
     lines = [f"# {labels['diff.heading']}", "",
-             f"{escape(comparison.before)} → {escape(comparison.after)}", "",
-             f"**{labels['heading.verdict']}**: {verdict(comparison.verdict_before)} → "
+             f"{escape(comparison.before)} {arrow} {escape(comparison.after)}", "",
+             f"**{labels['heading.verdict']}**: {verdict(comparison.verdict_before)} {arrow} "
              f"{verdict(comparison.verdict_after)}", ""]
-
-    def section(key: str, changes) -> None:
-        lines.append(f"## {labels[key]} ({len(changes)})")
+    sections = dict(finding_sections(comparison, lang, labels))
+    for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
+                         ("diff.changed", comparison.changed)):
+        lines += [f"## {labels[key]} ({len(changes)})", ""]
+        lines += [f"- {escape(line.text)} `{line.rule}`" for line in sections.get(labels[key], ())]
         lines.append("")
-        for c in changes:
-            lines.append(f"- **{c.rule}** ({labels[f'severity.{c.severity}']}) {escape(c.subject)}: "
-                         f"{_status(c.before, labels)} → {_status(c.after, labels)}")
-        lines.append("")
-
-    section("diff.added", comparison.added)
-    section("diff.resolved", comparison.resolved)
-    section("diff.changed", comparison.changed)
-    lines += [f"## {labels['diff.facts']} ({len(comparison.facts)})", ""]
-    for path, was, now in comparison.facts:
-        lines.append(f"- {escape(path)}: {escape(str(was))} → {escape(str(now))}")
+    facts = fact_lines(comparison, lang, labels)
+    lines += [f"## {labels['diff.facts']} ({len(facts)})", ""]
+    lines += [f"- {escape(fact_change(f, labels))}" for f in facts]
     lines.append("")
     for key, items in (("diff.actions_done", comparison.actions_done),
                        ("diff.actions_overdue", comparison.actions_overdue)):

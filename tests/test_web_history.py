@@ -21,10 +21,12 @@ from support import label, workspace_with  # noqa: E402
 from tahaluf import knowledge  # noqa: E402
 from tahaluf.diff import compare, snapshot_of_report  # noqa: E402
 from tahaluf.evaluation import evaluate_file  # noqa: E402
+from tahaluf.reports.diff_report import fact_change, fact_lines, finding_line  # noqa: E402
 from tahaluf.web.app import create_app  # noqa: E402
 from tahaluf.web.history import DATABASE  # noqa: E402
 
-EXAMPLE = "existing-alliance-review.yaml"  # its first question can change the verdict
+EXAMPLE = "existing-alliance-review.yaml"
+labels = {key: text.en for key, text in knowledge.labels().items()}  # its first question can change the verdict
 
 
 @pytest.fixture
@@ -95,12 +97,11 @@ def test_the_history_page_shows_how_the_verdict_changed_with_the_diff(workspace)
     for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
                          ("diff.changed", comparison.changed)):
         assert (f"{label(key)} ({len(changes)})" in text) == bool(changes)
-        for change in changes:
-            assert f"{change.rule} ({label('severity.' + change.severity)})" in text
-            assert f"{label('status.' + change.before)} → {label('status.' + change.after)}" in text
+        for change in changes:  # in words (reports/diff_report.py), the code a tag after them
+            assert f"{finding_line(change, 'en', labels, comparison.names).text} {change.rule}" in text
     assert f"{label('diff.facts')} ({len(comparison.facts)})" in text
-    for path, was, now in comparison.facts:
-        assert f"{path}: {was} → {now}" in text
+    for line in fact_lines(comparison, "en"):
+        assert fact_change(line, labels) in text and line.path not in text
     assert label("web.history.first") in text
     for row in (first, second):
         assert row["input_sha256"][:12] in text and row["knowledge_version"] in text
@@ -146,4 +147,4 @@ def test_the_report_page_says_what_changed_since_the_previous_evaluation(workspa
     assert since in text
     assert f"{label('verdict.conditions')} → {label('verdict.do_not_proceed')}" in text
     for change in comparison.changed:
-        assert f"{change.rule} {change.subject} ({label('status.' + change.before)}" in text
+        assert f"{finding_line(change, 'en', labels, comparison.names).text} {change.rule}" in text

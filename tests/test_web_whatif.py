@@ -17,6 +17,7 @@ pytest.importorskip("multipart")
 from starlette.testclient import TestClient  # noqa: E402
 from support import EXAMPLES, label  # noqa: E402
 
+from tahaluf import knowledge  # noqa: E402
 from tahaluf.consultation import answer_value, consult  # noqa: E402
 from tahaluf.evaluation import evaluate_file  # noqa: E402
 from tahaluf.reports.alliance_file import AllianceFile  # noqa: E402
@@ -95,8 +96,10 @@ def test_a_toggle_that_fails_a_blocker_shows_do_not_proceed_and_writes_nothing(c
     expected = verdict_with(workspace, tmp_path, REVIEW, {GOALS: ()})
     assert expected == "do_not_proceed"
     assert re.search(r'class="verdict do_not_proceed">' + re.escape(label("verdict.do_not_proceed")), shown)
-    # The findings that change: the private partner's goals check now fails.
-    assert "PR01" in shown and html.escape(PARTNER) in shown and label("status.fail") in shown
+    # The findings that change: the private partner's goals check now fails, said by its message.
+    texts = knowledge.findings()["PR01"]
+    messages = [text.en.replace("{subject}", PARTNER) for text in (texts.message, *(texts.messages or {}).values())]
+    assert '<small class="code">PR01</small>' in shown and any(html.escape(m) in shown for m in messages)
     # The report below is the file as it stands; the file is byte-identical.
     assert 'class="verdict-label">' + label("verdict.conditions") in hypothetical.text
     assert (workspace / REVIEW).read_bytes() == before

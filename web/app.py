@@ -27,15 +27,17 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from tahaluf import knowledge
-from tahaluf.consultation import WHATIF_SOURCE, Consultation, as_data, consult, fitting_answers, suppose
+from tahaluf.consultation import (ITEM_LISTS, WHATIF_SOURCE, Consultation, answer_value, as_data, consult,
+                                  fitting_answers, suppose, value_at)
 from tahaluf.diff import compare, snapshot_of_evaluation
 from tahaluf.errors import InputError, InputErrors, RenderError, TahalufError
 from tahaluf.progress import Progress, progress
 from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.reports.diff_report import fact_change, fact_lines, finding_line, finding_sections
 from tahaluf.reports.formats import REPORT_FORMATS
 from tahaluf.reports.html import ASSETS as REPORT_ASSETS, direct_mixed_values
-from tahaluf.reports.interview import (answer_format, answer_text, option_label, question_options, question_text,
-                                       status_line)
+from tahaluf.reports.interview import (answer_format, answer_text, fact_question, option_label, question_options,
+                                       question_text, status_line)
 from tahaluf.reports.output import write_atomically
 from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
 from tahaluf.reports.viewmodel import build_report
@@ -44,6 +46,7 @@ from tahaluf.web.history import History, HistoryUnavailable, timeline
 from tahaluf.web.screening_jobs import KINDS, UPLOAD_MAX_BYTES, Jobs, sorted_rows
 from tahaluf.web.security import LANG_COOKIE, MAX_FORM_BYTES, SecurityMiddleware, Session, Sessions
 from tahaluf.web.workspace import NotInWorkspace, NotServable, Workspace, version_of
+from tahaluf.what_it_takes import supposable, supposing
 
 HERE = Path(__file__).resolve().parent
 LANGS = ("en", "ar")
@@ -372,7 +375,7 @@ class App:
                 conflict = False
                 try:
                     store = AllianceFile.open(path)
-                    supposition = suppose(consult(store.document), chosen)
+                    supposition = suppose(supposing(consult(store.document), chosen), chosen)
                     if not supposition.keepable:  # a placeholder is for supposing, never for the file
                         raise InputError(WHATIF_SOURCE, None, next(one.question.path for one in supposition.answers
                                                                    if one.stands_in), t["web.whatif.stand_in"])
@@ -587,20 +590,45 @@ def _whatif_link(name: str, chosen: dict[str, str]) -> str:
     return f"/a/{_quote(name)}/report" + (f"?{query}" if query else "") + "#whatif"
 
 
+def _toggle_text(question, data: dict, lang: str, t: dict[str, str]) -> str:
+    """A toggle by its fact's own question (fields.yaml), so no two toggles read the same; a list
+    (the partners, the concessions) as the consultation asks it."""
+    try:
+        return fact_question(question, data, lang, t) if question.path not in ITEM_LISTS else \
+            question_text(question, data, lang, t, "web")
+    except KeyError:
+        return question_text(question, data, lang, t, "web")
+
+
 def _whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]], version: str,
                  t: dict[str, str], lang: str) -> dict[str, Any]:
-    """The what-if toggles (the reasoning layer's deciding questions, in its order, each with the answers
-    that fit) and, when answers are supposed, what the verdict and the findings would be (suppose())."""
-    supposition = suppose(current, chosen) if chosen else None  # InputError on a bad toggle
+    """The what-if toggles and, when answers are supposed, what the verdict and the findings would be
+    (suppose()). The reasoning layer decides which answers change the verdict (what_it_takes.supposable):
+    those are the toggles, in its order, with the verdict each gives; the facts a director may
+    still suppose (open ones, and the known facts of a red flag or a failed condition) go under "more"."""
+    base = supposing(current, chosen)
+    supposition = suppose(base, chosen) if chosen else None  # InputError on a bad toggle
     picked = {one.question.path: str(one.key) for one in supposition.answers} if supposition else {}
-    toggles = []
-    for question in current.deciding:
-        options = [{"label": answer_text(t, answer), "current": picked.get(question.path) == str(key),
-                    "url": _whatif_link(name, {**picked, question.path: str(key)})}
-                   for key, answer in fitting_answers(current, question)]
-        toggles.append({"text": question_text(question, current.data, lang, t, "web"), "path": question.path,
-                        "consequence": t["interview.consequence." + question.consequence], "options": options})
-    view: dict[str, Any] = {"toggles": toggles, "hypothesis": None, "version": version}
+    # The toggles from where the answers supposed lead: what else it would take from there.
+    here = supposition.consultation if supposition else current
+    options = supposable(here)
+
+    def toggle(question, outcomes=(), state=here) -> dict[str, Any]:
+        gives = {str(o.answer): t[f"verdict.{o.verdict}"] for o in outcomes}
+        now = value_at(state.data, question.parts)
+        return {"text": _toggle_text(question, state.data, lang, t), "path": question.path,
+                "consequence": t["interview.consequence." + question.consequence],
+                "options": [{"label": answer_text(t, answer), "current": picked.get(question.path) == str(key),
+                             "gives": gives.get(str(answer), ""),
+                             "url": _whatif_link(name, {**picked, question.path: str(key)})}
+                            for key, answer in fitting_answers(options.consultation if state is here else base, question)
+                            if now is None or answer_value(question, answer) != now]}
+
+    # The answers supposed first, marked, so another answer can be chosen in their place.
+    supposed = [toggle(one.question, state=current) for one in supposition.answers] if supposition else []
+    view: dict[str, Any] = {"toggles": supposed + [toggle(c.question, c.outcomes) for c in options.changing
+                                                   if c.question.path not in picked],
+                            "more": [toggle(q) for q in options.more if q.path not in picked], "hypothesis": None, "version": version}
     if supposition is None:
         return view
     comparison = compare(snapshot_of_evaluation(current.evaluation),
@@ -609,45 +637,24 @@ def _whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]]
         "verdict": supposition.verdict, "verdict_label": t[f"verdict.{supposition.verdict}"],
         "actual": t["web.whatif.actual"].replace("{verdict}", t[f"verdict.{current.verdict}"]),
         "status": status_line(t, supposition.consultation, lang),
-        "answers": [{"text": question_text(one.question, current.data, lang, t, "web"), "path": one.question.path,
+        "answers": [{"text": _toggle_text(one.question, current.data, lang, t), "path": one.question.path,
                      "answer": answer_text(t, one.answer),
                      "remove_url": _whatif_link(name, {p: k for p, k in picked.items() if p != one.question.path})}
                     for one in supposition.answers],
-        "sections": [{"heading": t[key], "changes": [_change_view(c, t, lang) for c in changes]}
+        "sections": [{"heading": t[key], "changes": [_change_view(c, t, lang, comparison.names) for c in changes]}
                      for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
                                           ("diff.changed", comparison.changed)) if changes],
         "keep": [f"{path}={key}" for path, key in picked.items()] if supposition.keepable else [],
-        "stand_ins": [question_text(one.question, current.data, lang, t, "web")
+        "stand_ins": [_toggle_text(one.question, current.data, lang, t)
                       for one in supposition.answers if one.stands_in],
         "clear_url": _whatif_link(name, {})}
     return view
 
 
-@functools.cache
-def _english_keys(prefixes: tuple[str, ...]) -> dict[str, str]:
-    """English label text -> its key, for the labels with these prefixes: the history stores the English
-    JSON report (diff.py words subjects and values as it does), a page words them in its own language."""
-    return {text.en: key for key, text in knowledge.labels().items() if key.startswith(prefixes)}
-
-
-def _worded(text: str, t: dict[str, str], prefixes: tuple[str, ...]) -> str:
-    key = _english_keys(prefixes).get(text)
-    return t[key] if key else text
-
-
-SUBJECTS = ("subject.",)
-VALUES = ("label.", "choice.", "sector.")
-
-
-def _change_view(change, t: dict[str, str], lang: str | None = None) -> dict[str, str]:
-    status = lambda value: t["diff.absent"] if value is None else t[f"status.{value}"]  # noqa: E731
-    view = {"rule": change.rule, "severity": t[f"severity.{change.severity}"],
-            "subject": _worded(change.subject, t, SUBJECTS),
-            "before": status(change.before), "after": status(change.after)}
-    if lang is not None:
-        texts = knowledge.findings().get(change.rule)
-        view["summary"] = texts.summary(lang) if texts else ""
-    return view
+def _change_view(change, t: dict[str, str], lang: str, names: dict[str, str] | None = None) -> dict[str, str]:
+    """A finding that changed, in words (reports/diff_report.py); its code a small tag."""
+    line = finding_line(change, lang, t, names)
+    return {"text": line.text, "rule": line.rule, "severity": line.severity}
 
 
 def _step_view(step, t: dict[str, str], lang: str) -> dict[str, Any]:
@@ -666,11 +673,9 @@ def _step_view(step, t: dict[str, str], lang: str) -> dict[str, Any]:
         return view
     view["verdict_changed"] = comparison.verdict_changed
     view["verdict_before"] = t[f"verdict.{comparison.verdict_before}"]
-    view["sections"] = [{"heading": t[key], "changes": [_change_view(c, t) for c in changes]}
-                        for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
-                                             ("diff.changed", comparison.changed)) if changes]
-    value = lambda fact: "" if fact is None else _worded(str(fact), t, VALUES)  # noqa: E731
-    view["facts"] = [{"path": path, "before": value(was), "after": value(now)} for path, was, now in comparison.facts]
+    view["sections"] = [{"heading": heading, "changes": [{"text": line.text, "rule": line.rule} for line in lines]}
+                        for heading, lines in finding_sections(comparison, lang, t)]
+    view["facts"] = [{"text": fact_change(line, t), "path": line.path} for line in fact_lines(comparison, lang, t)]
     view["facts_heading"] = t["diff.facts"]
     return view
 

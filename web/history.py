@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tahaluf import knowledge
-from tahaluf.diff import Comparison, compare, snapshot_of_report
+from tahaluf.diff import Comparison, compare, snapshot_keys, snapshot_of_evaluation, snapshot_of_report
 from tahaluf.evaluation import Evaluation
 from tahaluf.reports.render import render_report
 
@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS evaluations (
     major INTEGER NOT NULL,
     minor INTEGER NOT NULL,
     open_questions INTEGER NOT NULL,    -- checks not assessed for want of a fact
-    report_json TEXT NOT NULL           -- the JSON report (English), for the diff
+    report_json TEXT NOT NULL           -- the JSON report (English) and its keys, for the diff
 );
 CREATE INDEX IF NOT EXISTS evaluations_by_file ON evaluations (file, id);
 """
@@ -159,8 +159,10 @@ class History:
                 (name,)).fetchone()
             if last == (input_sha256, version):
                 return False
-            report_json = render_report(evaluation, "json", "en")
-            report = json.loads(report_json)
+            report = json.loads(render_report(evaluation, "json", "en"))
+            # With the report, the state's keys (diff.py): a page words what changed in its own language.
+            report["keys"] = snapshot_keys(snapshot_of_evaluation(evaluation))
+            report_json = json.dumps(report, ensure_ascii=False, default=str)
             now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
             with connection:
                 connection.execute(

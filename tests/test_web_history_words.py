@@ -1,0 +1,59 @@
+"""The web history page and the report page's "since" in a director's words (issue 22): a changed
+fact as its question and answers in the page's language, a finding as its message ("Resolved: …"),
+the rule code a small tag; never a path, a rule slug or "Not assessed → not checked"."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+import yaml
+
+pytest.importorskip("starlette")
+pytest.importorskip("multipart")
+
+from starlette.testclient import TestClient  # noqa: E402
+from support import label, workspace_with  # noqa: E402
+from test_diff_words import PARTNER, machine_words, question  # noqa: E402
+
+from tahaluf import knowledge  # noqa: E402
+from tahaluf.web.app import create_app  # noqa: E402
+
+EXAMPLE = "private-sector-offer.yaml"
+
+
+def text_of(html: str) -> str:
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_history_page_words_what_changed(tmp_path, lang):
+    workspace = workspace_with(tmp_path, EXAMPLE)
+    client = TestClient(create_app(workspace))
+    client.cookies.set("tahaluf_lang", lang)
+    assert client.get(f"/a/{EXAMPLE}/report").status_code == 200  # the first state, recorded
+    path = workspace / EXAMPLE
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["partners"][0]["private"].update(timeline_agreed=True, goals=[{"goal": "12 clinics equipped", "by": "2027-12"}])
+    data.setdefault("understanding", {})["goals_understood_by_all"] = False
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    page = client.get(f"/a/{EXAMPLE}/history")
+    assert page.status_code == 200
+    text = text_of(page.text)
+    assert machine_words(text, lang) == []
+    arrow = label("diff.arrow", lang)
+    about = label("interview.about_partner", lang).replace("{subject}", PARTNER)
+    timeline = about.replace("{question}", question("partners[].private.timeline_agreed", lang))
+    assert f"{timeline} {label('label.no', lang)} {arrow} {label('label.yes', lang)}" in text
+    understood = question("understanding.goals_understood_by_all", lang)
+    assert f"{understood} {label('label.unknown', lang)} {arrow} {label('label.no', lang)}" in text
+    flag = knowledge.findings()["PR01"].message_for("no_timeline")(lang).replace("{subject}", PARTNER)
+    assert label("diff.line.resolved", lang).replace("{text}", flag) in text
+    assert re.search(r'<small class="code">\s*PR01\s*</small>', page.text)  # the code, a tag
+
+    report = text_of(client.get(f"/a/{EXAMPLE}/report").text)  # what changed since, on the report page
+    since = report[report.index(label("web.history.since", lang).split("(")[0].strip()):]
+    assert label("diff.line.resolved", lang).replace("{text}", flag) in since
+    assert machine_words(since[:2000], lang) == []
