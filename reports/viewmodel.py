@@ -429,9 +429,13 @@ class _Builder:
         """A partner's or concession's own name; a section (``concessions``) in the report's words;
         a disputed fact (DS01) by what it asks."""
         if _PATH_SUBJECT.search(result.subject) and f"subject.{result.subject}" not in self.labels:
-            words = describe_fact(result.subject, None, self.lang, self.evaluation.document)
-            return self.labels["fact.separator"].join([text for text, _ in words.about] + [words.question.rstrip(":")])
+            return self.fact_question(result.subject)
         return self.labels.get(f"subject.{result.subject}", result.subject)
+
+    def fact_question(self, path: str) -> str:
+        """A fact by what it asks: "Acme — Has a timeline been agreed with it?"."""
+        words = describe_fact(path, None, self.lang, self.evaluation.document)
+        return self.labels["fact.separator"].join([text for text, _ in words.about] + [words.question.rstrip(":")])
 
     def fact(self, path: str, value: object) -> Fact:
         """A fact a finding rests on, in words; its line in the file aside, for a small note."""
@@ -462,7 +466,9 @@ class _Builder:
         text, spec = self.texts[result.rule], REGISTRY[result.rule]
         # Input paths in a message (a contradiction's two facts) carry their lines in the file;
         # choices (an approach, a scope) print in the report's language.
-        params = {name: self.answers_text(value) if name == "answers"
+        disputed = dict(result.params).get("path", "") if result.rule == "DS01" else ""
+        params = {name: self.answers_text(value, disputed) if name == "answers"
+                  else self.fact_question(value) if disputed and name == "path"
                   else _choice(value, self.labels) if name in _CHOICE_PARAMS else value
                   for name, value in result.params}
         values = {"subject": self.subject(result), **params, **self.said(params, result.evidence)}
@@ -591,13 +597,17 @@ class _Builder:
                 overdue=f"actions[{index}]" in overdue))
         return tuple(views)
 
-    def answers_text(self, answers: tuple) -> str:
-        """Who said what about a disputed fact: "Amal: private; Basel: ngo" (or "Respondent 1: …")."""
+    def answers_text(self, answers: tuple, path: str = "") -> str:
+        """Who said what about a disputed fact, in words: "Amal: Private sector; Basel: NGO" (or "Respondent 1: …")."""
         separator = self.labels["label.item_separator"]
         def who(name: str) -> str:
             number = self.respondent_label.get(name)
             return name if number is None else f"{self.labels['label.respondent']} {number}"
-        return separator.join(f"{who(name)}: {value}" for name, value in answers)
+        def said(value: object) -> str:
+            if isinstance(value, str) and value.strip().lower() in ("yes", "no"):  # as the file's YAML would read it
+                value = value.strip().lower() == "yes"
+            return value_words(value, self.lang, is_choice_path(path))[0]
+        return separator.join(f"{who(name)}: {said(value)}" for name, value in answers)
 
     def score_text(self, score: int | None, coverage: int | None) -> str:
         """"80/100 (60% assessed)": a score is never shown without how much of it is known."""
