@@ -665,7 +665,7 @@ class _Builder:
                         subject = _cut(subject, limits.REPORT_SUBJECT_CHARS)
                         facts = _cut(str(facts), 2 * limits.REPORT_SUBJECT_CHARS)
                     lines.append(ExplainLine(depth, ident, fill(
-                        "{rule} [{status}, {severity}] — {subject}: {facts}",
+                        "{rule} [{status}" + self.labels["label.list_separator"] + "{severity}] — {subject}: {facts}",
                         {"rule": view.rule, "status": view.status_label,
                          "severity": self.labels[f"severity.{self.by_id[ident].severity}"],
                          "subject": subject, "facts": facts})))
