@@ -188,6 +188,7 @@ class FieldText(Bilingual):
     item: Bilingual | None = None
     add: Bilingual | None = None
     question: Bilingual | None = None  # the fact asked as a question of its own, where the label is not one
+    feminine: bool = False  # the item's Arabic word takes feminine ordinals («المحطة الأولى»)
 
 
 @cache

@@ -40,7 +40,7 @@ _FITS = (
 )
 
 
-def _step(step: NextStep, labels: dict[str, str], details: bool) -> RenderableType:
+def _step(step: NextStep, labels: dict[str, str], details: bool, facts: dict | None = None) -> RenderableType:
     """One numbered step; wrapped lines hang under its text, not under its number."""
     head = Text()
     if step.kind in ("fix", "establish", "strengthen"):  # red flags and questions have their own heading
@@ -52,6 +52,9 @@ def _step(step: NextStep, labels: dict[str, str], details: bool) -> RenderableTy
     if details or step.is_red_flag:  # a red flag always keeps the guide's words and what must change
         if step.is_red_flag:
             lines += [Text.assemble((quote.id, "cyan"), " ", (quote.text, "italic")) for quote in step.guidance]
+        if step.kind in ("red_flag", "fix"):  # the facts it rests on, as their questions and answers
+            lines += [Text.assemble((f"{labels['label.evidence']}: ", "bold"), str(fact.words), (f" ({fact.line})" if fact.line else "", "dim"))
+                      for fact in (facts or {}).get(step.finding, ())]
         if step.change:
             key = labels["label.must_change"] if step.is_red_flag else labels["label.fix"]
             lines.append(Text.assemble((f"{key}: ", "bold"), step.change))
@@ -67,11 +70,11 @@ def _more(count: int, labels: dict[str, str]) -> Text:
 
 
 def _section(title: str, steps: tuple[NextStep, ...], shown: int, labels: dict[str, str],
-             details: bool) -> list[RenderableType]:
+             details: bool, facts: dict | None = None) -> list[RenderableType]:
     if not steps:
         return []
     out: list[RenderableType] = [Text(f"{title} ({len(steps)})", style="bold underline")]
-    out += [_step(step, labels, details) for step in steps[:shown]]
+    out += [_step(step, labels, details, facts) for step in steps[:shown]]
     if len(steps) > shown:
         out.append(_more(len(steps) - shown, labels))
     return out
@@ -91,8 +94,9 @@ def _layout(report: ReportView, hints: tuple[str, ...], fit: _Fit) -> Group:
         Panel(Group(heading, about, Text(str(report.summary))), title=labels["heading.verdict"],
               title_align="left", border_style=style),
     ]
-    parts += _section(labels["heading.red_flags"], flags, len(flags), labels, fit.details)
-    parts += _section(labels["heading.conditions"], conditions, fit.conditions, labels, fit.details)
+    facts = {finding.id: finding.evidence for finding in report.findings}
+    parts += _section(labels["heading.red_flags"], flags, len(flags), labels, fit.details, facts)
+    parts += _section(labels["heading.conditions"], conditions, fit.conditions, labels, fit.details, facts)
     parts += _section(labels["heading.questions"], questions, fit.questions, labels, False)
     if not steps:
         parts.append(Text(labels["label.none"]))

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import typing
 from dataclasses import dataclass, field
-
-from pydantic import BaseModel
 
 from tahaluf import __version__, knowledge, limits
 from tahaluf.evaluation import Evaluation
-from tahaluf.model import AllianceDocument
+from tahaluf.fact_words import FactWords, describe_fact, is_choice_path, value_words
 from tahaluf.knowledge import SEVERITIES
 from tahaluf.reports.messages import Message, fill, join
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
@@ -20,6 +17,7 @@ from tahaluf.rules.verdict import PARTNER_STATUS
 
 _OTHER = {"en": "ar", "ar": "en"}
 _PARTNER_PATH = re.compile(r"^partners\[(\d+)\]")
+_PATH_SUBJECT = re.compile(r"^[a-z_]+(?:\[\d+\])?\.[a-z_.\[\]0-9]+$")  # a fact's path (a disputed one), not a name
 
 # For the HTML/PDF report: CSS classes come from these fixed sets (never from user values),
 # and chart geometry is computed here, so the template only prints numbers.
@@ -51,8 +49,10 @@ class Quote:
 
 @dataclass(frozen=True)
 class Fact:
-    path: str
+    path: str  # for JSON and the file's own details only
     value: str
+    words: Message = Message(())  # the fact's question and the answer, in the report's language
+    line: str = ""  # "line 22": where the file says it, a small note ("" when no line is known)
 
 
 @dataclass(frozen=True)
@@ -370,30 +370,8 @@ class ChartRow:
                    fill=_LEVEL_FILL.get(view.level, _LEVEL_FILL["not_assessed"]), assessed=view.score is not None)
 
 
-def _choice_fields(model: type, found: set[str] | None = None) -> set[str]:
-    """Names of the input format's fields whose values are choices (a Literal), at any depth."""
-    found = set() if found is None else found
-
-    def walk(annotation) -> bool:
-        if typing.get_origin(annotation) is typing.Literal:
-            return True
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            if annotation not in seen:
-                seen.add(annotation)
-                for name, info in annotation.model_fields.items():
-                    if walk(info.annotation):
-                        found.add(name)
-            return False
-        return any([walk(arg) for arg in typing.get_args(annotation)])
-
-    seen: set[type] = set()
-    walk(model)
-    return found
-
-
 # Facts and message values that are choices print in the report's language (a sector, a level,
 # an approach); the rules pass these parameters as choices.
-_CHOICE_FIELDS = frozenset(_choice_fields(AllianceDocument))
 _CHOICE_PARAMS = frozenset({"approach", "scope", "rhythm"})
 # A count a finding's message may print with its noun (plurals.yaml): {partners} for MO03's {count}.
 _COUNTED_PARAMS = {"count": ("partners", "partner")}
@@ -404,22 +382,13 @@ def _choice(value: object, labels: dict[str, str]) -> str:
     return labels.get(f"choice.{text}") or labels.get(f"sector.{text}") or text
 
 
-def _value_text(value: object, labels: dict[str, str], choice: bool = False) -> str:
-    if value is None:
-        return labels["label.unknown"]
-    if value is True:
-        return labels["label.yes"]
-    if value is False:
-        return labels["label.no"]
-    if isinstance(value, (list, tuple)):
-        items = [_choice(v, labels) if choice else str(v) for v in value]
-        return labels["label.list_separator"].join(items) or labels["label.none"]
-    return _choice(value, labels) if choice else str(value)
-
-
-def _is_choice_path(path: str) -> bool:
-    """``partners[0].government.approach`` -> is ``approach`` a choice field?"""
-    return path.rsplit(".", 1)[-1].split("[", 1)[0] in _CHOICE_FIELDS
+def fact_message(words: FactWords, labels: dict[str, str]) -> Message:
+    """«التنازل الأول — هل يمسّ أحد أهدافنا المركزية؟ نعم»: what the user wrote kept apart (isolated in HTML)."""
+    separator = labels["fact.separator"]
+    parts: list[tuple[str, bool]] = []
+    for text, user in words.about:
+        parts += [(text, user), (separator, False)]
+    return Message((*parts, (words.question + " ", False), words.answer))
 
 
 def _word_question(result: FindingResult, text, values: dict, labels: dict[str, str], lang: str) -> Message:
@@ -457,12 +426,38 @@ class _Builder:
         self.views = {f.id: self.finding(f) for f in evaluation.inference.findings}
 
     def subject(self, result: FindingResult) -> str:
-        """A partner's or concession's own name; a section (``concessions``) in the report's words."""
+        """A partner's or concession's own name; a section (``concessions``) in the report's words;
+        a disputed fact (DS01) by what it asks."""
+        if _PATH_SUBJECT.search(result.subject) and f"subject.{result.subject}" not in self.labels:
+            return self.fact_question(result.subject)
         return self.labels.get(f"subject.{result.subject}", result.subject)
 
-    def with_line(self, path: str) -> str:
+    def fact_question(self, path: str) -> str:
+        """A fact by what it asks: "Acme — Has a timeline been agreed with it?"."""
+        words = describe_fact(path, None, self.lang, self.evaluation.document)
+        return self.labels["fact.separator"].join([text for text, _ in words.about] + [words.question.rstrip(":")])
+
+    def fact(self, path: str, value: object) -> Fact:
+        """A fact a finding rests on, in words; its line in the file aside, for a small note."""
         line = self.evaluation.lines.get(path)
-        return path if line is None else f"{path} ({self.labels['label.line']} {line})"
+        return Fact(path, value_words(value, self.lang, is_choice_path(path))[0],
+                    fact_message(describe_fact(path, value, self.lang, self.evaluation.document), self.labels),
+                    "" if line is None else self.labels["fact.line"].replace("{line}", str(line)))
+
+    def said(self, params: dict, evidence: tuple) -> dict:
+        """A contradiction's two facts (``first_path``, ``second_path``) as {first} and {second} in
+        words, and {first_where}/{second_where}: " on line 22", or "" when the file has no line."""
+        values = dict(evidence)
+        words = {}
+        for name, path in params.items():
+            if name.endswith("_path"):
+                side, line = name[: -len("_path")], self.evaluation.lines.get(path)
+                words[side] = fact_message(describe_fact(path, values.get(path), self.lang,
+                                                         self.evaluation.document), self.labels)
+                key = "fact.said_first" if side == "first" else "fact.said_then"
+                words[f"{side}_said"] = self.labels[key + "_nowhere"] if line is None else \
+                    self.labels[key].replace("{line}", str(line))
+        return words
 
     def question(self, result: FindingResult, text, values: dict) -> Message:
         return _word_question(result, text, values, self.labels, self.lang)
@@ -471,11 +466,12 @@ class _Builder:
         text, spec = self.texts[result.rule], REGISTRY[result.rule]
         # Input paths in a message (a contradiction's two facts) carry their lines in the file;
         # choices (an approach, a scope) print in the report's language.
-        params = {name: self.with_line(value) if name.endswith("_path")
-                  else self.answers_text(value) if name == "answers"
+        disputed = dict(result.params).get("path", "") if result.rule == "DS01" else ""
+        params = {name: self.answers_text(value, disputed) if name == "answers"
+                  else self.fact_question(value) if disputed and name == "path"
                   else _choice(value, self.labels) if name in _CHOICE_PARAMS else value
                   for name, value in result.params}
-        values = {"subject": self.subject(result), **params}
+        values = {"subject": self.subject(result), **params, **self.said(params, result.evidence)}
         for name, (placeholder, noun) in _COUNTED_PARAMS.items():
             if isinstance(values.get(name), int):
                 values[placeholder] = knowledge.count_phrase(noun, values[name], self.lang)
@@ -491,8 +487,7 @@ class _Builder:
             fix=text.fix(self.lang), question=self.question(result, text, values),
             guidance=tuple(Quote(g, self.items[g].text(self.lang), self.items[g].text(_OTHER[self.lang]))
                            for g in spec.guidance),
-            evidence=tuple(Fact(path, _value_text(value, self.labels, _is_choice_path(path)))
-                           for path, value in result.evidence),
+            evidence=tuple(self.fact(path, value) for path, value in result.evidence),
         )
 
     def ordered(self, views) -> tuple[FindingView, ...]:
@@ -550,7 +545,7 @@ class _Builder:
         folded = {rule for rule, members in by_rule.items() if len(members) > limits.REPORT_FOLD_AT}
         for rule in sorted(folded):
             lines.append(ExplainLine(depth, "", fill(self.labels["explain.folded"], {
-                "rule": rule, "name": REGISTRY[rule].name,
+                "rule": rule,
                 "subjects": knowledge.count_phrase("subject", len(by_rule[rule]), self.lang)})))
         return tuple(c for c in causes if rule_of(c) not in folded)
 
@@ -602,13 +597,17 @@ class _Builder:
                 overdue=f"actions[{index}]" in overdue))
         return tuple(views)
 
-    def answers_text(self, answers: tuple) -> str:
-        """Who said what about a disputed fact: "Amal: private; Basel: ngo" (or "Respondent 1: …")."""
+    def answers_text(self, answers: tuple, path: str = "") -> str:
+        """Who said what about a disputed fact, in words: "Amal: Private sector; Basel: NGO" (or "Respondent 1: …")."""
         separator = self.labels["label.item_separator"]
         def who(name: str) -> str:
             number = self.respondent_label.get(name)
             return name if number is None else f"{self.labels['label.respondent']} {number}"
-        return separator.join(f"{who(name)}: {value}" for name, value in answers)
+        def said(value: object) -> str:
+            if isinstance(value, str) and value.strip().lower() in ("yes", "no"):  # as the file's YAML would read it
+                value = value.strip().lower() == "yes"
+            return value_words(value, self.lang, is_choice_path(path))[0]
+        return separator.join(f"{who(name)}: {said(value)}" for name, value in answers)
 
     def score_text(self, score: int | None, coverage: int | None) -> str:
         """"80/100 (60% assessed)": a score is never shown without how much of it is known."""
@@ -660,14 +659,14 @@ class _Builder:
                 seen = seen | {ident}
                 if ident in self.views:
                     view = self.views[ident]
-                    facts = self.labels["label.item_separator"].join(f"{fact.path} = {fact.value}" for fact in view.evidence)
+                    facts = join((fact.words for fact in view.evidence), self.labels["label.item_separator"])
                     subject = view.subject
                     if compact:  # the appendix quotes; the full text is in the findings and --explain
                         subject = _cut(subject, limits.REPORT_SUBJECT_CHARS)
-                        facts = _cut(facts, 2 * limits.REPORT_SUBJECT_CHARS)
+                        facts = _cut(str(facts), 2 * limits.REPORT_SUBJECT_CHARS)
                     lines.append(ExplainLine(depth, ident, fill(
-                        "{rule} {name} [{status}, {severity}] — {subject}: {facts}",
-                        {"rule": view.rule, "name": view.name, "status": view.status_label,
+                        "{rule} [{status}" + self.labels["label.list_separator"] + "{severity}] — {subject}: {facts}",
+                        {"rule": view.rule, "status": view.status_label,
                          "severity": self.labels[f"severity.{self.by_id[ident].severity}"],
                          "subject": subject, "facts": facts})))
                     continue

@@ -82,8 +82,9 @@ def test_a_sentence_range_that_ends_before_it_starts_is_the_timeline_contradicti
     assert main(["evaluate", str(path), "--format", "json"]) == 0
     [cx03] = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule"] == "CX03"]
     line = text.splitlines().index("  timeline:") + 1  # the sentence's line
-    assert f"alliance.timeline.start (line {line})" in cx03["message"]
-    assert f"alliance.timeline.end (line {line})" in cx03["message"]
+    # both facts in words, each with its line (issue 23)
+    assert f"On line {line} you said “Start: " in cx03["message"]
+    assert f"but on line {line} you said “End: " in cx03["message"]
 
 
 def test_what_ifs_stand_in_goals_are_one_vague_and_one_specific():

@@ -142,8 +142,9 @@ def test_contradiction_names_both_paths_with_their_lines(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     [cx03] = [f for f in report["findings"] if f["rule"] == "CX03"]
     start = text.splitlines().index("    start: 2027-01") + 1
-    assert f"alliance.timeline.start (line {start})" in cx03["message"]
-    assert f"alliance.timeline.end (line {start + 1})" in cx03["message"]
+    # both facts in words, each with its line (issue 23)
+    assert f"On line {start} you said “Start: 2028-06" in cx03["message"]
+    assert f"but on line {start + 1} you said “End: 2027-01" in cx03["message"]
 
 
 def test_mn01_on_an_existing_alliance_can_be_cleared():
