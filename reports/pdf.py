@@ -98,8 +98,9 @@ def isolate_user_values(html: str) -> str:
     return "".join(out)
 
 
-def render_pdf(report: ReportView) -> bytes:
-    source = isolate_user_values(html_document(report, inline_stylesheet=False))
+def render_pdf(report: ReportView, part: str = "full") -> bytes:
+    """``part``: "brief" (the board brief alone, as `evaluate -o x.pdf` writes it) or "full"."""
+    source = isolate_user_values(html_document(report, inline_stylesheet=False, part=part))
     fetcher = AssetFetcher()
     collecting = gc.isenabled()
     gc.disable()  # layout allocates boxes by the hundred thousand: cyclic GC passes cost ~8% for nothing
