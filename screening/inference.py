@@ -12,7 +12,7 @@ from tahaluf.errors import TahalufError
 from tahaluf.knowledge import SEVERITIES
 from tahaluf.model import Alliance, Organisation
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
-from tahaluf.rules.verdict import PARTNER_STATUS, score_bounds
+from tahaluf.rules.verdict import PARTNER_STATUS, score_bounds, weighted_score
 from tahaluf.screening.profiles import models_from_key
 
 DECISIVE = ("blocker", "major")
@@ -98,8 +98,9 @@ def verdict_of(findings, word: str) -> Verdict:
     else:
         reason = None
     status = PARTNER_STATUS[word]
-    low = score_bounds((f.status, f.severity) for f in findings if f.dimension in DIMENSIONS)[0]
-    return Verdict(status, banded_score(status, low), tuple(f.rule for f in failed), tuple(f.rule for f in unknown),
+    scored = [(f.status, f.severity) for f in findings if f.dimension in DIMENSIONS]
+    assessed = weighted_score(scored) is not None  # nothing assessed: no score (blank), not a band's bottom
+    return Verdict(status, banded_score(status, score_bounds(scored)[0]) if assessed else None, tuple(f.rule for f in failed), tuple(f.rule for f in unknown),
                    guidance, reason)
 
 
