@@ -292,6 +292,15 @@ class ExplainLine:
 
 
 @dataclass(frozen=True)
+class Consultant:
+    """Who prepared the report (the file's ``report:`` section or ``--by``): user text, printed escaped."""
+
+    name: str = ""
+    organisation: str = ""
+    recommendation: str = ""
+
+
+@dataclass(frozen=True)
 class ReportView:
     lang: str
     direction: str
@@ -325,6 +334,7 @@ class ReportView:
     conditions_shown: tuple = ()  # conditions to print (HTML, PDF, Markdown): many of one check as one Fold
     not_assessed_shown: tuple = ()
     next_steps_shown: tuple[NextStep, ...] = ()  # the steps to print: many of one check as one step
+    consultant: Consultant | None = None  # who prepared it, on the brief
 
     @property
     def verdict_class(self) -> str:
@@ -808,7 +818,14 @@ class _Builder:
             source_name=evaluation.source_name, source_sha256=evaluation.source_sha256, labels=labels,
             conditions_shown=self.fold(conditions, kind="condition"), not_assessed_shown=self.fold(not_assessed),
             next_steps_shown=fold_steps(next_steps(evaluation, self.lang, self), self),
+            consultant=self.consultant(),
         )
+
+    def consultant(self) -> Consultant | None:
+        by = self.evaluation.document.report
+        if by is None or not (by.name or by.organisation or by.recommendation):
+            return None
+        return Consultant(by.name or "", by.organisation or "", by.recommendation or "")
 
 
 def _cut(text: str, length: int) -> str:
@@ -817,6 +834,19 @@ def _cut(text: str, length: int) -> str:
 
 def build_report(evaluation: Evaluation, lang: str = "en", anonymous: bool = False) -> ReportView:
     return _Builder(evaluation, lang, anonymous).build()
+
+
+def with_consultant(report: ReportView, by: str) -> ReportView:
+    """The report as prepared by ``by`` ("Name, Organisation"; an Arabic comma too): it replaces the
+    file's name and organisation and keeps its recommendation. Cleaned as the file's text is."""
+    from dataclasses import replace
+
+    from tahaluf.model import clean_text
+
+    name, organisation = ([clean_text(part)[: limits.REPORT_SUBJECT_CHARS]
+                           for part in re.split(r"[,،]", by, maxsplit=1)] + [""])[:2]
+    kept = report.consultant.recommendation if report.consultant else ""
+    return replace(report, consultant=Consultant(name, organisation, kept))
 
 
 # The steps live in reports/steps.py (imported last: they build on the classes above).

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -230,3 +231,49 @@ def test_the_pdf_is_tagged_with_its_title_and_language(lang, tmp_path):
     assert report.alliance in reader.metadata.title and label("heading.brief", lang) in reader.metadata.title
     assert root.get("/MarkInfo", {}).get("/Marked") and "/StructTreeRoot" in root
     assert reader.metadata.get("/Subject") == report.verdict_label
+
+
+# The consultant's block -----------------------------------------------------------------------
+
+HOSTILE_BY = {"name": "Rana <script>alert(1)</script>", "organisation": "**Advisers** [x](http://e.vil)",
+              "recommendation": "Decline, then <b>renegotiate</b> PA01 | with the ministry."}
+
+
+def _with_report_section(tmp_path) -> Path:
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / DO_NOT_PROCEED[0]).read_text(encoding="utf-8"))
+    data["report"] = HOSTILE_BY
+    path = tmp_path / "by.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_consultants_block_is_printed_escaped_on_the_brief(lang, tmp_path):
+    from tahaluf.reports.html import render_html
+    from tahaluf.reports.markdown import render_markdown
+
+    report = build_report(evaluate_file(_with_report_section(tmp_path)), lang)
+    html = render_html(report, "brief")
+    assert "<script>" not in html and "<b>renegotiate" not in html
+    assert "Rana &lt;script&gt;" in html and "&lt;b&gt;renegotiate&lt;/b&gt;" in html
+    assert label("brief.prepared_by", lang) in html
+    markdown = render_markdown(report, part="brief")
+    assert "\\*\\*Advisers\\*\\* \\[x\\](http://e.vil)" in markdown and "PA01 \\| with" in markdown
+    pypdf = pytest.importorskip("pypdf")
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(render_report(evaluate_file(_with_report_section(tmp_path)), "pdf", lang))
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+    assert "renegotiate" in text and len(pypdf.PdfReader(path).pages) <= 2
+
+
+def test_by_names_who_prepared_it_over_the_file(tmp_path, capsys):
+    from tahaluf.cli import main
+
+    out = tmp_path / "brief.md"
+    assert main(["evaluate", str(_with_report_section(tmp_path)), "-o", str(out), "--brief",
+                 "--by", "Huda Salem، Salem Consulting", "-q"]) in (0, None)
+    text = out.read_text(encoding="utf-8")
+    assert "Huda Salem · Salem Consulting" in text and "Rana" not in text
+    assert "renegotiate" in text  # the file's recommendation is kept
