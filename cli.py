@@ -81,7 +81,9 @@ def cmd_evaluate(args) -> None:
         return
     from tahaluf.reports.render import render_report
 
-    write_output(render_report(evaluation, fmt, args.lang, explain=args.explain, anonymous=args.anonymous),
+    part = "brief" if args.brief else "full" if args.full else None  # None: each format's default
+    write_output(render_report(evaluation, fmt, args.lang, explain=args.explain, anonymous=args.anonymous,
+                               part=part, by=args.by),
                  args.output, inputs)
 
 
@@ -362,6 +364,13 @@ def build_parser() -> argparse.ArgumentParser:
                                        help="write here (atomically) instead of standard output ('-')"))
     _force(evaluate)
     evaluate.add_argument("--explain", action="store_true", help="show how the verdict was derived, down to the facts")
+    evaluate.add_argument("--by", metavar="'NAME, ORGANISATION'",
+                          help="who prepared the report, printed on the brief (else the file's report: section)")
+    part = evaluate.add_mutually_exclusive_group()
+    part.add_argument("--brief", action="store_true",
+                      help="the board brief alone (verdict, red flags, who does what next): the default for PDF")
+    part.add_argument("--full", action="store_true",
+                      help="the brief and then the full report as an annex: the default for Markdown and HTML")
     evaluate.add_argument("--anonymous", action="store_true",
                           help="in a merged assessment, name the respondents by number")
 

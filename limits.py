@@ -43,6 +43,7 @@ XLSX_RATIO_FLOOR_BYTES = 1024 * 1024
 REPORT_FOLD_AT = 5  # a check failing (or unknown) for more partners/concessions than this is printed once
 REPORT_FOLD_NAMES = 12  # ... naming this many of them (the partners table lists every one)
 REPORT_SUBJECT_CHARS = 80  # a name or concession quoted in a folded list or the appendix is cut here
+REPORT_RECOMMENDATION_CHARS = 600  # the consultant's own recommendation on the brief (report.recommendation)
 REPORT_WORD_CHARS = 64  # a longer run without a space gets break opportunities (HTML and PDF)
 
 # The web app (`tahaluf serve`) ----------------------------------------------------------------------

@@ -373,6 +373,15 @@ class Review(Strict):
         None, description="What happened that the norms judge; [] if nothing did.")
 
 
+class ReportBy(Strict):
+    """Who prepared the report for the board, and their own short recommendation (printed on the brief)."""
+
+    name: Name | None = None
+    organisation: Name | None = None
+    recommendation: Annotated[str, StringConstraints(max_length=limits.REPORT_RECOMMENDATION_CHARS),
+                              AfterValidator(clean_text)] | None = None
+
+
 class Action(Strict):
     """One step of the alliance's action plan (`tahaluf plan` proposes them from the report)."""
 
@@ -418,6 +427,8 @@ class AllianceDocument(Strict):
     governance: Governance | None = None
     monitoring: Monitoring | None = None
     review: Review | None = None
+    report: ReportBy | None = Field(
+        None, description="Who prepared the report (name, organisation) and their short recommendation: on the brief.")
     actions: Annotated[list[Action], Field(max_length=500)] | None = Field(
         None, description="The action plan: each next step with an owner, a due date and a status.")
 

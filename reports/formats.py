@@ -2,8 +2,8 @@
 the tests all read it. Adding a format is one renderer and one row here.
 
 A renderer is named by ``module:function`` and imported only when that format is written (WeasyPrint
-is slow to import and only PDF needs it). It takes the report's view model (and ``explain``, for
-the formats that can show the explanation).
+is slow to import and only PDF needs it). It takes the report's view model, then ``explain`` for the formats that can show the
+explanation, then the part (brief or full report) for the formats that have parts.
 """
 
 from __future__ import annotations
@@ -20,24 +20,33 @@ class ReportFormat:
     content_type: str
     renderer: str  # "module:function", imported on first use
     explains: bool = False  # the renderer can add the explanation (--explain)
+    # The part written unless one is asked for ("brief" or "full"); None: the format has no parts.
+    default_part: str | None = None
 
     @property
     def suffix(self) -> str:
         return self.suffixes[0]
 
-    def render(self, report, explain: bool = False) -> str | bytes:
+    def render(self, report, explain: bool = False, part: str | None = None) -> str | bytes:
         module, _, function = self.renderer.partition(":")
         render = getattr(importlib.import_module(module), function)
-        return render(report, explain) if self.explains else render(report)
+        arguments = [report]
+        if self.explains:
+            arguments.append(explain)
+        if self.default_part:
+            arguments.append(part or self.default_part)
+        return render(*arguments)
 
 
 _ROWS = (
     ReportFormat("md", (".md", ".markdown"), False, "text/markdown; charset=utf-8",
-                 "tahaluf.reports.markdown:render_markdown", explains=True),
+                 "tahaluf.reports.markdown:render_markdown", explains=True, default_part="full"),
     ReportFormat("json", (".json",), False, "application/json", "tahaluf.reports.json_report:render_json",
                  explains=True),
-    ReportFormat("html", (".html", ".htm"), False, "text/html; charset=utf-8", "tahaluf.reports.html:render_html"),
-    ReportFormat("pdf", (".pdf",), True, "application/pdf", "tahaluf.reports.pdf:render_pdf"),
+    ReportFormat("html", (".html", ".htm"), False, "text/html; charset=utf-8", "tahaluf.reports.html:render_html",
+                 default_part="full"),
+    ReportFormat("pdf", (".pdf",), True, "application/pdf", "tahaluf.reports.pdf:render_pdf",
+                 default_part="brief"),  # a board's document; the full report as an annex with --full
 )
 
 REPORT_FORMATS: dict[str, ReportFormat] = {row.name: row for row in _ROWS}

@@ -52,13 +52,14 @@ def direct_mixed_values(html: str, direction: str) -> str:
     return _USER_VALUE.sub(direct, html)
 
 
-def html_document(report: ReportView, *, inline_stylesheet: bool = True) -> str:
+def html_document(report: ReportView, *, inline_stylesheet: bool = True, part: str = "full") -> str:
     """The report as HTML. Inlined stylesheet for a standalone file; a link to ``report.css``
-    (resolved against the assets folder by the PDF renderer's restricted fetcher) otherwise."""
+    (resolved against the assets folder by the PDF renderer's restricted fetcher) otherwise.
+    ``part``: "full" (the brief, then the full report as an annex) or "brief" (the brief alone)."""
     html = render("html", TEMPLATE, r=report, t=report.labels,
-                  stylesheet=stylesheet() if inline_stylesheet else None)
+                  stylesheet=stylesheet() if inline_stylesheet else None, part=part)
     return direct_mixed_values(html, "rtl" if report.direction == "rtl" else "ltr")
 
 
-def render_html(report: ReportView) -> str:
-    return html_document(report, inline_stylesheet=True)
+def render_html(report: ReportView, part: str = "full") -> str:
+    return html_document(report, inline_stylesheet=True, part=part)

@@ -48,7 +48,7 @@ def report_data(report: ReportView, explain: bool = False) -> dict:
         "findings": [_finding(view, *languages) for view in report.findings],
         "not_assessed": [{**_finding(view, *languages), "question": str(view.question)} for view in report.not_assessed],
         "readiness": [
-            {"dimension": r.dimension, "score": r.score, "level": r.level, "coverage": r.coverage,
+            {"dimension": r.dimension, "score": r.score, "low": r.low, "high": r.high, "level": r.level, "coverage": r.coverage,
              "assessed": r.assessed, "not_assessed": r.not_assessed}
             for r in report.readiness
         ],

@@ -6,5 +6,6 @@ from tahaluf.reports.templating import render
 from tahaluf.reports.viewmodel import ReportView
 
 
-def render_markdown(report: ReportView, explain: bool = False) -> str:
-    return render("markdown", "report.md.j2", r=report, explain=explain)
+def render_markdown(report: ReportView, explain: bool = False, part: str = "full") -> str:
+    """``part``: "full" (the brief, then the full report as an annex) or "brief"."""
+    return render("markdown", "report.md.j2", r=report, b=report.brief, explain=explain, part=part)

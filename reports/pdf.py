@@ -98,14 +98,17 @@ def isolate_user_values(html: str) -> str:
     return "".join(out)
 
 
-def render_pdf(report: ReportView) -> bytes:
-    source = isolate_user_values(html_document(report, inline_stylesheet=False))
+def render_pdf(report: ReportView, part: str = "full") -> bytes:
+    """``part``: "brief" (the board brief alone, as `evaluate -o x.pdf` writes it) or "full"."""
+    source = isolate_user_values(html_document(report, inline_stylesheet=False, part=part))
     fetcher = AssetFetcher()
     collecting = gc.isenabled()
     gc.disable()  # layout allocates boxes by the hundred thousand: cyclic GC passes cost ~8% for nothing
     try:
         document = HTML(string=source, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=fetcher)
-        return document.write_pdf(font_config=FontConfiguration())
+        # PDF/UA-1: tagged, with the title (from <title>) and the language (from <html lang>)
+        # in its metadata, for screen readers and archives.
+        return document.write_pdf(font_config=FontConfiguration(), pdf_variant="pdf/ua-1")
     except FatalURLFetchingError as error:  # a refused URL: never expected, since all markup is ours
         cause = error.__cause__ or error
         raise RenderError(f"PDF report not written: {cause}") from None

@@ -88,7 +88,7 @@ def _layout(report: ReportView, hints: tuple[str, ...], fit: _Fit) -> Group:
     questions = tuple(s for s in steps if s.kind == "question")
     style = _VERDICT_STYLE.get(report.verdict, "white")
     heading = Text.assemble((report.verdict_label, f"bold {style}"))
-    about = Text(f"{report.alliance} · {report.organisation} · {labels['label.score']}: {report.score_text}",
+    about = Text(f"{report.alliance} · {report.organisation} · {labels['label.checks_assessed']}: {report.score_text}",
                  style="dim")
     parts: list[RenderableType] = [
         Panel(Group(heading, about, Text(str(report.summary))), title=labels["heading.verdict"],

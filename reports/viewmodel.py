@@ -24,7 +24,7 @@ _PATH_SUBJECT = re.compile(r"^[a-z_]+(?:\[\d+\])?\.[a-z_.\[\]0-9]+$")  # a fact'
 _SEVERITY_CLASS = {name: f"sev-{name}" for name in SEVERITIES}
 _STATUS_CLASS = {name: f"status-{name}" for name in ("fail", "pass", "not_assessed")}
 _KIND_CLASS = {name: f"kind-{name}" for name in ("fix", "establish", "strengthen")}
-STEP_KINDS = ("red_flag", "fix", "establish", "strengthen", "question")  # the order of the next steps
+STEP_KINDS = ("red_flag", "fix", "establish", "strengthen", "question", "keep")  # the order of the next steps
 _STEP_CLASS = {name: f"step-{name}" for name in STEP_KINDS}
 _LEVEL_CLASS = {name: f"level-{name}" for name in ("ready", "partial", "weak", "not_assessed", "not_enough_known")}
 _PARTNER_CLASS = {name: f"partner-{name}" for name in ("eligible", "conditional", "excluded")}
@@ -253,6 +253,9 @@ class ReadinessView:
     assessed: int
     not_assessed: int
     coverage: int | None = None  # share (0-100) of the dimension's weight that was assessed
+    low: int | None = None  # the score if every open check failed
+    high: int | None = None  # ... and if every open check passed
+    known_text: str = ""  # how much of the dimension could be assessed: "40%"
 
     @property
     def level_class(self) -> str:
@@ -289,6 +292,15 @@ class ExplainLine:
 
 
 @dataclass(frozen=True)
+class Consultant:
+    """Who prepared the report (the file's ``report:`` section or ``--by``): user text, printed escaped."""
+
+    name: str = ""
+    organisation: str = ""
+    recommendation: str = ""
+
+
+@dataclass(frozen=True)
 class ReportView:
     lang: str
     direction: str
@@ -302,7 +314,7 @@ class ReportView:
     summary: Message
     score: int | None
     coverage: int | None  # share (0-100) of the scored checks' weight that was assessed
-    score_with_coverage: str  # "80/100 (60% assessed)": never a score without how much is known
+    score_with_coverage: str  # "only 16% of the checks could be assessed": no overall number (issue 23)
     next_steps: tuple[NextStep, ...]
     conditions: tuple[ConditionView, ...]
     readiness: tuple[ReadinessView, ...]
@@ -322,10 +334,18 @@ class ReportView:
     conditions_shown: tuple = ()  # conditions to print (HTML, PDF, Markdown): many of one check as one Fold
     not_assessed_shown: tuple = ()
     next_steps_shown: tuple[NextStep, ...] = ()  # the steps to print: many of one check as one step
+    consultant: Consultant | None = None  # who prepared it, on the brief
 
     @property
     def verdict_class(self) -> str:
         return _css_class(_VERDICT_CLASS, self.verdict)
+
+    @property
+    def brief(self):
+        """The board brief drawn from this report (reports/brief.py): its first pages."""
+        from tahaluf.reports.brief import build_brief
+
+        return build_brief(self)
 
     @property
     def score_text(self) -> str:
@@ -338,6 +358,16 @@ class ReportView:
     @property
     def red_flags(self) -> tuple[NextStep, ...]:
         return tuple(step for step in self.next_steps if step.kind == "red_flag")
+
+    @property
+    def not_assessed_groups(self) -> tuple["SeverityGroup", ...]:
+        """The open checks by dimension, in the readiness table's order (one item per line)."""
+        order = [d.label for d in self.readiness]
+        by_label: dict[str, list] = {}
+        for entry in self.not_assessed_shown:
+            by_label.setdefault(entry.dimension_label, []).append(entry)
+        ranked = sorted(by_label, key=lambda name: order.index(name) if name in order else len(order))
+        return tuple(SeverityGroup("", name, (), (), tuple(by_label[name])) for name in ranked)
 
     @property
     def not_assessed_count(self) -> int:
@@ -358,16 +388,22 @@ class ChartRow:
     level_label: str
     level_class: str
     x: int  # 0-100: where the bar starts (0 left-to-right; 100 - width right-to-left)
-    width: int  # 0-100
+    width: int  # 0-100: the low end of the range (every open check failed)
     fill: str  # a colour from a fixed set, by readiness level
     assessed: bool
+    range_x: int = 0  # the part of the range the open checks could still add, drawn lighter
+    range_width: int = 0
+    known_text: str = ""
 
     @classmethod
     def of(cls, view: ReadinessView, direction: str) -> "ChartRow":
-        width = max(0, min(100, int(view.bar)))
+        low = max(0, min(100, int(view.low if view.low is not None else view.bar)))
+        high = max(low, min(100, int(view.high if view.high is not None else low)))
+        rtl = direction == "rtl"
         return cls(label=view.label, score_text=view.score_text, level_label=view.level_label,
-                   level_class=view.level_class, x=100 - width if direction == "rtl" else 0, width=width,
-                   fill=_LEVEL_FILL.get(view.level, _LEVEL_FILL["not_assessed"]), assessed=view.score is not None)
+                   level_class=view.level_class, x=100 - low if rtl else 0, width=low,
+                   fill=_LEVEL_FILL.get(view.level, _LEVEL_FILL["not_assessed"]), assessed=view.score is not None,
+                   range_x=100 - high if rtl else low, range_width=high - low, known_text=view.known_text)
 
 
 # Facts and message values that are choices print in the report's language (a sector, a level,
@@ -578,9 +614,11 @@ class _Builder:
             r = by_dimension[name]
             views.append(ReadinessView(
                 dimension=name, label=self.labels[f"dimension.{name}"], score=r.score,
-                score_text=self.score_text(r.score, r.coverage), level=r.level, coverage=r.coverage,
-                level_label=self.labels[f"level.{r.level}"], bar=r.score or 0,
-                assessed=len(r.because), not_assessed=len(r.not_assessed),
+                score_text=self.range_text(r.low, r.high), level=r.level, coverage=r.coverage,
+                level_label=self.labels[f"level.{r.level}"], bar=r.low or 0,
+                assessed=len(r.because), not_assessed=len(r.not_assessed), low=r.low, high=r.high,
+                known_text="—" if r.coverage is None else self.labels["label.known_share"].replace(
+                    "{share}", str(r.coverage)),
             ))
         return tuple(views)
 
@@ -609,13 +647,21 @@ class _Builder:
             return value_words(value, self.lang, is_choice_path(path))[0]
         return separator.join(f"{who(name)}: {said(value)}" for name, value in answers)
 
-    def score_text(self, score: int | None, coverage: int | None) -> str:
-        """"80/100 (60% assessed)": a score is never shown without how much of it is known."""
-        if score is None:
+    def range_text(self, low: int | None, high: int | None) -> str:
+        """"40 to 90 of 100": where a dimension's score lies whatever the open checks' answers."""
+        if low is None or high is None:
             return "—"
-        if coverage is None or coverage >= 100:
-            return f"{score}/100"
-        return f"{score}/100 ({coverage}% {self.labels['label.coverage']})"
+        if low == high:
+            return self.labels["label.score_one"].replace("{score}", str(low))
+        return self.labels["label.score_range"].replace("{low}", str(low)).replace("{high}", str(high))
+
+    def assessed_text(self, coverage: int | None) -> str:
+        """How much could be assessed, in words ("only 16% of the checks could be assessed"), in
+        place of an overall score that could read as "good" beside a red flag or many unknowns."""
+        if coverage is None:
+            return self.labels["label.assessed_few"].replace("{share}", "0")
+        key = "all" if coverage >= 100 else "some" if coverage >= 50 else "few"
+        return self.labels[f"label.assessed_{key}"].replace("{share}", str(coverage))
 
     def partners(self) -> tuple[PartnerView, ...]:
         counts: dict[int, list[FindingResult]] = {}
@@ -759,7 +805,7 @@ class _Builder:
             date=_dt.date.today().isoformat(), verdict=verdict, verdict_label=labels[f"verdict.{verdict}"],
             summary=headline(evaluation, self.lang, self), score=evaluation.inference.score,
             coverage=evaluation.inference.coverage,
-            score_with_coverage=self.score_text(evaluation.inference.score, evaluation.inference.coverage),
+            score_with_coverage=self.assessed_text(evaluation.inference.coverage),
             next_steps=next_steps(evaluation, self.lang, self), conditions=conditions,
             readiness=self.readiness(), groups=groups, findings=ordered,
             not_assessed=not_assessed,
@@ -771,7 +817,14 @@ class _Builder:
             source_name=evaluation.source_name, source_sha256=evaluation.source_sha256, labels=labels,
             conditions_shown=self.fold(conditions, kind="condition"), not_assessed_shown=self.fold(not_assessed),
             next_steps_shown=fold_steps(next_steps(evaluation, self.lang, self), self),
+            consultant=self.consultant(),
         )
+
+    def consultant(self) -> Consultant | None:
+        by = self.evaluation.document.report
+        if by is None or not (by.name or by.organisation or by.recommendation):
+            return None
+        return Consultant(by.name or "", by.organisation or "", by.recommendation or "")
 
 
 def _cut(text: str, length: int) -> str:
@@ -782,92 +835,18 @@ def build_report(evaluation: Evaluation, lang: str = "en", anonymous: bool = Fal
     return _Builder(evaluation, lang, anonymous).build()
 
 
-# What to do next, and the headline that says it -------------------------------------------------
-# Both read the engine's own conclusions: red flags are its gates (failed blockers),
-# conditions its conditions, questions the checks it could not make for want of a fact.
+def with_consultant(report: ReportView, by: str) -> ReportView:
+    """The report as prepared by ``by`` ("Name, Organisation"; an Arabic comma too): it replaces the
+    file's name and organisation and keeps its recommendation. Cleaned as the file's text is."""
+    from dataclasses import replace
+
+    from tahaluf.model import clean_text
+
+    name, organisation = ([clean_text(part)[: limits.REPORT_SUBJECT_CHARS]
+                           for part in re.split(r"[,،]", by, maxsplit=1)] + [""])[:2]
+    kept = report.consultant.recommendation if report.consultant else ""
+    return replace(report, consultant=Consultant(name, organisation, kept))
 
 
-def red_flags(evaluation: Evaluation, lang: str, builder: _Builder | None = None) -> tuple[NextStep, ...]:
-    """The gates, each with the guide's words and what would have to change."""
-    builder = builder or _Builder(evaluation, lang)
-    flags = []
-    for gate in evaluation.inference.gates:
-        view = builder.views[gate.because[0]]
-        flags.append(NextStep(0, "red_flag", builder.labels["step.red_flag"], view.message, view.fix, view.rule,
-                              view.subject, view.guidance, view.id))
-    return tuple(sorted(flags, key=lambda step: (step.rule, step.subject, step.finding)))
-
-
-def next_steps(evaluation: Evaluation, lang: str, builder: _Builder | None = None) -> tuple[NextStep, ...]:
-    """One numbered list: the red flags, then the conditions, then the questions still to answer."""
-    builder = builder or _Builder(evaluation, lang)
-    steps = list(red_flags(evaluation, lang, builder))
-    views = builder.views
-    for condition in builder.conditions():
-        view = views.get(condition.finding)
-        steps.append(NextStep(0, condition.kind, condition.kind_label, condition.text, condition.fix,
-                              condition.rule, view.subject if view else "", view.guidance if view else (),
-                              condition.finding))
-    conditioned = {c.because[0] for c in evaluation.inference.conditions}
-    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
-    open_questions = sorted((v for v in views.values() if v.status == "not_assessed" and v.id not in conditioned),
-                            key=lambda v: (rank[v.severity], v.rule, v.subject, v.id))
-    label = builder.labels["step.question"]
-    steps += [NextStep(0, "question", label, v.question, "", v.rule, v.subject, v.guidance, v.id)
-              for v in open_questions]
-    separator = builder.labels["label.list_separator"]
-    return tuple(NextStep(number, *(getattr(step, name) for name in _STEP_FIELDS), separator=separator)
-                 for number, step in enumerate(steps, 1))
-
-
-_STEP_FIELDS = ("kind", "kind_label", "text", "change", "rule", "subject", "guidance", "finding")
-
-
-def fold_steps(steps: tuple[NextStep, ...], builder: _Builder) -> tuple[NextStep, ...]:
-    """The steps renumbered, the steps of one kind and check over more than REPORT_FOLD_AT
-    subjects as one (in the place of the first): what the check finds, how many it concerns,
-    the first REPORT_FOLD_NAMES of them by name. JSON keeps every step (``next_steps``)."""
-    groups: dict[tuple, list[NextStep]] = {}
-    for step in steps:
-        if step.rule:
-            groups.setdefault((step.kind, step.rule), []).append(step)
-    shown: list[NextStep] = []
-    placed: set = set()
-    labels, separator = builder.labels, builder.labels["label.list_separator"]
-    for step in steps:
-        key = (step.kind, step.rule)
-        members = groups.get(key, ())
-        if len(members) <= limits.REPORT_FOLD_AT:
-            shown.append(step)
-            continue
-        if key in placed:
-            continue
-        placed.add(key)
-        subjects = tuple(dict.fromkeys(_cut(m.subject, limits.REPORT_SUBJECT_CHARS) for m in members if m.subject))
-        named = subjects[: limits.REPORT_FOLD_NAMES]
-        parts: list[tuple[str, bool]] = [(builder.texts[step.rule].summary(builder.lang), False), (" — ", False),
-                                         (labels["label.concerns_count"].replace("{count}", str(len(members))), False),
-                                         (": ", False)]
-        for index, subject in enumerate(named):
-            parts += [(separator, False)] if index else []
-            parts.append((subject, True))
-        if len(subjects) > len(named):
-            parts.append((" " + labels["label.and_more"].replace("{count}", str(len(subjects) - len(named))), False))
-        shown.append(NextStep(0, step.kind, step.kind_label, Message(tuple(parts)), step.change, step.rule, "",
-                              step.guidance, step.finding, separator))
-    return tuple(NextStep(number, *(getattr(step, name) for name in _STEP_FIELDS), separator=step.separator)
-                 for number, step in enumerate(shown, 1))
-
-
-def headline(evaluation: Evaluation, lang: str, builder: _Builder | None = None) -> Message:
-    """The verdict in a sentence or two; for do_not_proceed, it names every red flag."""
-    builder = builder or _Builder(evaluation, lang)
-    labels, verdict = builder.labels, evaluation.verdict
-    flags = fold_steps(red_flags(evaluation, lang, builder), builder)  # a check's many subjects named once
-    if verdict == "do_not_proceed" and flags:
-        named = join((fill("{rule}: {text}", {"rule": Message(((f.rule, False),)), "text": f.text}) for f in flags),
-                     labels["label.sentence_separator"])
-        key = "headline.do_not_proceed_one" if len(flags) == 1 else "headline.do_not_proceed_many"
-        template = labels[key].replace("{count}", str(len(flags)))  # a number of ours: trusted text
-        return fill(template, {"flags": named})
-    return Message(((labels[f"verdict_summary.{verdict}"], False),))
+# The steps live in reports/steps.py (imported last: they build on the classes above).
+from tahaluf.reports.steps import fold_steps, headline, next_steps, red_flags  # noqa: E402,F401

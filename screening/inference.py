@@ -12,7 +12,7 @@ from tahaluf.errors import TahalufError
 from tahaluf.knowledge import SEVERITIES
 from tahaluf.model import Alliance, Organisation
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
-from tahaluf.rules.verdict import PARTNER_STATUS, weighted_score
+from tahaluf.rules.verdict import PARTNER_STATUS, score_bounds, weighted_score
 from tahaluf.screening.profiles import models_from_key
 
 DECISIVE = ("blocker", "major")
@@ -97,9 +97,24 @@ def verdict_of(findings, word: str) -> Verdict:
         reason = ("message", failed[0].rule, failed[0].subject, failed[0].params, failed[0].message)
     else:
         reason = None
-    score = weighted_score((f.status, f.severity) for f in findings if f.dimension in DIMENSIONS)  # Inference.score
-    return Verdict(PARTNER_STATUS[word], score, tuple(f.rule for f in failed), tuple(f.rule for f in unknown),
+    status = PARTNER_STATUS[word]
+    scored = [(f.status, f.severity) for f in findings if f.dimension in DIMENSIONS]
+    assessed = weighted_score(scored) is not None  # nothing assessed: no score (blank), not a band's bottom
+    return Verdict(status, banded_score(status, score_bounds(scored)[0]) if assessed else None, tuple(f.rule for f in failed), tuple(f.rule for f in unknown),
                    guidance, reason)
+
+
+# A candidate's score agrees with its status (issue 23): each status has its band, so every
+# excluded candidate scores below every conditional one, and every conditional one below every
+# eligible one; inside its band, the readiness that counts each open check as failed (a
+# candidate nobody knows much about never scores high).
+SCORE_BANDS = {"excluded": (0, 32), "conditional": (33, 65), "eligible": (66, 100)}
+
+
+def banded_score(status: str, low: int | None) -> int:
+    """0-100 in the status's band: its bottom for no readiness known, its top for a perfect one."""
+    bottom, top = SCORE_BANDS[status]
+    return bottom + round((low or 0) * (top - bottom) / 100)
 
 
 def judge_keys(keys: list[tuple]) -> list[Verdict]:

@@ -69,14 +69,16 @@ def test_headline_is_its_own_function_and_names_each_red_flag():
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 @pytest.mark.parametrize("name", DO_NOT_PROCEED)
-def test_markdown_opens_with_the_next_steps(name, lang):
+def test_markdown_opens_with_the_red_flags_then_the_next_steps(name, lang):
     rule, guide_id = RED_FLAG[name]
     evaluation = evaluate_file(EXAMPLES / name)
     report = build_report(evaluation, lang)
     text = render_report(evaluation, "md", lang)
     headings = re.findall(r"^## (.+)$", text, flags=re.M)
-    assert headings[0] == report.labels["heading.next_steps"], headings
-    section = text.split("\n## ")[1]
+    assert headings[0] == report.labels["heading.red_flags"], headings  # the brief's first section
+    annex = text.split(f"# {report.labels['heading.annex']}", 1)[1]
+    assert re.findall(r"^## (.+)$", annex, flags=re.M)[0] == report.labels["heading.next_steps"]
+    section = annex.split("\n## ")[1]
     flag, first_condition = section.index(rule), section.index(report.labels["condition.fix"])
     assert flag < first_condition, "the red flag comes before the conditions"
     assert guide_id in section[:first_condition]
@@ -93,11 +95,12 @@ def test_html_opens_with_the_next_steps_in_the_same_order(name, lang):
     html = render_html(report)
     labels = report.labels
     positions = [html.index(f'<p class="verdict-label">{report.verdict_label}</p>'),
-                 html.index(f"<h2>{labels['heading.next_steps']}</h2>"),
+                 html.index(f"<h2>{labels['heading.red_flags']}</h2>"),
                  html.index(f"<bdi>{rule}</bdi>"),
+                 html.index(f'<h2 id="readiness">{labels["heading.readiness"]}</h2>'),
+                 html.index(f"<h2>{labels['heading.next_steps']}</h2>"),  # the annex
                  html.index(labels["condition.fix"] + "</span>"),
-                 html.index(labels["step.question"] + "</span>"),
-                 html.index(f"<h2>{labels['heading.readiness']}</h2>")]
+                 html.index(labels["step.question"] + "</span>")]
     assert positions == sorted(positions)
     assert f"<h2>{labels['heading.conditions']}</h2>" not in html  # one list, not two
 
@@ -169,7 +172,7 @@ def test_pdf_first_page_shows_the_red_flags(lang, tmp_path):
     page_one = pdf_texts(path, 1)
     [flag] = [s for s in report.next_steps if s.kind == "red_flag"]
     assert any("PA01" in text and "G-PAR-3" in text for text in page_one)
-    for phrase in (report.labels["heading.next_steps"], report.labels["step.red_flag"], flag.change,
+    for phrase in (report.labels["heading.red_flags"], report.labels["step.red_flag"], flag.change,
                    flag.guidance[0].text):
         assert words_present(phrase, page_one), phrase
     # in reading order: verdict, then the heading, then the red flag, then what must change

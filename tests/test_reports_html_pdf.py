@@ -187,9 +187,12 @@ def pdfs(reports, tmp_path_factory) -> dict[tuple[str, str], Path]:
     class Lazy(dict):
         def __missing__(self, key):
             path = folder / f"{key[0]}-{key[1]}.pdf"
-            path.write_bytes(pdf.render_pdf(reports[key]))
+            path.write_bytes(pdf.render_pdf(reports[key]))  # the full report: the brief, then the annex
             self[key] = path
             return path
+
+        def labels(self, lang):
+            return reports["failing", lang].labels
 
     return Lazy(cache)
 
@@ -214,8 +217,10 @@ def test_html_has_every_part_in_the_reading_order(inputs, reports, name, lang):
     assert f'<html lang="{lang}" dir="{direction}">' in html
     assert report.verdict_label in html and report.verdict_class in html
     labels = report.labels
+    # The board brief first (its readiness chart included), then the full report as an annex.
     order = ['<h1 class="alliance"><bdi', f'<p class="verdict-label">{report.verdict_label}</p>',
-             f"<h2>{labels['heading.next_steps']}</h2>", f"<h2>{labels['heading.readiness']}</h2>",
+             f"<h2>{labels['heading.who_next']}</h2>", f'<h2 id="readiness">{labels["heading.readiness"]}</h2>',
+             f">{labels['heading.annex']}</h2>", f"<h2>{labels['heading.next_steps']}</h2>",
              f"<h2>{labels['heading.findings']}</h2>", f"<h2>{labels['heading.partners']}</h2>",
              f"<h2>{labels['heading.not_assessed']}</h2>", f"<h2>{labels['heading.appendix']}</h2>",
              f"<h3>{labels['heading.explanation']}</h3>", f">{labels['label.knowledge_version']}</th>",
@@ -298,8 +303,10 @@ def test_pdf_arabic_is_right_to_left_and_english_left_to_right(pdfs):
     for lang in ("ar", "en"):
         path = pdfs["failing", lang]
         width = page_width(path)
-        # next steps: each line of text starts at the reading start (left in English, right in Arabic)
-        out = subprocess.run(["pdftotext", "-bbox", "-f", "2", "-l", "2", str(path), "-"],
+        # the annex's next steps: each line starts at the reading start (left in English, right in Arabic)
+        annex = next(page for page in range(2, 12) if words_present(pdfs.labels(lang)["heading.annex"],
+                                                                     pdf_texts(path, page)))
+        out = subprocess.run(["pdftotext", "-bbox", "-f", str(annex), "-l", str(annex), str(path), "-"],
                              check=True, capture_output=True, text=True).stdout
         lines: dict[int, list[tuple[float, float]]] = {}
         for x_min, y_min, x_max in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"', out):
@@ -314,11 +321,12 @@ def test_pdf_arabic_is_right_to_left_and_english_left_to_right(pdfs):
 
 @needs_poppler
 @pytest.mark.parametrize(("name", "lang"), CASES)
-def test_pdf_cover_opens_with_the_verdict_and_the_next_steps(inputs, reports, pdfs, name, lang):
+def test_pdf_cover_opens_with_the_verdict_and_the_brief(inputs, reports, pdfs, name, lang):
     _need(inputs, name)
     report, path = reports[name, lang], pdfs[name, lang]
     page_one = pdf_texts(path, 1)
-    for phrase in (report.verdict_label, report.labels["heading.next_steps"]):
+    first = report.labels["heading.red_flags" if report.red_flags else "heading.who_next"]
+    for phrase in (report.verdict_label, first):
         assert words_present(phrase, page_one), phrase
     assert any(len(set(normalise(str(report.summary)).split()) & set(text.split())) > 5 for text in page_one)
     # the overview (figures at a glance, contents with page numbers) follows the next steps
@@ -477,7 +485,7 @@ def test_json_markdown_and_html_reports_do_not_import_weasyprint(inputs):
 def test_cli_writes_the_report(inputs, tmp_path, fmt, lang):
     out = tmp_path / f"report.{fmt}"
     result = subprocess.run([sys.executable, "-m", "tahaluf.cli", "evaluate", str(inputs["failing"]),
-                             "--format", fmt, "--lang", lang, "-o", str(out)],
+                             "--format", fmt, "--lang", lang, "-o", str(out), "--full"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     data = out.read_bytes()

@@ -70,7 +70,8 @@ def example(tmp_path_factory) -> tuple[list[dict], list[dict], str]:
 def test_example_statuses_of_known_candidates(example):
     rows = by_name(example[0])
     network = rows["Arab Network for Health Rights"]
-    assert (network["status"], network["score"], network["failed"], network["reason"]) == ("eligible", "100", "", "")
+    # Eligible, so in the eligible band (66-100); below its top: some of its checks are still open (issue 23).
+    assert (network["status"], network["score"], network["failed"], network["reason"]) == ("eligible", "93", "", "")
     no_timeline = rows["National Pharmaceutical Industries Co."]  # goals agreed, timeline refused: PR01 blocker
     assert no_timeline["status"] == "excluded"
     assert "PR01" in no_timeline["failed"].split("; ") and "G-PRV-2" in no_timeline["guidance"]
@@ -143,8 +144,10 @@ def test_sorting_status_then_score_then_input_order(tmp_path):
         {"name": "Company", **COMPANY},
     ]
     result, summary = screen(tmp_path, rows)
+    # Inside a status, by the readiness that counts each open check as failed (issue 23): the
+    # company, whose goals and timeline are known, before the vetted NGOs with checks still open.
     assert [r["name"] for r in result] == [
-        "Perfect A", "Perfect B", "Company", "Weak values", "Unknown A", "Unknown B", "Blocked Co"]
+        "Company", "Perfect A", "Perfect B", "Weak values", "Unknown A", "Unknown B", "Blocked Co"]
     assert [r["status"] for r in result] == ["eligible"] * 3 + ["conditional"] * 3 + ["excluded"]
     assert summary.counts == {"eligible": 3, "conditional": 3, "excluded": 1}
     assert summary.rows_in == summary.screened == 7
