@@ -1,6 +1,6 @@
 """The web app's work runs in its worker pool, not in the server's event loop (issue 21, item 3): with a
-pool, the server process itself never evaluates, builds a report or a form, renders a report or reads
-an organisation for screening; those run in the spawned workers, so a slow page stalls no other request.
+pool, the server process itself never evaluates, builds a report or a form, renders a report, reads
+an organisation for screening or sorts a screening's results; those run in the spawned workers, so a slow page stalls no other request.
 
 Checked deterministically: in this (the server's) process, the engine's and the views' entry points are
 replaced by a function that fails; the spawned workers import their own, untouched. Every page and form
@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import time
 
 import pytest
 
@@ -24,7 +25,7 @@ from support import EXAMPLES, csrf_of  # noqa: E402
 from tahaluf import consultation, evaluation  # noqa: E402
 from tahaluf.reports import render, viewmodel  # noqa: E402
 from tahaluf.screening import pipeline  # noqa: E402
-from tahaluf.web import fullform  # noqa: E402
+from tahaluf.web import fullform, screening_jobs  # noqa: E402
 from tahaluf.web.app import create_app  # noqa: E402
 
 REVIEW = "existing-alliance-review.yaml"  # one open question left, with what-if toggles
@@ -38,7 +39,8 @@ def _in_the_server(*args, **kwargs):
 # The engine and the view models, wherever they are imported from (replacing the code object reaches
 # every name bound to the function).
 FORBIDDEN = [evaluation.evaluate_document, consultation.consult, consultation.suppose, viewmodel.build_report,
-             render.render_report, fullform.state_of, fullform.view, fullform.asked, pipeline.load_context]
+             render.render_report, fullform.state_of, fullform.view, fullform.asked, pipeline.load_context,
+             screening_jobs.sorted_rows]
 
 
 @pytest.fixture
@@ -93,5 +95,18 @@ def test_every_page_and_form_is_worked_out_in_the_pool(client):
     assert client.get(f"/a/{REVIEW}/report?if=nonsense=1").status_code == 400
 
     assert client.get(f"/a/{REVIEW}/history").status_code == 200
+    screen = client.get("/screen")
+    assert REVIEW in screen.text  # usable as the organisation (read in a worker)
+    with open(EXAMPLES / "candidates.csv", "rb") as upload:
+        started = client.post("/screen", data={"csrf": csrf_of(screen.text), "org": REVIEW},
+                              files={"candidates": ("candidates.csv", upload, "text/csv")}, follow_redirects=False)
+    assert started.status_code == 303
+    for _ in range(600):
+        result = client.get(started.headers["location"] + "?sort=1&dir=desc")
+        if 'http-equiv="refresh"' not in result.text:
+            break
+        time.sleep(0.2)
+    assert result.status_code == 200 and "<table" in result.text
+
     download = client.get(f"/a/{CLIMATE}/download/json/en")  # (a PDF is rendered as a JSON report is)
     assert download.status_code == 200 and download.json()["verdict"]
