@@ -263,6 +263,33 @@ def upload_run(workspace: Path, base: str, pid: int, uploads: int, rows: int) ->
             "peak_tree_mb": round(peaks["tree"], 1)}
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """(CPU seconds used by this process, by it and its live descendants), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used(one: int) -> float:
+        try:
+            with open(f"/proc/{one}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            return 0.0
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    children.setdefault(int(stat.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    total, stack = 0.0, [pid]
+    while stack:
+        one = stack.pop()
+        total += used(one)
+        stack.extend(children.get(one, ()))
+    return used(pid), total
+
+
 def load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg()) + f" on {os.cpu_count()} cores"
 
@@ -326,6 +353,7 @@ def compare_run(args) -> dict:
     kinds = args.workers.split(",")
     print(f"load average before: {load_average()}")
     rates: dict[str, list[float]] = {kind: [] for kind in kinds}
+    cpu: dict[str, list[tuple[float, float, float]]] = {kind: [] for kind in kinds}  # per answer, and cores used
     bad = {"lost": 0, "crossed": 0, "errors": 0}
     with tempfile.TemporaryDirectory() as folder:
         servers = {}
@@ -338,18 +366,25 @@ def compare_run(args) -> dict:
             for run in range(args.runs):
                 for kind in kinds:
                     space, server = servers[kind]
+                    own, tree = cpu_seconds(server.process.pid)
                     load = concurrent_run(space, server.base, run, args.sessions, args.answers)
                     rates[kind].append(load["answers"] / load["seconds"])
+                    own, tree = (now - before for now, before in zip(cpu_seconds(server.process.pid), (own, tree)))
+                    cpu[kind].append((own / load["answers"], tree / load["answers"], tree / load["seconds"]))
                     for key in bad:
                         bad[key] += len(load[key]) if key == "errors" else load[key]
                     print(f"workers {kind}, run {run + 1}: {load['answers']} answers in {load['seconds']:.1f} s = "
                           f"{rates[kind][-1]:.1f} answers/s; lost {load['lost']}, crossed {load['crossed']}, "
-                          f"errors {len(load['errors'])}")
+                          f"errors {len(load['errors'])}; CPU per answer: server process {own * 1000 / load['answers']:.0f} ms, "
+                          f"with its workers {tree * 1000 / load['answers']:.0f} ms; cores used {tree / load['seconds']:.2f}")
         finally:
             for _, server in servers.values():
                 server.stop()
     print(f"load average after: {load_average()}")
-    result = {"workers": kinds, "answers_per_s": {k: [round(r, 1) for r in v] for k, v in rates.items()}, **bad}
+    result = {"workers": kinds, "answers_per_s": {k: [round(r, 1) for r in v] for k, v in rates.items()},
+              "cores_used": {k: [round(c[2], 2) for c in v] for k, v in cpu.items()},
+              "server_cpu_ms_per_answer": {k: [round(c[0] * 1000) for c in v] for k, v in cpu.items()},
+              "tree_cpu_ms_per_answer": {k: [round(c[1] * 1000) for c in v] for k, v in cpu.items()}, **bad}
     print("answers/s, best and worst of {} runs: {}".format(args.runs, "  |  ".join(
         f"workers {kind}: best {max(rates[kind]):.1f}, worst {min(rates[kind]):.1f}" for kind in kinds)))
     if len(kinds) == 2:
