@@ -9,14 +9,17 @@
    session gave (none lost) and no other session's marker (none crossed).
 
 3. The same load against two servers side by side, one evaluating in its event loop (--workers 0,
-   as before the pool) and one with its worker pool, runs alternating: answers per second of each,
-   and the pool's ratio in its best and worst run pair.
+   as before the pool) and one with its worker pool, runs alternating: answers per second of each
+   (best and worst of --runs), and the pool's ratio in its best and worst run pair (goal >= 1.7x on
+   2 cores). The machine's load average is printed before and after (other work skews the figures).
+5. A small request during a PDF render (--only pdf): static CSS and the favicon fetched again and again
+   while a PDF of the largest example renders, on each --workers server (goal < 100 ms with the pool).
 4. Uploads: --uploads lists of --upload-rows tiny rows ("x,ngo", 1.7 M rows ~ 10 MB: the upload
    limit), one after the other; the peak RSS of the server and of its process tree (the screening
    process and its workers too), sampled every 50 ms, and each upload's time to its result page.
 
 Usage: python benchmarks/web.py [--runs N] [--steps N] [--sessions N] [--answers N] [--workers A,B]
-                                [--uploads N] [--upload-rows N]
+                                [--uploads N] [--upload-rows N] [--only steps|compare|uploads|pdf]
 Prints each run's figures, the best and worst run, then one JSON line. Loopback only.
 """
 
@@ -260,10 +263,97 @@ def upload_run(workspace: Path, base: str, pid: int, uploads: int, rows: int) ->
             "peak_tree_mb": round(peaks["tree"], 1)}
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """(CPU seconds used by this process, by it and its live descendants), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used(one: int) -> float:
+        try:
+            with open(f"/proc/{one}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            return 0.0
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    children.setdefault(int(stat.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    total, stack = 0.0, [pid]
+    while stack:
+        one = stack.pop()
+        total += used(one)
+        stack.extend(children.get(one, ()))
+    return used(pid), total
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg()) + f" on {os.cpu_count()} cores"
+
+
+def small_during_pdf(base: str, example: str, rounds: int = 3) -> dict:
+    """Latencies of small GETs (static CSS, the favicon) made while a PDF renders, over ``rounds`` renders."""
+    latencies, renders = [], []
+    with httpx.Client(base_url=base, timeout=300) as client:
+        client.get(f"/a/{example}/download/pdf/en").raise_for_status()  # warm: fonts, templates
+        for _ in range(rounds):
+            done = threading.Event()
+
+            def render() -> None:
+                started = time.perf_counter()
+                with httpx.Client(base_url=base, timeout=300) as other:
+                    other.get(f"/a/{example}/download/pdf/ar").raise_for_status()
+                renders.append(time.perf_counter() - started)
+                done.set()
+
+            thread = threading.Thread(target=render)
+            thread.start()
+            time.sleep(0.2)  # the render under way
+            while not done.is_set():
+                for url in ("/static/app.css", "/static/favicon.svg"):
+                    begin = time.perf_counter()
+                    client.get(url).raise_for_status()
+                    if not done.is_set():
+                        latencies.append(time.perf_counter() - begin)
+                time.sleep(0.05)
+            thread.join()
+    latencies.sort()
+    return {"small_requests": len(latencies), "render_s": [round(r, 2) for r in renders],
+            "median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+            "max_ms": round(latencies[-1] * 1000, 1) if latencies else None}
+
+
+def pdf_run(args) -> dict:
+    """A small request's latency during PDF renders, on each --workers server."""
+    print(f"load average before: {load_average()}")
+    example = "climate-labour-alliance.yaml"
+    result = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in args.workers.split(","):
+            space = Path(folder) / f"workers-{kind}"
+            space.mkdir()
+            (space / example).write_bytes((Path(__file__).resolve().parent.parent / "examples" / example).read_bytes())
+            server = Server(space, kind)
+            try:
+                result[kind] = small_during_pdf(server.base, example, args.runs)
+            finally:
+                server.stop()
+            one = result[kind]
+            print(f"workers {kind}: {one['small_requests']} small GETs during {len(one['render_s'])} PDF renders "
+                  f"({one['render_s']} s): median {one['median_ms']} ms, worst {one['max_ms']} ms (goal < 100 ms)")
+    print(f"load average after: {load_average()}")
+    return result
+
+
 def compare_run(args) -> dict:
     """The concurrent load against one server per --workers value, side by side, runs alternating."""
     kinds = args.workers.split(",")
+    print(f"load average before: {load_average()}")
     rates: dict[str, list[float]] = {kind: [] for kind in kinds}
+    cpu: dict[str, list[tuple[float, float, float]]] = {kind: [] for kind in kinds}  # per answer, and cores used
     bad = {"lost": 0, "crossed": 0, "errors": 0}
     with tempfile.TemporaryDirectory() as folder:
         servers = {}
@@ -276,17 +366,27 @@ def compare_run(args) -> dict:
             for run in range(args.runs):
                 for kind in kinds:
                     space, server = servers[kind]
+                    own, tree = cpu_seconds(server.process.pid)
                     load = concurrent_run(space, server.base, run, args.sessions, args.answers)
                     rates[kind].append(load["answers"] / load["seconds"])
+                    own, tree = (now - before for now, before in zip(cpu_seconds(server.process.pid), (own, tree)))
+                    cpu[kind].append((own / load["answers"], tree / load["answers"], tree / load["seconds"]))
                     for key in bad:
                         bad[key] += len(load[key]) if key == "errors" else load[key]
                     print(f"workers {kind}, run {run + 1}: {load['answers']} answers in {load['seconds']:.1f} s = "
                           f"{rates[kind][-1]:.1f} answers/s; lost {load['lost']}, crossed {load['crossed']}, "
-                          f"errors {len(load['errors'])}")
+                          f"errors {len(load['errors'])}; CPU per answer: server process {own * 1000 / load['answers']:.0f} ms, "
+                          f"with its workers {tree * 1000 / load['answers']:.0f} ms; cores used {tree / load['seconds']:.2f}")
         finally:
             for _, server in servers.values():
                 server.stop()
-    result = {"workers": kinds, "answers_per_s": {k: [round(r, 1) for r in v] for k, v in rates.items()}, **bad}
+    print(f"load average after: {load_average()}")
+    result = {"workers": kinds, "answers_per_s": {k: [round(r, 1) for r in v] for k, v in rates.items()},
+              "cores_used": {k: [round(c[2], 2) for c in v] for k, v in cpu.items()},
+              "server_cpu_ms_per_answer": {k: [round(c[0] * 1000) for c in v] for k, v in cpu.items()},
+              "tree_cpu_ms_per_answer": {k: [round(c[1] * 1000) for c in v] for k, v in cpu.items()}, **bad}
+    print("answers/s, best and worst of {} runs: {}".format(args.runs, "  |  ".join(
+        f"workers {kind}: best {max(rates[kind]):.1f}, worst {min(rates[kind]):.1f}" for kind in kinds)))
     if len(kinds) == 2:
         ratios = [b / a for a, b in zip(rates[kinds[0]], rates[kinds[1]])]
         result["ratio_best"], result["ratio_worst"] = round(max(ratios), 2), round(min(ratios), 2)
@@ -304,8 +404,11 @@ def main() -> None:
     parser.add_argument("--workers", default="0,auto", help="servers to compare (auto: one worker per core)")
     parser.add_argument("--uploads", type=int, default=5)
     parser.add_argument("--upload-rows", type=int, default=1_700_000)
-    parser.add_argument("--only", choices=("steps", "compare", "uploads"), help="run one part only")
+    parser.add_argument("--only", choices=("steps", "compare", "uploads", "pdf"), help="run one part only")
     args = parser.parse_args()
+    if args.only == "pdf":
+        print(json.dumps({"benchmark": "web-pdf-small-requests", **pdf_run(args)}))
+        return
     if args.only == "compare":
         print(json.dumps({"benchmark": "web-workers", **compare_run(args)}))
         return

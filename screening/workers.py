@@ -28,16 +28,24 @@ def _die_with(parent: int) -> None:
         if libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) != 0:  # 1 = PR_SET_PDEATHSIG
             raise OSError(ctypes.get_errno(), "prctl")
     except (OSError, AttributeError, ImportError):
-        import threading
-
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(1.0)
-            os._exit(1)
-
-        threading.Thread(target=watch, name="tahaluf-parent-watch", daemon=True).start()
+        watch_parent(parent)
     if os.getppid() != parent:  # it ended before the request took effect
         os._exit(1)
+
+
+def watch_parent(parent: int) -> None:
+    """End this process within a second or so of its parent ``parent`` ending, however it ends.
+
+    A thread that watches the parent's id, not the kernel's parent-death signal: that signal follows
+    the *thread* that started the process, and a server's threads come and go."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="tahaluf-parent-watch", daemon=True).start()
 
 
 def _worker_init(organisation: dict, alliance: dict, in_pool: bool = True, parent: int | None = None,

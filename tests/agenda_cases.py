@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from tahaluf.experta_compat import AS, MATCH, NOT, TEST, Fact, KnowledgeEngine, Rule, W
+from tahaluf.experta_compat import AS, MATCH, NOT, Fact, KnowledgeEngine, Rule
 from tahaluf.experta_compat import _UpstreamEngine
 
 

@@ -9,7 +9,6 @@ examples; --lang wherever text is printed; `tahaluf check` lists every error.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys

@@ -39,7 +39,7 @@ def workspace(tmp_path):
 
 @pytest.fixture
 def client(workspace):
-    return TestClient(create_app(workspace))
+    return TestClient(create_app(workspace, workers=0))
 
 
 def version_of(html: str) -> str:
@@ -80,7 +80,7 @@ def post_routes(app) -> list[str]:
 
 
 def test_every_post_refuses_a_missing_or_foreign_csrf_token_and_changes_nothing(client, workspace):
-    other = TestClient(create_app(workspace))
+    other = TestClient(create_app(workspace, workers=0))
     foreign = csrf_of(other.get("/").text)
     page = client.get(f"/a/{EXAMPLE}")
     before = {p.name: p.read_bytes() for p in workspace.iterdir()}

@@ -41,7 +41,8 @@ def free_port() -> int:
 def server(tmp_path):
     workspace = tmp_path / "ws"
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tahaluf.cli", "serve", str(workspace), "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "tahaluf.cli", "serve", str(workspace), "--port", str(port),
+                                "--workers", "0"],  # pages, not the pool: no workers to start
                                stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     try:
         line = process.stderr.readline()

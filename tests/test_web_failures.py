@@ -68,7 +68,7 @@ def assert_a_page(response, url: str) -> None:
 def test_every_get_route_on_an_invalid_file_is_a_page(workspace):
     for name, data in INVALID.items():
         (workspace / name).write_bytes(data)
-    client = TestClient(create_app(workspace), raise_server_exceptions=False)
+    client = TestClient(create_app(workspace), raise_server_exceptions=False)  # the pool: errors cross from a worker
     for name in INVALID:
         for url in get_urls(client.app, name):
             for q in ("", "?q=partners[0].sector", "?q=x"):
@@ -90,7 +90,7 @@ CORRUPTIONS = {
 
 def truncated(path) -> None:
     """A real history whose pages are overwritten in the middle: SQLite finds it malformed."""
-    client = TestClient(create_app(path.parent))
+    client = TestClient(create_app(path.parent, workers=0))
     for _ in range(3):
         client.get(f"/a/{EXAMPLE}/report")
         (path.parent / EXAMPLE).write_bytes((path.parent / EXAMPLE).read_bytes() + b"\n# more\n")
@@ -111,7 +111,7 @@ def test_an_unreadable_history_is_set_aside_and_started_anew(workspace, corrupti
         CORRUPTIONS[corruption](path)
     before = sorted(p.name for p in workspace.iterdir())
     (workspace / "syntax.yaml").write_bytes(INVALID["syntax.yaml"])
-    client = TestClient(create_app(workspace), raise_server_exceptions=False)
+    client = TestClient(create_app(workspace, workers=0), raise_server_exceptions=False)
     for name in (EXAMPLE, "syntax.yaml"):
         for url in get_urls(client.app, name):
             assert_a_page(client.get(url, follow_redirects=False), url)
@@ -129,7 +129,7 @@ def test_an_unreadable_history_is_set_aside_and_started_anew(workspace, corrupti
 
 
 def test_a_history_replaced_while_serving_is_set_aside(workspace):
-    client = TestClient(create_app(workspace), raise_server_exceptions=False)
+    client = TestClient(create_app(workspace, workers=0), raise_server_exceptions=False)
     assert client.get(f"/a/{EXAMPLE}/history").status_code == 200
     (workspace / DATABASE).unlink()
     for side in workspace.glob(DATABASE + "-*"):
@@ -147,7 +147,7 @@ def test_a_hard_linked_file_is_neither_listed_served_nor_written(workspace, tmp_
     shutil.copy(EXAMPLES / "private-sector-offer.yaml", outside)
     os.link(outside, workspace / "linked.yaml")
     original = outside.read_bytes()
-    client = TestClient(create_app(workspace), raise_server_exceptions=False)
+    client = TestClient(create_app(workspace, workers=0), raise_server_exceptions=False)
     index = client.get("/")
     assert "linked.yaml" not in index.text and EXAMPLE in index.text
     for url in get_urls(client.app, "linked.yaml"):
@@ -183,7 +183,7 @@ def test_two_links_inside_the_workspace_are_both_refused(workspace):
 def test_a_file_of_another_user_is_not_served(workspace, monkeypatch):
     real = os.geteuid()
     monkeypatch.setattr(os, "geteuid", lambda: real + 1)  # as if the server ran as someone else
-    client = TestClient(create_app(workspace), raise_server_exceptions=False)
+    client = TestClient(create_app(workspace, workers=0), raise_server_exceptions=False)
     assert EXAMPLE not in client.get("/").text
     response = client.get(f"/a/{EXAMPLE}")
     assert response.status_code == 403 and label("web.not_servable") in unescape(response.text)

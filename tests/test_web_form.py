@@ -86,7 +86,7 @@ def workspace(tmp_path):
 
 @pytest.fixture
 def client(workspace):
-    return TestClient(create_app(workspace))
+    return TestClient(create_app(workspace, workers=0))
 
 
 class _Browser(HTMLParser):

@@ -44,7 +44,7 @@ def serve(tmp_path):
     def start(*extra: str) -> tuple[str, int]:
         port = free_port()
         process = subprocess.Popen([sys.executable, "-m", "tahaluf.cli", "serve", str(workspace), "--port", str(port),
-                                    *extra], stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+                                    "--workers", "0", *extra], stderr=subprocess.PIPE, text=True, env=os.environ.copy())
         processes.append(process)
         wait_until_listening(port)
         assert process.poll() is None, process.stderr.read()

@@ -46,7 +46,7 @@ def form_of(html: str) -> dict:
 
 
 def test_each_evaluation_is_recorded_once_per_state_with_its_facts(workspace):
-    client = TestClient(create_app(workspace))
+    client = TestClient(create_app(workspace, workers=0))
     path = workspace / EXAMPLE
     assert client.get("/").status_code == 200  # the list evaluates every file: recorded
     assert client.get(f"/a/{EXAMPLE}").status_code == 200  # the same state again: not recorded twice
@@ -81,7 +81,7 @@ def test_each_evaluation_is_recorded_once_per_state_with_its_facts(workspace):
 
 
 def test_the_history_page_shows_how_the_verdict_changed_with_the_diff(workspace):
-    client = TestClient(create_app(workspace))
+    client = TestClient(create_app(workspace, workers=0))
     page = client.get(f"/a/{EXAMPLE}")
     client.post(f"/a/{EXAMPLE}/answer", data={**form_of(page.text), "action": "answer", "answer": "none"})
     history = client.get(f"/a/{EXAMPLE}/history")
@@ -115,7 +115,7 @@ def test_a_planted_symlink_for_the_database_is_not_written_through(workspace, tm
     target = tmp_path / "elsewhere.sqlite3"
     target.write_bytes(b"")
     (workspace / DATABASE).symlink_to(target)
-    client = TestClient(create_app(workspace))
+    client = TestClient(create_app(workspace, workers=0))
     assert client.get(f"/a/{EXAMPLE}").status_code == 200  # the consultation still works
     assert target.read_bytes() == b""
     # The link is set aside (renamed, its target untouched) and a database of the workspace's own started.
@@ -127,13 +127,13 @@ def test_a_planted_symlink_for_the_database_is_not_written_through(workspace, tm
 
 
 def test_history_of_a_name_outside_the_workspace_is_refused(workspace):
-    client = TestClient(create_app(workspace))
+    client = TestClient(create_app(workspace, workers=0))
     assert client.get("/a/..%2Fx.yaml/history").status_code in (400, 404)
     assert client.get("/a/missing.yaml/history").status_code == 404
 
 
 def test_the_report_page_says_what_changed_since_the_previous_evaluation(workspace):
-    client = TestClient(create_app(workspace))
+    client = TestClient(create_app(workspace, workers=0))
     first = client.get(f"/a/{EXAMPLE}/report")
     since = label("web.history.since").split("(")[0].strip()
     assert since not in first.text  # nothing before the first evaluation

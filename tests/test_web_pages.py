@@ -40,7 +40,7 @@ WAIT_ROWS = 12_000
 
 
 def get_routes(tmp_path) -> set[str]:
-    app = create_app(tmp_path / "routes")
+    app = create_app(tmp_path / "routes", workers=0)
     return {route.path for route in app.app.routes if isinstance(route, Route) and "GET" in (route.methods or ())}
 
 

@@ -44,7 +44,7 @@ def workspace(tmp_path):
 
 @pytest.fixture
 def client(workspace):
-    return TestClient(create_app(workspace))
+    return TestClient(create_app(workspace, workers=0))
 
 
 def upload(client, name: str, content: bytes, org: str = ORG, **extra):
@@ -188,7 +188,7 @@ def test_a_whole_file_problem_is_said_on_the_page(client):
 def test_another_session_cannot_see_a_screening(client, workspace):
     location = upload(client, "c.csv", (EXAMPLES / "candidates.csv").read_bytes()).headers["location"]
     finished(client, location)
-    other = TestClient(create_app(workspace))
+    other = TestClient(create_app(workspace, workers=0))
     assert other.get(location).status_code == 404
     same_server = TestClient(client.app)
     assert same_server.get(location).status_code == 404  # a new session of the same server
@@ -208,7 +208,7 @@ def test_job_folders_live_as_long_as_the_server(workspace):
     os.utime(stale, (time.time() - 2 * 24 * 3600,) * 2)
     recent = workspace / FOLDER / ("e" * 32)
     recent.mkdir()
-    with TestClient(create_app(workspace)) as client:  # runs the app's start and stop
+    with TestClient(create_app(workspace, workers=0)) as client:  # runs the app's start and stop
         assert not stale.exists() and recent.exists()  # a crashed server's leftovers, a day old, go
         location = upload(client, "c.csv", (EXAMPLES / "candidates.csv").read_bytes()).headers["location"]
         finished(client, location)

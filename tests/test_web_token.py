@@ -46,7 +46,7 @@ def every_get_url(app) -> list[str]:
 
 
 def test_without_the_token_every_request_is_refused(workspace):
-    client = TestClient(create_app(workspace, TOKEN))
+    client = TestClient(create_app(workspace, TOKEN, workers=0))
     urls = every_get_url(client.app)
     assert "/static/app.css" in urls and "/" in urls
     before = {p.name: p.read_bytes() for p in workspace.iterdir()}
@@ -66,14 +66,14 @@ def test_without_the_token_every_request_is_refused(workspace):
 
 
 def test_the_favicon_alone_is_served_without_the_token(workspace):
-    client = TestClient(create_app(workspace, TOKEN))
+    client = TestClient(create_app(workspace, TOKEN, workers=0))
     response = client.get("/static/favicon.svg")
     assert response.status_code == 200 and "<svg" in response.text
     assert client.get("/static/app.css").status_code == 401
 
 
 def test_the_token_in_the_address_becomes_a_cookie_and_leaves_the_address(workspace):
-    client = TestClient(create_app(workspace, TOKEN))
+    client = TestClient(create_app(workspace, TOKEN, workers=0))
     response = client.get(f"/a/{EXAMPLE}/report?token={TOKEN}&x=1", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == f"/a/{EXAMPLE}/report?x=1"
@@ -90,13 +90,13 @@ def test_the_token_in_the_address_becomes_a_cookie_and_leaves_the_address(worksp
 
 
 def test_a_bearer_header_carries_the_token(workspace):
-    client = TestClient(create_app(workspace, TOKEN))
+    client = TestClient(create_app(workspace, TOKEN, workers=0))
     assert client.get("/", headers={"authorization": f"Bearer {TOKEN}"}).status_code == 200
     assert client.get("/", headers={"authorization": f"Basic {TOKEN}"}).status_code == 401
 
 
 def test_on_loopback_no_token_is_needed(workspace):
-    assert TestClient(create_app(workspace)).get("/").status_code == 200
+    assert TestClient(create_app(workspace, workers=0)).get("/").status_code == 200
 
 
 @pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True),
@@ -115,7 +115,7 @@ def free_port() -> int:
 def test_serve_on_another_address_prints_a_token_and_refuses_requests_without_it(workspace):
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "tahaluf.cli", "serve", str(workspace), "--port", str(port),
-                                "--host", "0.0.0.0"], stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+                                "--host", "0.0.0.0", "--workers", "0"], stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     try:
         first = process.stderr.readline()
         found = re.search(rf"http://0\.0\.0\.0:{port}/\?token=([A-Za-z0-9_-]{{40,}})", first)
@@ -138,7 +138,8 @@ def test_serve_on_another_address_prints_a_token_and_refuses_requests_without_it
 
 def test_serve_on_loopback_prints_no_token(workspace):
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tahaluf.cli", "serve", str(workspace), "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "tahaluf.cli", "serve", str(workspace), "--port", str(port),
+                                "--workers", "0"],
                                stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     try:
         first = process.stderr.readline()

@@ -47,7 +47,7 @@ def workspace(tmp_path):
 
 @pytest.fixture
 def client(workspace):
-    return TestClient(create_app(workspace))
+    return TestClient(create_app(workspace, workers=0))
 
 
 def key_of(path, answer, name, workspace) -> str:

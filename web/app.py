@@ -27,10 +27,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from tahaluf import knowledge
-from tahaluf.consultation import (ITEM_LISTS, WHATIF_SOURCE, Consultation, answer_value, as_data, consult,
+from tahaluf.consultation import (ITEM_LISTS, WHATIF_SOURCE, Consultation, answer_value, consult,
                                   fitting_answers, suppose, value_at)
 from tahaluf.diff import compare, snapshot_of_evaluation
-from tahaluf.errors import InputError, InputErrors, RenderError, TahalufError
+from tahaluf.errors import InputError, RenderError
 from tahaluf.progress import Progress, progress
 from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.reports.diff_report import fact_change, fact_lines, finding_line, finding_sections
@@ -117,11 +117,15 @@ class App:
         self._locks: dict[str, asyncio.Lock] = {}
         self.history = History(workspace.root)
         self.jobs = Jobs(workspace.root)
+        # The input SHA-256 this server last recorded per file: a worker renders the history's JSON
+        # report only for a state not recorded yet (history.record checks the database anyway).
+        self._recorded: dict[str, str] = {}
 
-    def _record(self, name: str, evaluation, input_sha256: str) -> None:
+    def _record(self, name: str, evaluation, input_sha256: str, report_json: str | None = None) -> None:
         """Every evaluation the app makes goes into the workspace's history (a new state once)."""
         try:
-            self.history.record(name, evaluation, input_sha256)
+            self.history.record(name, evaluation, input_sha256, report_json)
+            self._recorded[name] = input_sha256
         except (HistoryUnavailable, sqlite3.Error) as error:  # the page still works; say so where it is served
             print(f"tahaluf: history not recorded ({type(error).__name__}: {error})", file=sys.stderr, flush=True)
 
@@ -139,7 +143,13 @@ class App:
     # The workspace ----------------------------------------------------------------------------
 
     async def index(self, request: Request):
-        entries = self.workspace.entries(self._record)
+        # Each file evaluated in the pool (all at once: every worker busy), recorded in a thread.
+        names = await run_in_threadpool(self.workspace.names)
+        found = [one for one in await asyncio.gather(*(
+            self.pool.run(work.entry, self.workspace.root, name, self._recorded.get(name)) for name in names)) if one]
+        await run_in_threadpool(lambda: [self._record(e.name, evaluation, version, report_json)
+                                         for e, evaluation, version, report_json in found if evaluation is not None])
+        entries = [e for e, *_ in found]
         t = _labels(_lang(request))
         rows = [{"entry": e, "verdict_label": t[f"verdict.{e.verdict}"] if e.verdict else t["web.invalid"],
                  "stage_label": t[f"web.stage.{e.stage}"] if e.stage else "",
@@ -152,7 +162,7 @@ class App:
         if not organisation or not alliance:
             return RedirectResponse("/", status_code=303)
         try:
-            name = self.workspace.create(organisation, alliance)
+            name = await run_in_threadpool(self.workspace.create, organisation, alliance)
         except InputError as error:
             return _page(request, "message.html.j2", status=400, message=str(error))
         return RedirectResponse(f"/a/{_quote(name)}", status_code=303)
@@ -161,7 +171,7 @@ class App:
     async def delete(self, request: Request, form):
         name, _ = self._file(request)
         async with self._file_lock(name):
-            moved = self.workspace.delete(name)
+            moved = await run_in_threadpool(self.workspace.delete, name)
         return RedirectResponse("/?deleted=" + urllib.parse.quote(moved), status_code=303)
 
     @_form_post
@@ -169,7 +179,8 @@ class App:
         """A byte-for-byte copy under a free name (its own history starts empty); opened at once."""
         name, _ = self._file(request)
         async with self._file_lock(name):
-            copy = self.workspace.duplicate(name, is_free=self._without_history)
+            copy = await run_in_threadpool(functools.partial(self.workspace.duplicate, name,
+                                                             is_free=self._without_history))
         return RedirectResponse(f"/a/{_quote(copy)}", status_code=303)
 
     def _without_history(self, name: str) -> bool:
@@ -194,11 +205,12 @@ class App:
     async def question(self, request: Request, problem: str = "", status: int = 200):
         name, path = self._file(request)
         try:
-            version, data, current = await self.pool.run(work.where, path, name)
+            version, data, current, report_json = await self.pool.run(work.where, path, name,
+                                                                      self._recorded.get(name))
         except InputError as error:
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
                          problems=_problems(error, path, name))
-        await run_in_threadpool(self._record, name, current.evaluation, version)
+        await run_in_threadpool(self._record, name, current.evaluation, version, report_json)
         state = _session(request).file(name)
         where = progress(current, state.passed, state.asked)  # the count and the offer, as in the terminal
         state.asked = set(where.asked)
@@ -255,69 +267,33 @@ class App:
 
     async def form_page(self, request: Request):
         name, path = self._file(request)
-        version = version_of(path.read_bytes())  # before the file is read: a change in between is a conflict
         try:
-            store = AllianceFile.open(path)
+            version, state = await self.pool.run(work.form_state, path, _lang(request))
         except InputError as error:
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
                          problems=_problems(error, path, name))
-        state = fullform.state_of(as_data(store.document), _labels(_lang(request)))
-        return self._form(request, name, version, state, saved=request.query_params.get("saved") == "1")
+        return await self._form(request, name, version, state, saved=request.query_params.get("saved") == "1")
 
     @_form_post(max_bytes=fullform.FORM_MAX_BYTES, max_fields=fullform.FORM_MAX_FIELDS)
     async def form_save(self, request: Request, form):
         name, path = self._file(request)
-        t = _labels(_lang(request))
         try:
             async with self._file_lock(name):  # the check and the write are one step
-                shown = self._save_form(path, form, t)
+                shown = await self.pool.run(work.save_form, path, work.Form.of(form), _lang(request))
         except InputError as error:  # the file on disk is not valid input: say so, as every page does
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
                          problems=_problems(error, path, name))
         if shown is None:
             return RedirectResponse(f"/a/{_quote(name)}/form?saved=1", status_code=303)
-        return self._form(request, name, **shown)
+        return await self._form(request, name, **shown)
 
-    @staticmethod
-    def _save_form(path: Path, form, t: dict[str, str]) -> dict | None:
-        """Save what the form changed; None when saved, else what to show again (the form with a
-        new row, with the problems at their fields, or as the file now stands after another tab's save)."""
-        action, version = str(form.get("action", "save")), str(form.get("version", ""))
-        current = version_of(path.read_bytes())
-        store = AllianceFile.open(path)
-        original = fullform.state_of(as_data(store.document), t)
-        posted = fullform.posted_state(form, original)
-        if action.startswith(fullform.ADD_PREFIX):  # one more row to fill in: nothing written yet
-            return {"version": version, "state": posted,
-                    "focus": fullform.with_row(posted, action[len(fullform.ADD_PREFIX):])}
-        if current != version:
-            return {"version": current, "state": original, "status": 409, "problem": t["web.form.conflict"],
-                    "unsaved": fullform.unsaved(original, posted, t)}
-        found = fullform.changes(original, posted, store.data)
-        try:
-            if found.writes:
-                store.update(found.writes)
-        except InputError as error:
-            return {"version": version, "state": posted, "status": 400, "problem": t["web.form.invalid"],
-                    "problems": error.errors if isinstance(error, InputErrors) else [error], "rows": found.rows}
-        return None
-
-    def _form(self, request: Request, name: str, version: str, state, status: int = 200, problem: str = "",
-              problems=(), rows=None, unsaved=(), focus: str = "", saved: bool = False) -> HTMLResponse:
-        lang = _lang(request)
-        t = _labels(lang)
-        errors: dict[str, str] = {}
-        if problems:
-            known = fullform.labels_by_name(fullform.view(state, lang, t))
-            errors = fullform.errors_by_field(problems, rows or {}, set(known))
-        try:  # the questions the consultation still asks, at their fields (rows keep the file's order until saved)
-            asked = fullform.asked(AllianceFile.open(self.workspace.existing(name)), lang, t)
-        except (InputError, NotInWorkspace, FileNotFoundError):
-            asked = {}
-        sections = fullform.view(state, lang, t, errors, focus, asked)
-        known = fullform.labels_by_name(sections)
+    async def _form(self, request: Request, name: str, version: str, state, status: int = 200, problem: str = "",
+                    problems=(), rows=None, unsaved=(), focus: str = "", saved: bool = False) -> HTMLResponse:
+        shown = await self.pool.run(work.form_view, self.workspace.root, name, state, _lang(request), problems,
+                                    rows, focus)
+        known = shown["known"]
         return _page(request, "form.html.j2", status=status, name=name, url=_quote(name), version=version,
-                     sections=sections, problem=problem, problems=fullform.error_list(errors, known, t),
+                     sections=shown["sections"], problem=problem, problems=shown["problems"],
                      unsaved=[dict(item, label=known.get(item["name"], item["name"])) for item in unsaved],
                      saved=saved)
 
@@ -325,8 +301,8 @@ class App:
 
     async def _evaluation(self, path: Path, name: str):
         """The file evaluated (in a worker) and recorded in the history."""
-        evaluation, version = await self.pool.run(work.evaluate, path, name)
-        await run_in_threadpool(self._record, name, evaluation, version)
+        evaluation, version, report_json = await self.pool.run(work.evaluate, path, name, self._recorded.get(name))
+        await run_in_threadpool(self._record, name, evaluation, version, report_json)
         return evaluation
 
     async def report(self, request: Request):
@@ -336,30 +312,25 @@ class App:
                            status: int = 200):
         """The result page; with ``chosen`` answers supposed (?if=PATH=KEY), the what-if banner too."""
         name, path = self._file(request)
-        try:
-            evaluation = await self._evaluation(path, name)
+        lang = _lang(request)
+        t = _labels(lang)
+        try:  # evaluated, the what-if worked out and the report built in a worker
+            evaluation, version, report_json, whatif, report = await self.pool.run(
+                _report_work, path, name, chosen, lang, bool(problem), self._recorded.get(name))
         except InputError as error:
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
                          problems=_problems(error, path, name))
-        lang = _lang(request)
-        t = _labels(lang)
-        try:
-            whatif = _whatif_view(name, consult(evaluation.document, evaluation), chosen, evaluation.source_sha256,
-                                  t, lang)
-        except InputError as error:  # a toggle that is not one: say which, show nothing else
-            if not problem:
-                return _page(request, "message.html.j2", status=400,
-                             message=t["web.whatif.bad"].replace("{problem}", str(error)))
-            # Shown again after a conflict: the file changed under the answers, which no longer apply.
-            whatif = _whatif_view(name, consult(evaluation.document, evaluation), [], evaluation.source_sha256, t, lang)
-        report = build_report(evaluation, lang)
+        await run_in_threadpool(self._record, name, evaluation, version, report_json)
+        if isinstance(whatif, InputError):  # a toggle that is not one: say which, show nothing else
+            return _page(request, "message.html.j2", status=400,
+                         message=t["web.whatif.bad"].replace("{problem}", str(whatif)))
         base = f"/a/{_quote(name)}/download"
         downloads = [("web.download.pdf_en", f"{base}/pdf/en"), ("web.download.pdf_ar", f"{base}/pdf/ar"),
                      ("web.download.json", f"{base}/json/{lang}"),
                      ("web.download.yaml", f"{base}/yaml/{lang}")]
         return _page(request, "report.html.j2", status=status, name=name, url=_quote(name), r=report,
                      report_t=report.labels, downloads=downloads, whatif=whatif, problem=problem,
-                     since=self._since(name, evaluation.source_sha256, t, lang))
+                     since=await run_in_threadpool(self._since, name, evaluation.source_sha256, t, lang))
 
     @_form_post
     async def keep_whatif(self, request: Request, form):
@@ -368,23 +339,9 @@ class App:
         t = _labels(_lang(request))
         chosen = _supposed_in(form)
         async with self._file_lock(name):  # the check and the writes are one step
-            original = path.read_bytes()
-            if version_of(original) != form.get("version"):
-                conflict = True
-            else:
-                conflict = False
-                try:
-                    store = AllianceFile.open(path)
-                    supposition = suppose(supposing(consult(store.document), chosen), chosen)
-                    if not supposition.keepable:  # a placeholder is for supposing, never for the file
-                        raise InputError(WHATIF_SOURCE, None, next(one.question.path for one in supposition.answers
-                                                                   if one.stands_in), t["web.whatif.stand_in"])
-                    for one in supposition.answers:
-                        store.set(one.question.parts, one.value)
-                except InputError as error:
-                    write_atomically(path, original)  # all of them or none
-                    return _page(request, "message.html.j2", status=400,
-                                 message=t["web.whatif.bad"].replace("{problem}", str(error)))
+            conflict, problem = await self.pool.run(_keep_work, path, form.get("version"), chosen, _lang(request))
+        if problem:
+            return _page(request, "message.html.j2", status=400, message=problem)
         if conflict:  # where the file stands now, with the same answers supposed if they still apply
             return await self._report_page(request, chosen, problem=t["web.whatif.conflict"], status=409)
         return RedirectResponse(f"/a/{_quote(name)}/report", status_code=303)
@@ -409,33 +366,19 @@ class App:
             pass
         lang = _lang(request)
         t = _labels(lang)
-        try:
-            records = self.history.of(name)
+        try:  # read and compared in a thread: the event loop waits for no database
+            steps = await run_in_threadpool(lambda: [_step_view(step, t, lang) for step in timeline(self.history.of(name))])
         except (HistoryUnavailable, sqlite3.Error):
             return _message(request, "web.history.unavailable", 503)
-        steps = [_step_view(step, t, lang) for step in timeline(records)]
         set_aside = [t["web.history.set_aside"].replace("{name}", kept) for kept in self.history.set_aside]
         return _page(request, "history.html.j2", name=name, url=_quote(name), steps=steps, set_aside=set_aside)
 
     # Screening -------------------------------------------------------------------------------------
 
     async def screen_form(self, request: Request, problem: str = "", status: int = 200):
-        return _page(request, "screen.html.j2", status=status, problem=problem, orgs=self._organisations(),
+        orgs = await self.pool.run(work.organisations, self.workspace.root)  # every file read: in a worker
+        return _page(request, "screen.html.j2", status=status, problem=problem, orgs=orgs,
                      limit_mb=UPLOAD_MAX_BYTES // (1024 * 1024))
-
-    def _organisations(self) -> list[str]:
-        """The assessments that can serve as the organisation for screening: our organisation and
-        the alliance valid (their partners are not read), as `tahaluf screen --org` needs them."""
-        from tahaluf.screening.pipeline import load_context
-
-        usable = []
-        for name in self.workspace.names():
-            try:
-                load_context(self.workspace.root / name)
-            except TahalufError:
-                continue
-            usable.append(name)
-        return usable
 
     async def screen_upload(self, request: Request):
         """The one POST with a file: its own size limit, then the CSRF check as for every form."""
@@ -457,7 +400,7 @@ class App:
                 org = self.workspace.existing(str(form.get("org", "")))
             except (NotInWorkspace, FileNotFoundError):
                 return await self.screen_form(request, t["web.screen.choose_org"], 422)
-            job = self.jobs.new(Path(upload.filename).name)
+            job = await run_in_threadpool(self.jobs.new, Path(upload.filename).name)  # may remove old jobs' files
             target = job.folder / f"upload{suffix}"
             # A private file (0600) of the workspace, filled in bounded pieces, never over the limit.
             descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
@@ -467,9 +410,9 @@ class App:
                     size += len(chunk)
                     if size > UPLOAD_MAX_BYTES:
                         break
-                    handle.write(chunk)
+                    await run_in_threadpool(handle.write, chunk)
             if size > UPLOAD_MAX_BYTES:
-                self.jobs.discard(job)  # nothing kept of a refused upload
+                await run_in_threadpool(self.jobs.discard, job)  # nothing kept of a refused upload
                 return await self.screen_form(request, t["web.screen.too_large"], 413)
         finally:
             await form.close()
@@ -500,8 +443,10 @@ class App:
         descending = query.get("dir") == "desc"
         statuses = job.statuses
         status = query.get("status") if query.get("status") in statuses else None
-        # Read from the result file, off the event loop: the server holds no more rows than a page shows.
-        rows, count = await run_in_threadpool(sorted_rows, job, column, descending, status, SCREEN_ROWS_SHOWN)
+        # Read from the result file and sorted in a worker (up to 200,000 rows: CPU work), in a thread
+        # without the pool: the server holds no more rows than a page shows.
+        arguments = (sorted_rows, job, column, descending, status, SCREEN_ROWS_SHOWN)
+        rows, count = await (self.pool.run(*arguments) if self.pool.workers else run_in_threadpool(*arguments))
         base = f"/screen/{job.id}"
 
         def link(**change) -> str:
@@ -545,12 +490,13 @@ class App:
             raise HTTPException(404, "web.not_found")
         stem = Path(name).stem
         if fmt == "yaml":
-            content: bytes | str = path.read_bytes()
+            content: bytes | str = await run_in_threadpool(path.read_bytes)
             filename = name
         else:
             try:
-                content, evaluation, version = await self.pool.run(work.render, path, name, fmt, lang)
-                await run_in_threadpool(self._record, name, evaluation, version)
+                content, evaluation, version, report_json = await self.pool.run(work.render, path, name, fmt, lang,
+                                                                                self._recorded.get(name))
+                await run_in_threadpool(self._record, name, evaluation, version, report_json)
             except InputError:
                 raise HTTPException(422, "web.bad_input") from None
             except RenderError:
@@ -583,6 +529,45 @@ def _offer(where: Progress, current: Consultation, t: dict[str, str], lang: str)
 def _supposed_in(params) -> list[tuple[str, str]]:
     """The (question path, answer key) pairs a page's address or a form carries."""
     return [tuple(str(value).partition("=")[::2]) for value in params.getlist(WHATIF_PARAM)]
+
+
+def _report_work(path: Path, name: str, chosen: list[tuple[str, str]], lang: str, again: bool,
+                 recorded: str | None):
+    """In a worker: (the evaluation, its version, its history JSON, the what-if view or the InputError
+    of a toggle that is not one, the report's view). ``again``: shown again after a conflict, when
+    answers that no longer apply are dropped rather than refused."""
+    evaluation, version, report_json = work.evaluate(path, name, recorded)
+    t = work.labels(lang)
+    current = consult(evaluation.document, evaluation)
+    try:
+        whatif = _whatif_view(name, current, chosen, evaluation.source_sha256, t, lang)
+    except InputError as error:
+        if not again:
+            return evaluation, version, report_json, error, None
+        # Shown again after a conflict: the file changed under the answers, which no longer apply.
+        whatif = _whatif_view(name, current, [], evaluation.source_sha256, t, lang)
+    return evaluation, version, report_json, whatif, build_report(evaluation, lang)
+
+
+def _keep_work(path: Path, version: str | None, chosen: list[tuple[str, str]], lang: str) -> tuple[bool, str]:
+    """In a worker, under the file's lock: write the supposed answers into the file, all of them or none.
+    (True when the file changed since the page was shown, the problem to show or '')."""
+    t = work.labels(lang)
+    original = path.read_bytes()
+    if version_of(original) != version:
+        return True, ""
+    try:
+        store = AllianceFile.open(path)
+        supposition = suppose(supposing(consult(store.document), chosen), chosen)
+        if not supposition.keepable:  # a placeholder is for supposing, never for the file
+            raise InputError(WHATIF_SOURCE, None, next(one.question.path for one in supposition.answers
+                                                       if one.stands_in), t["web.whatif.stand_in"])
+        for one in supposition.answers:
+            store.set(one.question.parts, one.value)
+    except InputError as error:
+        write_atomically(path, original)  # all of them or none
+        return False, t["web.whatif.bad"].replace("{problem}", str(error))
+    return False, ""
 
 
 def _whatif_link(name: str, chosen: dict[str, str]) -> str:

@@ -149,8 +149,9 @@ class History:
                     os.rename(side, kept.with_name(kept.name + suffix))
             self.set_aside.append(kept.name)
 
-    def record(self, name: str, evaluation: Evaluation, input_sha256: str) -> bool:
-        """Record this evaluation of ``name`` unless it is the file's last state; True when recorded."""
+    def record(self, name: str, evaluation: Evaluation, input_sha256: str, report_json: str | None = None) -> bool:
+        """Record this evaluation of ``name`` unless it is the file's last state; True when recorded.
+        ``report_json``: its JSON report when already rendered (by a worker process, off the server's core)."""
         version = _knowledge_version()
 
         def work(connection: sqlite3.Connection) -> bool:
@@ -159,17 +160,15 @@ class History:
                 (name,)).fetchone()
             if last == (input_sha256, version):
                 return False
-            report = json.loads(render_report(evaluation, "json", "en"))
-            # With the report, the state's keys (diff.py): a page words what changed in its own language.
-            report["keys"] = snapshot_keys(snapshot_of_evaluation(evaluation))
-            report_json = json.dumps(report, ensure_ascii=False, default=str)
+            rendered = report_json or kept_report(evaluation)
+            report = json.loads(rendered)
             now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
             with connection:
                 connection.execute(
                     "INSERT INTO evaluations (recorded_at, file, input_sha256, knowledge_version, verdict, "
                     "blockers, major, minor, open_questions, report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (now, name, input_sha256, report.get("knowledge_version", version), report["verdict"],
-                     *counts_of(report), report_json))
+                     *counts_of(report), rendered))
             return True
 
         with self._lock:
@@ -182,6 +181,14 @@ class History:
         return self._use(lambda connection: [Record(*row) for row in connection.execute(
             "SELECT id, recorded_at, file, input_sha256, knowledge_version, verdict, blockers, major, minor, "
             "open_questions, report_json FROM evaluations WHERE file = ? ORDER BY id", (name,)).fetchall()])
+
+
+def kept_report(evaluation: Evaluation) -> str:
+    """What the history keeps of an evaluation: its JSON report (English) and the state's keys
+    (diff.py), so that a page words what changed in its own language."""
+    report = json.loads(render_report(evaluation, "json", "en"))
+    report["keys"] = snapshot_keys(snapshot_of_evaluation(evaluation))
+    return json.dumps(report, ensure_ascii=False, default=str)
 
 
 @dataclass(frozen=True)

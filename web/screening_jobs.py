@@ -25,6 +25,7 @@ from pathlib import Path
 
 from tahaluf import limits
 from tahaluf.errors import TahalufError
+from tahaluf.screening.workers import watch_parent
 from tahaluf.screening.writers import restore
 
 FOLDER = ".screening"
@@ -171,7 +172,9 @@ class Jobs:
         with self._run_lock:
             # A fresh process for each screening (spawned: never forked from the server's threads). Not
             # max_tasks_per_child=1: Python 3.11's executor can hang replacing such a worker.
-            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            # It watches the server: killed, the server takes the screening (and its judging workers) with it.
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=watch_parent,
+                                       initargs=(os.getpid(),))
             with self._lock:
                 self._pool = pool
             job.state = "running"

@@ -6,7 +6,9 @@ objects remember the last engine that touched them (two engines of one class mus
 one process). The workers are spawned, never forked from the server's threads; they start at the
 server's start (warm), each importing the engine once. ``workers=0`` runs the work in the event loop instead, as the app did before (to compare).
 
-Each function here takes and returns plain, picklable values: a file's path, never a request.
+Each function here takes and returns plain, picklable values: a file's path, never a request. What
+the history keeps of an evaluation (its JSON report) is rendered here too, unless the server says that
+state is already recorded (``recorded``: the input SHA-256 it last recorded for the file).
 """
 
 from __future__ import annotations
@@ -16,14 +18,13 @@ import functools
 import multiprocessing
 import os
 import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from tahaluf import knowledge, limits
-from tahaluf.consultation import consult, value_at
-from tahaluf.errors import InputError
+from tahaluf.consultation import as_data, consult, value_at
+from tahaluf.errors import InputError, InputErrors, TahalufError
 from tahaluf.evaluation import evaluate_document
 from tahaluf.loader import format_path
 from tahaluf.reports.alliance_file import AllianceFile
@@ -31,7 +32,10 @@ from tahaluf.reports.interview import (DONT_KNOW_ANSWER, answer_format, parse_an
                                        question_text, why_this_question)
 from tahaluf.reports.render import render_report
 from tahaluf.rules import load_all
-from tahaluf.web.workspace import version_of
+from tahaluf.screening.workers import watch_parent
+from tahaluf.web import fullform
+from tahaluf.web.history import kept_report
+from tahaluf.web.workspace import NotInWorkspace, Workspace, version_of
 
 
 class Pool:
@@ -49,7 +53,8 @@ class Pool:
                 # Spawned: a worker is the server's own child (it dies with it, see _worker_init), never
                 # forked from the server's threads. (A fork server's workers outlived a killed server.)
                 context = multiprocessing.get_context("spawn")
-                self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init)
+                self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init,
+                                                     initargs=(os.getpid(),))
             return self._executor
 
     async def run(self, function, *args):
@@ -79,20 +84,11 @@ class Pool:
             executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
-    # A worker never outlives the server, however it ends. Not the kernel's parent-death signal: it
-    # follows the *thread* that started the worker, and the server's threads come and go.
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="tahaluf-parent-watch", daemon=True).start()
+    watch_parent(parent)  # a worker never outlives the server, however it ends
 
 
 @functools.cache
@@ -117,13 +113,32 @@ class Form:
     def getlist(self, key: str) -> list[str]:
         return list(self.fields.get(key, ()))
 
+    def keys(self):
+        return self.fields.keys()
 
-def where(path: Path, name: str):
-    """(version, the file's data, its consultation) for the question page."""
+
+def history_json(evaluation, version: str, recorded: str | None) -> str | None:
+    """The JSON report the history keeps of this evaluation, or None when that state is recorded."""
+    return None if version == recorded else kept_report(evaluation)
+
+
+def entry(root: Path, name: str, recorded: str | None):
+    """(the index's entry, the evaluation or None, its version, its history JSON) of one file; None
+    when the file is gone."""
+    try:
+        found, evaluation, version = Workspace(root).entry(name)
+    except (FileNotFoundError, NotInWorkspace):
+        return None
+    return found, evaluation, version, evaluation and history_json(evaluation, version, recorded)
+
+
+def where(path: Path, name: str, recorded: str | None = None):
+    """(version, the file's data, its consultation, its history JSON) for the question page."""
     raw = path.read_bytes()
     store = AllianceFile.open(path)
     version = version_of(raw)
-    return version, store.data, consult(store.document, evaluate_document(store.document, name, version))
+    evaluation = evaluate_document(store.document, name, version)
+    return version, store.data, consult(store.document, evaluation), history_json(evaluation, version, recorded)
 
 
 def why(path: Path, asked: str, lang: str):
@@ -137,18 +152,88 @@ def why(path: Path, asked: str, lang: str):
     return question_text(question, store.data, lang, t, "web"), why_this_question(current, question, lang, t)
 
 
-def evaluate(path: Path, name: str):
-    """(the evaluation, the version it was made at) for the report page."""
+def evaluate(path: Path, name: str, recorded: str | None = None):
+    """(the evaluation, the version it was made at, its history JSON) for the report and history pages."""
     version = version_of(path.read_bytes())
-    return evaluate_document(AllianceFile.open(path).document, name, version), version
+    evaluation = evaluate_document(AllianceFile.open(path).document, name, version)
+    return evaluation, version, history_json(evaluation, version, recorded)
 
 
-def render(path: Path, name: str, fmt: str, lang: str):
-    """(the report in ``fmt``, the evaluation, the version it was made at) for a download."""
+def render(path: Path, name: str, fmt: str, lang: str, recorded: str | None = None):
+    """(the report in ``fmt``, the evaluation, the version it was made at, its history JSON) for a download."""
     version = version_of(path.read_bytes())
     store = AllianceFile.open(path)
     evaluation = evaluate_document(store.document, name, version)
-    return render_report(evaluation, fmt, lang), evaluation, version
+    content = render_report(evaluation, fmt, lang)
+    if (fmt, lang) == ("json", "en") and version != recorded:
+        return content, evaluation, version, content
+    return content, evaluation, version, history_json(evaluation, version, recorded)
+
+
+def organisations(root: Path) -> list[str]:
+    """The assessments that can serve as the organisation for screening: our organisation and the
+    alliance valid (their partners are not read), as `tahaluf screen --org` needs them."""
+    from tahaluf.screening.pipeline import load_context
+
+    space, usable = Workspace(root), []
+    for name in space.names():
+        try:
+            load_context(space.root / name)
+        except TahalufError:
+            continue
+        usable.append(name)
+    return usable
+
+
+# The full form (web/fullform.py builds it from the model and the knowledge base) ---------------------
+
+def form_state(path: Path, lang: str):
+    """(the version, the form's state) of the file as it stands; InputError when it is not valid."""
+    version = version_of(path.read_bytes())  # before the file is read: a change in between is a conflict
+    return version, fullform.state_of(as_data(AllianceFile.open(path).document), labels(lang))
+
+
+def save_form(path: Path, form: Form, lang: str) -> dict | None:
+    """Save what the form changed; None when saved, else what to show again (the form with a
+    new row, with the problems at their fields, or as the file now stands after another tab's save).
+    The caller holds the file's lock: the check and the write are one step."""
+    t = labels(lang)
+    action, version = str(form.get("action", "save")), str(form.get("version", ""))
+    current = version_of(path.read_bytes())
+    store = AllianceFile.open(path)
+    original = fullform.state_of(as_data(store.document), t)
+    posted = fullform.posted_state(form, original)
+    if action.startswith(fullform.ADD_PREFIX):  # one more row to fill in: nothing written yet
+        return {"version": version, "state": posted,
+                "focus": fullform.with_row(posted, action[len(fullform.ADD_PREFIX):])}
+    if current != version:
+        return {"version": current, "state": original, "status": 409, "problem": t["web.form.conflict"],
+                "unsaved": fullform.unsaved(original, posted, t)}
+    found = fullform.changes(original, posted, store.data)
+    try:
+        if found.writes:
+            store.update(found.writes)
+    except InputError as error:
+        return {"version": version, "state": posted, "status": 400, "problem": t["web.form.invalid"],
+                "problems": error.errors if isinstance(error, InputErrors) else [error], "rows": found.rows}
+    return None
+
+
+def form_view(root: Path, name: str, state, lang: str, problems=(), rows=None, focus: str = "") -> dict:
+    """The form's sections (with the questions the consultation still asks at their fields, and the
+    problems at theirs), the fields' labels and the problems' list."""
+    t = labels(lang)
+    errors: dict[str, str] = {}
+    if problems:
+        known = fullform.labels_by_name(fullform.view(state, lang, t))
+        errors = fullform.errors_by_field(problems, rows or {}, set(known))
+    try:  # the questions the consultation still asks, at their fields (rows keep the file's order until saved)
+        asked = fullform.asked(AllianceFile.open(Workspace(root).existing(name)), lang, t)
+    except (InputError, NotInWorkspace, FileNotFoundError):
+        asked = {}
+    sections = fullform.view(state, lang, t, errors, focus, asked)
+    known = fullform.labels_by_name(sections)
+    return {"sections": sections, "known": known, "problems": fullform.error_list(errors, known, t)}
 
 
 def answer(path: Path, version: str, state, action: str, form: Form, lang: str):

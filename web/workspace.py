@@ -103,20 +103,27 @@ class Workspace:
         """Each assessment, evaluated; ``evaluated(name, evaluation, input SHA-256)`` is told of each."""
         entries = []
         for name in self.names():
-            path = self.root / name
-            modified = _dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
             try:
-                raw = path.read_bytes()
-                evaluation = evaluate_file(path)
-            except InputError as error:
-                entries.append(Entry(name, name, "", None, str(error).splitlines()[0], modified))
+                found, evaluation, version = self.entry(name)
+            except (FileNotFoundError, NotInWorkspace):  # gone (or replaced) since it was listed
                 continue
-            if evaluated is not None:
-                evaluated(name, evaluation, version_of(raw))
-            document = evaluation.document
-            stage = document.alliance.stage or ""
-            entries.append(Entry(name, document.alliance.name, stage, evaluation.verdict, "", modified))
+            if evaluated is not None and evaluation is not None:
+                evaluated(name, evaluation, version)
+            entries.append(found)
         return entries
+
+    def entry(self, name: str) -> tuple[Entry, Evaluation | None, str]:
+        """(one assessment's entry, its evaluation or None when not valid input, its version)."""
+        path = self.existing(name)
+        modified = _dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        raw = path.read_bytes()
+        try:
+            evaluation = evaluate_file(path)
+        except InputError as error:
+            return Entry(name, name, "", None, str(error).splitlines()[0], modified), None, version_of(raw)
+        document = evaluation.document
+        stage = document.alliance.stage or ""
+        return Entry(name, document.alliance.name, stage, evaluation.verdict, "", modified), evaluation, version_of(raw)
 
     def new_name(self, alliance: str) -> str:
         """A free file name made from the alliance's name (any script kept, the rest dropped)."""
