@@ -82,7 +82,7 @@ def test_as_root_without_sudo(tmp_path):
         assert package in install.split()
     assert "python3-venv" in install.split()  # the environment's module on a fresh Debian/Ubuntu
     assert calls[-3:] == ["python3 -m venv .venv", ".venv/bin/pip install -q .[test,dask]",
-                          ".venv/bin/python -m pytest -q"]
+                          ".venv/bin/python -m pytest -q -n auto --dist worksteal"]
 
 
 def test_as_a_user_with_sudo(tmp_path):
@@ -91,7 +91,7 @@ def test_as_a_user_with_sudo(tmp_path):
     through_sudo = [call.removeprefix("sudo ") for call in calls if call.startswith("sudo ")]
     direct = [call for call in calls if call.startswith("apt-get")]
     assert direct and through_sudo == direct
-    assert calls[-1] == ".venv/bin/python -m pytest -q"
+    assert calls[-1] == ".venv/bin/python -m pytest -q -n auto --dist worksteal"
     assert not any(call.startswith(("sudo python3", "sudo .venv")) for call in calls)
 
 
