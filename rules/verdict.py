@@ -7,12 +7,19 @@ dimension can score well and the alliance still be stopped by one gate.
 from __future__ import annotations
 
 from tahaluf.experta_compat import AS, EXISTS, MATCH, NOT, Rule, P
+from tahaluf.knowledge import SEVERITIES
 from tahaluf.rules.facts import Condition, Dimension, Finding, Gate, Readiness, Verdict
 
 DERIVE_SALIENCE = 50
 READINESS_SALIENCE = 10
 WEAK_SALIENCE = 5
 VERDICT_SALIENCE = -10
+
+# The verdict policy, in one place: the rules below, the consultation's settledness and screening's
+# statuses and reasons all read these names, so a change of how the verdict is reached is made here.
+RED_FLAG = ("blocker",)  # a failed check of this force is a gate: do not proceed as proposed
+DECISIVE = ("blocker", "major")  # a failed major check, or one of these still open, is a condition
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}  # the gravest first
 
 # How much one check weighs in its dimension's score, by the guide's force. An info
 # finding weighs nothing: it informs, it never moves a score or raises a condition.
@@ -84,15 +91,16 @@ def readiness_level(low: int | None, high: int | None) -> str:
 class Derivations:
     """Rules that reason over findings, never over the input directly."""
 
-    @Rule(AS.finding << Finding(status="fail", severity="blocker"), salience=DERIVE_SALIENCE)
+    @Rule(AS.finding << Finding(status="fail", severity=P(lambda s: s in RED_FLAG)), salience=DERIVE_SALIENCE)
     def gate_on_failed_blocker(self, finding):
         self.declare(Gate(id=self.next_id("G"), because=(finding["id"],)))
 
-    @Rule(AS.finding << Finding(status="fail", severity="major"), salience=DERIVE_SALIENCE)
+    @Rule(AS.finding << Finding(status="fail", severity=P(lambda s: s in DECISIVE and s not in RED_FLAG)),
+          salience=DERIVE_SALIENCE)
     def condition_on_failed_major(self, finding):
         self.declare(Condition(id=self.next_id("C"), kind="fix", because=(finding["id"],)))
 
-    @Rule(AS.finding << Finding(status="not_assessed", severity=P(lambda s: s in ("blocker", "major"))),
+    @Rule(AS.finding << Finding(status="not_assessed", severity=P(lambda s: s in DECISIVE)),
           salience=DERIVE_SALIENCE)
     def condition_on_unknown_decisive_fact(self, finding):
         # Unknown is not false: the alliance may go ahead once the fact is established.

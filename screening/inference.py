@@ -9,14 +9,11 @@ from collections import OrderedDict
 from typing import Any, NamedTuple
 
 from tahaluf.errors import TahalufError
-from tahaluf.knowledge import SEVERITIES
 from tahaluf.model import Alliance, Organisation
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
-from tahaluf.rules.verdict import PARTNER_STATUS, score_bounds, weighted_score
+from tahaluf.rules.verdict import DECISIVE, PARTNER_STATUS, SEVERITY_RANK, score_bounds, weighted_score
 from tahaluf.screening.profiles import models_from_key
 
-DECISIVE = ("blocker", "major")
-SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 DEFAULT_CACHE_SIZE = 50_000  # profiles; roughly 1 KB each
 
 
