@@ -26,7 +26,7 @@ from tahaluf.consultation import as_data, consult  # noqa: E402
 from tahaluf.evaluation import evaluate_file  # noqa: E402
 from tahaluf.reports.alliance_file import AllianceFile  # noqa: E402
 from tahaluf.reports.interview import question_text  # noqa: E402
-from tahaluf.web import fullform  # noqa: E402
+from tahaluf.web import fullform, fullform_view  # noqa: E402
 from tahaluf.web.app import create_app  # noqa: E402
 from tahaluf.web.history import History  # noqa: E402
 
@@ -202,7 +202,7 @@ def test_a_field_added_to_the_model_shows_up_in_the_form():
     data = {"organisation": {"name": "Our NGO"}, "alliance": {"name": "A"},
             "partners": [{"name": "Acme", "trusted_by_donors": True}]}
     t = {key: text("en") for key, text in knowledge.labels().items()}
-    sections = fullform.view(fullform.state_of(data, t, root), "en", t, root=root)
+    sections = fullform_view.view(fullform.state_of(data, t, root), "en", t, root=root)
     fields = {}
 
     def walk(nodes):
@@ -278,7 +278,7 @@ def test_the_questions_still_open_are_asked_at_their_fields_in_the_interviews_wo
     page = client.get(f"/a/{EXAMPLE}/form").text
     t = {key: text(lang) for key, text in knowledge.labels().items()}
     for question in questions:
-        box = re.search(r'id="%s".*?</div>' % fullform.html_id(question.path), page, re.S).group(0)
+        box = re.search(r'id="%s".*?</div>' % fullform_view.html_id(question.path), page, re.S).group(0)
         assert question_text(question, store.data, lang, t) in html.unescape(box), question.path
     assert page.count('class="asked"') == len(questions)
 

@@ -25,7 +25,7 @@ from support import EXAMPLES, csrf_of  # noqa: E402
 from tahaluf import consultation, evaluation  # noqa: E402
 from tahaluf.reports import render, viewmodel  # noqa: E402
 from tahaluf.screening import pipeline  # noqa: E402
-from tahaluf.web import fullform, screening_jobs  # noqa: E402
+from tahaluf.web import fullform, fullform_view, screening_jobs  # noqa: E402
 from tahaluf.web.app import create_app  # noqa: E402
 
 REVIEW = "existing-alliance-review.yaml"  # one open question left, with what-if toggles
@@ -39,7 +39,7 @@ def _in_the_server(*args, **kwargs):
 # The engine and the view models, wherever they are imported from (replacing the code object reaches
 # every name bound to the function).
 FORBIDDEN = [evaluation.evaluate_document, consultation.consult, consultation.suppose, viewmodel.build_report,
-             render.render_report, fullform.state_of, fullform.view, fullform.asked, pipeline.load_context,
+             render.render_report, fullform.state_of, fullform_view.view, fullform_view.asked, pipeline.load_context,
              screening_jobs.sorted_rows]
 
 

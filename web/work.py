@@ -33,7 +33,7 @@ from tahaluf.reports.interview import (DONT_KNOW_ANSWER, answer_format, parse_an
 from tahaluf.reports.render import render_report
 from tahaluf.rules import load_all
 from tahaluf.screening.workers import watch_parent
-from tahaluf.web import fullform
+from tahaluf.web import fullform, fullform_view
 from tahaluf.web.history import kept_report
 from tahaluf.web.workspace import NotInWorkspace, Workspace, version_of
 
@@ -225,15 +225,15 @@ def form_view(root: Path, name: str, state, lang: str, problems=(), rows=None, f
     t = labels(lang)
     errors: dict[str, str] = {}
     if problems:
-        known = fullform.labels_by_name(fullform.view(state, lang, t))
-        errors = fullform.errors_by_field(problems, rows or {}, set(known))
+        known = fullform_view.labels_by_name(fullform_view.view(state, lang, t))
+        errors = fullform_view.errors_by_field(problems, rows or {}, set(known))
     try:  # the questions the consultation still asks, at their fields (rows keep the file's order until saved)
-        asked = fullform.asked(AllianceFile.open(Workspace(root).existing(name)), lang, t)
+        asked = fullform_view.asked(AllianceFile.open(Workspace(root).existing(name)), lang, t)
     except (InputError, NotInWorkspace, FileNotFoundError):
         asked = {}
-    sections = fullform.view(state, lang, t, errors, focus, asked)
-    known = fullform.labels_by_name(sections)
-    return {"sections": sections, "known": known, "problems": fullform.error_list(errors, known, t)}
+    sections = fullform_view.view(state, lang, t, errors, focus, asked)
+    known = fullform_view.labels_by_name(sections)
+    return {"sections": sections, "known": known, "problems": fullform_view.error_list(errors, known, t)}
 
 
 def answer(path: Path, version: str, state, action: str, form: Form, lang: str):
