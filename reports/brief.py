@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tahaluf import limits
 from tahaluf.reports.messages import Message, fill
-from tahaluf.reports.viewmodel import ActionView, ChartRow, ConditionView, NextStep, ReportView
+from tahaluf.reports.views import ActionView, ChartRow, ConditionView, NextStep, ReportView
 
 ROLES = ("board", "director", "assessor")
 BRIEF_ACTIONS = 4  # open actions of the plan named on the brief, soonest first

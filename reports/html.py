@@ -13,7 +13,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from tahaluf.reports.templating import render
-from tahaluf.reports.viewmodel import ReportView
+from tahaluf.reports.views import ReportView
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 STYLESHEET = "report.css"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tahaluf.reports.viewmodel import FindingView, ReportView
+from tahaluf.reports.views import FindingView, ReportView
 
 SCHEMA_VERSION = 1
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tahaluf.reports.templating import render
-from tahaluf.reports.viewmodel import ReportView
+from tahaluf.reports.views import ReportView
 
 
 def render_markdown(report: ReportView, explain: bool = False, part: str = "full") -> str:

@@ -21,7 +21,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from tahaluf.errors import RenderError
 from tahaluf.reports.html import ASSETS, html_document
-from tahaluf.reports.viewmodel import ReportView
+from tahaluf.reports.views import ReportView
 
 ASSETS_DIR = ASSETS.resolve()
 CONTENT_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}

@@ -6,7 +6,8 @@ from tahaluf import limits
 from tahaluf.evaluation import Evaluation
 from tahaluf.knowledge import SEVERITIES
 from tahaluf.reports.messages import Message, fill, join
-from tahaluf.reports.viewmodel import _OTHER, NextStep, Quote, _Builder, _choice, _cut
+from tahaluf.reports.viewmodel import _OTHER, _Builder, _choice, _cut
+from tahaluf.reports.views import NextStep, Quote
 
 # What to do next, and the headline that says it -------------------------------------------------
 # Both read the engine's own conclusions: red flags are its gates (failed blockers),

@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from tahaluf.reports.viewmodel import NextStep, ReportView
+from tahaluf.reports.views import NextStep, ReportView
 
 _VERDICT_STYLE = {"proceed": "green", "conditions": "yellow", "do_not_proceed": "red"}
 _KIND_STYLE = {"red_flag": "bold red", "fix": "bold dark_orange", "establish": "bold blue",

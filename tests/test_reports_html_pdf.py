@@ -20,9 +20,10 @@ import pytest
 
 from support import EXAMPLES
 from tahaluf.evaluation import evaluate_file
-from tahaluf.reports import viewmodel
+from tahaluf.reports import viewmodel, views
 from tahaluf.reports.html import ASSETS, render_html
-from tahaluf.reports.viewmodel import ChartRow, ExplainLine, build_report
+from tahaluf.reports.viewmodel import build_report
+from tahaluf.reports.views import ChartRow, ExplainLine
 
 pdf = pytest.importorskip("tahaluf.reports.pdf")
 pypdf = pytest.importorskip("pypdf")
@@ -174,7 +175,7 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def reports(inputs) -> dict[tuple[str, str], viewmodel.ReportView]:
+def reports(inputs) -> dict[tuple[str, str], views.ReportView]:
     return {(name, lang): build_report(evaluate_file(path), lang) for name, path in inputs.items() for lang in ("en", "ar")}
 
 
@@ -424,7 +425,7 @@ def test_bdi_becomes_an_isolate_weasyprint_honours():
 
 
 def test_chart_bars_grow_from_the_reading_start():
-    view = viewmodel.ReadinessView("communication", "Communication", 30, "30/100", "weak", "Weak", 30, 1, 0)
+    view = views.ReadinessView("communication", "Communication", 30, "30/100", "weak", "Weak", 30, 1, 0)
     ltr, rtl = ChartRow.of(view, "ltr"), ChartRow.of(view, "rtl")
     assert (ltr.x, ltr.width, rtl.x, rtl.width) == (0, 30, 70, 30)
     assert ltr.fill.startswith("#") and ltr.level_class == "level-weak"
