@@ -32,9 +32,10 @@ if __package__ in (None, ""):  # `python cli.py` from a checkout: load this fold
 from tahaluf import __version__  # noqa: E402
 from tahaluf.cli_examples import EXAMPLES  # noqa: E402
 from tahaluf.errors import InputError, TahalufError, UsageError  # noqa: E402
+from tahaluf.languages import language_codes  # noqa: E402
 from tahaluf.reports.formats import DEFAULT_FORMAT, REPORT_FORMATS, report_suffixes  # noqa: E402
 
-LANGS = ("en", "ar")
+LANGS = language_codes()
 SHELLS = ("bash", "zsh")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 

@@ -18,6 +18,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from tahaluf.languages import default_language, direction, language_codes, languages  # noqa: F401 (the knowledge's languages)
+
 HERE = Path(__file__).parent
 # Trusted package data, read on every run: the C parser when PyYAML has it (10x faster).
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -26,7 +28,6 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _load(path: Path):
     with open(path, encoding="utf-8") as handle:
         return yaml.load(handle, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
-LANGUAGES = ("en", "ar")
 SEVERITIES = ("blocker", "major", "minor", "info", "strength")
 
 

@@ -76,7 +76,7 @@ def plan_xlsx(document: AllianceDocument, lang: str = "en") -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = knowledge.labels()["plan.heading"](lang)[:31]
-    sheet.sheet_view.rightToLeft = lang == "ar"
+    sheet.sheet_view.rightToLeft = knowledge.direction(lang) == "rtl"
     sheet.append(header)
     for number, row in enumerate(rows, 2):
         for column, value in enumerate(row, 1):

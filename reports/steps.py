@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tahaluf import limits
+from tahaluf import knowledge, limits
 from tahaluf.evaluation import Evaluation
 from tahaluf.knowledge import SEVERITIES
 from tahaluf.reports.messages import Message, fill, join
-from tahaluf.reports.viewmodel import _OTHER, _Builder, _choice, _cut
+from tahaluf.reports.viewmodel import _Builder, _choice, _cut
 from tahaluf.reports.views import NextStep, Quote
 
 # What to do next, and the headline that says it -------------------------------------------------
@@ -56,7 +56,7 @@ def keep_steps(evaluation: Evaluation, builder: _Builder) -> list[NextStep]:
     monitoring = document.monitoring
     rhythm = monitoring.review_rhythm if monitoring else None
     owner = monitoring.owner if monitoring else None
-    guidance = tuple(Quote(g, builder.items[g].text(builder.lang), builder.items[g].text(_OTHER[builder.lang]))
+    guidance = tuple(Quote(g, builder.items[g].text(builder.lang), builder.items[g].text(knowledge.languages()[builder.lang].quotes_beside))
                      for g in ("G-MNE-1", "G-MNE-2") if g in builder.items)
     if rhythm and rhythm != "none":
         review = fill(labels["keep.review"], {"rhythm": _choice(rhythm, labels)})

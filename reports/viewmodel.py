@@ -28,7 +28,6 @@ from tahaluf.reports.views import (
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
 from tahaluf.rules.engine import FindingResult
 
-_OTHER = {"en": "ar", "ar": "en"}
 _PARTNER_PATH = re.compile(r"^partners\[(\d+)\]")
 _PATH_SUBJECT = re.compile(r"^[a-z_]+(?:\[\d+\])?\.[a-z_.\[\]0-9]+$")  # a fact's path (a disputed one), not a name
 
@@ -147,7 +146,7 @@ class _Builder:
             dimension_label=self.labels[f"dimension.{spec.dimension}"], subject=self.subject(result),
             message=fill(template(self.lang), values) if result.status != "pass" or strength else fill(text.summary(self.lang), values),
             fix=text.fix(self.lang), question=self.question(result, text, values),
-            guidance=tuple(Quote(g, self.items[g].text(self.lang), self.items[g].text(_OTHER[self.lang]))
+            guidance=tuple(Quote(g, self.items[g].text(self.lang), self.items[g].text(knowledge.languages()[self.lang].quotes_beside))
                            for g in spec.guidance),
             evidence=tuple(self.fact(path, value) for path, value in result.evidence),
         )
@@ -425,7 +424,7 @@ class _Builder:
         not_assessed = self.ordered(v for v in views if v.status == "not_assessed")
         verdict = evaluation.verdict
         return ReportView(
-            lang=self.lang, direction="rtl" if self.lang == "ar" else "ltr",
+            lang=self.lang, direction=knowledge.direction(self.lang),
             title=labels["heading.report"], guide_title=labels["label.guide"],
             alliance=evaluation.document.alliance.name, organisation=evaluation.document.organisation.name,
             date=_dt.date.today().isoformat(), verdict=verdict, verdict_label=labels[f"verdict.{verdict}"],

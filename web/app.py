@@ -49,7 +49,6 @@ from tahaluf.web.workspace import NotInWorkspace, NotServable, Workspace, versio
 from tahaluf.what_it_takes import supposable, supposing
 
 HERE = Path(__file__).resolve().parent
-LANGS = ("en", "ar")
 # The reports offered for download (from the formats table), and the alliance file itself.
 DOWNLOADS = {**{name: REPORT_FORMATS[name].content_type for name in ("pdf", "json")}, "yaml": "application/yaml"}
 SCREEN_MEDIA = {"csv": "text/csv; charset=utf-8", "errors": "text/csv; charset=utf-8",
@@ -71,7 +70,7 @@ def _labels(lang: str) -> dict[str, str]:
 
 def _lang(request: Request) -> str:
     lang = request.cookies.get(LANG_COOKIE)
-    return lang if lang in LANGS else "en"
+    return lang if lang in knowledge.languages() else knowledge.default_language()
 
 
 def _session(request: Request) -> Session:
@@ -83,10 +82,16 @@ def _page(request: Request, template: str, status: int = 200, **context) -> HTML
     t = _labels(lang)
     here = request.url.path + (("?" + request.url.query) if request.url.query else "")
     html = _environment().get_template(template).render(
-        lang=lang, direction="rtl" if lang == "ar" else "ltr", t=t, csrf=_session(request).csrf,
-        switch_url="/lang/" + ("en" if lang == "ar" else "ar") + "?next=" + urllib.parse.quote(here, safe=""),
-        **context)
-    return HTMLResponse(direct_mixed_values(html, "rtl" if lang == "ar" else "ltr"), status_code=status)
+        lang=lang, direction=knowledge.direction(lang), t=t, csrf=_session(request).csrf,
+        other_languages=_other_languages(lang, here), **context)
+    return HTMLResponse(direct_mixed_values(html, knowledge.direction(lang)), status_code=status)
+
+
+def _other_languages(lang: str, here: str) -> list[dict[str, str]]:
+    """The language menu: every other language, by its own name, back to this page."""
+    back = "?next=" + urllib.parse.quote(here, safe="")
+    return [{"code": code, "name": language.name, "url": f"/lang/{code}{back}"}
+            for code, language in knowledge.languages().items() if code != lang]
 
 
 def _message(request: Request, key: str, status: int) -> HTMLResponse:
@@ -196,7 +201,7 @@ class App:
         if not target.startswith("/") or target.startswith("//") or "\\" in target:
             target = "/"  # only a page of this app: never an open redirect
         response = RedirectResponse(target, status_code=303)
-        if lang in LANGS:
+        if lang in knowledge.languages():
             response.set_cookie(LANG_COOKIE, lang, httponly=True, samesite="strict", max_age=365 * 24 * 3600)
         return response
 
@@ -486,7 +491,7 @@ class App:
     async def download(self, request: Request):
         name, path = self._file(request)
         fmt, lang = request.path_params["fmt"], request.path_params["lang"]
-        if fmt not in DOWNLOADS or lang not in LANGS:
+        if fmt not in DOWNLOADS or lang not in knowledge.languages():
             raise HTTPException(404, "web.not_found")
         stem = Path(name).stem
         if fmt == "yaml":

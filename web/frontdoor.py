@@ -54,19 +54,19 @@ def _header(scope, wanted: bytes) -> str | None:
 def _lang(scope, cookie_name: str) -> str:
     sent = _header(scope, b"cookie")
     if not sent:
-        return "en"
+        return knowledge.default_language()
     cookie = SimpleCookie()
     try:
         cookie.load(sent)
     except Exception:  # a malformed cookie: the default language
-        return "en"
+        return knowledge.default_language()
     morsel = cookie.get(cookie_name)
-    return morsel.value if morsel is not None and morsel.value in ("en", "ar") else "en"
+    return morsel.value if morsel is not None and morsel.value in knowledge.languages() else knowledge.default_language()
 
 
 async def _refuse(send, status: int, key: str, lang: str, extra: list) -> None:
     text = html.escape(knowledge.labels()[key](lang))
-    direction = "rtl" if lang == "ar" else "ltr"
+    direction = knowledge.direction(lang)
     body = (f'<!DOCTYPE html>\n<html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
             f"<title>{status}</title></head><body><p>{text}</p></body></html>\n").encode()
     headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),

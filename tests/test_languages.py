@@ -1,0 +1,48 @@
+"""The languages are data (knowledge/languages.yaml): the knowledge's texts, the CLI's --lang, the web
+app's language menu and the direction of every view read the one registry."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tahaluf import knowledge
+from tahaluf.languages import Language, default_language, direction, language_codes, languages
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_language_has_its_texts_in_the_knowledge():
+    assert set(knowledge.Bilingual.model_fields) == set(language_codes())
+    assert default_language() == language_codes()[0]
+    assert all(isinstance(language, Language) and language.quotes_beside in languages()
+               for language in languages().values())
+
+
+def test_directions_come_from_the_registry():
+    assert direction("ar") == "rtl" and direction("en") == "ltr"
+
+
+def test_the_cli_offers_every_language():
+    shown = subprocess.run([sys.executable, str(ROOT / "cli.py"), "evaluate", "--help"], capture_output=True,
+                           text=True, check=True).stdout
+    assert "{" + ",".join(language_codes()) + "}" in shown
+
+
+def test_the_web_menu_lists_every_other_language_by_its_own_name(tmp_path):
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from tahaluf.web.app import create_app
+
+    with TestClient(create_app(tmp_path, workers=0), base_url="http://127.0.0.1") as client:
+        for lang in language_codes():
+            client.get(f"/lang/{lang}")
+            page = client.get("/").text
+            assert f'<html lang="{lang}" dir="{direction(lang)}"' in page
+            for other, language in languages().items():
+                link = f'href="/lang/{other}?next=%2F" lang="{other}">{language.name}</a>'
+                assert (link in page) == (other != lang), (lang, other)
