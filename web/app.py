@@ -27,26 +27,19 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from tahaluf import knowledge
-from tahaluf.consultation import (ITEM_LISTS, WHATIF_SOURCE, Consultation, answer_value, consult,
-                                  fitting_answers, suppose, value_at)
-from tahaluf.diff import compare, snapshot_of_evaluation
+from tahaluf.consultation import (Consultation)
 from tahaluf.errors import InputError, RenderError
 from tahaluf.progress import Progress, progress
-from tahaluf.reports.alliance_file import AllianceFile
-from tahaluf.reports.diff_report import fact_change, fact_lines, finding_line, finding_sections
 from tahaluf.reports.formats import REPORT_FORMATS
 from tahaluf.reports.html import ASSETS as REPORT_ASSETS, direct_mixed_values
-from tahaluf.reports.interview import (answer_format, answer_text, fact_question, option_label, question_options,
+from tahaluf.reports.interview import (answer_format, option_label, question_options,
                                        question_text, status_line)
-from tahaluf.reports.output import write_atomically
 from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
-from tahaluf.reports.viewmodel import build_report
-from tahaluf.web import fullform, work
+from tahaluf.web import fullform, report_page, work
 from tahaluf.web.history import History, HistoryUnavailable, timeline
 from tahaluf.web.screening_jobs import KINDS, UPLOAD_MAX_BYTES, Jobs, sorted_rows
 from tahaluf.web.security import LANG_COOKIE, MAX_FORM_BYTES, SecurityMiddleware, Session, Sessions
-from tahaluf.web.workspace import NotInWorkspace, NotServable, Workspace, version_of
-from tahaluf.what_it_takes import supposable, supposing
+from tahaluf.web.workspace import NotInWorkspace, NotServable, Workspace
 
 HERE = Path(__file__).resolve().parent
 # The reports offered for download (from the formats table), and the alliance file itself.
@@ -311,7 +304,7 @@ class App:
         return evaluation
 
     async def report(self, request: Request):
-        return await self._report_page(request, _supposed_in(request.query_params))
+        return await self._report_page(request, report_page.supposed_in(request.query_params))
 
     async def _report_page(self, request: Request, chosen: list[tuple[str, str]], problem: str = "",
                            status: int = 200):
@@ -321,7 +314,7 @@ class App:
         t = _labels(lang)
         try:  # evaluated, the what-if worked out and the report built in a worker
             evaluation, version, report_json, whatif, report = await self.pool.run(
-                _report_work, path, name, chosen, lang, bool(problem), self._recorded.get(name))
+                report_page.report_work, path, name, chosen, lang, bool(problem), self._recorded.get(name))
         except InputError as error:
             return _page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
                          problems=_problems(error, path, name))
@@ -342,9 +335,9 @@ class App:
         """Write the supposed answers into the file (the version check as for an answer), then the report."""
         name, path = self._file(request)
         t = _labels(_lang(request))
-        chosen = _supposed_in(form)
+        chosen = report_page.supposed_in(form)
         async with self._file_lock(name):  # the check and the writes are one step
-            conflict, problem = await self.pool.run(_keep_work, path, form.get("version"), chosen, _lang(request))
+            conflict, problem = await self.pool.run(report_page.keep_work, path, form.get("version"), chosen, _lang(request))
         if problem:
             return _page(request, "message.html.j2", status=400, message=problem)
         if conflict:  # where the file stands now, with the same answers supposed if they still apply
@@ -359,8 +352,8 @@ class App:
             return None
         if not steps or steps[0].comparison is None or steps[0].record.input_sha256 != input_sha256:
             return None
-        view = _step_view(steps[0], t, lang)
-        view["previous"] = _step_view(steps[1], t, lang)["time"]
+        view = report_page.step_view(steps[0], t, lang)
+        view["previous"] = report_page.step_view(steps[1], t, lang)["time"]
         return view
 
     async def history_page(self, request: Request):
@@ -372,7 +365,7 @@ class App:
         lang = _lang(request)
         t = _labels(lang)
         try:  # read and compared in a thread: the event loop waits for no database
-            steps = await run_in_threadpool(lambda: [_step_view(step, t, lang) for step in timeline(self.history.of(name))])
+            steps = await run_in_threadpool(lambda: [report_page.step_view(step, t, lang) for step in timeline(self.history.of(name))])
         except (HistoryUnavailable, sqlite3.Error):
             return _message(request, "web.history.unavailable", 503)
         set_aside = [t["web.history.set_aside"].replace("{name}", kept) for kept in self.history.set_aside]
@@ -510,9 +503,6 @@ class App:
         return Response(content, media_type=DOWNLOADS[fmt], headers={"content-disposition": _attachment(filename)})
 
 
-WHATIF_PARAM = "if"  # ?if=PATH=KEY, once per supposed answer (KEY: the answer's number, consultation.suppose)
-
-
 def _count(where: Progress, t: dict[str, str], lang: str) -> str:
     """"Question 3 of about 12 that could change the verdict", or how many only refine the report."""
     if where.deciding:
@@ -529,145 +519,6 @@ def _offer(where: Progress, current: Consultation, t: dict[str, str], lang: str)
         return t["interview.unchanged"].replace("{verdict}", verdict).replace(
             "{questions}", knowledge.count_phrase("remaining_question", where.left, lang))
     return status_line(t, current, lang)
-
-
-def _supposed_in(params) -> list[tuple[str, str]]:
-    """The (question path, answer key) pairs a page's address or a form carries."""
-    return [tuple(str(value).partition("=")[::2]) for value in params.getlist(WHATIF_PARAM)]
-
-
-def _report_work(path: Path, name: str, chosen: list[tuple[str, str]], lang: str, again: bool,
-                 recorded: str | None):
-    """In a worker: (the evaluation, its version, its history JSON, the what-if view or the InputError
-    of a toggle that is not one, the report's view). ``again``: shown again after a conflict, when
-    answers that no longer apply are dropped rather than refused."""
-    evaluation, version, report_json = work.evaluate(path, name, recorded)
-    t = work.labels(lang)
-    current = consult(evaluation.document, evaluation)
-    try:
-        whatif = _whatif_view(name, current, chosen, evaluation.source_sha256, t, lang)
-    except InputError as error:
-        if not again:
-            return evaluation, version, report_json, error, None
-        # Shown again after a conflict: the file changed under the answers, which no longer apply.
-        whatif = _whatif_view(name, current, [], evaluation.source_sha256, t, lang)
-    return evaluation, version, report_json, whatif, build_report(evaluation, lang)
-
-
-def _keep_work(path: Path, version: str | None, chosen: list[tuple[str, str]], lang: str) -> tuple[bool, str]:
-    """In a worker, under the file's lock: write the supposed answers into the file, all of them or none.
-    (True when the file changed since the page was shown, the problem to show or '')."""
-    t = work.labels(lang)
-    original = path.read_bytes()
-    if version_of(original) != version:
-        return True, ""
-    try:
-        store = AllianceFile.open(path)
-        supposition = suppose(supposing(consult(store.document), chosen), chosen)
-        if not supposition.keepable:  # a placeholder is for supposing, never for the file
-            raise InputError(WHATIF_SOURCE, None, next(one.question.path for one in supposition.answers
-                                                       if one.stands_in), t["web.whatif.stand_in"])
-        for one in supposition.answers:
-            store.set(one.question.parts, one.value)
-    except InputError as error:
-        write_atomically(path, original)  # all of them or none
-        return False, t["web.whatif.bad"].replace("{problem}", str(error))
-    return False, ""
-
-
-def _whatif_link(name: str, chosen: dict[str, str]) -> str:
-    query = urllib.parse.urlencode([(WHATIF_PARAM, f"{path}={key}") for path, key in chosen.items()])
-    return f"/a/{_quote(name)}/report" + (f"?{query}" if query else "") + "#whatif"
-
-
-def _toggle_text(question, data: dict, lang: str, t: dict[str, str]) -> str:
-    """A toggle by its fact's own question (fields.yaml), so no two toggles read the same; a list
-    (the partners, the concessions) as the consultation asks it."""
-    try:
-        return fact_question(question, data, lang, t) if question.path not in ITEM_LISTS else \
-            question_text(question, data, lang, t, "web")
-    except KeyError:
-        return question_text(question, data, lang, t, "web")
-
-
-def _whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]], version: str,
-                 t: dict[str, str], lang: str) -> dict[str, Any]:
-    """The what-if toggles and, when answers are supposed, what the verdict and the findings would be
-    (suppose()). The reasoning layer decides which answers change the verdict (what_it_takes.supposable):
-    those are the toggles, in its order, with the verdict each gives; the facts a director may
-    still suppose (open ones, and the known facts of a red flag or a failed condition) go under "more"."""
-    base = supposing(current, chosen)
-    supposition = suppose(base, chosen) if chosen else None  # InputError on a bad toggle
-    picked = {one.question.path: str(one.key) for one in supposition.answers} if supposition else {}
-    # The toggles from where the answers supposed lead: what else it would take from there.
-    here = supposition.consultation if supposition else current
-    options = supposable(here)
-
-    def toggle(question, outcomes=(), state=here) -> dict[str, Any]:
-        gives = {str(o.answer): t[f"verdict.{o.verdict}"] for o in outcomes}
-        now = value_at(state.data, question.parts)
-        return {"text": _toggle_text(question, state.data, lang, t), "path": question.path,
-                "consequence": t["interview.consequence." + question.consequence],
-                "options": [{"label": answer_text(t, answer), "current": picked.get(question.path) == str(key),
-                             "gives": gives.get(str(answer), ""),
-                             "url": _whatif_link(name, {**picked, question.path: str(key)})}
-                            for key, answer in fitting_answers(options.consultation if state is here else base, question)
-                            if now is None or answer_value(question, answer) != now]}
-
-    # The answers supposed first, marked, so another answer can be chosen in their place.
-    supposed = [toggle(one.question, state=current) for one in supposition.answers] if supposition else []
-    view: dict[str, Any] = {"toggles": supposed + [toggle(c.question, c.outcomes) for c in options.changing
-                                                   if c.question.path not in picked],
-                            "more": [toggle(q) for q in options.more if q.path not in picked], "hypothesis": None, "version": version}
-    if supposition is None:
-        return view
-    comparison = compare(snapshot_of_evaluation(current.evaluation),
-                         snapshot_of_evaluation(supposition.consultation.evaluation))
-    view["hypothesis"] = {
-        "verdict": supposition.verdict, "verdict_label": t[f"verdict.{supposition.verdict}"],
-        "actual": t["web.whatif.actual"].replace("{verdict}", t[f"verdict.{current.verdict}"]),
-        "status": status_line(t, supposition.consultation, lang),
-        "answers": [{"text": _toggle_text(one.question, current.data, lang, t), "path": one.question.path,
-                     "answer": answer_text(t, one.answer),
-                     "remove_url": _whatif_link(name, {p: k for p, k in picked.items() if p != one.question.path})}
-                    for one in supposition.answers],
-        "sections": [{"heading": t[key], "changes": [_change_view(c, t, lang, comparison.names) for c in changes]}
-                     for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
-                                          ("diff.changed", comparison.changed)) if changes],
-        "keep": [f"{path}={key}" for path, key in picked.items()] if supposition.keepable else [],
-        "stand_ins": [_toggle_text(one.question, current.data, lang, t)
-                      for one in supposition.answers if one.stands_in],
-        "clear_url": _whatif_link(name, {})}
-    return view
-
-
-def _change_view(change, t: dict[str, str], lang: str, names: dict[str, str] | None = None) -> dict[str, str]:
-    """A finding that changed, in words (reports/diff_report.py); its code a small tag."""
-    line = finding_line(change, lang, t, names)
-    return {"text": line.text, "rule": line.rule, "severity": line.severity}
-
-
-def _step_view(step, t: dict[str, str], lang: str) -> dict[str, Any]:
-    """One row of the history page, labelled: the record, and what diff.py found changed."""
-    record, comparison = step.record, step.comparison
-    view: dict[str, Any] = {
-        "time": record.recorded_at.replace("T", " ").replace("+00:00", " UTC"),
-        "verdict": record.verdict, "verdict_label": t[f"verdict.{record.verdict}"],
-        "counts": t["web.history.counts"].replace("{blockers}", knowledge.count_phrase("blocking_finding", record.blockers, lang))
-        .replace("{major}", knowledge.count_phrase("major_finding", record.major, lang))
-        .replace("{minor}", knowledge.count_phrase("minor_finding", record.minor, lang))
-        .replace("{open}", knowledge.count_phrase("open_question", record.open_questions, lang)),
-        "sha": record.input_sha256[:12], "knowledge": record.knowledge_version, "first": comparison is None,
-        "verdict_changed": False, "sections": [], "facts": []}
-    if comparison is None:
-        return view
-    view["verdict_changed"] = comparison.verdict_changed
-    view["verdict_before"] = t[f"verdict.{comparison.verdict_before}"]
-    view["sections"] = [{"heading": heading, "changes": [{"text": line.text, "rule": line.rule} for line in lines]}
-                        for heading, lines in finding_sections(comparison, lang, t)]
-    view["facts"] = [{"text": fact_change(line, t), "path": line.path} for line in fact_lines(comparison, lang, t)]
-    view["facts_heading"] = t["diff.facts"]
-    return view
 
 
 # Screening results as the CSV has them: English column, status and sector codes. An Arabic page words
@@ -701,8 +552,7 @@ def _attachment(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{urllib.parse.quote(filename)}"
 
 
-def _quote(name: str) -> str:
-    return urllib.parse.quote(name, safe="")
+_quote = report_page.quote_name
 
 
 async def _http_error(request: Request, error: HTTPException):
