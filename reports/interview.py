@@ -197,11 +197,22 @@ def fact_question(question: Question, data: dict, lang: str, labels: dict[str, s
     if question.partner is not None:
         key, subject = "interview.about_partner", _subject_of(data, question)
     else:  # another list's item (an action, a concession, an event) by what it is
-        found = value_at(data, parts[:item + 1]) or {}
-        subject = found.get("what") or found.get("goal") or found.get("name") or \
-            option_label(labels, str(found.get("kind", ""))) or str(parts[item] + 1)
-        key = "interview.about_item"
+        subject = _item_subject(labels, value_at(data, parts[:item + 1]), parts[item])
+        siblings = value_at(data, parts[:item]) or []
+        # Two items that read alike (two actions "A regional survey", two events of one kind): each
+        # its own question, told apart by its number in the list.
+        alike = sum(1 for index, other in enumerate(siblings) if _item_subject(labels, other, index) == subject)
+        key = "interview.about_item_numbered" if alike > 1 else "interview.about_item"
+        return labels[key].replace("{subject}", str(subject)).replace("{n}", str(parts[item] + 1)) \
+            .replace("{question}", text)
     return labels[key].replace("{subject}", str(subject)).replace("{question}", text)
+
+
+def _item_subject(labels: dict[str, str], found: Any, index: int) -> str:
+    """A list's item by what it is: its what, goal or name, its kind's label, else its number."""
+    found = found if isinstance(found, dict) else {}
+    return str(found.get("what") or found.get("goal") or found.get("name") or
+               option_label(labels, str(found.get("kind", ""))) or index + 1)
 
 
 def question_options(question: Question) -> tuple[str, ...]:
