@@ -31,13 +31,13 @@ from tahaluf.consultation import (ITEM_LISTS, WHATIF_SOURCE, Consultation, answe
                                   fitting_answers, suppose, value_at)
 from tahaluf.diff import compare, snapshot_of_evaluation
 from tahaluf.errors import InputError, RenderError
-from tahaluf.progress import Progress, progress
+from tahaluf.progress import Progress, before_answer, opened, progress
 from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.reports.diff_report import fact_change, fact_lines, finding_line, finding_sections
 from tahaluf.reports.formats import REPORT_FORMATS
 from tahaluf.reports.html import ASSETS as REPORT_ASSETS, direct_mixed_values
-from tahaluf.reports.interview import (answer_format, answer_text, fact_question, option_label, question_options,
-                                       question_text, status_line)
+from tahaluf.reports.interview import (answer_format, answer_text, fact_question, opened_line, option_label,
+                                       question_options, question_text, status_line)
 from tahaluf.reports.output import write_atomically
 from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
 from tahaluf.reports.viewmodel import build_report
@@ -217,10 +217,14 @@ class App:
         question = where.question
         lang = _lang(request)
         t = _labels(lang)
+        # The answer just written may have opened questions (the count grows): said once, on this page.
+        said = opened_line(t, opened(state.before, current), data, lang) \
+            if state.answered and state.before is not None else None
+        state.before, state.answered = before_answer(current), False
         context: dict[str, Any] = {
-            "name": name, "url": _quote(name), "version": version, "problem": problem,
+            "name": name, "url": _quote(name), "version": version, "problem": problem, "opened": said,
             "verdict_label": t[f"verdict.{current.verdict}"], "verdict": current.verdict,
-            "status_text": status_line(t, current, lang), "settled": current.settled,
+            "status_text": status_line(t, where, lang), "settled": current.settled,
             "can_go_back": bool(state.history), "question": None, "offer": _offer(where, current, t, lang)}
         if question is not None:
             context["question"] = {
@@ -254,7 +258,7 @@ class App:
                                                           str(form.get("action", "answer")), work.Form.of(form),
                                                           _lang(request))
             if after is not state:  # done in a worker: the session's state as it left it
-                state.history[:], state.passed = after.history, set(after.passed)
+                state.history[:], state.passed, state.answered = after.history, set(after.passed), after.answered
         if problem:
             return await self.question(request, problem=problem, status=status)
         return RedirectResponse(f"/a/{_quote(name)}", status_code=303)
@@ -523,7 +527,7 @@ def _offer(where: Progress, current: Consultation, t: dict[str, str], lang: str)
     if where.unchanged:  # the answers that could change it were "don't know"
         return t["interview.unchanged"].replace("{verdict}", verdict).replace(
             "{questions}", knowledge.count_phrase("remaining_question", where.left, lang))
-    return status_line(t, current, lang)
+    return status_line(t, where, lang)
 
 
 def _supposed_in(params) -> list[tuple[str, str]]:
@@ -621,7 +625,7 @@ def _whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]]
     view["hypothesis"] = {
         "verdict": supposition.verdict, "verdict_label": t[f"verdict.{supposition.verdict}"],
         "actual": t["web.whatif.actual"].replace("{verdict}", t[f"verdict.{current.verdict}"]),
-        "status": status_line(t, supposition.consultation, lang),
+        "status": status_line(t, progress(supposition.consultation), lang),
         "answers": [{"text": _toggle_text(one.question, current.data, lang, t), "path": one.question.path,
                      "answer": answer_text(t, one.answer),
                      "remove_url": _whatif_link(name, {p: k for p, k in picked.items() if p != one.question.path})}
