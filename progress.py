@@ -85,6 +85,8 @@ def opened(before: Before, current: Consultation) -> Opened | None:
     counts = dict(before.items)
     items = {q.parts[:2] for q in new}
     item = next(iter(items)) if len(items) == 1 else None
-    if item is None or len(item) != 2 or item[0] not in counts or not isinstance(item[1], int) or item[1] < counts[item[0]]:
-        item = None  # not one new partner or concession: e.g. a known partner's sector opened its checks
-    return Opened(len(new), item)
+    # One new partner or concession: an item of a list past its length before the answer (not, say,
+    # questions a known partner's answer opened).
+    new_item = item is not None and len(item) == 2 and item[0] in counts and isinstance(item[1], int) \
+        and item[1] >= counts[item[0]]
+    return Opened(len(new), item if new_item else None)
