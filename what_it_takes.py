@@ -19,9 +19,11 @@ from typing import Any
 
 from dataclasses import replace
 
-from tahaluf.consultation import (ITEM_LISTS, Consultation, Outcome, Question, _could_raise, _counts, _fixed, _fixes,
-                                  _partner_of, _severity, annotation_at, answer_value, consult, document_of, kind_of,
-                                  parse_path, path_to_proceed, value_at, whatif, with_answer)
+from tahaluf.consultation import (ITEM_LISTS, Consultation, Outcome, Question, annotation_at, answer_value, consult,
+                                  document_of, kind_of, parse_path, path_to_proceed, value_at, whatif, with_answer)
+from tahaluf.consultation.questions import _counts, _partner_of, _severity
+from tahaluf.consultation.settledness import _could_raise, _fixed
+from tahaluf.consultation.what_if import _fixes
 from tahaluf.errors import InputError
 from tahaluf.loader import format_path
 from tahaluf.rules.engine import FindingResult

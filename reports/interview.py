@@ -19,7 +19,7 @@ from tahaluf.consultation import (REPRESENTATIVE_CONCESSION, REPRESENTATIVE_DATE
                                   whatif)
 from tahaluf.errors import InputError
 from tahaluf.loader import format_path
-from tahaluf.progress import progress
+from tahaluf.progress import Opened, Progress, before_answer, opened, progress
 from tahaluf.reports.alliance_file import AllianceFile, ChangedOnDisk
 from tahaluf.reports.viewmodel import finding_question
 
@@ -86,6 +86,7 @@ def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[
     current = step(store)
     say(_status(session, current))
     while True:
+        before = before_answer(current)
         where = progress(current, session.passed, session.asked)
         standing = (current.settled, current.verdict)
         if where.offer_stop and session.offered != standing:
@@ -110,6 +111,9 @@ def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[
         if result == "quit":
             break
         current = step(store)
+        said = opened_line(labels, opened(before, current), current.data, lang) if result in WRITES else None
+        if said:  # the count may grow now: say why
+            say(said)
         say(_status(session, current))
     say(session.label("interview.saved", file=file))
 
@@ -121,18 +125,36 @@ def _required(ask, prompt: str) -> str:
             return answer
 
 
+# What the interview did with an answer that wrote to FILE (an answer, a partner added): it may open questions.
+WRITES = ("answered", "partner")
+
+
 def _status(session: Session, current: Consultation) -> str:
-    return status_line(session.labels, current, session.lang)
+    return status_line(session.labels, progress(current, session.passed), session.lang)
 
 
-def status_line(labels: dict[str, str], current: Consultation, lang: str) -> str:
-    """The running verdict, and how many open questions could still change it (or that none can)."""
-    verdict = labels[f"verdict.{current.verdict}"]
-    if current.settled:
-        key, questions = "interview.settled", knowledge.count_phrase("remaining_question", len(current.questions), lang)
+def status_line(labels: dict[str, str], where: Progress, lang: str) -> str:
+    """The running verdict, and how many questions still open to ask could change it (or that none
+    can): the count the question's own shows (progress.py), "don't know" and skipped left out."""
+    verdict = labels[f"verdict.{where.verdict}"]
+    if where.settled:
+        key, questions = "interview.settled", knowledge.count_phrase("remaining_question", where.left, lang)
     else:
-        key, questions = "interview.status", knowledge.count_phrase("open_question", len(current.deciding), lang)
+        key, questions = "interview.status", knowledge.count_phrase("open_question", where.could, lang)
     return labels[key].replace("{verdict}", verdict).replace("{questions}", questions)
+
+
+def opened_line(labels: dict[str, str], found: Opened | None, data: dict, lang: str) -> str | None:
+    """"Adding Acme opens 9 new questions about it", or None when the answer opened none."""
+    if found is None:
+        return None
+    questions = knowledge.count_phrase("new_question", found.count, lang)
+    if found.item is None:
+        return labels["interview.opened"].replace("{questions}", questions)
+    item = value_at(data, found.item) or {}
+    key, name = ("interview.opened_partner", item.get("name")) if found.item[0] == "partners" else \
+        ("interview.opened_concession", item.get("what"))
+    return labels[key].replace("{name}", str(name)).replace("{questions}", questions)
 
 
 def _show(session: Session, current: Consultation, question: Question) -> str:
@@ -197,11 +219,22 @@ def fact_question(question: Question, data: dict, lang: str, labels: dict[str, s
     if question.partner is not None:
         key, subject = "interview.about_partner", _subject_of(data, question)
     else:  # another list's item (an action, a concession, an event) by what it is
-        found = value_at(data, parts[:item + 1]) or {}
-        subject = found.get("what") or found.get("goal") or found.get("name") or \
-            option_label(labels, str(found.get("kind", ""))) or str(parts[item] + 1)
-        key = "interview.about_item"
+        subject = _item_subject(labels, value_at(data, parts[:item + 1]), parts[item])
+        siblings = value_at(data, parts[:item]) or []
+        # Two items that read alike (two actions "A regional survey", two events of one kind): each
+        # its own question, told apart by its number in the list.
+        alike = sum(1 for index, other in enumerate(siblings) if _item_subject(labels, other, index) == subject)
+        key = "interview.about_item_numbered" if alike > 1 else "interview.about_item"
+        return labels[key].replace("{subject}", str(subject)).replace("{n}", str(parts[item] + 1)) \
+            .replace("{question}", text)
     return labels[key].replace("{subject}", str(subject)).replace("{question}", text)
+
+
+def _item_subject(labels: dict[str, str], found: Any, index: int) -> str:
+    """A list's item by what it is: its what, goal or name, its kind's label, else its number."""
+    found = found if isinstance(found, dict) else {}
+    return str(found.get("what") or found.get("goal") or found.get("name") or
+               option_label(labels, str(found.get("kind", ""))) or index + 1)
 
 
 def question_options(question: Question) -> tuple[str, ...]:

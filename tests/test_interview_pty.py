@@ -15,6 +15,8 @@ import pexpect
 import pytest
 
 from support import ROOT
+from tahaluf import knowledge
+from tahaluf.consultation import consult
 from tahaluf.rules import load_all
 from tahaluf.rules.base import REGISTRY
 
@@ -33,6 +35,12 @@ def _evaluate(file) -> dict:
     return json.loads(out.stdout)
 
 
+def _opened(data: dict, **added) -> int:
+    """How many questions adding ``added`` to ``data`` opens (none of them open before)."""
+    before = {q.path for q in consult(data).questions}
+    return sum(1 for q in consult({**data, **added}).questions if q.path not in before)
+
+
 def test_an_interview_in_english_from_nothing_to_a_settled_verdict(tmp_path):
     file = tmp_path / "alliance.yaml"
     child = _spawn(file, cwd=tmp_path)
@@ -49,6 +57,8 @@ def test_an_interview_in_english_from_nothing_to_a_settled_verdict(tmp_path):
     child.expect("new partner's name")
     child.sendline("Acme Cement")
     child.expect("Partner added")
+    names = {"organisation": {"name": "Hope NGO"}, "alliance": {"name": "Clean Air Alliance"}}
+    child.expect(f"Adding Acme Cement opens {_opened(names, partners=[{'name': 'Acme Cement'}])} new questions about it")
     child.expect("What is the shared issue")
     child.sendline("?")
     child.expect("Which sector does Acme Cement belong to")
@@ -114,6 +124,10 @@ def test_an_interview_in_arabic(tmp_path):
     child.sendline("نعم")
     child.expect("ما التنازل المطلوب منكم")
     child.sendline("تليين بياناتنا")
+    ours = {"organisation": {"name": "منظمة الأمل", "core_objectives": ["الهواء النظيف"]},
+            "alliance": {"name": "تحالف الهواء النظيف"}, "partners": []}
+    count = _opened(ours, concessions=[{"what": "تليين بياناتنا"}])
+    child.expect("يفتح التنازل «تليين بياناتنا» " + knowledge.count_phrase("new_question", count, "ar") + " بشأنه")
     child.expect("الحكم حتى الآن")
     child.expect("هل يمس التنازل «تليين بياناتنا»")
     child.sendline("لماذا")

@@ -66,8 +66,8 @@ def test_no_arabic_label_prints_a_bare_count_before_a_noun():
 
 
 def _current(settled: bool, questions: int, deciding: int):
-    return SimpleNamespace(verdict="conditions", settled=settled, questions=[object()] * questions,
-                           deciding=[object()] * deciding)
+    """Where a consultation stands (progress.Progress): ``questions`` left to ask, ``deciding`` of them could change it."""
+    return SimpleNamespace(verdict="conditions", settled=settled, left=questions, could=deciding)
 
 
 def test_the_interview_status_counts_its_questions():

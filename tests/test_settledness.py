@@ -179,5 +179,5 @@ def test_a_failure_whose_rule_may_not_apply_is_not_settled():
     answered["governance"]["steering_committee"]["exists"] = False
     assert not any(f.rule == "PC02" for f in evaluate_document(build_document(answered)).inference.findings)
     pc02 = next(f for f in found.evaluation.inference.findings if f.rule == "PC02")
-    from tahaluf.consultation import _fixed
+    from tahaluf.consultation.settledness import _fixed
     assert not _fixed(pc02, set(), found.data)

@@ -27,13 +27,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from tahaluf import knowledge
-from tahaluf.consultation import (Consultation)
+from tahaluf.consultation import Consultation
 from tahaluf.errors import InputError, RenderError
-from tahaluf.progress import Progress, progress
+from tahaluf.progress import Progress, before_answer, opened, progress
 from tahaluf.reports.formats import REPORT_FORMATS
 from tahaluf.reports.html import ASSETS as REPORT_ASSETS, direct_mixed_values
-from tahaluf.reports.interview import (answer_format, option_label, question_options,
-                                       question_text, status_line)
+from tahaluf.reports.interview import (answer_format, opened_line, option_label,
+                                       question_options, question_text, status_line)
 from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
 from tahaluf.web import fullform, report_page, work
 from tahaluf.web.history import History, HistoryUnavailable, timeline
@@ -215,10 +215,14 @@ class App:
         question = where.question
         lang = _lang(request)
         t = _labels(lang)
+        # The answer just written may have opened questions (the count grows): said once, on this page.
+        said = opened_line(t, opened(state.before, current), data, lang) \
+            if state.answered and state.before is not None else None
+        state.before, state.answered = before_answer(current), False
         context: dict[str, Any] = {
-            "name": name, "url": _quote(name), "version": version, "problem": problem,
+            "name": name, "url": _quote(name), "version": version, "problem": problem, "opened": said,
             "verdict_label": t[f"verdict.{current.verdict}"], "verdict": current.verdict,
-            "status_text": status_line(t, current, lang), "settled": current.settled,
+            "status_text": status_line(t, where, lang), "settled": current.settled,
             "can_go_back": bool(state.history), "question": None, "offer": _offer(where, current, t, lang)}
         if question is not None:
             context["question"] = {
@@ -252,7 +256,7 @@ class App:
                                                           str(form.get("action", "answer")), work.Form.of(form),
                                                           _lang(request))
             if after is not state:  # done in a worker: the session's state as it left it
-                state.history[:], state.passed = after.history, set(after.passed)
+                state.history[:], state.passed, state.answered = after.history, set(after.passed), after.answered
         if problem:
             return await self.question(request, problem=problem, status=status)
         return RedirectResponse(f"/a/{_quote(name)}", status_code=303)
@@ -518,7 +522,7 @@ def _offer(where: Progress, current: Consultation, t: dict[str, str], lang: str)
     if where.unchanged:  # the answers that could change it were "don't know"
         return t["interview.unchanged"].replace("{verdict}", verdict).replace(
             "{questions}", knowledge.count_phrase("remaining_question", where.left, lang))
-    return status_line(t, current, lang)
+    return status_line(t, where, lang)
 
 
 # Screening results as the CSV has them: English column, status and sector codes. An Arabic page words

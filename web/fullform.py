@@ -24,7 +24,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from tahaluf import limits
-from tahaluf.consultation import _unwrap, kind_of, parse_path
+from tahaluf.consultation import kind_of, parse_path
+from tahaluf.consultation.paths import _unwrap
 from tahaluf.loader import format_path
 from tahaluf.model import NOBODY_WORDS, AllianceDocument
 from tahaluf.reports.alliance_file import REMOVED

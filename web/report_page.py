@@ -15,6 +15,7 @@ from tahaluf.consultation import (ITEM_LISTS, WHATIF_SOURCE, Consultation, answe
                                   suppose, value_at)
 from tahaluf.diff import compare, snapshot_of_evaluation
 from tahaluf.errors import InputError
+from tahaluf.progress import progress
 from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.reports.diff_report import fact_change, fact_lines, finding_line, finding_sections
 from tahaluf.reports.interview import answer_text, fact_question, question_text, status_line
@@ -123,7 +124,7 @@ def whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]],
     view["hypothesis"] = {
         "verdict": supposition.verdict, "verdict_label": t[f"verdict.{supposition.verdict}"],
         "actual": t["web.whatif.actual"].replace("{verdict}", t[f"verdict.{current.verdict}"]),
-        "status": status_line(t, supposition.consultation, lang),
+        "status": status_line(t, progress(supposition.consultation), lang),
         "answers": [{"text": toggle_text(one.question, current.data, lang, t), "path": one.question.path,
                      "answer": answer_text(t, one.answer),
                      "remove_url": whatif_link(name, {p: k for p, k in picked.items() if p != one.question.path})}

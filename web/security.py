@@ -56,6 +56,10 @@ class FileState:
     history: list[tuple[str, tuple, Any]] = field(default_factory=list)  # (what, path, value before), for back
     passed: set[str] = field(default_factory=set)  # skipped or "don't know"
     asked: set[str] = field(default_factory=set)  # questions that could change the verdict, shown so far (the count)
+    # What the last question page showed open (progress.Before), and whether an answer was written since:
+    # the next page says how many questions that answer opened.
+    before: Any = None
+    answered: bool = False
 
 
 @dataclass

@@ -265,6 +265,7 @@ def act(store: AllianceFile, state, action: str, form, t: dict[str, str]) -> str
         partners = list(store.data.get("partners") or [])
         store.set(("partners", len(partners)), {"name": partner})
         state.history.append(("answer", ("partners",), partners or None))
+        state.answered = True
         return ""
     question = consult(store.document).question(str(form.get("path", "")))
     if question is None:  # answered meanwhile: nothing to do, show where it stands
@@ -287,4 +288,5 @@ def act(store: AllianceFile, state, action: str, form, t: dict[str, str]) -> str
     before = value_at(store.data, question.parts)
     store.set(question.parts, value)
     state.history.append(("answer", question.parts, before))
+    state.answered = True
     return ""
