@@ -27,6 +27,7 @@ from tahaluf.consultation.what_if import _fixes
 from tahaluf.errors import InputError
 from tahaluf.loader import format_path
 from tahaluf.rules.engine import FindingResult
+from tahaluf.rules.verdict import RED_FLAG
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def could_change(consultation: Consultation, question: Question) -> bool:
     if consultation.verdict == "do_not_proceed":
         return all(_reaches(question, by_id[g.because[0]]) for g in inference.gates)
     if consultation.verdict == "conditions":
-        if _could_raise(question, ("blocker",)):
+        if _could_raise(question, RED_FLAG):
             return True
         return all(_reaches(question, by_id[c.because[0]], c.dimension) if c.because and c.because[0] in by_id
                    else True for c in inference.conditions)

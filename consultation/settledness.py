@@ -37,6 +37,7 @@ from tahaluf.evaluation import Evaluation, evaluate_document
 from tahaluf.model import AllianceDocument
 from tahaluf.rules.base import REGISTRY
 from tahaluf.rules.engine import FindingResult
+from tahaluf.rules.verdict import RED_FLAG, SCORING
 
 
 # Settledness -----------------------------------------------------------------------------------
@@ -51,7 +52,7 @@ def _could_raise(question: Question, severities: tuple[str, ...]) -> bool:
 
 def _inert(question: Question) -> bool:
     """An answer to it can change information findings only (they weigh nothing, raise nothing)."""
-    return not _could_raise(question, ("blocker", "major", "minor"))
+    return not _could_raise(question, SCORING)
 
 
 def _fixed(result: FindingResult, open_paths: set[str], data: dict) -> bool:
@@ -117,7 +118,7 @@ def _settledness(evaluation: Evaluation, data: dict, questions: tuple[Question, 
     verdict = inference.verdict
     open_paths = {q.path for q in questions}
     by_id = {f.id: f for f in inference.findings}
-    can_gate = [q for q in questions if _could_raise(q, ("blocker",))]
+    can_gate = [q for q in questions if _could_raise(q, RED_FLAG)]
     if verdict == "do_not_proceed":
         fixed = [g for g in inference.gates if _fixed(by_id[g.because[0]], open_paths, data)]
         if fixed:

@@ -24,6 +24,8 @@ SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}  # 
 # How much one check weighs in its dimension's score, by the guide's force. An info
 # finding weighs nothing: it informs, it never moves a score or raises a condition.
 SEVERITY_WEIGHT = {"blocker": 3.0, "major": 2.0, "minor": 1.0, "info": 0.0, "strength": 1.0}
+# The checks whose answer can move the verdict or a readiness score (a strength is only ever a pass).
+SCORING = ("blocker", "major", "minor")
 READY_AT, PARTIAL_AT = 80, 50
 # A verdict read as the status of one candidate partner (screening, partner tables).
 PARTNER_STATUS = {"proceed": "eligible", "conditions": "conditional", "do_not_proceed": "excluded"}
