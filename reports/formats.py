@@ -47,6 +47,9 @@ _ROWS = (
                  default_part="full"),
     ReportFormat("pdf", (".pdf",), True, "application/pdf", "tahaluf.reports.pdf:render_pdf",
                  default_part="brief"),  # a board's document; the full report as an annex with --full
+    ReportFormat("docx", (".docx",), True,
+                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 "tahaluf.reports.docx:render_docx", default_part="brief"),  # the PDF's, editable
 )
 
 REPORT_FORMATS: dict[str, ReportFormat] = {row.name: row for row in _ROWS}
