@@ -4,7 +4,8 @@ and LibreOffice.
 
 Arabic is written right to left as Word expects it: every paragraph ``w:bidi``, every table
 ``w:bidiVisual``, the section ``w:bidi``; runs of our own words ``w:rtl`` (and a user value whose
-first strong letter is right-to-left, in either language), the document's language ``ar-SA``.
+first strong letter is right-to-left, in either language; one in both scripts follows the report),
+the document's language ``ar-SA``.
 Fonts with Arabic (Amiri for complex script, DejaVu Sans otherwise) are named in the styles.
 User text is written as text (python-docx escapes it); what XML 1.0 cannot hold is stripped.
 """
@@ -22,6 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from tahaluf.reports.html import is_mixed
 from tahaluf.reports.messages import Message
 from tahaluf.reports.viewmodel import ReportView
 
@@ -186,8 +188,9 @@ class DocxWriter:
         if not text:
             return None
         run = paragraph.add_run(text)
-        # Our words follow the report's direction; a user value its own first strong letter.
-        if starts_right_to_left(text) if user else self.rtl:
+        # Our words follow the report's direction; a user value its own first strong letter, or
+        # the report's direction when it has letters of both (as the HTML's direct_mixed_values).
+        if (self.rtl if is_mixed(text) else starts_right_to_left(text)) if user else self.rtl:
             run.font.rtl = True
         if bold:
             run.font.bold = True
@@ -211,10 +214,12 @@ class DocxWriter:
         for index, row in enumerate(([header] if header else []) + rows):
             cells = table.add_row().cells
             for cell, piece in zip(cells, row):
-                paragraph = cell.paragraphs[0]
-                self.direct(paragraph)
-                for part in piece if isinstance(piece, tuple) else (piece,):
-                    self.add(paragraph, part, bold=bool(header) and index == 0)
+                # a cell: one piece, a tuple of pieces (one paragraph) or a list of paragraphs
+                for number, line in enumerate(piece if isinstance(piece, list) else [piece]):
+                    paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
+                    self.direct(paragraph)
+                    for part in line if isinstance(line, tuple) else (line,):
+                        self.add(paragraph, part, bold=bool(header) and index == 0)
         return table
 
     def picture(self, paragraph, data: bytes, description: str) -> None:

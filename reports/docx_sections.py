@@ -28,7 +28,7 @@ def write_brief(w: DocxWriter, part: str) -> None:
     if b.red_flags:
         w.heading(t["heading.red_flags"], 2)
         for step in b.red_flags:
-            w.paragraph(step.kind_label, " ", user(step.rule), " · ", user(step.guidance_ids), bold=True)
+            w.paragraph(step.kind_label, " ", user(step.rule), " · ", step.guidance_ids, bold=True)
             w.paragraph(step.text)
             for q in step.guidance:
                 _quote(w, q)
@@ -89,7 +89,7 @@ def write_annex(w: DocxWriter) -> None:
     w.heading(t["heading.next_steps"], 2)
     w.paragraph(t["label.next_steps_note"], colour=GREY)
     for step in r.next_steps_shown:
-        refs = (" ", user(step.rule), " · ", user(step.guidance_ids)) if step.rule and step.guidance else \
+        refs = (" ", user(step.rule), " · ", step.guidance_ids) if step.rule and step.guidance else \
             (" ", user(step.rule)) if step.rule else ()
         w.paragraph(user(step.number), ". ", step.kind_label, *refs, bold=True)
         w.paragraph(step.text)
@@ -139,7 +139,7 @@ def _findings(w: DocxWriter) -> None:
         w.heading(f"{group.label} ({group.count})", 3)
         if group.compact:
             w.table((t["label.rule"], t["label.found"], t["label.guide_items"]),
-                    [(user(row.rule), _with_subjects(row, separator), user(" ".join(q.id for q in row.guidance)))
+                    [(user(row.rule), _with_subjects(row, separator), " ".join(q.id for q in row.guidance))
                      for row in group.rows])
             continue
         for f in group.entries:

@@ -15,7 +15,7 @@ from tahaluf.reports.formats import REPORT_FORMATS, ReportFormat, report_suffixe
 from tahaluf.web import app as web_app
 
 EXAMPLE = EXAMPLES / "core-concession.yaml"
-STARTS = {"md": b"# ", "json": b"{", "html": b"<!DOCTYPE html>", "pdf": b"%PDF-"}
+STARTS = {"md": b"# ", "json": b"{", "html": b"<!DOCTYPE html>", "pdf": b"%PDF-", "docx": b"PK\x03\x04"}
 
 
 def test_every_format_in_the_table_is_written_by_its_extension(tmp_path):
