@@ -298,6 +298,14 @@ class Consultant:
     name: str = ""
     organisation: str = ""
     recommendation: str = ""
+    logo: object = None  # a checked logo.Logo (a PNG), for HTML, PDF and DOCX
+
+    @property
+    def logo_src(self):
+        """The logo's data URI for an <img>, escaped (as markup: no break is put into it)."""
+        from markupsafe import escape
+
+        return escape(self.logo.data_uri) if self.logo is not None else ""
 
 
 @dataclass(frozen=True)
@@ -844,8 +852,8 @@ def with_consultant(report: ReportView, by: str) -> ReportView:
 
     name, organisation = ([clean_text(part)[: limits.REPORT_SUBJECT_CHARS]
                            for part in re.split(r"[,،]", by, maxsplit=1)] + [""])[:2]
-    kept = report.consultant.recommendation if report.consultant else ""
-    return replace(report, consultant=Consultant(name, organisation, kept))
+    kept = report.consultant or Consultant()
+    return replace(report, consultant=Consultant(name, organisation, kept.recommendation, kept.logo))
 
 
 # The steps live in reports/steps.py (imported last: they build on the classes above).
