@@ -148,6 +148,9 @@ class DocxWriter:
             core.author = xml_text(consultant.name)[:255]
 
     def bytes(self) -> bytes:
+        package = self.document.part.package
+        for key in [key for key, rel in package.rels.items() if rel.reltype.endswith("/thumbnail")]:
+            del package.rels[key]  # the template's preview of an empty page, not of this report
         out = io.BytesIO()
         self.document.save(out)
         return out.getvalue()
@@ -187,10 +190,16 @@ class DocxWriter:
         text = xml_text(text)
         if not text:
             return None
-        run = paragraph.add_run(text)
         # Our words follow the report's direction; a user value its own first strong letter, or
         # the report's direction when it has letters of both (as the HTML's direct_mixed_values).
-        if (self.rtl if is_mixed(text) else starts_right_to_left(text)) if user else self.rtl:
+        rtl = (self.rtl if is_mixed(text) else starts_right_to_left(text)) if user else self.rtl
+        if user and rtl != self.rtl:
+            # A mark of the report's direction on each side keeps the value from taking the words
+            # around it along (Word has no <bdi>): "Prepared by: NAME · ORGANISATION" stays in order.
+            mark = "\u200f" if self.rtl else "\u200e"
+            text = f"{mark}{text}{mark}"
+        run = paragraph.add_run(text)
+        if rtl:
             run.font.rtl = True
         if bold:
             run.font.bold = True

@@ -19,6 +19,7 @@ def write_brief(w: DocxWriter, part: str) -> None:
     w.run(title, r.alliance, user=True)
     w.table(None, [(t["label.organisation"], user(r.organisation)), (t["label.date"], user(r.date)),
                    (t["label.checks_assessed"], r.score_text)])
+    w.paragraph()
 
     w.paragraph(t["heading.verdict"], bold=True, colour=GREY)
     w.paragraph(r.verdict_label, bold=True, size=16, colour=VERDICT_COLOUR.get(r.verdict))
@@ -47,8 +48,14 @@ def write_brief(w: DocxWriter, part: str) -> None:
             w.paragraph(step.text, style="List Bullet")
 
     w.heading(t["heading.who_next"], 2)
-    w.table(None, [(user(s.who), user(s.what), user(s.due)) if s.user else (s.who, s.what, "")
-                   for s in b.who_next])
+    if any(s.user for s in b.who_next):  # a named owner and a due date from the plan: three columns
+        table = w.table(None, [(user(s.who), user(s.what), user(s.due)) if s.user else (s.who, s.what, "")
+                               for s in b.who_next])
+        for row, step in zip(table.rows, b.who_next):
+            if not step.user:  # as the PDF's colspan
+                row.cells[1].merge(row.cells[2])
+    else:
+        w.table(None, [(s.who, s.what) for s in b.who_next])
     w.heading(t["heading.readiness"], 2)
     w.table((t["label.dimension"], t["label.range"], t["label.known"], t["label.level"]),
             [(row.label, row.score_text, user(row.known_text), row.level_label) for row in b.readiness])
