@@ -106,7 +106,7 @@ def isolate_user_values(html: str) -> str:
 def render_pdf(report: ReportView, part: str = "full") -> bytes:
     """``part``: "brief" (the board brief alone, as `evaluate -o x.pdf` writes it) or "full"."""
     source = isolate_user_values(html_document(report, inline_stylesheet=False, part=part))
-    logo = report.consultant.logo if report.consultant else None
+    logo = getattr(getattr(report, "consultant", None), "logo", None)
     fetcher = AssetFetcher({logo.data_uri: logo.png} if logo is not None else None)
     collecting = gc.isenabled()
     gc.disable()  # layout allocates boxes by the hundred thousand: cyclic GC passes cost ~8% for nothing
