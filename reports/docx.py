@@ -12,6 +12,7 @@ User text is written as text (python-docx escapes it); what XML 1.0 cannot hold 
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import unicodedata
@@ -79,8 +80,8 @@ def _child(parent, tag: str, successors: tuple[str, ...], **attributes: str):
 class DocxWriter:
     """Paragraphs, tables and runs in the report's direction; the sections are in reports/docx_sections.py."""
 
-    def __init__(self, report: ReportView):
-        self.report = report
+    def __init__(self, report: ReportView, part: str = "brief"):
+        self.report, self.part = report, part
         self.t = report.labels
         self.rtl = report.direction == "rtl"
         self.document = Document()
@@ -136,13 +137,16 @@ class DocxWriter:
     def _properties(self) -> None:
         """Title, language and subject (the verdict) as the PDF's metadata has them; author below."""
         core = self.document.core_properties
-        core.title = xml_text(f"{self.t['heading.brief']}: {self.report.alliance}")[:255]
+        heading = self.t["heading.brief"] if self.part == "brief" else self.report.title  # as the PDF's <title>
+        core.title = xml_text(f"{heading}: {self.report.alliance}")[:255]
         core.language = self.report.lang
         core.subject = xml_text(self.report.verdict_label)
         core.author = ""
         core.last_modified_by = ""
         core.comments = ""
         core.keywords = ""
+        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        core.created = core.modified = now  # not the template's 2013
         consultant = self.report.consultant
         if consultant and consultant.name:
             core.author = xml_text(consultant.name)[:255]
@@ -255,7 +259,7 @@ def render_docx(report: ReportView, part: str = "brief") -> bytes:
     """``part``: "brief" (the board brief alone, the default as for PDF) or "full" (the full report as an annex)."""
     from tahaluf.reports.docx_sections import write_annex, write_brief
 
-    writer = DocxWriter(report)
+    writer = DocxWriter(report, part)
     write_brief(writer, part)
     if part != "brief":
         write_annex(writer)
