@@ -16,6 +16,7 @@ import io
 import re
 import stat
 import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +82,8 @@ def check_png(data: bytes, path: Path) -> tuple[int, int]:
     width, height = struct.unpack(">II", data[16:24])
     if not (1 <= width <= limits.LOGO_MAX_PIXELS and 1 <= height <= limits.LOGO_MAX_PIXELS):
         raise _refuse(path, f"{width}×{height} pixels; at most {limits.LOGO_MAX_PIXELS} on each side")
+    if not _whole_png(data):
+        raise _refuse(path, "a damaged or truncated PNG")
     from PIL import Image  # WeasyPrint's own dependency
 
     try:
@@ -91,6 +94,22 @@ def check_png(data: bytes, path: Path) -> tuple[int, int]:
     except Exception as error:  # Pillow raises many kinds for a damaged image
         raise _refuse(path, f"a damaged PNG ({type(error).__name__})") from None
     return width, height
+
+
+def _whole_png(data: bytes) -> bool:
+    """Every chunk whole with its checksum, image data present, and the end chunk last. (Pillow
+    alone would not say: WeasyPrint sets its LOAD_TRUNCATED_IMAGES for the whole process.)"""
+    offset, seen = len(PNG_SIGNATURE), set()
+    while offset + 12 <= len(data):
+        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        end = offset + 12 + length
+        if end > len(data) or struct.unpack(">I", data[end - 4:end])[0] != zlib.crc32(data[offset + 4:end - 4]):
+            return False
+        seen.add(kind)
+        if kind == b"IEND":
+            return b"IDAT" in seen
+        offset = end
+    return False
 
 
 def _looks_like_svg(data: bytes) -> bool:

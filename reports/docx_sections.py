@@ -72,7 +72,7 @@ def _consultant(w: DocxWriter) -> None:
         return
     logo = getattr(consultant, "logo", None)
     if logo is not None:
-        w.picture(w.paragraph(), logo.png, consultant.organisation or consultant.name)
+        w.picture(w.paragraph(), logo.png, t["brief.logo"])
     if consultant.name or consultant.organisation:
         line = w.paragraph(f"{t['brief.prepared_by']}: ", user(consultant.name))
         if consultant.organisation:
