@@ -80,11 +80,13 @@ def cmd_evaluate(args) -> None:
     if on_terminal and args.format is None:
         _show_on_terminal(evaluation, args)
         return
+    from tahaluf.logo import logo_for
     from tahaluf.reports.render import render_report
 
+    logo = logo_for(args.logo, evaluation.document, args.file)  # checked before anything is written
     part = "brief" if args.brief else "full" if args.full else None  # None: each format's default
     write_output(render_report(evaluation, fmt, args.lang, explain=args.explain, anonymous=args.anonymous,
-                               part=part, by=args.by),
+                               part=part, by=args.by, logo=logo),
                  args.output, inputs)
 
 
@@ -367,6 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--explain", action="store_true", help="show how the verdict was derived, down to the facts")
     evaluate.add_argument("--by", metavar="'NAME, ORGANISATION'",
                           help="who prepared the report, printed on the brief (else the file's report: section)")
+    files.append(evaluate.add_argument(
+        "--logo", metavar="FILE", help="a PNG or SVG logo (at most 512 KB) printed with who prepared it on the "
+                                       "HTML, PDF and DOCX brief (else the file's report: logo:)"))
     part = evaluate.add_mutually_exclusive_group()
     part.add_argument("--brief", action="store_true",
                       help="the board brief alone (verdict, red flags, who does what next): the default for PDF")

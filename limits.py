@@ -45,6 +45,9 @@ REPORT_FOLD_NAMES = 12  # ... naming this many of them (the partners table lists
 REPORT_SUBJECT_CHARS = 80  # a name or concession quoted in a folded list or the appendix is cut here
 REPORT_RECOMMENDATION_CHARS = 600  # the consultant's own recommendation on the brief (report.recommendation)
 REPORT_WORD_CHARS = 64  # a longer run without a space gets break opportunities (HTML and PDF)
+LOGO_MAX_BYTES = 512 * 1024  # the consultant's logo (--logo, report.logo): a PNG or SVG file at most this big
+LOGO_MAX_PIXELS = 4096  # ... a PNG at most this many pixels on each side
+LOGO_SVG_PIXELS = 240  # ... an SVG drawn this many pixels high (1.6 cm on the brief at ~380 dpi)
 
 # The web app (`tahaluf serve`) ----------------------------------------------------------------------
 WEB_UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # one candidate list, streamed to a file of the workspace

@@ -380,6 +380,8 @@ class ReportBy(Strict):
     organisation: Name | None = None
     recommendation: Annotated[str, StringConstraints(max_length=limits.REPORT_RECOMMENDATION_CHARS),
                               AfterValidator(clean_text)] | None = None
+    logo: Annotated[str, StringConstraints(max_length=1000), AfterValidator(clean_text)] | None = Field(
+        None, description="A PNG or SVG file (at most 512 KB), beside this file: printed on the brief (--logo).")
 
 
 class Action(Strict):

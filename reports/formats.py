@@ -22,6 +22,9 @@ class ReportFormat:
     explains: bool = False  # the renderer can add the explanation (--explain)
     # The part written unless one is asked for ("brief" or "full"); None: the format has no parts.
     default_part: str | None = None
+    # What the web app's report page offers: "documents" (one per language), "data" (in the page's
+    # language), "" (not offered).
+    on_web: str = ""
 
     @property
     def suffix(self) -> str:
@@ -42,11 +45,14 @@ _ROWS = (
     ReportFormat("md", (".md", ".markdown"), False, "text/markdown; charset=utf-8",
                  "tahaluf.reports.markdown:render_markdown", explains=True, default_part="full"),
     ReportFormat("json", (".json",), False, "application/json", "tahaluf.reports.json_report:render_json",
-                 explains=True),
+                 explains=True, on_web="data"),
     ReportFormat("html", (".html", ".htm"), False, "text/html; charset=utf-8", "tahaluf.reports.html:render_html",
                  default_part="full"),
     ReportFormat("pdf", (".pdf",), True, "application/pdf", "tahaluf.reports.pdf:render_pdf",
-                 default_part="brief"),  # a board's document; the full report as an annex with --full
+                 default_part="brief", on_web="documents"),  # a board's document; the full report: --full
+    ReportFormat("docx", (".docx",), True,
+                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 "tahaluf.reports.docx:render_docx", default_part="brief", on_web="documents"),  # the PDF's, editable
 )
 
 REPORT_FORMATS: dict[str, ReportFormat] = {row.name: row for row in _ROWS}

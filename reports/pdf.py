@@ -64,12 +64,17 @@ def asset_path(url: str) -> Path:
 
 
 class AssetFetcher(URLFetcher):
-    """WeasyPrint's fetcher, restricted to files inside ``reports/assets/``: no network, no redirects."""
+    """WeasyPrint's fetcher, restricted to files inside ``reports/assets/``: no network, no redirects.
+    ``images``: data URIs it may serve besides (the consultant's logo, checked by logo.py), each as
+    the PNG it was made from; any other data URI is refused like any other URL."""
 
-    def __init__(self) -> None:
+    def __init__(self, images: dict[str, bytes] | None = None) -> None:
         super().__init__(timeout=1, allowed_protocols={"file"}, allow_redirects=False, fail_on_errors=True)
+        self.images = dict(images or {})
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url in self.images:
+            return URLFetcherResponse(url, self.images[url], {"Content-Type": "image/png"}, 200)
         path = asset_path(url)  # never calls URLFetcher.fetch: nothing else can be opened
         return URLFetcherResponse(path.as_uri(), path.read_bytes(),
                                   {"Content-Type": CONTENT_TYPES[path.suffix]}, 200)
@@ -101,7 +106,8 @@ def isolate_user_values(html: str) -> str:
 def render_pdf(report: ReportView, part: str = "full") -> bytes:
     """``part``: "brief" (the board brief alone, as `evaluate -o x.pdf` writes it) or "full"."""
     source = isolate_user_values(html_document(report, inline_stylesheet=False, part=part))
-    fetcher = AssetFetcher()
+    logo = getattr(getattr(report, "consultant", None), "logo", None)
+    fetcher = AssetFetcher({logo.data_uri: logo.png} if logo is not None else None)
     collecting = gc.isenabled()
     gc.disable()  # layout allocates boxes by the hundred thousand: cyclic GC passes cost ~8% for nothing
     try:

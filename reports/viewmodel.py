@@ -469,8 +469,8 @@ def with_consultant(report: ReportView, by: str) -> ReportView:
 
     name, organisation = ([clean_text(part)[: limits.REPORT_SUBJECT_CHARS]
                            for part in re.split(r"[,،]", by, maxsplit=1)] + [""])[:2]
-    kept = report.consultant.recommendation if report.consultant else ""
-    return replace(report, consultant=Consultant(name, organisation, kept))
+    kept = report.consultant or Consultant()
+    return replace(report, consultant=Consultant(name, organisation, kept.recommendation, kept.logo))
 
 
 # The steps live in reports/steps.py (imported last: they build on the classes above).

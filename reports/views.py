@@ -289,6 +289,14 @@ class Consultant:
     name: str = ""
     organisation: str = ""
     recommendation: str = ""
+    logo: object = None  # a checked logo.Logo (a PNG), for HTML, PDF and DOCX
+
+    @property
+    def logo_src(self):
+        """The logo's data URI for an <img>, escaped (as markup: no break is put into it)."""
+        from markupsafe import escape
+
+        return escape(self.logo.data_uri) if self.logo is not None else ""
 
 
 @dataclass(frozen=True)

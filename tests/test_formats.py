@@ -15,7 +15,7 @@ from tahaluf.reports.formats import REPORT_FORMATS, ReportFormat, report_suffixe
 from tahaluf.web import app as web_app
 
 EXAMPLE = EXAMPLES / "core-concession.yaml"
-STARTS = {"md": b"# ", "json": b"{", "html": b"<!DOCTYPE html>", "pdf": b"%PDF-"}
+STARTS = {"md": b"# ", "json": b"{", "html": b"<!DOCTYPE html>", "pdf": b"%PDF-", "docx": b"PK\x03\x04"}
 
 
 def test_every_format_in_the_table_is_written_by_its_extension(tmp_path):
@@ -28,8 +28,36 @@ def test_every_format_in_the_table_is_written_by_its_extension(tmp_path):
 
 
 def test_the_web_downloads_take_their_types_from_the_table():
-    for name in ("pdf", "json"):
+    offered = {name for name, row in REPORT_FORMATS.items() if row.on_web}
+    assert offered >= {"pdf", "docx", "json"}
+    for name in offered:
         assert web_app.DOWNLOADS[name] == REPORT_FORMATS[name].content_type
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_report_page_offers_every_document_in_every_language_and_each_downloads(tmp_path, lang):
+    import re
+    import shutil
+
+    from starlette.testclient import TestClient
+
+    from tahaluf import knowledge
+
+    shutil.copy(EXAMPLE, tmp_path / EXAMPLE.name)
+    t = {key: text(lang) for key, text in knowledge.labels().items()}
+    with TestClient(web_app.create_app(tmp_path, workers=0), base_url="http://127.0.0.1") as client:
+        client.get(f"/lang/{lang}")
+        page = client.get(f"/a/{EXAMPLE.name}/report").text
+        links = dict((href, label) for href, label in re.findall(r'<a class="button" href="([^"]+)" download>([^<]+)<', page))
+        for name, row in REPORT_FORMATS.items():
+            codes = knowledge.language_codes() if row.on_web == "documents" else (lang,) if row.on_web else ()
+            for code in codes:
+                href = f"/a/{EXAMPLE.name}/download/{name}/{code}"
+                assert t[f"format.{name}"] in links[href] and (row.on_web == "data" or t[f"language.{code}"] in links[href])
+            if row.on_web == "documents":
+                response = client.get(f"/a/{EXAMPLE.name}/download/{name}/{knowledge.language_codes()[-1]}")
+                assert response.status_code == 200 and response.content.startswith(STARTS[name])
+                assert response.headers["content-type"] == row.content_type
 
 
 def _plain_text(report, explain=False):

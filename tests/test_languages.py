@@ -46,3 +46,8 @@ def test_the_web_menu_lists_every_other_language_by_its_own_name(tmp_path):
             for other, language in languages().items():
                 link = f'href="/lang/{other}?next=%2F" lang="{other}">{language.name}</a>'
                 assert (link in page) == (other != lang), (lang, other)
+
+
+def test_every_language_is_named_in_the_catalogue():
+    """A download names its language ("PDF (Arabic)"): each language has its name in every language."""
+    assert {f"language.{code}" for code in language_codes()} <= set(knowledge.labels())

@@ -43,7 +43,8 @@ from tahaluf.web.workspace import NotInWorkspace, NotServable, Workspace
 
 HERE = Path(__file__).resolve().parent
 # The reports offered for download (from the formats table), and the alliance file itself.
-DOWNLOADS = {**{name: REPORT_FORMATS[name].content_type for name in ("pdf", "json")}, "yaml": "application/yaml"}
+DOWNLOADS = {**{name: row.content_type for name, row in REPORT_FORMATS.items() if row.on_web},
+             "yaml": "application/yaml"}
 SCREEN_MEDIA = {"csv": "text/csv; charset=utf-8", "errors": "text/csv; charset=utf-8",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 SCREEN_ROWS_SHOWN = 500  # the page shows this many; the downloads have every row
@@ -78,6 +79,19 @@ def _page(request: Request, template: str, status: int = 200, **context) -> HTML
         lang=lang, direction=knowledge.direction(lang), t=t, csrf=_session(request).csrf,
         other_languages=_other_languages(lang, here), **context)
     return HTMLResponse(direct_mixed_values(html, knowledge.direction(lang)), status_code=status)
+
+
+def _downloads(base: str, lang: str, t: dict[str, str]) -> list[tuple[str, str]]:
+    """The report page's downloads, from the formats table: each document in every language, the data in
+    the page's, and the alliance file itself. (label, address)."""
+    found = []
+    for name, row in REPORT_FORMATS.items():
+        languages = knowledge.language_codes() if row.on_web == "documents" else (lang,) if row.on_web else ()
+        for code in languages:
+            label = t["web.download.document"] if row.on_web == "documents" else "{format}"
+            found.append((label.replace("{format}", t[f"format.{name}"]).replace("{language}", t[f"language.{code}"]),
+                          f"{base}/{name}/{code}"))
+    return found + [(t["web.download.yaml"], f"{base}/yaml/{lang}")]
 
 
 def _other_languages(lang: str, here: str) -> list[dict[str, str]]:
@@ -327,9 +341,7 @@ class App:
             return _page(request, "message.html.j2", status=400,
                          message=t["web.whatif.bad"].replace("{problem}", str(whatif)))
         base = f"/a/{_quote(name)}/download"
-        downloads = [("web.download.pdf_en", f"{base}/pdf/en"), ("web.download.pdf_ar", f"{base}/pdf/ar"),
-                     ("web.download.json", f"{base}/json/{lang}"),
-                     ("web.download.yaml", f"{base}/yaml/{lang}")]
+        downloads = _downloads(base, lang, t)
         return _page(request, "report.html.j2", status=status, name=name, url=_quote(name), r=report,
                      report_t=report.labels, downloads=downloads, whatif=whatif, problem=problem,
                      since=await run_in_threadpool(self._since, name, evaluation.source_sha256, t, lang))
