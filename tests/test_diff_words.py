@@ -33,6 +33,19 @@ def question(path: str, lang: str) -> str:
     return (words.question or words)(lang)
 
 
+def review_changes(lang: str) -> list[str]:
+    """What changed between the review's two states, as every view must word it: two facts as their
+    questions and answers, then the red flag lifted in the report's words."""
+    arrow = label("diff.arrow", lang)
+    about = label("interview.about_partner", lang).replace("{subject}", PARTNER)
+    timeline = about.replace("{question}", question("partners[].private.timeline_agreed", lang))
+    understood = question("understanding.goals_understood_by_all", lang)
+    flag = knowledge.findings()["PR01"].message_for("no_timeline")(lang).replace("{subject}", PARTNER)
+    return [f"{timeline} {label('label.no', lang)} {arrow} {label('label.yes', lang)}",
+            f"{understood} {label('label.unknown', lang)} {arrow} {label('label.no', lang)}",
+            label("diff.line.resolved", lang).replace("{text}", flag)]
+
+
 @pytest.fixture
 def review(tmp_path):
     """The shipped private-sector example, and the same a few answers later: the company agreed a
@@ -53,15 +66,10 @@ def test_diff_words_facts_as_questions_and_findings_as_messages(review, capsys, 
     out = capsys.readouterr().out
     body = out.split("\n", 3)[3]  # after the heading and the two file names (the user's own)
     assert machine_words(body, lang) == []
-    arrow = label("diff.arrow", lang)
-    about = label("interview.about_partner", lang).replace("{subject}", PARTNER)
-    timeline = about.replace("{question}", question("partners[].private.timeline_agreed", lang))
-    assert f"{timeline} {label('label.no', lang)} {arrow} {label('label.yes', lang)}" in out
-    understood = question("understanding.goals_understood_by_all", lang)
-    assert f"{understood} {label('label.unknown', lang)} {arrow} {label('label.no', lang)}" in out
+    for line in review_changes(lang):
+        assert line in out
     # The red flag lifted, in the words the report gave it; its code a tag after it.
-    flag = knowledge.findings()["PR01"].message_for("no_timeline")(lang).replace("{subject}", PARTNER)
-    assert label("diff.line.resolved", lang).replace("{text}", flag) + " `PR01`" in out
+    assert f"{review_changes(lang)[-1]} `PR01`" in out
     # The check that now fails, by its message.
     assert knowledge.findings()["DC02"].message(lang) in out
 

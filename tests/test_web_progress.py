@@ -5,7 +5,6 @@ questions says how many, in English and Arabic."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
@@ -13,7 +12,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
 from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES, csrf_of  # noqa: E402
+from support import csrf_of, workspace_with  # noqa: E402
 
 from tahaluf import knowledge  # noqa: E402
 from tahaluf.consultation import consult  # noqa: E402
@@ -26,10 +25,7 @@ OPEN = "screening-org.yaml"  # not settled: many questions could still change th
 
 @pytest.fixture
 def workspace(tmp_path):
-    space = tmp_path / "ws"
-    space.mkdir()
-    shutil.copy(EXAMPLES / OPEN, space / OPEN)
-    return space
+    return workspace_with(tmp_path, OPEN)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import csv
 import io
 import os
 import re
-import shutil
 import time
 from html import unescape
 
@@ -19,7 +18,7 @@ pytest.importorskip("multipart")
 
 from openpyxl import load_workbook  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES, csrf_of, label  # noqa: E402
+from support import EXAMPLES, csrf_of, label, workspace_with  # noqa: E402
 
 from tahaluf.screening import screen_file  # noqa: E402
 from tahaluf.screening.writers import restore  # noqa: E402
@@ -36,10 +35,7 @@ def neutralise(text: str) -> str:
 
 @pytest.fixture
 def workspace(tmp_path):
-    space = tmp_path / "ws"
-    space.mkdir()
-    shutil.copy(EXAMPLES / ORG, space / ORG)
-    return space
+    return workspace_with(tmp_path, ORG)
 
 
 @pytest.fixture
