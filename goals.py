@@ -201,6 +201,15 @@ def goal_is_specific(goal: Any) -> bool:
     return any(period.anchored for period in dates_in(sentence)) and bool(quantities_in(sentence))
 
 
+def goal_could_become_specific(goal: Any) -> bool:
+    """A goal not yet specific whose measure and date are both still unknown: answering either would
+    make it specific, so a check that found it vague is not settled on it. ``goal``: a mapping or its
+    sentence alone."""
+    goal = {"goal": goal} if isinstance(goal, str) else goal
+    return (isinstance(goal, dict) and not goal_is_specific(goal)
+            and goal.get("by") is None and goal.get("measure") is None)
+
+
 # Timelines ------------------------------------------------------------------------------------
 
 _UNITS = {"year": 12, "years": 12, "month": 1, "months": 1, "سنه": 12, "سنة": 12, "عام": 12, "سنوات": 12,

@@ -30,11 +30,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tahaluf.consultation.paths import as_data, document_of, parse_path, value_at
+from tahaluf.consultation.paths import annotation_at, as_data, document_of, parse_path, value_at
 from tahaluf.consultation.questions import (_INDEXED_OF, _SECTION_OF, Question, _counts, _severity,
                                             _severity_of_rule, in_directors_order, open_questions)
 from tahaluf.evaluation import Evaluation, evaluate_document
-from tahaluf.model import AllianceDocument
+from tahaluf.goals import goal_could_become_specific
+from tahaluf.model import AllianceDocument, Goal
 from tahaluf.rules.base import REGISTRY
 from tahaluf.rules.engine import FindingResult
 from tahaluf.rules.verdict import RED_FLAG, SCORING
@@ -68,6 +69,8 @@ def _fixed(result: FindingResult, open_paths: set[str], data: dict) -> bool:
         if any(q == path or q.startswith((path + ".", path + "[")) or path.startswith((q + ".", q + "["))
                for q in open_paths):
             return False
+    if any(_holds_an_open_goal(path, data) for path in cited):
+        return False
     for pattern in REGISTRY[result.rule].rule:
         fact_type = type(pattern).__name__
         for name, constraint in pattern.items():
@@ -79,6 +82,19 @@ def _fixed(result: FindingResult, open_paths: set[str], data: dict) -> bool:
                 if f"{holder}.{name}" in open_paths:
                     return False
     return True
+
+
+def _holds_an_open_goal(path: str, data: dict) -> bool:
+    """Whether a cited list of goals holds a goal whose measure and date are unknown (both facts the
+    goal's check reads, under the list it cites)."""
+    parts = parse_path(path)
+    try:
+        item = annotation_at(parts + (0,))
+    except KeyError:
+        return False
+    if item is not Goal:
+        return False
+    return any(goal_could_become_specific(goal) for goal in value_at(data, parts) or ())
 
 
 def _holders(fact_type: str, cited: list[str], data: dict) -> list[str]:

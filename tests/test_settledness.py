@@ -94,6 +94,13 @@ def fill_unknowns(partial, filler):
 
 
 SPECIFIC_GOAL = {"goal": "400 community health workers trained", "by": date(2028, 6, 1)}
+VAGUE_GOAL = {
+    "organisation": {"name": "Test NGO", "core_objectives": ["community health"]},
+    "alliance": {"name": "Health alliance"},
+    "partners": [{"name": "Acme", "sector": "private",
+                  "private": {"specific_goals_agreed": True, "timeline_agreed": True,
+                              "goals": [{"goal": "A regional survey"}]}}],
+}
 
 
 PERSON_OR_NOBODY = ("spokesperson", "owner")  # a name, or False for "nobody"
@@ -156,6 +163,10 @@ def documents(draw) -> dict:
 @example(PRIVATE_NO, {"partners": [{"name": "x", "private": {"goals": [SPECIFIC_GOAL], "timeline_agreed": True}}]},
          False)
 @example(PRIVATE_NO, {"partners": [{"name": "x", "private": {"goals": ["A regional survey"]}}]}, True)
+# A goal with neither measure nor date fails PR01 as vague; its date is a fact PR01 reads, unknown:
+# a date given there makes the goal specific, so the red flag is not settled on it.
+@example(VAGUE_GOAL, {"partners": [{"name": "x", "private": {"goals": [{"goal": "x", "by": date(2028, 6, 1)}]}}]},
+         False)
 def test_a_settled_verdict_survives_any_value_of_every_unknown_fact(partial, drawn, guide_asks):
     found = _consult(partial)
     if not found.settled:
