@@ -30,6 +30,7 @@ class Verdict(NamedTuple):
     guidance: tuple = ()
     reason: tuple | None = None  # (kind "message"|"question", rule code, subject, params, message key)
     problem: str = ""
+    reasons: tuple = ()  # every reason, ``reason`` first: each failed check, each decisive one not known
     # A full engine run's findings, for the screener to learn from (reuse.py); None when the
     # verdict came from outcomes already seen. Dropped before the verdict is cached.
     findings: tuple | None = None
@@ -86,22 +87,19 @@ def verdict_of(findings, word: str) -> Verdict:
     failed = sorted((f for f in findings if f.status == "fail"), key=order)
     unknown = sorted((f for f in findings if f.status == "not_assessed" and f.severity in DECISIVE), key=order)
     guidance = tuple(dict.fromkeys(g for f in failed + unknown for g in REGISTRY[f.rule].guidance))
-    # The reason behind the status: a failed blocker/major check, else the first decisive
-    # fact nobody knows, else the worst lesser failure.
+    # The reasons behind the status, the first one foremost: the failed blocker/major checks (red
+    # flags and conditions), then the decisive facts nobody knows, then the lesser failures.
     serious = [f for f in failed if f.severity in DECISIVE]
-    if serious:
-        reason = ("message", serious[0].rule, serious[0].subject, serious[0].params, serious[0].message)
-    elif unknown:
-        reason = ("question", unknown[0].rule, unknown[0].subject, unknown[0].params, unknown[0].message)
-    elif failed:
-        reason = ("message", failed[0].rule, failed[0].subject, failed[0].params, failed[0].message)
-    else:
-        reason = None
+    lesser = [f for f in failed if f.severity not in DECISIVE]
+    reasons = tuple((kind, f.rule, f.subject, f.params, f.message)
+                    for kind, group in (("message", serious), ("question", unknown), ("message", lesser))
+                    for f in group)
+    reason = reasons[0] if reasons else None
     status = PARTNER_STATUS[word]
     scored = [(f.status, f.severity) for f in findings if f.dimension in DIMENSIONS]
     assessed = weighted_score(scored) is not None  # nothing assessed: no score (blank), not a band's bottom
     return Verdict(status, banded_score(status, score_bounds(scored)[0]) if assessed else None, tuple(f.rule for f in failed), tuple(f.rule for f in unknown),
-                   guidance, reason)
+                   guidance, reason, reasons=reasons)
 
 
 # A candidate's score agrees with its status (issue 23): each status has its band, so every

@@ -69,21 +69,30 @@ class Screener:
         if verdict.status is None:
             self.reject(candidate.row, [RowProblem("", verdict.problem)])
             return None
-        parts: list = []
+        reasons = [self.words(reason, candidate) for reason in verdict.reasons]
+        parts = reasons[0] if reasons else []
         if verdict.reason is not None:
-            kind, code, subject, params, key = verdict.reason
-            entry = self.texts.get(code)
-            if entry is not None:
-                template = (entry.message_for(key) if kind == "message" else entry.question)(self.lang)
-                values = {name: resolve_markers(value, candidate) for name, value in params}
-                values["subject"] = resolve_markers(subject, candidate)
-                parts = [list(part) for part in fill(template, values).parts]
+            kind, code = verdict.reason[:2]
             self.summary.reasons[(kind, code)] += 1
+            if (kind, code) not in self.summary.examples:  # what is wrong, as the first row it was wrong for says
+                self.summary.examples[(kind, code)] = "".join(text for text, _ in parts)
         self.summary.counts[verdict.status] += 1
         self.summary.screened += 1
         row = [candidate.row, candidate.name, candidate.sector, verdict.status, verdict.score, verdict.failed,
-               verdict.unknown, verdict.guidance, parts]
+               verdict.unknown, verdict.guidance, parts, reasons]
         return bucket_of(verdict.status, verdict.score), pickle.dumps(row, pickle.HIGHEST_PROTOCOL)
+
+    def words(self, reason: tuple, candidate: Candidate | Waiting) -> list:
+        """One reason in words, as (text, user's text?) parts: the failed check's message, or the
+        question that would settle a fact nobody knows, with the row's own texts filled in."""
+        kind, code, subject, params, key = reason
+        entry = self.texts.get(code)
+        if entry is None:
+            return [[code, False]]
+        template = (entry.message_for(key) if kind == "message" else entry.question)(self.lang)
+        values = {name: resolve_markers(value, candidate) for name, value in params}
+        values["subject"] = resolve_markers(subject, candidate)
+        return [list(part) for part in fill(template, values).parts]
 
     def dispatch(self, chunk: list) -> None:
         """Validate a chunk, look each profile up, send the new ones to the judge in one job."""

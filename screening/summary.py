@@ -38,6 +38,7 @@ class Summary:
     blank_rows: int = 0
     counts: Counter = field(default_factory=Counter)
     reasons: Counter = field(default_factory=Counter)  # (kind, rule code) -> rows
+    examples: dict = field(default_factory=dict)  # (kind, rule code) -> the first row's reason, in words
     inferences: int = 0
     cache_hits: int = 0
     engine_runs: int = 0  # profiles the engine judged in full; the others reused earlier checks' outcomes
@@ -56,14 +57,15 @@ class Summary:
         return WORDS[self.lang]
 
     def top_reasons(self, n: int = 5) -> list[tuple[int, str, str, str]]:
-        """[(rows, code, failed|unknown label, the finding's summary)] most common first."""
+        """[(rows, code, "not met"|"not yet known", what is wrong)] most common first: what is wrong in
+        the words of the first row it was wrong for (the check's message, or the open question), never
+        the check's own passing statement."""
         from tahaluf import knowledge
 
-        texts, words = knowledge.findings(), self.words()
+        labels = knowledge.labels()
         top = []
         for (kind, code), count in self.reasons.most_common(n):
-            summary = texts[code].summary(self.lang) if code in texts else code
-            top.append((count, code, words["failed" if kind == "message" else "unknown"], summary))
+            top.append((count, code, labels[f"screen.reason.{kind}"](self.lang), self.examples.get((kind, code), "")))
         return top
 
     def status_line(self) -> str:

@@ -41,6 +41,7 @@ from tahaluf.reports.interview import (answer_format, answer_text, fact_question
 from tahaluf.reports.output import write_atomically
 from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
 from tahaluf.reports.viewmodel import build_report
+from tahaluf.screening.writers import CSV_REASONS_SEPARATOR
 from tahaluf.web import fullform, work
 from tahaluf.web.history import History, HistoryUnavailable, timeline
 from tahaluf.web.screening_jobs import KINDS, UPLOAD_MAX_BYTES, Jobs, sorted_rows
@@ -680,6 +681,8 @@ def _screen_cells(row: tuple, header: list[str], t: dict[str, str], lang: str) -
     for title, text in zip(header, row):
         if title in SCREEN_CODES and text:
             cells.append({"text": text, "codes": text.split("; ")})
+        elif title == "reasons" and text:  # every reason, one item each
+            cells.append({"text": text, "codes": [], "items": text.split(CSV_REASONS_SEPARATOR)})
         else:
             worded = _screen_word(t, lang, SCREEN_WORDED[title], text) if title in SCREEN_WORDED and text else text
             cells.append({"text": worded, "codes": []})
