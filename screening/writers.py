@@ -156,7 +156,7 @@ def _write_workbook(path: Path, records: Iterable[list], summary_rows: list[tupl
         cell = text(value)
         if "\n" not in value:
             return cell
-        if not isinstance(cell, WriteOnlyCell):
+        if isinstance(cell, str):
             cell = WriteOnlyCell(sheet, value=cell)
         cell.alignment = Alignment(wrap_text=True, vertical="top", readingOrder=reading_order.readingOrder)
         return cell
