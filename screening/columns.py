@@ -58,6 +58,58 @@ COLUMNS.update({f"concession.{name}": ("concession", name, kind) for name, kind 
 TEXT_COLUMNS = tuple(column for column, (_, _, kind) in COLUMNS.items() if kind in FREE_TEXT)
 
 
+def _choices_of(annotation: Any) -> tuple | None:
+    """The fixed answers a field takes (a Literal's values, or True and False), else None."""
+    origin = typing.get_origin(annotation)
+    if annotation is bool:
+        return (True, False)
+    if origin is typing.Literal:
+        return typing.get_args(annotation)
+    if origin is typing.Annotated or origin in (list, tuple):
+        return _choices_of(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        found = [c for arg in typing.get_args(annotation) if arg is not type(None) and (c := _choices_of(arg))]
+        return found[0] if len(found) == 1 else None
+    return None
+
+
+def _annotation(column: str) -> Any:
+    section, name, _ = COLUMNS[column]
+    model = {"": Partner, "concession": Concession}.get(section) or SECTIONS[section]
+    return model.model_fields[name].annotation
+
+
+@cache
+def choice_words(column: str, lang: str) -> tuple[tuple[Any, str], ...]:
+    """A choice column's values and their words in ``lang`` (empty for any other column): English as
+    the reports print them (labels.yaml), Arabic as the Arabic answers' lexicon shows them first.
+    Both are read back as the values (see english_choice)."""
+    from tahaluf import knowledge
+    from tahaluf.answers import lexicon
+
+    values = _choices_of(_annotation(column))
+    if not values:
+        return ()
+    labels, shown = knowledge.labels(), lexicon().shown
+    words = []
+    for value in values:
+        if isinstance(value, bool):
+            word = labels["label.yes" if value else "label.no"](lang)
+        elif lang == "ar":
+            word = shown[value]
+        else:
+            word = labels[f"sector.{value}" if column == "sector" else f"choice.{value}"](lang)
+        words.append((value, word))
+    return tuple(words)
+
+
+@cache
+def english_choices() -> dict[str, dict[str, str]]:
+    """Per choice column: an English word, lower-cased (``research centre``) -> its value."""
+    return {column: {word.casefold(): value for value, word in choice_words(column, "en") if isinstance(value, str)}
+            for column in COLUMNS if choice_words(column, "en")}
+
+
 def field_key(column: str) -> str:
     """The column's entry in knowledge/fields.yaml (a partner's fact, or the concession's)."""
     if column.startswith("concession."):
