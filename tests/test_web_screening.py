@@ -68,8 +68,9 @@ def table(html: str) -> tuple[list[str], list[list[str]]]:
     head = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
     titles = [re.sub(r"<[^>]+>|[▲▼]", "", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)]
     body = re.search(r"<tbody>(.*?)</tbody>", html, re.S).group(1)
-    # A cell of reasons is a list, one item each: read back as the CSV joins them.
-    rows = [[re.sub(r"<[^>]+>", "", re.sub(r"</li>\s*<li>", " | ", cell)).replace("&amp;", "&").replace("&#39;", "'").replace("&lt;", "<")
+    # A cell of reasons is a list, one item each, folded under their count: read back as the CSV joins them.
+    rows = [[re.sub(r"<[^>]+>", "", re.sub(r"</li>\s*<li>", " | ", re.sub(r"<summary>.*?</summary>", "", cell)))
+             .replace("&amp;", "&").replace("&#39;", "'").replace("&lt;", "<")
              .replace("&gt;", ">").replace("&#34;", '"').replace("&quot;", '"')
              for cell in re.findall(r"<td>(.*?)</td>", row, re.S)] for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
     return titles, rows

@@ -681,8 +681,10 @@ def _screen_cells(row: tuple, header: list[str], t: dict[str, str], lang: str) -
     for title, text in zip(header, row):
         if title in SCREEN_CODES and text:
             cells.append({"text": text, "codes": text.split("; "), "reasons": []})
-        elif title == "reasons" and text:  # every reason, one item each
-            cells.append({"text": text, "codes": [], "reasons": text.split(CSV_REASONS_SEPARATOR)})
+        elif title == "reasons" and text:  # every reason, one item each, folded under their count
+            reasons = text.split(CSV_REASONS_SEPARATOR)
+            cells.append({"text": knowledge.count_phrase("reason", len(reasons), lang), "codes": [],
+                          "reasons": reasons})
         else:
             worded = _screen_word(t, lang, SCREEN_WORDED[title], text) if title in SCREEN_WORDED and text else text
             cells.append({"text": worded, "codes": [], "reasons": []})
