@@ -155,7 +155,10 @@ class App:
         rows = [{"entry": e, "verdict_label": t[f"verdict.{e.verdict}"] if e.verdict else t["web.invalid"],
                  "stage_label": t[f"web.stage.{e.stage}"] if e.stage else "",
                  "url": _quote(e.name)} for e in entries]
-        return _page(request, "index.html.j2", rows=rows, notice=request.query_params.get("deleted", ""))
+        # An organisation file for screening is no assessment: listed apart, for the screening page.
+        return _page(request, "index.html.j2", rows=[row for row in rows if not row["entry"].for_screening],
+                     screening_orgs=[row for row in rows if row["entry"].for_screening],
+                     notice=request.query_params.get("deleted", ""))
 
     @_form_post
     async def new(self, request: Request, form):
@@ -455,7 +458,7 @@ class App:
                       **change}
             return base + "?" + urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
 
-        columns = [{"title": _screen_word(t, lang, "web.screen.column", title), "sorted": index == column,
+        columns = [{"title": _screen_word(t, lang, "screen.column", title), "sorted": index == column,
                     "descending": descending,
                     "url": link(sort=index, dir="asc" if index != column or descending else "desc")}
                    for index, title in enumerate(job.header)]
@@ -666,14 +669,14 @@ def _step_view(step, t: dict[str, str], lang: str) -> dict[str, Any]:
     return view
 
 
-# Screening results as the CSV has them: English column, status and sector codes. An Arabic page words
-# them in Arabic, as an Arabic XLSX does; an English page keeps the codes, as the English outputs do.
+# Screening results as the CSV has them: English column, status and sector codes. The page words them
+# in its language, as the XLSX and HTML outputs do ("Not yet known", "Research centre", «مركز بحوث»).
 SCREEN_WORDED = {"status": "partner", "sector": "sector"}
 SCREEN_CODES = ("failed", "not_assessed", "guidance")  # rule codes and guide items, "; " between them
 
 
 def _screen_word(t: dict[str, str], lang: str, prefix: str, code: str) -> str:
-    return t.get(f"{prefix}.{code}", code) if lang != "en" else code
+    return t.get(f"{prefix}.{code}", code)
 
 
 def _screen_cells(row: tuple, header: list[str], t: dict[str, str], lang: str) -> list[dict[str, Any]]:
