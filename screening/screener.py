@@ -47,6 +47,10 @@ class Screener:
         self.judge, self.spool, self.sink, self.summary = judge, spool, sink, summary
         self.concession_columns, self.core_objectives = concession_columns, core_objectives
         self.texts, self.lang = knowledge.findings(), summary.lang
+        # A subject that is a section, not the row's partner or concession (the concession left
+        # unknown: "concessions"), in words, as the report words it.
+        self.subjects = {key.removeprefix("subject."): text(self.lang) for key, text in knowledge.labels().items()
+                         if key.startswith("subject.")}
         self.cache = Cache(cache_size)
         self.reuse = reuse  # screening.reuse.Reuse, or None: every new profile to the workers
         self.in_flight: dict[tuple, tuple] = {}  # key -> (job, index): profiles sent, verdict not yet read
@@ -91,7 +95,7 @@ class Screener:
             return [[code, False]]
         template = (entry.message_for(key) if kind == "message" else entry.question)(self.lang)
         values = {name: resolve_markers(value, candidate) for name, value in params}
-        values["subject"] = resolve_markers(subject, candidate)
+        values["subject"] = self.subjects.get(subject) or resolve_markers(subject, candidate)
         return [list(part) for part in fill(template, values).parts]
 
     def dispatch(self, chunk: list) -> None:

@@ -100,3 +100,14 @@ def test_summary_says_what_is_wrong_not_the_passing_text(tmp_path):
     passing = knowledge.findings()["GV03"].summary("en")
     assert passing not in text
     assert "GV03" in text and "confrontational, not cooperative" in text
+
+
+def test_a_section_as_subject_is_in_words(tmp_path):
+    """No concession columns: the concession is unknown, and the question about it names it in words
+    (labels.yaml subject.concessions), as the report does, never by its path."""
+    for lang in ("en", "ar"):
+        out, _ = _screen(tmp_path, f"out-{lang}.jsonl", lang=lang)
+        reasons = [reason for line in out.read_text(encoding="utf-8").splitlines()
+                   for reason in json.loads(line)["reasons"]]
+        assert not [reason for reason in reasons if "concessions" in reason]
+        assert any(knowledge.labels()["subject.concessions"](lang) in reason for reason in reasons)
