@@ -10,7 +10,7 @@ from typing import Iterator
 
 from tahaluf.reports.output import OutputSet
 from tahaluf.screening.ordering import STATUSES
-from tahaluf.screening.summary import WORDS, Summary
+from tahaluf.screening.summary import Summary, words as summary_words
 from tahaluf.screening.writers import text_target, write_csv, write_html, write_jsonl, write_xlsx
 
 
@@ -76,6 +76,6 @@ def _html_labels(lang: str) -> dict:
 def _xlsx_words(lang: str) -> dict:
     """Headers, status words and sectors of an XLSX in words, in ``lang``."""
     words: dict = _words(lang)
-    words.update(item=WORDS[lang]["item"], value=WORDS[lang]["value"], statuses=_statuses(lang),
+    words.update(item=summary_words(lang)["item"], value=summary_words(lang)["value"], statuses=_statuses(lang),
                  sectors=_sector_words(lang))
     return words
