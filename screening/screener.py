@@ -49,6 +49,7 @@ class Screener:
         self.texts, self.lang = knowledge.findings(), summary.lang
         # A subject that is a section, not the row's partner or concession (the concession left
         # unknown: "concessions"), in words, as the report words it.
+        self.templates: dict[tuple, str] = {}
         self.subjects = {key.removeprefix("subject."): text(self.lang) for key, text in knowledge.labels().items()
                          if key.startswith("subject.")}
         self.cache = Cache(cache_size)
@@ -90,13 +91,16 @@ class Screener:
         """One reason in words, as (text, user's text?) parts: the failed check's message, or the
         question that would settle a fact nobody knows, with the row's own texts filled in."""
         kind, code, subject, params, key = reason
-        entry = self.texts.get(code)
-        if entry is None:
-            return [[code, False]]
-        template = (entry.message_for(key) if kind == "message" else entry.question)(self.lang)
+        template = self.templates.get((kind, code, key))
+        if template is None:  # looked up once per check and cause: a row has several reasons
+            entry = self.texts.get(code)
+            if entry is None:
+                return [[code, False]]
+            template = self.templates[(kind, code, key)] = (
+                entry.message_for(key) if kind == "message" else entry.question)(self.lang)
         values = {name: resolve_markers(value, candidate) for name, value in params}
         values["subject"] = self.subjects.get(subject) or resolve_markers(subject, candidate)
-        return [list(part) for part in fill(template, values).parts]
+        return [[text, user] for text, user in fill(template, values).parts]
 
     def dispatch(self, chunk: list) -> None:
         """Validate a chunk, look each profile up, send the new ones to the judge in one job."""
