@@ -79,6 +79,16 @@ def _judge(key: tuple) -> Verdict:
     return verdict_of(inference.findings, inference.verdict)._replace(findings=inference.findings)
 
 
+def _with_values(finding) -> tuple:
+    """A finding's parameters, with the answer at each fact it names (a contradiction's
+    ``first_path``: ``first_value``), so that the screener can say the facts in words."""
+    named = [(name, path) for name, path in finding.params if name.endswith("_path")]
+    if not named:
+        return finding.params
+    evidence = dict(finding.evidence)
+    return finding.params + tuple((name.removesuffix("_path") + "_value", evidence.get(path)) for name, path in named)
+
+
 def verdict_of(findings, word: str) -> Verdict:
     """A profile's Verdict from its findings and the rules' verdict word."""
     def order(finding):
@@ -91,7 +101,7 @@ def verdict_of(findings, word: str) -> Verdict:
     # flags and conditions), then the decisive facts nobody knows, then the lesser failures.
     serious = [f for f in failed if f.severity in DECISIVE]
     lesser = [f for f in failed if f.severity not in DECISIVE]
-    reasons = tuple((kind, f.rule, f.subject, f.params, f.message)
+    reasons = tuple((kind, f.rule, f.subject, _with_values(f), f.message)
                     for kind, group in (("message", serious), ("question", unknown), ("message", lesser))
                     for f in group)
     reason = reasons[0] if reasons else None

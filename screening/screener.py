@@ -79,8 +79,11 @@ class Screener:
         if verdict.reason is not None:
             kind, code = verdict.reason[:2]
             self.summary.reasons[(kind, code)] += 1
-            if (kind, code) not in self.summary.examples:  # what is wrong, as the first row it was wrong for says
-                self.summary.examples[(kind, code)] = "".join(text for text, _ in parts)
+            # What is wrong, as the first row it was wrong for says (the first in the file: rows are
+            # recorded in another order with more workers, and the summary must not change with them).
+            known = self.summary.examples.get((kind, code))
+            if known is None or candidate.row < known[0]:
+                self.summary.examples[(kind, code)] = (candidate.row, "".join(text for text, _ in parts))
         self.summary.counts[verdict.status] += 1
         self.summary.screened += 1
         row = [candidate.row, candidate.name, candidate.sector, verdict.status, verdict.score, verdict.failed,
@@ -99,8 +102,21 @@ class Screener:
             template = self.templates[(kind, code, key)] = (
                 entry.message_for(key) if kind == "message" else entry.question)(self.lang)
         values = {name: resolve_markers(value, candidate) for name, value in params}
+        for name, path in params:
+            if name.endswith("_path"):  # a contradiction's fact: said in words (the row has no line of its own)
+                values.update(self.said(name.removesuffix("_path"), path, values.get(name.removesuffix("_path") + "_value")))
         values["subject"] = self.subjects.get(subject) or resolve_markers(subject, candidate)
         return [[text, user] for text, user in fill(template, values).parts]
+
+    def said(self, side: str, path: str, value) -> dict:
+        """{first}: "Sector? Private sector" and {first_said}: "You said" (or {second}, {second_said})."""
+        from tahaluf.fact_words import describe_fact
+
+        from tahaluf import knowledge
+
+        words = describe_fact(path, value, self.lang)
+        key = "fact.said_first_nowhere" if side == "first" else "fact.said_then_nowhere"
+        return {side: f"{words.question} {words.answer[0]}", f"{side}_said": knowledge.labels()[key](self.lang)}
 
     def dispatch(self, chunk: list) -> None:
         """Validate a chunk, look each profile up, send the new ones to the judge in one job."""

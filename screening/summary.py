@@ -31,7 +31,7 @@ class Summary:
     blank_rows: int = 0
     counts: Counter = field(default_factory=Counter)
     reasons: Counter = field(default_factory=Counter)  # (kind, rule code) -> rows
-    examples: dict = field(default_factory=dict)  # (kind, rule code) -> the first row's reason, in words
+    examples: dict = field(default_factory=dict)  # (kind, rule code) -> (row, the first row's reason in words)
     inferences: int = 0
     cache_hits: int = 0
     engine_runs: int = 0  # profiles the engine judged in full; the others reused earlier checks' outcomes
@@ -58,7 +58,8 @@ class Summary:
         labels = knowledge.labels()
         top = []
         for (kind, code), count in self.reasons.most_common(n):
-            top.append((count, code, labels[f"screen.reason.{kind}"](self.lang), self.examples.get((kind, code), "")))
+            top.append((count, code, labels[f"screen.reason.{kind}"](self.lang),
+                        self.examples.get((kind, code), (0, ""))[1]))
         return top
 
     def status_line(self) -> str:

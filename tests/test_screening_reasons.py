@@ -111,3 +111,14 @@ def test_a_section_as_subject_is_in_words(tmp_path):
                    for reason in json.loads(line)["reasons"]]
         assert not [reason for reason in reasons if "concessions" in reason]
         assert any(knowledge.labels()["subject.concessions"](lang) in reason for reason in reasons)
+
+
+def test_a_contradiction_is_said_in_words(tmp_path):
+    """CX04 (a sector at odds with the terms given): both facts in words, no placeholder left."""
+    rows = [{"name": "Mixed Co", "sector": "private", "government.approach": "cooperative"}]
+    for lang in ("en", "ar"):
+        out, _ = _screen(tmp_path, f"cx-{lang}.jsonl", lang=lang, rows=rows)
+        record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+        said = [reason for reason in record["reasons"] if knowledge.labels()["fact.said_first_nowhere"](lang) in reason]
+        assert said and "CX04" in record["failed"]
+        assert not [reason for reason in record["reasons"] if "{" in reason or "partners[" in reason]
