@@ -278,6 +278,16 @@ def cmd_guide(args) -> None:
 def cmd_screen(args) -> None:
     from tahaluf.screening import screen_file
 
+    if args.template is not None:
+        from tahaluf.screening.template import write_template
+
+        if args.candidates is not None or args.org is not None:
+            raise UsageError("--template writes a candidates sheet to fill in: give it no CANDIDATES or --org")
+        write_template(args.template, lang=args.lang, force=args.force)
+        _note(args, f"wrote {args.template}")
+        return
+    if args.candidates is None or args.org is None:
+        raise UsageError("screen needs CANDIDATES and --org ORG.yaml (or --template FILE for a sheet to fill in)")
     _refuse_write_protected(args, args.output)
     default_errors = None if args.output in (None, "-") else f"{args.output}.errors.csv"
     _refuse_write_protected(args, args.errors or default_errors)
@@ -451,11 +461,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     screen = _command(commands, common, "screen", "screen a list of candidate partners, best first", cmd_screen)
     files.append(screen.add_argument(
-        "candidates", help="candidates: CSV, XLSX, JSONL or YAML, one candidate partner a row; '-' for standard input"))
+        "candidates", nargs="?",
+        help="candidates: CSV, XLSX, JSONL or YAML, one candidate partner a row; '-' for standard input"))
     screen.add_argument("--input-format", choices=("csv", "xlsx", "jsonl", "yaml"),
                         help="format of CANDIDATES (default: from its extension; needed for '-')")
-    files.append(screen.add_argument("--org", required=True,
-                                     help="alliance YAML giving our organisation and the alliance"))
+    files.append(screen.add_argument("--org",
+                                     help="alliance YAML giving our organisation and the alliance (required)"))
+    files.append(screen.add_argument(
+        "--template", metavar="FILE",
+        help="write a candidates sheet to fill in (.xlsx: questions, dropdowns, an example row; or .csv) "
+             "in --lang, instead of screening; an existing FILE only with --force"))
     files.append(screen.add_argument("-o", "--output", metavar="OUT",
                                      help="write here (atomically) instead of standard output ('-')"))
     screen.add_argument("--format", choices=("csv", "xlsx", "jsonl", "html"),
@@ -468,7 +483,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --dask: give up when the scheduler has not answered (or has no worker) "
                              "within SECONDS (default: 10)")
     _force(screen)
-    screen.add_argument("--lang", choices=LANGS, default="en", help="language of the reasons (default: en)")
+    screen.add_argument("--lang", choices=LANGS, default="en",
+                        help="language of the reasons, the XLSX and HTML, and of a --template (default: en)")
     files.append(screen.add_argument(
         "--errors", metavar="ERRORS_FILE",
         help="CSV of rejected rows (default: OUT.errors.csv with -o, else only summarised)"))

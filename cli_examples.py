@@ -27,6 +27,7 @@ Examples:
   tahaluf whatif alliance.yaml --all --format json""",
     "screen": """\
 Examples:
+  tahaluf screen --template candidates.xlsx --lang ar            a sheet to fill in: questions, dropdowns
   tahaluf screen candidates.csv --org org.yaml                    CSV on standard output
   tahaluf screen candidates.xlsx --org org.yaml -o screening.xlsx
   tahaluf screen candidates.csv --org org.yaml --lang ar -o screening.html

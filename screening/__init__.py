@@ -33,7 +33,8 @@ How it scales (see benchmarks/screening.py):
 The stages, in the order a row meets them (one module each):
 
 * ``readers``: CSV, XLSX, JSONL and YAML read a row at a time.
-* ``columns``: the columns, derived from the model; the header's checks.
+* ``columns``: the columns, derived from the model; the header's checks (a header may be the
+  column's code or its wording in fields.yaml, in either language); the choice columns' words.
 * ``rows``: a row's values validated into models, or its problems.
 * ``profiles``: what the rules read of a row (its profile key) and the stand-ins judged for it.
 * ``inference``: a profile judged by the rules into a Verdict; the verdict cache.
@@ -46,6 +47,8 @@ The stages, in the order a row meets them (one module each):
 * ``results`` and ``writers``: the results and rejected rows written out.
 * ``progress`` and ``interrupts``: the progress bar; SIGTERM/SIGHUP as Ctrl-C.
 * ``pipeline``: ``screen_file``, the entry point, running them in turn.
+
+Beside them, ``template`` writes the candidates sheet to fill in (``tahaluf screen --template``).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import types
 import typing
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -57,23 +58,130 @@ COLUMNS.update({f"concession.{name}": ("concession", name, kind) for name, kind 
 TEXT_COLUMNS = tuple(column for column, (_, _, kind) in COLUMNS.items() if kind in FREE_TEXT)
 
 
+def _choices_of(annotation: Any) -> tuple | None:
+    """The fixed answers a field takes (a Literal's values, or True and False), else None."""
+    origin = typing.get_origin(annotation)
+    if annotation is bool:
+        return (True, False)
+    if origin is typing.Literal:
+        return typing.get_args(annotation)
+    if origin is typing.Annotated or origin in (list, tuple):
+        return _choices_of(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        found = [c for arg in typing.get_args(annotation) if arg is not type(None) and (c := _choices_of(arg))]
+        return found[0] if len(found) == 1 else None
+    return None
+
+
+def _annotation(column: str) -> Any:
+    section, name, _ = COLUMNS[column]
+    model = {"": Partner, "concession": Concession}.get(section) or SECTIONS[section]
+    return model.model_fields[name].annotation
+
+
+@cache
+def choice_words(column: str, lang: str) -> tuple[tuple[Any, str], ...]:
+    """A choice column's values and their words in ``lang`` (empty for any other column): English as
+    the reports print them (labels.yaml), Arabic as the Arabic answers' lexicon shows them first.
+    Both are read back as the values (see english_choice)."""
+    from tahaluf import knowledge
+    from tahaluf.answers import lexicon
+
+    values = _choices_of(_annotation(column))
+    if not values:
+        return ()
+    labels, shown = knowledge.labels(), lexicon().shown
+    words = []
+    for value in values:
+        if isinstance(value, bool):
+            word = labels["label.yes" if value else "label.no"](lang)
+        elif lang == "ar":
+            word = shown[value]
+        else:
+            word = labels[f"sector.{value}" if column == "sector" else f"choice.{value}"](lang)
+        words.append((value, word))
+    return tuple(words)
+
+
+@cache
+def english_choices() -> dict[str, dict[str, str]]:
+    """Per choice column: an English word, lower-cased (``research centre``) -> its value."""
+    return {column: {word.casefold(): value for value, word in choice_words(column, "en") if isinstance(value, str)}
+            for column in COLUMNS if choice_words(column, "en")}
+
+
+def field_key(column: str) -> str:
+    """The column's entry in knowledge/fields.yaml (a partner's fact, or the concession's)."""
+    if column.startswith("concession."):
+        return "concessions[]." + column.removeprefix("concession.")
+    return "partners[]." + column
+
+
+@cache
+def header_words() -> dict[str, str]:
+    """Every way a header may name a column -> the column: its code, and fields.yaml's wording
+    (label and question, English and Arabic), spelling-normalised as answers are. One wording
+    names one column: a clash is an error in the knowledge base, not a guess at reading time."""
+    from tahaluf import knowledge
+    from tahaluf.answers import normalise
+
+    fields, words = knowledge.fields(), {}
+    for column in COLUMNS:
+        entry = fields[field_key(column)]
+        forms = [entry.en, entry.ar] + ([entry.question.en, entry.question.ar] if entry.question else [])
+        for form in (column, *(normalise(text) for text in forms)):
+            if words.setdefault(form, column) != column:
+                raise ValueError(f"fields.yaml: {form!r} names both {words[form]} and {column}")
+    return words
+
+
+def column_of(header: str) -> str | None:
+    """The column a header names, in either language (None: no column)."""
+    if header in COLUMNS:
+        return header
+    from tahaluf.answers import normalise
+
+    return header_words().get(normalise(header))
+
+
+def _guess(header: str) -> str | None:
+    """The nearest known header, in the header's own script (an Arabic header gets an Arabic guess)."""
+    import difflib
+
+    from tahaluf import knowledge
+    from tahaluf.answers import normalise
+
+    arabic = any("\u0600" <= char <= "\u06ff" for char in header)
+    fields = knowledge.fields()
+    shown = {(normalise(fields[field_key(c)].ar) if arabic else c): (fields[field_key(c)].ar if arabic else c)
+             for c in COLUMNS}
+    close = difflib.get_close_matches(normalise(header) if arabic else header, list(shown), n=1)
+    return shown[close[0]] if close else None
+
+
 def check_columns(reader: CandidateReader) -> bool:
     """Whole-file checks on the header (before any row): unknown, repeated or missing columns.
 
-    Returns whether the file has concession columns at all (if not, the concession is unknown).
+    A header may be a column's code or its wording in either language (fields.yaml); the reader
+    is told the columns its headers name. Returns whether the file has concession columns at
+    all (if not, the concession is unknown).
     """
-    import difflib
-
     seen: dict[str, int | None] = {}
+    renamed: dict[str, str] = {}
     for name, line in reader.columns:
-        if name in seen:
-            raise InputError(reader.name, line, name, "the column is given twice")
-        seen[name] = line
-        if name not in COLUMNS:
-            close = difflib.get_close_matches(name, list(COLUMNS), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+        column = column_of(name)
+        if column is None:
+            close = _guess(name)
+            hint = f" (did you mean '{close}'?)" if close else ""
             raise InputError(reader.name, line, name,
                              f"unknown column{hint}; known columns: {', '.join(COLUMNS)}")
+        if column in seen:
+            raise InputError(reader.name, line, name, "the column is given twice")
+        seen[column] = line
+        if column != name:
+            renamed[name] = column
+    if renamed:
+        reader.rename(renamed)
     if "name" not in seen:
         unreadable = getattr(reader, "unreadable", None)
         if unreadable is not None:  # no row could even be read: say why, not that a column is missing

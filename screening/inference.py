@@ -27,6 +27,7 @@ class Verdict(NamedTuple):
     guidance: tuple = ()
     reason: tuple | None = None  # (kind "message"|"question", rule code, subject, params, message key)
     problem: str = ""
+    reasons: tuple = ()  # every reason, ``reason`` first: each failed check, each decisive one not known
     # A full engine run's findings, for the screener to learn from (reuse.py); None when the
     # verdict came from outcomes already seen. Dropped before the verdict is cached.
     findings: tuple | None = None
@@ -75,6 +76,16 @@ def _judge(key: tuple) -> Verdict:
     return verdict_of(inference.findings, inference.verdict)._replace(findings=inference.findings)
 
 
+def _with_values(finding) -> tuple:
+    """A finding's parameters, with the answer at each fact it names (a contradiction's
+    ``first_path``: ``first_value``), so that the screener can say the facts in words."""
+    named = [(name, path) for name, path in finding.params if name.endswith("_path")]
+    if not named:
+        return finding.params
+    evidence = dict(finding.evidence)
+    return finding.params + tuple((name.removesuffix("_path") + "_value", evidence.get(path)) for name, path in named)
+
+
 def verdict_of(findings, word: str) -> Verdict:
     """A profile's Verdict from its findings and the rules' verdict word."""
     def order(finding):
@@ -83,22 +94,19 @@ def verdict_of(findings, word: str) -> Verdict:
     failed = sorted((f for f in findings if f.status == "fail"), key=order)
     unknown = sorted((f for f in findings if f.status == "not_assessed" and f.severity in DECISIVE), key=order)
     guidance = tuple(dict.fromkeys(g for f in failed + unknown for g in REGISTRY[f.rule].guidance))
-    # The reason behind the status: a failed blocker/major check, else the first decisive
-    # fact nobody knows, else the worst lesser failure.
+    # The reasons behind the status, the first one foremost: the failed blocker/major checks (red
+    # flags and conditions), then the decisive facts nobody knows, then the lesser failures.
     serious = [f for f in failed if f.severity in DECISIVE]
-    if serious:
-        reason = ("message", serious[0].rule, serious[0].subject, serious[0].params, serious[0].message)
-    elif unknown:
-        reason = ("question", unknown[0].rule, unknown[0].subject, unknown[0].params, unknown[0].message)
-    elif failed:
-        reason = ("message", failed[0].rule, failed[0].subject, failed[0].params, failed[0].message)
-    else:
-        reason = None
+    lesser = [f for f in failed if f.severity not in DECISIVE]
+    reasons = tuple((kind, f.rule, f.subject, _with_values(f), f.message)
+                    for kind, group in (("message", serious), ("question", unknown), ("message", lesser))
+                    for f in group)
+    reason = reasons[0] if reasons else None
     status = PARTNER_STATUS[word]
     scored = [(f.status, f.severity) for f in findings if f.dimension in DIMENSIONS]
     assessed = weighted_score(scored) is not None  # nothing assessed: no score (blank), not a band's bottom
     return Verdict(status, banded_score(status, score_bounds(scored)[0]) if assessed else None, tuple(f.rule for f in failed), tuple(f.rule for f in unknown),
-                   guidance, reason)
+                   guidance, reason, reasons=reasons)
 
 
 # A candidate's score agrees with its status (issue 23): each status has its band, so every

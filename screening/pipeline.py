@@ -17,7 +17,8 @@ from tahaluf.screening.progress import ProgressBar
 from tahaluf.screening.readers import open_candidates
 from tahaluf.screening.results import write_results
 from tahaluf.screening.screener import Screener
-from tahaluf.screening.summary import WORDS, Summary
+from tahaluf.languages import language_codes
+from tahaluf.screening.summary import Summary
 from tahaluf.screening.workers import Judge, worker_count
 from tahaluf.screening.writers import OUTPUT_FORMATS, OUTPUT_SUFFIXES, ErrorSink
 
@@ -79,7 +80,7 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
     ``max_rows`` lowers the row limit (the web app's, limits.WEB_SCREEN_MAX_ROWS): TooManyRows past it.
     """
     started = time.perf_counter()
-    if lang not in WORDS:
+    if lang not in language_codes():
         raise UsageError(f"unknown language {lang!r}: use en or ar")
     if dask is not None:
         if jobs is not None:

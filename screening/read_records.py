@@ -125,7 +125,7 @@ class JsonlReader(CandidateReader):
             if isinstance(record, RowProblem):
                 yield line_number, record
                 continue
-            values = _non_empty(record)
+            values = self._renamed(_non_empty(record))
             if not values:
                 self.blank_rows += 1
                 continue
@@ -195,7 +195,7 @@ class YamlReader(CandidateReader):
             if isinstance(values, dict) and not values:
                 self.blank_rows += 1
                 continue
-            yield line, values
+            yield line, self._renamed(values) if isinstance(values, dict) else values
 
     def position(self):
         return self._done, self._count

@@ -38,6 +38,19 @@ class CandidateReader:
     def rows(self) -> Iterator[tuple[int, dict | RowProblem]]:
         raise NotImplementedError
 
+    def rename(self, columns: dict[str, str]) -> None:
+        """Headers given as wording (``اسم الشريك``) read as the columns they name (``name``)."""
+        self.columns = [(columns.get(name, name), line) for name, line in self.columns]
+        header = getattr(self, "header", None)
+        if header is not None:  # a header row: renamed once, every row follows it
+            self.header = [columns.get(name, name) for name in header]
+        else:  # records: each record's keys, as it is read
+            self.renamed = columns
+
+    def _renamed(self, values: dict) -> dict:
+        names = getattr(self, "renamed", None)
+        return {names.get(key, key): value for key, value in values.items()} if names else values
+
     def position(self) -> tuple[float, float | None]:
         """(work done, total work) for a progress bar, in the reader's own unit."""
         return 0, None

@@ -10,7 +10,7 @@ from typing import Iterator
 
 from tahaluf.reports.output import OutputSet
 from tahaluf.screening.ordering import STATUSES
-from tahaluf.screening.summary import WORDS, Summary
+from tahaluf.screening.summary import Summary, words as summary_words
 from tahaluf.screening.writers import text_target, write_csv, write_html, write_jsonl, write_xlsx
 
 
@@ -39,40 +39,43 @@ def write_results(records: Iterator[list], fmt: str, out: Path | None, summary: 
             sys.stdout.buffer.flush()
 
 
-_HEADINGS = {
-    "en": {"title": "Candidate screening", "rank": "#", "row": "Row", "name": "Name", "sector": "Sector",
-           "status": "Status", "score": "Score", "failed": "Failed checks", "not_assessed": "Not assessed",
-           "guidance": "Guide", "reason": "Reason", "sort_hint": "Click a column heading to sort."},
-    "ar": {"title": "فرز الشركاء المحتملين", "rank": "#", "row": "الصف", "name": "الاسم", "sector": "القطاع",
-           "status": "الحالة", "score": "الدرجة", "failed": "فحوص لم تُستوفَ", "not_assessed": "لم يُقيَّم",
-           "guidance": "الدليل", "reason": "السبب", "sort_hint": "انقر على عنوان عمود للترتيب."},
-}
+def _words(lang: str) -> dict[str, str]:
+    """The result columns' headings in words (labels.yaml screen.column.*), and the table's title and hint."""
+    from tahaluf import knowledge
+    from tahaluf.screening.writers import RESULT_COLUMNS
+
+    labels = knowledge.labels()
+    words = {column: labels[f"screen.column.{column}"](lang) for column in RESULT_COLUMNS}
+    words.update(title=labels["screen.title"](lang), sort_hint=labels["screen.sort_hint"](lang),
+                 item_separator=labels["label.item_separator"](lang))
+    return words
+
+
+def _statuses(lang: str) -> dict[str, str]:
+    from tahaluf import knowledge
+
+    return {status: knowledge.labels()[f"partner.{status}"](lang) for status in STATUSES}
 
 
 def _sector_words(lang: str) -> dict[str, str]:
-    """Sector codes in the output's language (Arabic outputs are Arabic all the way; English keeps the codes)."""
+    """Sector codes in the output's language (labels.yaml sector.*): "Research centre", «مركز بحوث»."""
     from tahaluf import knowledge
 
-    if lang == "en":
-        return {}
     return {key.removeprefix("sector."): text(lang) for key, text in knowledge.labels().items()
             if key.startswith("sector.")}
 
 
 def _html_labels(lang: str) -> dict:
-    labels = dict(_HEADINGS[lang])
-    labels.update({status: WORDS[lang][status] for status in STATUSES})
+    labels = _words(lang)
+    labels.update(_statuses(lang))
     labels["status_rank"] = {status: index for index, status in enumerate(STATUSES)}
     labels["sectors"] = _sector_words(lang)
     return labels
 
 
 def _xlsx_words(lang: str) -> dict:
-    """Headers, status words and sectors of an XLSX in ``lang`` (English keeps the column and status codes)."""
-    if lang == "en":
-        return {}
-    words = {column: _HEADINGS[lang][column] for column in ("rank", "row", "name", "sector", "status", "score",
-                                                              "failed", "not_assessed", "guidance", "reason")}
-    words.update(item=WORDS[lang]["item"], value=WORDS[lang]["value"],
-                 statuses={status: WORDS[lang][status] for status in STATUSES}, sectors=_sector_words(lang))
+    """Headers, status words and sectors of an XLSX in words, in ``lang``."""
+    words: dict = _words(lang)
+    words.update(item=summary_words(lang)["item"], value=summary_words(lang)["value"], statuses=_statuses(lang),
+                 sectors=_sector_words(lang))
     return words

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ValidationError
 
 from tahaluf.model import Concession, Partner
-from tahaluf.screening.columns import CHOICES, COLUMNS, LIST, SECTIONS, TEXT_COLUMNS
+from tahaluf.screening.columns import CHOICES, COLUMNS, LIST, SECTIONS, TEXT_COLUMNS, english_choices
 from tahaluf.screening.readers import RowProblem
 
 
@@ -75,14 +75,20 @@ def parse_row(values: dict, concession_columns: bool, core_objectives: frozenset
     """
     partner: dict = {}
     sections: dict[str, dict] = {}
+    words = english_choices()
     for column, value in values.items():
         section, name, kind = COLUMNS[column]
         if value.__class__ is str:
             value = value.strip()
             if not value:
                 continue  # an empty cell: unknown
+            worded = words.get(column)  # a choice in the reports' English words ("Research centre")
             if kind in (LIST, CHOICES):
                 value = [item for item in (part.strip() for part in _LIST_SEPARATOR.split(value)) if item]
+                if worded:
+                    value = [worded.get(item.casefold(), item) for item in value]
+            elif worded:
+                value = worded.get(value.casefold(), value)
         elif value is None:
             continue
         if section:

@@ -47,6 +47,11 @@ class Screener:
         self.judge, self.spool, self.sink, self.summary = judge, spool, sink, summary
         self.concession_columns, self.core_objectives = concession_columns, core_objectives
         self.texts, self.lang = knowledge.findings(), summary.lang
+        # A subject that is a section, not the row's partner or concession (the concession left
+        # unknown: "concessions"), in words, as the report words it.
+        self.templates: dict[tuple, str] = {}
+        self.subjects = {key.removeprefix("subject."): text(self.lang) for key, text in knowledge.labels().items()
+                         if key.startswith("subject.")}
         self.cache = Cache(cache_size)
         self.reuse = reuse  # screening.reuse.Reuse, or None: every new profile to the workers
         self.in_flight: dict[tuple, tuple] = {}  # key -> (job, index): profiles sent, verdict not yet read
@@ -69,21 +74,49 @@ class Screener:
         if verdict.status is None:
             self.reject(candidate.row, [RowProblem("", verdict.problem)])
             return None
-        parts: list = []
+        reasons = [self.words(reason, candidate) for reason in verdict.reasons]
+        parts = reasons[0] if reasons else []
         if verdict.reason is not None:
-            kind, code, subject, params, key = verdict.reason
-            entry = self.texts.get(code)
-            if entry is not None:
-                template = (entry.message_for(key) if kind == "message" else entry.question)(self.lang)
-                values = {name: resolve_markers(value, candidate) for name, value in params}
-                values["subject"] = resolve_markers(subject, candidate)
-                parts = [list(part) for part in fill(template, values).parts]
+            kind, code = verdict.reason[:2]
             self.summary.reasons[(kind, code)] += 1
+            # What is wrong, as the first row it was wrong for says (the first in the file: rows are
+            # recorded in another order with more workers, and the summary must not change with them).
+            known = self.summary.examples.get((kind, code))
+            if known is None or candidate.row < known[0]:
+                self.summary.examples[(kind, code)] = (candidate.row, "".join(text for text, _ in parts))
         self.summary.counts[verdict.status] += 1
         self.summary.screened += 1
         row = [candidate.row, candidate.name, candidate.sector, verdict.status, verdict.score, verdict.failed,
-               verdict.unknown, verdict.guidance, parts]
+               verdict.unknown, verdict.guidance, parts, reasons]
         return bucket_of(verdict.status, verdict.score), pickle.dumps(row, pickle.HIGHEST_PROTOCOL)
+
+    def words(self, reason: tuple, candidate: Candidate | Waiting) -> list:
+        """One reason in words, as (text, user's text?) parts: the failed check's message, or the
+        question that would settle a fact nobody knows, with the row's own texts filled in."""
+        kind, code, subject, params, key = reason
+        template = self.templates.get((kind, code, key))
+        if template is None:  # looked up once per check and cause: a row has several reasons
+            entry = self.texts.get(code)
+            if entry is None:
+                return [[code, False]]
+            template = self.templates[(kind, code, key)] = (
+                entry.message_for(key) if kind == "message" else entry.question)(self.lang)
+        values = {name: resolve_markers(value, candidate) for name, value in params}
+        for name, path in params:
+            if name.endswith("_path"):  # a contradiction's fact: said in words (the row has no line of its own)
+                values.update(self.said(name.removesuffix("_path"), path, values.get(name.removesuffix("_path") + "_value")))
+        values["subject"] = self.subjects.get(subject) or resolve_markers(subject, candidate)
+        return [[text, user] for text, user in fill(template, values).parts]
+
+    def said(self, side: str, path: str, value) -> dict:
+        """{first}: "Sector? Private sector" and {first_said}: "You said" (or {second}, {second_said})."""
+        from tahaluf.fact_words import describe_fact
+
+        from tahaluf import knowledge
+
+        words = describe_fact(path, value, self.lang)
+        key = "fact.said_first_nowhere" if side == "first" else "fact.said_then_nowhere"
+        return {side: f"{words.question} {words.answer[0]}", f"{side}_said": knowledge.labels()[key](self.lang)}
 
     def dispatch(self, chunk: list) -> None:
         """Validate a chunk, look each profile up, send the new ones to the judge in one job."""

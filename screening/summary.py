@@ -4,30 +4,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from tahaluf import limits
 from tahaluf.screening.ordering import STATUSES
 
-WORDS = {
-    "en": {"rows_in": "rows in", "screened": "screened", "rejected": "rejected", "eligible": "eligible",
-           "conditional": "conditional", "excluded": "excluded", "reasons": "most common reasons",
-           "errors_in": "rejected rows written to", "first_errors": "rejected rows",
-           "more": "more", "blank": "blank rows skipped", "row": "row", "profiles": "distinct profiles judged",
-           "hits": "answered from the cache", "reused": "engine runs",
-           "failed": "failed", "unknown": "unknown", "seconds": "s",
-           "source": "source", "item": "item", "value": "value",
-           "jobs_lowered": "--jobs {asked} lowered to {used} ({per} per usable core: the work is CPU-bound)"},
-    "ar": {"rows_in": "صفوف الإدخال", "screened": "المفروزة", "rejected": "المرفوضة", "eligible": "مؤهل",
-           "conditional": "مشروط", "excluded": "مستبعد", "reasons": "الأسباب الأكثر تكراراً",
-           "errors_in": "كُتبت الصفوف المرفوضة في", "first_errors": "الصفوف المرفوضة",
-           "more": "أخرى", "blank": "الصفوف الفارغة المتخطّاة", "row": "الصف", "profiles": "الملفات المميزة المقيَّمة",
-           "hits": "من الذاكرة المؤقتة", "reused": "تشغيلات المحرك",
-           "failed": "لم يُستوفَ", "unknown": "لم يُقيَّم", "seconds": "ث",
-           "source": "المصدر", "item": "البند", "value": "القيمة",
-           "jobs_lowered": "خُفِّض ‎--jobs {asked}‎ إلى {used} ({per} لكل نواة متاحة: العمل حسابي)"},
-}
 
+
+@cache
+def words(lang: str) -> dict[str, str]:
+    """The summary's words in ``lang`` (labels.yaml screen.summary.*)."""
+    from tahaluf import knowledge
+
+    prefix = "screen.summary."
+    return {key.removeprefix(prefix): text(lang) for key, text in knowledge.labels().items() if key.startswith(prefix)}
 
 @dataclass
 class Summary:
@@ -38,6 +29,7 @@ class Summary:
     blank_rows: int = 0
     counts: Counter = field(default_factory=Counter)
     reasons: Counter = field(default_factory=Counter)  # (kind, rule code) -> rows
+    examples: dict = field(default_factory=dict)  # (kind, rule code) -> (row, the first row's reason in words)
     inferences: int = 0
     cache_hits: int = 0
     engine_runs: int = 0  # profiles the engine judged in full; the others reused earlier checks' outcomes
@@ -53,17 +45,19 @@ class Summary:
         return self.screened + self.rejected
 
     def words(self) -> dict:
-        return WORDS[self.lang]
+        return words(self.lang)
 
     def top_reasons(self, n: int = 5) -> list[tuple[int, str, str, str]]:
-        """[(rows, code, failed|unknown label, the finding's summary)] most common first."""
+        """[(rows, code, "not met"|"not yet known", what is wrong)] most common first: what is wrong in
+        the words of the first row it was wrong for (the check's message, or the open question), never
+        the check's own passing statement."""
         from tahaluf import knowledge
 
-        texts, words = knowledge.findings(), self.words()
+        labels = knowledge.labels()
         top = []
         for (kind, code), count in self.reasons.most_common(n):
-            summary = texts[code].summary(self.lang) if code in texts else code
-            top.append((count, code, words["failed" if kind == "message" else "unknown"], summary))
+            top.append((count, code, labels[f"screen.reason.{kind}"](self.lang),
+                        self.examples.get((kind, code), (0, ""))[1]))
         return top
 
     def status_line(self) -> str:

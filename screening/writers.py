@@ -24,7 +24,12 @@ OUTPUT_FORMATS = ("csv", "xlsx", "jsonl", "html")
 OUTPUT_SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html"}
 
 # The result columns, in order (``rank`` is the position after the best-first sort).
-RESULT_COLUMNS = ("rank", "row", "name", "sector", "status", "score", "failed", "not_assessed", "guidance", "reason")
+# ``reason`` is the first of ``reasons`` (every failed check and decisive open question, in words).
+RESULT_COLUMNS = ("rank", "row", "name", "sector", "status", "score", "failed", "not_assessed", "guidance", "reason",
+                  "reasons")
+REASONS_SEPARATOR = "\n"  # one reason a line in an XLSX cell
+# ... and on one line in a CSV: a row is a line, for the programs that read it so (head, grep).
+CSV_REASONS_SEPARATOR = " | "
 ERROR_COLUMNS = ("row", "field", "problem")
 
 
@@ -63,11 +68,17 @@ def _reason_text(parts) -> str:
     return "".join(text for text, _ in parts)
 
 
+def _reasons(record: list) -> list:
+    """Every reason's parts (a record spooled before reasons were kept has its one reason only)."""
+    return record[9] if len(record) > 9 else ([record[8]] if record[8] else [])
+
+
 def csv_cells(rank: int, record: list) -> list:
     row, name, sector, status, score, failed, unknown, guidance, reason = record[:9]
     return [rank, row, neutralise(name), neutralise(sector or ""), status, "" if score is None else score,
             neutralise(_joined(failed)), neutralise(_joined(unknown)), neutralise(_joined(guidance)),
-            neutralise(_reason_text(reason))]
+            neutralise(_reason_text(reason)),
+            neutralise(CSV_REASONS_SEPARATOR.join(_reason_text(parts) for parts in _reasons(record)))]
 
 
 def write_csv(stream, records: Iterable[list]) -> None:
@@ -82,6 +93,7 @@ def write_jsonl(stream, records: Iterable[list]) -> None:
         stream.write(json.dumps({
             "rank": rank, "row": row, "name": name, "sector": sector, "status": status, "score": score,
             "failed": failed, "not_assessed": unknown, "guidance": guidance, "reason": _reason_text(reason),
+            "reasons": [_reason_text(parts) for parts in _reasons(record)],
         }, ensure_ascii=False) + "\n")
 
 
@@ -122,7 +134,7 @@ def _write_workbook(path: Path, records: Iterable[list], summary_rows: list[tupl
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
 
-    reading_order = Alignment(readingOrder=2 if lang == "ar" else 1)
+    reading_order = Alignment(readingOrder=2 if knowledge.direction(lang) == "rtl" else 1)
     separator = knowledge.labels()["label.item_separator"](lang)
 
     def text(value: str):
@@ -139,6 +151,16 @@ def _write_workbook(path: Path, records: Iterable[list], summary_rows: list[tupl
             cell.alignment = reading_order
         return cell
 
+    def lines(value: str):
+        """A cell of several lines (the reasons), wrapped so each shows on its own line."""
+        cell = text(value)
+        if "\n" not in value:
+            return cell
+        if isinstance(cell, str):
+            cell = WriteOnlyCell(sheet, value=cell)
+        cell.alignment = Alignment(wrap_text=True, vertical="top", readingOrder=reading_order.readingOrder)
+        return cell
+
     def header(target, names):
         cells = []
         for name in names:
@@ -149,14 +171,14 @@ def _write_workbook(path: Path, records: Iterable[list], summary_rows: list[tupl
 
     def new_sheet(title: str):
         created = book.create_sheet(title)
-        created.sheet_view.rightToLeft = lang == "ar"
+        created.sheet_view.rightToLeft = knowledge.direction(lang) == "rtl"
         return created
 
     def results_sheet(number: int):
         title = XLSX_SHEETS[lang][0]
         created = new_sheet(title if number == 1 else f"{title} {number}")
         created.freeze_panes = "A2"
-        for letter, width in zip("ABCDEFGHIJ", (7, 7, 36, 14, 12, 7, 18, 18, 24, 80)):
+        for letter, width in zip("ABCDEFGHIJK", (7, 7, 36, 14, 12, 7, 18, 18, 24, 80, 100)):
             created.column_dimensions[letter].width = width
         header(created, [words.get(column, column) for column in RESULT_COLUMNS])
         return created
@@ -173,7 +195,8 @@ def _write_workbook(path: Path, records: Iterable[list], summary_rows: list[tupl
             row, name, sector, status, score, failed, unknown, guidance, reason = record[:9]
             sheet.append([rank, row, text(name), text(sectors.get(sector, sector or "")),
                           statuses.get(status, status), score, text(separator.join(failed)),
-                          text(separator.join(unknown)), text(separator.join(guidance)), text(_reason_text(reason))])
+                          text(separator.join(unknown)), text(separator.join(guidance)), text(_reason_text(reason)),
+                          lines(REASONS_SEPARATOR.join(_reason_text(parts) for parts in _reasons(record)))])
             used += 1
         if sheet is None:
             sheet = results_sheet(1)
@@ -220,8 +243,9 @@ def write_html(stream, records: Iterable[list], summary, lang: str, labels: dict
             row, name, sector, status, score, failed, unknown, guidance, reason = record[:9]
             yield {"rank": rank, "row": row, "name": name, "sector": labels.get("sectors", {}).get(sector, sector or ""),
                    "status": status,
-                   "score": score, "failed": _joined(failed), "not_assessed": _joined(unknown),
-                   "guidance": _joined(guidance), "reason": Message(tuple((t, bool(u)) for t, u in reason))}
+                   "score": score, "failed": failed, "not_assessed": unknown, "guidance": guidance,
+                   "reason": Message(tuple((t, bool(u)) for t, u in reason)),
+                   "reasons": [Message(tuple((t, bool(u)) for t, u in parts)) for parts in _reasons(record)]}
 
     template = environment("html").get_template("screening.html.j2")
     for chunk in template.generate(rows=rows(), summary=summary, lang=lang, labels=labels,

@@ -64,10 +64,25 @@ def table(html: str) -> tuple[list[str], list[list[str]]]:
     head = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
     titles = [re.sub(r"<[^>]+>|[▲▼]", "", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)]
     body = re.search(r"<tbody>(.*?)</tbody>", html, re.S).group(1)
-    rows = [[re.sub(r"<[^>]+>", "", cell).replace("&amp;", "&").replace("&#39;", "'").replace("&lt;", "<")
+    # A cell of reasons is a list, one item each, folded under their count: read back as the CSV joins them.
+    rows = [[re.sub(r"<[^>]+>", "", re.sub(r"</li>\s*<li>", " | ", re.sub(r"<summary>.*?</summary>", "", cell)))
+             .replace("&amp;", "&").replace("&#39;", "'").replace("&lt;", "<")
              .replace("&gt;", ">").replace("&#34;", '"').replace("&quot;", '"')
              for cell in re.findall(r"<td>(.*?)</td>", row, re.S)] for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
     return titles, rows
+
+
+def in_words(header: list[str], rows: list[list[str]]) -> list[list[str]]:
+    """The CSV's codes as the page words them: the headings, statuses and sectors (labels.yaml)."""
+    status, sector = header.index("status"), header.index("sector")
+
+    def cell(index: int, value: str) -> str:
+        if value and index in (status, sector):
+            return label(f"{'partner' if index == status else 'sector'}.{value}")
+        return value
+
+    return [[label(f"screen.column.{column}") for column in header]] + [
+        [cell(index, value) for index, value in enumerate(row)] for row in rows]
 
 
 def expected(tmp_path, source) -> list[list[str]]:
@@ -77,8 +92,8 @@ def expected(tmp_path, source) -> list[list[str]]:
     screen_file(source, EXAMPLES / ORG, output=str(out), jobs=1, progress=False)
     with out.open(encoding="utf-8-sig", newline="") as handle:
         header, *rows = list(csv.reader(handle))
-    return [header] + [[restore(cell) if index in (2, 3, 6, 7, 8, 9) else cell for index, cell in enumerate(row)]
-                       for row in rows]
+    return in_words(header, [[restore(cell) if index in (2, 3, 6, 7, 8, 9, 10) else cell
+                              for index, cell in enumerate(row)] for row in rows])
 
 
 @pytest.mark.parametrize("source", ["candidates.csv", "candidates.xlsx"])
@@ -99,7 +114,7 @@ def test_an_upload_is_screened_and_shown_as_the_library_screens_it(client, works
 def test_the_table_sorts_by_any_column_with_plain_links_and_filters_by_status(client):
     html = finished(client, upload(client, "c.csv", (EXAMPLES / "candidates.csv").read_bytes()).headers["location"])
     titles, rows = table(html)
-    score, name, status = titles.index("score"), titles.index("name"), titles.index("status")
+    score, name, status = (titles.index(label(f"screen.column.{column}")) for column in ("score", "name", "status"))
     head = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
     links = [link.replace("&amp;", "&") for link in re.findall(r'<th[^>]*><a href="([^"]+)"', head)]
     by_score = client.get(links[score]).text  # ascending first
@@ -128,9 +143,9 @@ def test_the_downloads_are_the_results_and_the_errors(client, tmp_path):
     _, rows = table(html)
     got = client.get(f"{location}/download/csv")
     assert got.status_code == 200 and "candidates.screened.csv" in got.headers["content-disposition"]
-    downloaded = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))[1:]
-    assert [[restore(cell) if index in (2, 3, 6, 7, 8, 9) else cell for index, cell in enumerate(row)]
-            for row in downloaded] == rows
+    header, *downloaded = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert in_words(header, [[restore(cell) if index in (2, 3, 6, 7, 8, 9, 10) else cell
+                              for index, cell in enumerate(row)] for row in downloaded])[1:] == rows
     assert "'@Sahafa Digital" in [row[2] for row in downloaded]  # the download keeps the spreadsheet guard
     workbook = client.get(f"{location}/download/xlsx")
     assert workbook.status_code == 200

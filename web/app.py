@@ -35,6 +35,7 @@ from tahaluf.reports.html import ASSETS as REPORT_ASSETS, direct_mixed_values
 from tahaluf.reports.interview import (answer_format, opened_line, option_label,
                                        question_options, question_text, status_line)
 from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
+from tahaluf.screening.writers import CSV_REASONS_SEPARATOR
 from tahaluf.web import fullform, report_page, work
 from tahaluf.web.history import History, HistoryUnavailable, timeline
 from tahaluf.web.screening_jobs import KINDS, UPLOAD_MAX_BYTES, Jobs, sorted_rows
@@ -166,7 +167,10 @@ class App:
         rows = [{"entry": e, "verdict_label": t[f"verdict.{e.verdict}"] if e.verdict else t["web.invalid"],
                  "stage_label": t[f"web.stage.{e.stage}"] if e.stage else "",
                  "url": _quote(e.name)} for e in entries]
-        return _page(request, "index.html.j2", rows=rows, notice=request.query_params.get("deleted", ""))
+        # An organisation file for screening is no assessment: listed apart, for the screening page.
+        return _page(request, "index.html.j2", rows=[row for row in rows if not row["entry"].for_screening],
+                     screening_orgs=[row for row in rows if row["entry"].for_screening],
+                     notice=request.query_params.get("deleted", ""))
 
     @_form_post
     async def new(self, request: Request, form):
@@ -468,7 +472,7 @@ class App:
                       **change}
             return base + "?" + urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
 
-        columns = [{"title": _screen_word(t, lang, "web.screen.column", title), "sorted": index == column,
+        columns = [{"title": _screen_word(t, lang, "screen.column", title), "sorted": index == column,
                     "descending": descending,
                     "url": link(sort=index, dir="asc" if index != column or descending else "desc")}
                    for index, title in enumerate(job.header)]
@@ -537,24 +541,28 @@ def _offer(where: Progress, current: Consultation, t: dict[str, str], lang: str)
     return status_line(t, where, lang)
 
 
-# Screening results as the CSV has them: English column, status and sector codes. An Arabic page words
-# them in Arabic, as an Arabic XLSX does; an English page keeps the codes, as the English outputs do.
+# Screening results as the CSV has them: English column, status and sector codes. The page words them
+# in its language, as the XLSX and HTML outputs do ("Not yet known", "Research centre", «مركز بحوث»).
 SCREEN_WORDED = {"status": "partner", "sector": "sector"}
 SCREEN_CODES = ("failed", "not_assessed", "guidance")  # rule codes and guide items, "; " between them
 
 
 def _screen_word(t: dict[str, str], lang: str, prefix: str, code: str) -> str:
-    return t.get(f"{prefix}.{code}", code) if lang != "en" else code
+    return t.get(f"{prefix}.{code}", code)
 
 
 def _screen_cells(row: tuple, header: list[str], t: dict[str, str], lang: str) -> list[dict[str, Any]]:
     cells = []
     for title, text in zip(header, row):
         if title in SCREEN_CODES and text:
-            cells.append({"text": text, "codes": text.split("; ")})
+            cells.append({"text": text, "codes": text.split("; "), "reasons": []})
+        elif title == "reasons" and text:  # every reason, one item each, folded under their count
+            reasons = text.split(CSV_REASONS_SEPARATOR)
+            cells.append({"text": knowledge.count_phrase("reason", len(reasons), lang), "codes": [],
+                          "reasons": reasons})
         else:
             worded = _screen_word(t, lang, SCREEN_WORDED[title], text) if title in SCREEN_WORDED and text else text
-            cells.append({"text": worded, "codes": []})
+            cells.append({"text": worded, "codes": [], "reasons": []})
     return cells
 
 

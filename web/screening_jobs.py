@@ -33,7 +33,7 @@ UPLOAD_MAX_BYTES = limits.WEB_UPLOAD_MAX_BYTES
 KINDS = {".csv": "csv", ".xlsx": "xlsx"}
 NUMERIC_COLUMNS = (0, 1, 5)  # rank, row, score: sorted as numbers
 STATUS_COLUMN = 4
-TEXT_COLUMNS = (2, 3, 6, 7, 8, 9)  # name, sector, the rule lists, guidance, reason: the CSV guards these
+TEXT_COLUMNS = (2, 3, 6, 7, 8, 9, 10)  # name, sector, the rule lists, guidance, reason, reasons: the CSV guards these
 
 
 @dataclass

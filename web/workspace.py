@@ -55,6 +55,17 @@ class Entry:
     verdict: str | None  # None when the file is not valid input
     problem: str
     modified: str  # last change, local time, to the minute
+    for_screening: bool = False  # an organisation file for screening (see for_screening), not an assessment
+
+
+def for_screening(document) -> bool:
+    """Whether a file is an organisation file for screening (``tahaluf screen --org``) by its shape:
+    our organisation and the alliance described and nothing else, no partner (not even an empty
+    list: the candidates file brings them). A new assessment, its two names alone, is not one."""
+    if document.model_fields_set - {"organisation", "alliance", "as_of", "respondent"}:
+        return False
+    described = (document.organisation.model_fields_set | document.alliance.model_fields_set) - {"name"}
+    return bool(described)
 
 
 def version_of(data: bytes) -> str:
@@ -123,7 +134,8 @@ class Workspace:
             return Entry(name, name, "", None, str(error).splitlines()[0], modified), None, version_of(raw)
         document = evaluation.document
         stage = document.alliance.stage or ""
-        return Entry(name, document.alliance.name, stage, evaluation.verdict, "", modified), evaluation, version_of(raw)
+        return (Entry(name, document.alliance.name, stage, evaluation.verdict, "", modified, for_screening(document)),
+                evaluation, version_of(raw))
 
     def new_name(self, alliance: str) -> str:
         """A free file name made from the alliance's name (any script kept, the rest dropped)."""
