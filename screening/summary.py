@@ -11,7 +11,6 @@ from tahaluf import limits
 from tahaluf.screening.ordering import STATUSES
 
 
-
 @cache
 def words(lang: str) -> dict[str, str]:
     """The summary's words in ``lang`` (labels.yaml screen.summary.*)."""
