@@ -176,9 +176,7 @@ def largest_document(partners: int, concessions: int, *, list_items: int = 100, 
             partner["private"] = {"specific_goals_agreed": "no", "timeline_agreed": "no",
                                   "benefit_to_us": text(text_len, index), "integrity_safeguards": "no"}
         if sector == "government":
-            partner["government"] = {key: "no" for key in (
-                "structure_mapped", "decision_makers_identified", "information_channel", "invited_to_events",
-                "brings_advocates_together", "grassroots_role", "framework_agreed")}
+            partner["government"] = dict.fromkeys(("structure_mapped", "decision_makers_identified", "information_channel", "invited_to_events", "brings_advocates_together", "grassroots_role", "framework_agreed"), "no")
             partner["government"]["approach"] = "confrontational"
         document["partners"].append(partner)
     for index in range(concessions):

@@ -20,8 +20,8 @@ import openpyxl
 import pytest
 import yaml
 from pydantic import BaseModel, ValidationError
-
 from support import EXAMPLES, build_document
+
 from tahaluf import answers, knowledge
 from tahaluf.cli import main
 from tahaluf.errors import InputError

@@ -16,11 +16,12 @@ import copy
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-
 from model_strategies import model_data
+
 from tahaluf.model import Alliance, Concession, Organisation, Partner
 from tahaluf.rules import load_all
-from tahaluf.rules.base import GIVEN, REGISTRY, given as given_read
+from tahaluf.rules.base import GIVEN, REGISTRY
+from tahaluf.rules.base import given as given_read
 from tahaluf.rules.declare import candidate_facts
 from tahaluf.rules.engine import infer
 

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from support import EXAMPLES
+
 from tahaluf.cli import main
 
 CORE = EXAMPLES / "core-concession.yaml"

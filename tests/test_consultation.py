@@ -10,14 +10,24 @@
 
 from __future__ import annotations
 
+import test_soundness as soundness
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import test_soundness as soundness
 from support import EXAMPLES, build_document
-from tahaluf.consultation import (answer_value, by_partner, consult, director_stage, document_of, outcome_of, parse_path,
-                                  path_to_proceed, whatif, with_answer)
+
+from tahaluf.consultation import (
+    answer_value,
+    by_partner,
+    consult,
+    director_stage,
+    document_of,
+    outcome_of,
+    parse_path,
+    path_to_proceed,
+    whatif,
+    with_answer,
+)
 from tahaluf.errors import InputError
 from tahaluf.evaluation import evaluate_document, evaluate_file
 from tahaluf.reports.alliance_file import AllianceFile

@@ -9,8 +9,8 @@ import re
 
 import pytest
 import yaml
-
 from support import EXAMPLES, label
+
 from tahaluf import knowledge
 from tahaluf.cli import main
 from tahaluf.rules.base import REGISTRY

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from support import EXAMPLES, build_document
+
 from tahaluf.evaluation import evaluate_document, evaluate_file
 from tahaluf.fact_words import describe_fact
 from tahaluf.reports.brief import ANNEX_COMMAND

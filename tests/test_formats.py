@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from support import EXAMPLES
+
 from tahaluf import cli
 from tahaluf.reports import formats
 from tahaluf.reports.formats import REPORT_FORMATS, ReportFormat, report_suffixes

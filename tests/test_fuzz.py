@@ -132,11 +132,10 @@ def test_errors_file_exists_only_with_errors_and_is_neutralised(tmp_path_factory
     from tahaluf.reports.output import OutputSet
 
     folder = tmp_path_factory.mktemp("errors")
-    with OutputSet() as outputs:
-        with ErrorSink(folder / "e.csv", outputs) as sink:
-            for row, field, problem in problems:
-                sink.add(row, field, problem)
-            sink.finish()
+    with OutputSet() as outputs, ErrorSink(folder / "e.csv", outputs) as sink:
+        for row, field, problem in problems:
+            sink.add(row, field, problem)
+        sink.finish()
     if not problems:
         assert not (folder / "e.csv").exists()
         return

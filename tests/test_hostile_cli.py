@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from corpus import Snapshot, run_cli
 from support import EXAMPLES
 from test_hostile_corpus import _fill, assert_untouched, one_line_error, small_disk  # noqa: F401 (a fixture)

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from corpus import ROOT, Run, Snapshot, cli_argv, largest_document, largest_fitting_document, run_cli
 from support import EXAMPLES
+
 from tahaluf import limits
 
 REFUSAL_SECONDS = 10.0  # "well under a second" of work, after ~0.5 s of start-up: a 10x margin
@@ -206,8 +206,8 @@ def test_bad_rows_are_rejected_alone_with_their_real_row_numbers(tmp_path):
     rows[10][0] = "\u202e\u202d"  # row 12: a name made only of bidi controls
     rows[11][0] = "\x00\x00"  # row 13: ... only of NULs
     path = write_csv(folder / "c.csv", rows)
-    data = path.read_bytes().replace("Candidate 50,".encode(), "Caf\xe9 50,".encode("latin-1"))  # row 52: Latin-1
-    data = data.replace("Candidate 51,".encode(), "مرشح 51,".encode("cp1256"))  # row 53: cp1256
+    data = path.read_bytes().replace(b"Candidate 50,", "Caf\xe9 50,".encode("latin-1"))  # row 52: Latin-1
+    data = data.replace(b"Candidate 51,", "مرشح 51,".encode("cp1256"))  # row 53: cp1256
     path.write_bytes(data)
     run = run_cli(["screen", "c.csv", "--org", "org.yaml", "-o", "out.csv", "--jobs", "1"], folder)
     assert run.code == 0, run.err

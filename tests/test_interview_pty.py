@@ -13,8 +13,8 @@ import sys
 
 import pexpect
 import pytest
-
 from support import ROOT
+
 from tahaluf.rules import load_all
 from tahaluf.rules.base import REGISTRY
 

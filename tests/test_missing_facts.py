@@ -10,8 +10,8 @@ import sys
 
 import pytest
 import yaml
-
 from support import EXAMPLES, build_document
+
 from tahaluf.cli import main
 from tahaluf.evaluation import evaluate_document
 from tahaluf.rules.declare import candidate_facts

@@ -12,13 +12,12 @@ import json
 import re
 
 import pytest
+from support import EXAMPLES, build_document
 
-from support import EXAMPLES
 from tahaluf.evaluation import evaluate_document, evaluate_file
 from tahaluf.reports.html import render_html
 from tahaluf.reports.render import render_report
 from tahaluf.reports.viewmodel import build_report, headline, next_steps
-from support import build_document
 
 DO_NOT_PROCEED = ["core-concession.yaml", "private-sector-offer.yaml"]
 RED_FLAG = {"core-concession.yaml": ("PA01", "G-PAR-3"), "private-sector-offer.yaml": ("PR01", "G-PRV-2")}

@@ -17,8 +17,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 from support import EXAMPLES
+
 from tahaluf.evaluation import evaluate_file
 from tahaluf.reports import viewmodel
 from tahaluf.reports.html import ASSETS, render_html
@@ -139,7 +139,7 @@ def words_present(phrase: str, texts: list[str]) -> bool:
     return any(words <= set(text.split()) or phrase.replace(" ", "") in text.replace(" ", "") for text in texts)
 
 
-def page_png(path: Path, page: int, tmp_path: Path, dpi: int = 40) -> "Image.Image":
+def page_png(path: Path, page: int, tmp_path: Path, dpi: int = 40) -> Image.Image:
     prefix = tmp_path / f"{path.stem}-p{page}"
     subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
                     str(path), str(prefix)], check=True)

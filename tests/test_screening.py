@@ -8,8 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from support import EXAMPLES
+
 from tahaluf import knowledge, screening
 from tahaluf.cli import main
 from tahaluf.errors import InputError, UsageError

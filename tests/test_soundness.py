@@ -22,10 +22,12 @@ import copy
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from model_strategies import OBJECTIVES
+from model_strategies import model_data as _model
+from model_strategies import unwrap as _unwrap
 from pydantic import BaseModel
-
-from model_strategies import OBJECTIVES, model_data as _model, unwrap as _unwrap
 from support import build_document
+
 from tahaluf.evaluation import evaluate_document
 from tahaluf.model import AllianceDocument, Concession, Event, Goal, Milestone, Partner
 

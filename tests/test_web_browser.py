@@ -18,8 +18,8 @@ pytest.importorskip("starlette")
 playwright = pytest.importorskip("playwright.sync_api")
 
 from PIL import Image  # noqa: E402
-
 from support import label, wait_until_listening  # noqa: E402
+
 from tahaluf.evaluation import evaluate_file  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

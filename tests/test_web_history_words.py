@@ -13,12 +13,12 @@ import yaml
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-from starlette.testclient import TestClient  # noqa: E402
-from support import label, workspace_with  # noqa: E402
-from test_diff_words import PARTNER, machine_words, question  # noqa: E402
+from starlette.testclient import TestClient
+from support import label, workspace_with
+from test_diff_words import PARTNER, machine_words, question
 
-from tahaluf import knowledge  # noqa: E402
-from tahaluf.web.app import create_app  # noqa: E402
+from tahaluf import knowledge
+from tahaluf.web.app import create_app
 
 EXAMPLE = "private-sector-offer.yaml"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from test_web_browser import ARGS, CHROMIUM, label, not_blank, playwright, screenshots, server, watch  # noqa: F401
 
 from tahaluf.evaluation import evaluate_file

@@ -19,14 +19,14 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES, csrf_of  # noqa: E402
+from starlette.testclient import TestClient
+from support import EXAMPLES, csrf_of
 
-from tahaluf import consultation, evaluation  # noqa: E402
-from tahaluf.reports import render, viewmodel  # noqa: E402
-from tahaluf.screening import pipeline  # noqa: E402
-from tahaluf.web import fullform, screening_jobs  # noqa: E402
-from tahaluf.web.app import create_app  # noqa: E402
+from tahaluf import consultation, evaluation
+from tahaluf.reports import render, viewmodel
+from tahaluf.screening import pipeline
+from tahaluf.web import fullform, screening_jobs
+from tahaluf.web.app import create_app
 
 REVIEW = "existing-alliance-review.yaml"  # one open question left, with what-if toggles
 CLIMATE = "climate-labour-alliance.yaml"

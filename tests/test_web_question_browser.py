@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from test_interview_pty import machine_words
 from test_web_browser import ARGS, CHROMIUM, label, not_blank, playwright, screenshots, server, watch  # noqa: F401
 

@@ -14,13 +14,13 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-import httpx  # noqa: E402
-from starlette.routing import Mount, Route  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
-from support import wait_until_listening, workspace_with  # noqa: E402
+import httpx
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
+from support import wait_until_listening, workspace_with
 
-from tahaluf.web.app import create_app  # noqa: E402
-from tahaluf.web.security import TOKEN_COOKIE, is_loopback  # noqa: E402
+from tahaluf.web.app import create_app
+from tahaluf.web.security import TOKEN_COOKIE, is_loopback
 
 EXAMPLE = "private-sector-offer.yaml"
 TOKEN = "s3cret-token-for-tests_0123456789abcdefghijkl"

@@ -14,12 +14,12 @@ import yaml
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES, label, workspace_with  # noqa: E402
-from test_diff_words import PARTNER, machine_words, question  # noqa: E402
+from starlette.testclient import TestClient
+from support import EXAMPLES, label, workspace_with
+from test_diff_words import PARTNER, machine_words, question
 
-from tahaluf import knowledge  # noqa: E402
-from tahaluf.web.app import create_app  # noqa: E402
+from tahaluf import knowledge
+from tahaluf.web.app import create_app
 
 SETTLED = "private-sector-offer.yaml"  # do not proceed, settled: the company has not agreed a timeline
 
