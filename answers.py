@@ -59,7 +59,7 @@ def lexicon() -> Lexicon:
     from tahaluf.knowledge import HERE
 
     with open(HERE / "answers.yaml", encoding="utf-8") as handle:  # trusted package data
-        return build_lexicon(yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))  # noqa: S506
+        return build_lexicon(yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 def build_lexicon(data: dict) -> Lexicon:

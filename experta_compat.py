@@ -29,18 +29,18 @@ from experta import (  # noqa: E402  (must follow the aliases above)
     MATCH,
     NOT,
     OR,
+    TEST,
     Fact,
     Field,
     P,
     Rule,
-    TEST,
     W,
 )
-from experta.utils import frozendict, frozenlist  # noqa: E402
 from experta import KnowledgeEngine as _UpstreamEngine  # noqa: E402
 from experta.activation import Activation as _Activation  # noqa: E402
 from experta.agenda import Agenda as _Agenda  # noqa: E402
 from experta.strategies import DepthStrategy as _DepthStrategy  # noqa: E402
+from experta.utils import frozendict, frozenlist  # noqa: E402
 
 # `import experta` calls logging.basicConfig(), which would print experta's
 # warnings on stderr of a CLI that promised clean output: undo it.

@@ -13,8 +13,9 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -166,7 +167,7 @@ def load_yaml(text: str, name: str, collect: bool = False, max_values: int = lim
     return data, source
 
 
-def _start_document(events: "_Events", name: str) -> None:
+def _start_document(events: _Events, name: str) -> None:
     """Past the stream and document starts; an empty file is refused in one line."""
     events.expect(yaml.StreamStartEvent)
     if events.peek(yaml.StreamEndEvent):

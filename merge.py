@@ -124,7 +124,7 @@ def merge_documents(named: list[tuple[str, AllianceDocument]]) -> dict:
 def merged_yaml(merged: dict) -> str:
     """The merged assessment as a YAML file the loader reads back (no anchors, no tags)."""
     class _Plain(yaml.SafeDumper):
-        def ignore_aliases(self, data):  # noqa: D102  (the loader refuses anchors and aliases)
+        def ignore_aliases(self, data):
             return True
 
     header = ("# Merged by `tahaluf merge` from the respondents' own files. `disputes` lists the facts\n"

@@ -433,7 +433,7 @@ class AllianceDocument(Strict):
         None, description="The action plan: each next step with an owner, a due date and a status.")
 
     @model_validator(mode="after")
-    def _concessions_name_our_objectives(self) -> "AllianceDocument":
+    def _concessions_name_our_objectives(self) -> AllianceDocument:
         known = set(self.organisation.core_objectives or ())
         for concession in self.concessions or ():
             if concession.core_objective and known and concession.core_objective not in known:

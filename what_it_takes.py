@@ -14,14 +14,31 @@ Two answers to "what would it take", from one consultation:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from dataclasses import replace
-
-from tahaluf.consultation import (ITEM_LISTS, Consultation, Outcome, Question, _could_raise, _counts, _fixed, _fixes,
-                                  _partner_of, _severity, annotation_at, answer_value, consult, document_of, kind_of,
-                                  parse_path, path_to_proceed, value_at, whatif, with_answer)
+from tahaluf.consultation import (
+    ITEM_LISTS,
+    Consultation,
+    Outcome,
+    Question,
+    _could_raise,
+    _counts,
+    _fixed,
+    _fixes,
+    _partner_of,
+    _severity,
+    annotation_at,
+    answer_value,
+    consult,
+    document_of,
+    kind_of,
+    parse_path,
+    path_to_proceed,
+    value_at,
+    whatif,
+    with_answer,
+)
 from tahaluf.errors import InputError
 from tahaluf.loader import format_path
 from tahaluf.rules.engine import FindingResult

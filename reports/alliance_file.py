@@ -64,14 +64,14 @@ class AllianceFile:
         self.guard = False  # True: refuse to write over another program's edit (ChangedOnDisk)
 
     @classmethod
-    def open(cls, path: str | Path) -> "AllianceFile":
+    def open(cls, path: str | Path) -> AllianceFile:
         """Read FILE (InputError, one line per problem, when it is not valid input)."""
         text = read_text(Path(path))
         data, document = _checked(text, display_name(path))
         return cls(path, _yaml().load(text), data, document, _sha256(text))
 
     @classmethod
-    def create(cls, path: str | Path, organisation: str, alliance: str) -> "AllianceFile":
+    def create(cls, path: str | Path, organisation: str, alliance: str) -> AllianceFile:
         """A new file with the two names an alliance file cannot be without."""
         tree = CommentedMap()
         tree["organisation"] = _node({"name": organisation})

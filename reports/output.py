@@ -22,9 +22,9 @@ import socket
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from tahaluf.errors import UsageError
 
@@ -242,7 +242,7 @@ class OutputSet:
             except OSError:
                 pass
 
-    def __enter__(self) -> "OutputSet":
+    def __enter__(self) -> OutputSet:
         return self
 
     def __exit__(self, kind, error, trace) -> bool:

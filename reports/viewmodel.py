@@ -360,7 +360,7 @@ class ReportView:
         return tuple(step for step in self.next_steps if step.kind == "red_flag")
 
     @property
-    def not_assessed_groups(self) -> tuple["SeverityGroup", ...]:
+    def not_assessed_groups(self) -> tuple[SeverityGroup, ...]:
         """The open checks by dimension, in the readiness table's order (one item per line)."""
         order = [d.label for d in self.readiness]
         by_label: dict[str, list] = {}
@@ -374,7 +374,7 @@ class ReportView:
         return len(self.not_assessed)
 
     @property
-    def chart(self) -> tuple["ChartRow", ...]:
+    def chart(self) -> tuple[ChartRow, ...]:
         """The readiness chart: one bar per dimension, in a 0-100 wide SVG box, growing from the reading start."""
         return tuple(ChartRow.of(r, self.direction) for r in self.readiness)
 
@@ -396,7 +396,7 @@ class ChartRow:
     known_text: str = ""
 
     @classmethod
-    def of(cls, view: ReadinessView, direction: str) -> "ChartRow":
+    def of(cls, view: ReadinessView, direction: str) -> ChartRow:
         low = max(0, min(100, int(view.low if view.low is not None else view.bar)))
         high = max(low, min(100, int(view.high if view.high is not None else low)))
         rtl = direction == "rtl"

@@ -1,7 +1,17 @@
 """What makes it an alliance rather than a network (G-ALL-1..4): common goals, shared values, a fitting form."""
 
 from tahaluf.experta_compat import AS, MATCH, P
-from tahaluf.rules.base import Outcome, RuleSet, check, goal_is_specific, if_applies, maybe, outcome, require_true, status_of
+from tahaluf.rules.base import (
+    Outcome,
+    RuleSet,
+    check,
+    goal_is_specific,
+    if_applies,
+    maybe,
+    outcome,
+    require_true,
+    status_of,
+)
 from tahaluf.rules.facts import Alliance, Partner
 
 # Purposes that aim at a goal or a campaign (G-ALL-2, G-ALL-3) and those a network serves (G-NET-1..4).

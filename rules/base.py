@@ -13,8 +13,9 @@ Texts, severities and fixes are not here: they live in ``knowledge/findings/``.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from tahaluf.experta_compat import P, Rule
 from tahaluf.goals import goal_is_specific  # noqa: F401 (the rule for "specific", written once in the input layer)

@@ -8,8 +8,9 @@ engine composed of the partner-level checks only: the same rule objects.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from tahaluf.errors import RunawayRulesError
 from tahaluf.experta_compat import KnowledgeEngine

@@ -1,7 +1,17 @@
 """Private-sector partners (G-PRV): possible only on specific goals and a timeline."""
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import Outcome, RuleSet, check, goal_is_specific, if_applies, maybe, outcome, status_of, value_at
+from tahaluf.rules.base import (
+    Outcome,
+    RuleSet,
+    check,
+    goal_is_specific,
+    if_applies,
+    maybe,
+    outcome,
+    status_of,
+    value_at,
+)
 
 # What a company may get from us that needs safeguards (our name, data, contacts, exclusivity).
 _GAINS_NEEDING_SAFEGUARDS = frozenset({"logo_on_materials", "our_data", "our_contacts", "exclusivity", "image_only"})
