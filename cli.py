@@ -29,10 +29,10 @@ if __package__ in (None, ""):  # `python cli.py` from a checkout: load this fold
     sys.modules["tahaluf"] = _package
     _spec.loader.exec_module(_package)
 
-from tahaluf import __version__  # noqa: E402
-from tahaluf.cli_examples import EXAMPLES  # noqa: E402
-from tahaluf.errors import InputError, TahalufError, UsageError  # noqa: E402
-from tahaluf.reports.formats import DEFAULT_FORMAT, REPORT_FORMATS, report_suffixes  # noqa: E402
+from tahaluf import __version__
+from tahaluf.cli_examples import EXAMPLES
+from tahaluf.errors import InputError, TahalufError, UsageError
+from tahaluf.reports.formats import DEFAULT_FORMAT, REPORT_FORMATS, report_suffixes
 
 LANGS = ("en", "ar")
 SHELLS = ("bash", "zsh")

@@ -220,7 +220,7 @@ class DaskJudge:
     def submit(self, keys: list[tuple]) -> _Job:
         try:
             future = self.client.submit(judge_on_worker, self.run, self.context, keys, pure=False)
-        except Exception as error:  # noqa: BLE001 (the client closed under us: the scheduler went away)
+        except Exception as error:
             raise self.failure(error) from None
         self.in_flight.add(future)
         return _Job(self, future)
@@ -252,7 +252,7 @@ class DaskJudge:
                 client.cancel(list(self.in_flight), force=True)
             self.in_flight.clear()
             client.close()
-        except Exception:  # noqa: BLE001 (a lost scheduler: there is nothing left to close; the first error stands)
+        except Exception:
             pass
         finally:
             self._quiet.restore()

@@ -5,8 +5,8 @@ sectors in the output's language.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from tahaluf.reports.output import OutputSet
 from tahaluf.screening.ordering import STATUSES

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pickle
 from collections import deque
+from collections.abc import Iterable
 from concurrent.futures.process import BrokenProcessPool
-from typing import Iterable
 
 from tahaluf.errors import TahalufError
 from tahaluf.reports.messages import fill

@@ -13,9 +13,10 @@ import csv
 import json
 import re
 import sys
+from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from tahaluf import knowledge, limits
 from tahaluf.reports.output import OutputSet
@@ -206,7 +207,7 @@ def _close_quietly(generator) -> None:
     if generator is not None:
         try:
             generator.close()
-        except Exception:  # noqa: BLE001  (an abandoned file: whatever it says is moot)
+        except Exception:
             pass
 
 

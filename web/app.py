@@ -19,25 +19,41 @@ from typing import Any
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from tahaluf import knowledge
-from tahaluf.consultation import (ITEM_LISTS, WHATIF_SOURCE, Consultation, answer_value, consult,
-                                  fitting_answers, suppose, value_at)
+from tahaluf.consultation import (
+    ITEM_LISTS,
+    WHATIF_SOURCE,
+    Consultation,
+    answer_value,
+    consult,
+    fitting_answers,
+    suppose,
+    value_at,
+)
 from tahaluf.diff import compare, snapshot_of_evaluation
 from tahaluf.errors import InputError, RenderError
 from tahaluf.progress import Progress, progress
 from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.reports.diff_report import fact_change, fact_lines, finding_line, finding_sections
 from tahaluf.reports.formats import REPORT_FORMATS
-from tahaluf.reports.html import ASSETS as REPORT_ASSETS, direct_mixed_values
-from tahaluf.reports.interview import (answer_format, answer_text, fact_question, option_label, question_options,
-                                       question_text, status_line)
+from tahaluf.reports.html import ASSETS as REPORT_ASSETS
+from tahaluf.reports.html import direct_mixed_values
+from tahaluf.reports.interview import (
+    answer_format,
+    answer_text,
+    fact_question,
+    option_label,
+    question_options,
+    question_text,
+    status_line,
+)
 from tahaluf.reports.output import write_atomically
 from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
 from tahaluf.reports.viewmodel import build_report

@@ -28,8 +28,14 @@ from tahaluf.errors import InputError, InputErrors, TahalufError
 from tahaluf.evaluation import evaluate_document
 from tahaluf.loader import format_path
 from tahaluf.reports.alliance_file import AllianceFile
-from tahaluf.reports.interview import (DONT_KNOW_ANSWER, answer_format, parse_answer, question_options,
-                                       question_text, why_this_question)
+from tahaluf.reports.interview import (
+    DONT_KNOW_ANSWER,
+    answer_format,
+    parse_answer,
+    question_options,
+    question_text,
+    why_this_question,
+)
 from tahaluf.reports.render import render_report
 from tahaluf.rules import load_all
 from tahaluf.screening.workers import watch_parent
