@@ -631,8 +631,14 @@ def _screen(tmp_path: Path, source: Path, name: str) -> tuple[list[list[str]], l
     assert main(["screen", str(source), "--org", str(EXAMPLES / "screening-org.yaml"), "-o", str(out),
                  "--jobs", "1"]) == 0
     errors = tmp_path / f"{name}.csv.errors.csv"
-    read = lambda p: list(csv.reader(open(p, encoding="utf-8-sig", newline=""))) if p.exists() else []  # noqa: E731
-    return read(out), read(errors)
+    return _rows(out), _rows(errors)
+
+
+def _rows(path):
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8-sig", newline="") as stream:
+        return list(csv.reader(stream))
 
 
 def test_screening_accepts_arabic_answers_in_csv_xlsx_jsonl_and_yaml(tmp_path, capsys):

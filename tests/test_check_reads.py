@@ -27,9 +27,9 @@ from tahaluf.rules.engine import infer
 
 load_all()
 PARTNER_CHECKS = sorted(code for code, spec in REGISTRY.items() if spec.partner_level)
-SETTINGS = dict(deadline=None, derandomize=True, max_examples=50,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-                phases=[Phase.explicit, Phase.reuse, Phase.generate])
+SETTINGS = {"deadline": None, "derandomize": True, "max_examples": 50,
+            "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+            "phases": [Phase.explicit, Phase.reuse, Phase.generate]}
 STATES = ("unknown", "none", "one")  # the concessions left out, none asked, one asked
 
 

@@ -15,7 +15,7 @@ from tahaluf.errors import InputError
 from tahaluf.evaluation import evaluate_document, evaluate_file
 from tahaluf.neighbours import Neighbourhood
 
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 
 
 def _shape(evaluation):

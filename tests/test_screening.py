@@ -325,7 +325,7 @@ def test_formulas_are_neutralised_in_xlsx(tmp_path):
     sheet = book["screening"]
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.b for cell in sheet[1])
-    values = [[cell for cell in row] for row in sheet.iter_rows(min_row=2)]
+    values = [list(row) for row in sheet.iter_rows(min_row=2)]
     assert {row[2].value for row in values} == set(HOSTILE)  # as typed: text cells need no apostrophe
     for row in values:
         assert row[2].data_type == "s" and row[9].data_type == "s"  # text, never a formula

@@ -278,7 +278,7 @@ def test_the_questions_still_open_are_asked_at_their_fields_in_the_interviews_wo
     page = client.get(f"/a/{EXAMPLE}/form").text
     t = {key: text(lang) for key, text in knowledge.labels().items()}
     for question in questions:
-        box = re.search(r'id="%s".*?</div>' % fullform.html_id(question.path), page, re.S).group(0)
+        box = re.search(rf'id="{fullform.html_id(question.path)}".*?</div>', page, re.S).group(0)
         assert question_text(question, store.data, lang, t) in html.unescape(box), question.path
     assert page.count('class="asked"') == len(questions)
 

@@ -4,6 +4,7 @@ connections hold it (a deadline on each request head and body, a limit on connec
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -169,10 +170,8 @@ def test_half_open_connections_are_closed_and_do_not_stop_others(serve):
                 if index in closed_at:
                     continue
                 if kind == "trickle" and time.monotonic() - began < HEAD_TIMEOUT + 5:
-                    try:  # a byte now and then does not buy more time for the head
+                    with contextlib.suppress(OSError):  # a byte now and then does not buy more time for the head
                         sock.send(b"X")
-                    except OSError:
-                        pass
                 if closed(sock):
                     closed_at[index] = time.monotonic() - began
             time.sleep(0.5)

@@ -19,7 +19,7 @@ import yaml
 pytest.importorskip("starlette")
 
 from starlette.routing import Route
-from test_web_browser import ARGS, CHROMIUM, EXAMPLES, not_blank, playwright, screenshots, server  # noqa: F401
+from test_web_browser import ARGS, CHROMIUM, EXAMPLES, not_blank, playwright, screenshots
 
 from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.web.app import create_app
