@@ -13,7 +13,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -51,7 +51,7 @@ class SourceMap:
     """
 
     def __init__(self) -> None:
-        self.lines: dict[tuple, int] = {}
+        self.lines: dict[tuple, int | None] = {}
         self.problems: list[InputError] = []
 
     def line_of(self, path: tuple) -> int | None:
@@ -63,7 +63,7 @@ class SourceMap:
         """A fact the model read out of a sentence (a timeline's start and end from "from 2026-01
         to 2028-06") stands on the sentence's line, so a finding citing it can say where."""
         containers = {path[:i] for path in self.lines for i in range(len(path))}
-        pending = [((), document.model_dump(exclude_none=True))] if self.lines else []
+        pending: list[tuple[tuple, Any]] = [((), document.model_dump(exclude_none=True))] if self.lines else []
         while pending:
             path, value = pending.pop()
             if isinstance(value, (dict, list)):
@@ -176,7 +176,7 @@ def _start_document(events: _Events, name: str) -> None:
 
 
 def yaml_list_items(text: str, name: str, key: str, max_values: int, what: str
-                    ) -> Iterator[tuple[int, Any, SourceMap]]:
+                    ) -> Iterator[tuple[int | None, Any, SourceMap]]:
     """The items of a YAML list (or of a mapping whose one key ``key`` holds it), one at a
     time, as (line, value, lines within the item): memory does not grow with the list.
 
@@ -226,7 +226,7 @@ class _Events:
     def __init__(self, text: str, name: str):
         self.text, self.name = text, name
         self.parser = _EventParser(text)
-        self._peeked = None
+        self._peeked: yaml.Event | None = None
 
     def next(self) -> yaml.Event:
         if self._peeked is not None:
@@ -317,10 +317,12 @@ class _Composer:
 
     def admit(self, event: yaml.Event, path: tuple, tags: frozenset) -> bool:
         """Note the anchor or tag ``event`` carries; False when its value must be dropped (a tag)."""
-        if event.anchor is not None:
+        # Every event admitted is a node (scalar or collection start); yaml.Event itself has neither field.
+        anchor, tag = getattr(event, "anchor", None), getattr(event, "tag", None)
+        if anchor is not None:
             self.note(event, (), "YAML anchors (&name) are not accepted")
-        if event.tag is not None and event.tag not in tags:
-            self.note(event, path, f"YAML tag {event.tag!r} is not accepted")
+        if tag is not None and tag not in tags:
+            self.note(event, path, f"YAML tag {tag!r} is not accepted")
             return False
         return True
 
@@ -426,7 +428,9 @@ class _Open:
 
     def __init__(self, container: dict | list, path: tuple, record: bool = True):
         self.container, self.path, self.record = container, path, record
-        self.key, self.awaits_key, self.first = None, isinstance(container, dict), {}
+        self.key: object = None
+        self.awaits_key = isinstance(container, dict)
+        self.first: dict[object, int | None] = {}
 
 
 def format_path(path: tuple) -> str:
@@ -453,7 +457,7 @@ def validate(model: type[Model], data: Any, source: SourceMap, name: str) -> Mod
     return result
 
 
-def describe(error: dict, model: type[BaseModel], path: tuple) -> str:
+def describe(error: Mapping[str, Any], model: type[BaseModel], path: tuple) -> str:
     """Say what is wrong in words a director understands."""
     kind, value = error["type"], error.get("input")
     if kind in ("literal_error", "enum"):

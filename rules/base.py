@@ -119,7 +119,7 @@ def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when
         fire.__name__ = body.__name__
         fire.__doc__ = body.__doc__
         # Ties on the agenda are broken by where a rule was written: the body's, not this wrapper's.
-        fire.definition_site = (body.__module__, body.__code__.co_firstlineno)
+        fire.__dict__["definition_site"] = (body.__module__, body.__code__.co_firstlineno)
         rule = Rule(*when, salience=AFTER_CHECKS_SALIENCE if after_checks else CHECK_SALIENCE)(fire)
         REGISTRY[code] = RuleSpec(
             code=code, name=name, guidance=guidance, dimension=dimension,
@@ -174,7 +174,7 @@ def require_true(fact: Any, *fields: str, params: tuple = (), messages: dict[str
     values = [value_at(fact, name) for name in fields]
     status = status_of(False in values, None in values)
     failed = next((name for name, value in zip(fields, values) if value is False), None)
-    key = (messages or {}).get(failed) if status == "fail" else None
+    key = (messages or {}).get(failed) if status == "fail" and failed is not None else None
     if status == "fail":
         fields = tuple(name for name, value in zip(fields, values) if value is False)
     return Outcome(status, _evidence(fact, fields), params, message=key)

@@ -12,6 +12,7 @@ from tahaluf.rules.base import (
     status_of,
     value_at,
 )
+from tahaluf.rules.facts import Partner
 
 # What a company may get from us that needs safeguards (our name, data, contacts, exclusivity).
 _GAINS_NEEDING_SAFEGUARDS = frozenset({"logo_on_materials", "our_data", "our_contacts", "exclusivity", "image_only"})
@@ -38,7 +39,7 @@ def _goals_and_timeline(partner) -> Outcome:
     timeline = value_at(partner, "private.timeline_agreed")
     path = f"{partner['path']}.private"
     listed = None if goals is None else tuple(g["goal"] for g in goals)
-    failed = [(f"{path}.specific_goals_agreed", flag)] if flag is False else []
+    failed: list[tuple[str, object]] = [(f"{path}.specific_goals_agreed", flag)] if flag is False else []
     if goals is not None and flag is not False and not goals_look_specific(goals):
         failed.append((f"{path}.goals", listed))
     if timeline is False:
@@ -51,9 +52,6 @@ def _goals_and_timeline(partner) -> Outcome:
     if goals is None or timeline is None:
         return Outcome("not_assessed", evidence)
     return Outcome("pass", evidence)
-
-
-from tahaluf.rules.facts import Partner
 
 
 class PrivateSectorRules(RuleSet):
