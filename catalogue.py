@@ -7,6 +7,7 @@ import json
 import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from tahaluf import knowledge
 from tahaluf.errors import UsageError
@@ -57,7 +58,7 @@ def _labels(lang: str) -> dict[str, str]:
 
 def rules_listing(fmt: str = "text", lang: str = "en") -> str:
     texts, labels = knowledge.findings(), _labels(lang)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"code": s.code, "name": s.name, "severity": texts[s.code].severity,
          # The severity the guide's wording gives, and why the rule departs from it (None when it does not).
          "default_severity": knowledge.default_severity(s.guidance),

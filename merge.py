@@ -85,7 +85,7 @@ class _Merger:
         """Items matched by their key (a partner by name): each item merged across those who listed it."""
         fields = _ITEM_KEYS[key]
         identities = list(dict.fromkeys(tuple(item.get(f) for f in fields) for _, items in given for item in items))
-        merged = []
+        merged: list[Any] = []
         for identity in identities:
             answers = [(who, next((item for item in items if tuple(item.get(f) for f in fields) == identity), None))
                        for who, items in given]

@@ -140,8 +140,8 @@ def what_it_would_take(consultation: Consultation, max_steps: int = 60) -> Plan:
     cited = _cited(lifts)
     if lifts:
         lifted = consultation.data
-        for path in cited:
-            lifted = with_answer(lifted, path, None)
+        for cited_path in cited:
+            lifted = with_answer(lifted, cited_path, None)
         try:
             current = consult(document_of(lifted))
         except InputError:  # a lifted fact the file cannot do without: the lifts are all there is to say

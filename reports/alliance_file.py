@@ -45,9 +45,9 @@ def _node(value: Any) -> Any:
             node[key] = _node(item)
         return node
     if isinstance(value, (list, tuple)):
-        node = CommentedSeq()
-        node.extend(_node(item) for item in value)
-        return node
+        seq = CommentedSeq()
+        seq.extend(_node(item) for item in value)
+        return seq
     if value is False:
         return False
     if value is None or isinstance(value, (bool, int, str)):

@@ -431,9 +431,10 @@ def _pick_several(text: str, options: tuple[str, ...], labels: dict[str, str]) -
             picked.append(whole)
             continue
         words = [_pick(word, options, labels) for word in part.split()]
-        if None in words:
+        found = [word for word in words if word is not None]
+        if len(found) < len(words):
             return None
-        picked += words
+        picked += found
     return picked
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tahaluf import limits
 from tahaluf.evaluation import Evaluation
 from tahaluf.knowledge import SEVERITIES
@@ -44,8 +46,7 @@ def next_steps(evaluation: Evaluation, lang: str, builder: _Builder | None = Non
     if evaluation.verdict == "proceed":  # never "None": say what keeps it sound
         steps += keep_steps(evaluation, builder)
     separator = builder.labels["label.list_separator"]
-    return tuple(NextStep(number, *(getattr(step, name) for name in _STEP_FIELDS), separator=separator)
-                 for number, step in enumerate(steps, 1))
+    return tuple(replace(step, number=number, separator=separator) for number, step in enumerate(steps, 1))
 
 
 def keep_steps(evaluation: Evaluation, builder: _Builder) -> list[NextStep]:
@@ -73,9 +74,6 @@ def keep_steps(evaluation: Evaluation, builder: _Builder) -> list[NextStep]:
     kind = labels["step.keep"]
     return [NextStep(0, "keep", kind, text, "", "", "", guidance if i == 0 else ())
             for i, text in enumerate((review, keeper, fill(labels["keep.rerun"], {})))]
-
-
-_STEP_FIELDS = ("kind", "kind_label", "text", "change", "rule", "subject", "guidance", "finding")
 
 
 def fold_steps(steps: tuple[NextStep, ...], builder: _Builder) -> tuple[NextStep, ...]:
@@ -110,8 +108,7 @@ def fold_steps(steps: tuple[NextStep, ...], builder: _Builder) -> tuple[NextStep
             parts.append((" " + labels["label.and_more"].replace("{count}", str(len(subjects) - len(named))), False))
         shown.append(NextStep(0, step.kind, step.kind_label, Message(tuple(parts)), step.change, step.rule, "",
                               step.guidance, step.finding, separator))
-    return tuple(NextStep(number, *(getattr(step, name) for name in _STEP_FIELDS), separator=step.separator)
-                 for number, step in enumerate(shown, 1))
+    return tuple(replace(step, number=number) for number, step in enumerate(shown, 1))
 
 
 def headline(evaluation: Evaluation, lang: str, builder: _Builder | None = None) -> Message:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tahaluf import __version__, knowledge, limits
@@ -484,7 +485,7 @@ class _Builder:
         """A contradiction's two facts (``first_path``, ``second_path``) as {first} and {second} in
         words, and {first_where}/{second_where}: " on line 22", or "" when the file has no line."""
         values = dict(evidence)
-        words = {}
+        words: dict[str, Message | str] = {}
         for name, path in params.items():
             if name.endswith("_path"):
                 side, line = name[: -len("_path")], self.evaluation.lines.get(path)
@@ -612,6 +613,7 @@ class _Builder:
         views = []
         for name in DIMENSIONS:
             r = by_dimension[name]
+            assert r.level is not None  # a readiness result always has its level
             views.append(ReadinessView(
                 dimension=name, label=self.labels[f"dimension.{name}"], score=r.score,
                 score_text=self.range_text(r.low, r.high), level=r.level, coverage=r.coverage,
@@ -763,7 +765,7 @@ class _Builder:
                 shown.append(self.folded(members, kind))
         return tuple(shown)
 
-    def folded(self, members: list, kind: str) -> Fold:
+    def folded(self, members: Sequence, kind: str) -> Fold:
         first = members[0]
         view = self.views.get(getattr(first, "id", "")) or next(
             v for v in self.views.values() if v.rule == first.rule)
