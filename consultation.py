@@ -95,7 +95,8 @@ def _holds_stand_in(answer: Any) -> bool:
 
 def parse_path(text: str) -> tuple:
     """'partners[0].sector' -> ('partners', 0, 'sector'); ValueError when it is not a path."""
-    parts, position = [], 0
+    parts: list[str | int] = []
+    position = 0
     for match in _PART.finditer(text):
         if match.start() != position + (1 if parts and text[match.start() - 1: match.start()] == "." else 0):
             raise ValueError(f"{text!r} is not a fact path (like partners[0].sector)")
@@ -208,7 +209,7 @@ def value_at(data: Any, path: tuple) -> Any:
 def with_answer(data: dict, path: tuple, value: Any) -> dict:
     """A copy of ``data`` with ``value`` at ``path`` (sections made on the way; None removes the fact)."""
     result = copy.deepcopy(data)
-    target = result
+    target: Any = result  # a section (dict) or a list of items, by turns
     for depth, part in enumerate(path[:-1]):
         following = path[depth + 1]
         if isinstance(part, int):
@@ -415,7 +416,7 @@ def _fact_type_of(parts: tuple) -> tuple[str | None, str | None]:
 def _waiting_rules(parts: tuple) -> tuple[str, ...]:
     """Rules whose pattern tests this fact: answering it could make them start or stop applying."""
     fact_type, name = _fact_type_of(parts)
-    rules = [code for code, _ in _pattern_fields().get((fact_type, name), ())] if fact_type else []
+    rules = [code for code, _ in _pattern_fields().get((fact_type, name), ())] if fact_type and name else []
     text = format_path(parts)
     if text in ITEM_LISTS:
         rules += _rules_on(ITEM_LISTS[text].__name__)
@@ -798,7 +799,9 @@ def path_to_proceed(consultation: Consultation, max_steps: int = 40) -> PathToPr
     could change the verdict, the answer that proceeds at once, else the one that leaves the fewest
     conditions (never a red flag). Says when none exists because a red flag or a failed major check
     stands whatever the answers."""
-    current, chosen, asked = consultation, [], []
+    current = consultation
+    chosen: list[tuple[str, Any]] = []
+    asked: list[Question] = []
     for _ in range(max_steps):
         if current.verdict == "proceed":
             return PathToProceed(True, tuple(chosen), "", questions=tuple(asked))

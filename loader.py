@@ -176,7 +176,7 @@ def _start_document(events: _Events, name: str) -> None:
 
 
 def yaml_list_items(text: str, name: str, key: str, max_values: int, what: str
-                    ) -> Iterator[tuple[int | None, Any, SourceMap]]:
+                    ) -> Iterator[tuple[int, Any, SourceMap]]:
     """The items of a YAML list (or of a mapping whose one key ``key`` holds it), one at a
     time, as (line, value, lines within the item): memory does not grow with the list.
 
@@ -207,7 +207,9 @@ def yaml_list_items(text: str, name: str, key: str, max_values: int, what: str
             value = _Composer(events, name, source, max_values, what).value((), first)
             if source.problems:
                 raise InputErrors.of(source.problems)
-            yield _line(first), value, source
+            line = _line(first)
+            assert line is not None  # an event the parser made carries its position
+            yield line, value, source
         events.next()
         if wrapped and not events.peek(yaml.MappingEndEvent):
             raise InputError(name, events.line(), None, f"{expected}, and nothing else")

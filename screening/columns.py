@@ -44,7 +44,7 @@ def field_kinds(model: type[BaseModel], skip: tuple = ()) -> tuple[tuple[str, st
 
 
 PARTNER_FIELDS = field_kinds(Partner, skip=("name", "government", "private"))
-SECTIONS = {"government": GovernmentTerms, "private": PrivateTerms}
+SECTIONS: dict[str, type[BaseModel]] = {"government": GovernmentTerms, "private": PrivateTerms}
 SECTION_FIELDS = {section: field_kinds(model) for section, model in SECTIONS.items()}
 CONCESSION_FIELDS = field_kinds(Concession)
 

@@ -122,7 +122,8 @@ class Cache:
     """A bounded LRU map: profile key -> Verdict."""
 
     def __init__(self, size: int):
-        self.size, self.data = size, OrderedDict()
+        self.size = size
+        self.data: OrderedDict = OrderedDict()
 
     def get(self, key):
         verdict = self.data.get(key)

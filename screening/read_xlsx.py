@@ -25,9 +25,10 @@ def _xlsx_value(value: Any) -> Any:
 
 def _root_cause(error: BaseException) -> str:
     """The name of the innermost exception (openpyxl wraps a parser's refusal in a ValueError)."""
-    seen = 0
-    while (error.__cause__ or error.__context__) is not None and seen < 10:
-        error, seen = error.__cause__ or error.__context__, seen + 1
+    seen, cause = 0, error.__cause__ or error.__context__
+    while cause is not None and seen < 10:
+        error, seen = cause, seen + 1
+        cause = error.__cause__ or error.__context__
     return type(error).__name__
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from tahaluf.reports.output import OutputSet
 from tahaluf.screening.ordering import STATUSES
@@ -60,7 +61,7 @@ def _sector_words(lang: str) -> dict[str, str]:
 
 
 def _html_labels(lang: str) -> dict:
-    labels = dict(_HEADINGS[lang])
+    labels: dict[str, Any] = dict(_HEADINGS[lang])
     labels.update({status: WORDS[lang][status] for status in STATUSES})
     labels["status_rank"] = {status: index for index, status in enumerate(STATUSES)}
     labels["sectors"] = _sector_words(lang)
@@ -71,7 +72,7 @@ def _xlsx_words(lang: str) -> dict:
     """Headers, status words and sectors of an XLSX in ``lang`` (English keeps the column and status codes)."""
     if lang == "en":
         return {}
-    words = {column: _HEADINGS[lang][column] for column in ("rank", "row", "name", "sector", "status", "score",
+    words: dict[str, Any] = {column: _HEADINGS[lang][column] for column in ("rank", "row", "name", "sector", "status", "score",
                                                               "failed", "not_assessed", "guidance", "reason")}
     words.update(item=WORDS[lang]["item"], value=WORDS[lang]["value"],
                  statuses={status: WORDS[lang][status] for status in STATUSES}, sectors=_sector_words(lang))

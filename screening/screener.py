@@ -8,6 +8,7 @@ import pickle
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from tahaluf.errors import TahalufError
 from tahaluf.reports.messages import fill
@@ -19,6 +20,9 @@ from tahaluf.screening.rows import Candidate, Waiting, parse_row
 from tahaluf.screening.summary import Summary
 from tahaluf.screening.workers import Judge
 from tahaluf.screening.writers import ErrorSink
+
+if TYPE_CHECKING:
+    from tahaluf.screening.cluster import DaskJudge
 
 JOB_PROFILES = 64  # new profiles per job sent to a worker
 # Jobs per worker whose results are not yet learned: past this, the screener waits for the
@@ -40,7 +44,7 @@ class Screener:
     for a verdict keep their models, and their number is capped more tightly.
     """
 
-    def __init__(self, judge: Judge, jobs: int, cache_size: int, spool: Spool, sink: ErrorSink,
+    def __init__(self, judge: Judge | DaskJudge, jobs: int, cache_size: int, spool: Spool, sink: ErrorSink,
                  summary: Summary, concession_columns: bool, core_objectives: frozenset, reuse=None):
         from tahaluf import knowledge
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from tahaluf import knowledge, limits
 from tahaluf.reports.output import OutputSet
@@ -163,7 +163,7 @@ def _write_workbook(path: Path, records: Iterable[list], summary_rows: list[tupl
         return created
 
     book = Workbook(write_only=True)
-    sheet = None
+    sheet: Any = None  # made on the first row (openpyxl has no types)
     try:
         sheets, used = 1, limits.XLSX_MAX_ROWS
         statuses, sectors = words.get("statuses", {}), words.get("sectors", {})
@@ -239,8 +239,10 @@ class ErrorSink:
     PREVIEW = 10
 
     def __init__(self, path: Path | None, outputs: OutputSet | None = None):
-        self.path, self.outputs, self.preview, self.count = path, outputs or OutputSet(), [], 0
-        self._stream = self._writer = None
+        self.path, self.outputs, self.count = path, outputs or OutputSet(), 0
+        self.preview: list[tuple[int, str, str]] = []
+        self._stream: TextIO | None = None
+        self._writer: Any = None  # a csv writer (its type is private to _csv), made on the first problem
 
     def __enter__(self):
         return self

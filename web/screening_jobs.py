@@ -211,7 +211,9 @@ def sorted_rows(job: Job, column: int, descending: bool, status: str | None,
         return (0 if value else 1, 0.0, value.casefold())
 
     _, rows = _read(job.file("csv"))
-    present, blank, count = [], [], 0
+    present: list[tuple] = []
+    blank: list[list[str]] = []
+    count = 0
     for row in rows:
         if status is not None and not (len(row) > STATUS_COLUMN and row[STATUS_COLUMN] == status):
             continue
