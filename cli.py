@@ -25,6 +25,7 @@ if __package__ in (None, ""):  # `python cli.py` from a checkout: load this fold
     _root = pathlib.Path(__file__).resolve().parent
     _spec = importlib.util.spec_from_file_location("tahaluf", _root / "__init__.py",
                                                    submodule_search_locations=[str(_root)])
+    assert _spec is not None and _spec.loader is not None  # a file location always has both
     _package = importlib.util.module_from_spec(_spec)
     sys.modules["tahaluf"] = _package
     _spec.loader.exec_module(_package)
@@ -149,7 +150,7 @@ def _refuse_write_protected(args, path: str | None) -> None:
     """A write-protected output or alliance file is refused, unless --force (before any work)."""
     from tahaluf.reports.output import refuse_write_protected, to_stdout
 
-    if not to_stdout(path):
+    if path is not None and not to_stdout(path):
         refuse_write_protected(path, args.force)
 
 
@@ -321,7 +322,7 @@ def cmd_completion(args) -> None:
 
     parser = build_parser()
     for action in parser.file_actions:
-        action.complete = shtab.FILE
+        action.complete = shtab.FILE  # type: ignore[attr-defined]  # shtab's own attribute, unknown to argparse's stubs
     sys.stdout.write(shtab.complete(parser, shell=args.shell))
 
 
@@ -341,8 +342,12 @@ def _force(parser: argparse.ArgumentParser) -> None:
                         help="replace a write-protected output (or FILE) anyway, as cp -f would")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _Parser(argparse.ArgumentParser):
+    file_actions: list[argparse.Action]  # the arguments that name files: completed as files by the shell
+
+
+def build_parser() -> _Parser:
+    parser = _Parser(
         prog="tahaluf", description="Advice on whether, and on what terms, to enter a proposed alliance.",
         epilog=EXAMPLES["tahaluf"], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"tahaluf {__version__}")
@@ -352,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
                         help="no progress or summary lines on standard error")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    files = []
+    files: list[argparse.Action] = []
 
     evaluate = _command(commands, common, "evaluate", "evaluate one alliance file and give the advice", cmd_evaluate)
     files.append(evaluate.add_argument("file", help="alliance YAML file (see `tahaluf init`); '-' for standard input"))

@@ -163,8 +163,13 @@ class App:
         names = await run_in_threadpool(self.workspace.names)
         found = [one for one in await asyncio.gather(*(
             self.pool.run(work.entry, self.workspace.root, name, self._recorded.get(name)) for name in names)) if one]
-        await run_in_threadpool(lambda: [self._record(e.name, evaluation, version, report_json)
-                                         for e, evaluation, version, report_json in found if evaluation is not None])
+
+        def record_found() -> None:
+            for e, evaluation, version, report_json in found:
+                if evaluation is not None:
+                    self._record(e.name, evaluation, version, report_json)
+
+        await run_in_threadpool(record_found)
         entries = [e for e, *_ in found]
         t = _labels(_lang(request))
         rows = [{"entry": e, "verdict_label": t[f"verdict.{e.verdict}"] if e.verdict else t["web.invalid"],
@@ -416,7 +421,7 @@ class App:
                 org = self.workspace.existing(str(form.get("org", "")))
             except (NotInWorkspace, FileNotFoundError):
                 return await self.screen_form(request, t["web.screen.choose_org"], 422)
-            job = await run_in_threadpool(self.jobs.new, Path(upload.filename).name)  # may remove old jobs' files
+            job = await run_in_threadpool(self.jobs.new, Path(upload.filename or "").name)  # may remove old jobs' files
             target = job.folder / f"upload{suffix}"
             # A private file (0600) of the workspace, filled in bounded pieces, never over the limit.
             descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
@@ -462,7 +467,8 @@ class App:
         # Read from the result file and sorted in a worker (up to 200,000 rows: CPU work), in a thread
         # without the pool: the server holds no more rows than a page shows.
         arguments = (sorted_rows, job, column, descending, status, SCREEN_ROWS_SHOWN)
-        rows, count = await (self.pool.run(*arguments) if self.pool.workers else run_in_threadpool(*arguments))
+        rows, count = await (self.pool.run(*arguments) if self.pool.workers
+                             else run_in_threadpool(sorted_rows, *arguments[1:]))
         base = f"/screen/{job.id}"
 
         def link(**change) -> str:
@@ -544,7 +550,7 @@ def _offer(where: Progress, current: Consultation, t: dict[str, str], lang: str)
 
 def _supposed_in(params) -> list[tuple[str, str]]:
     """The (question path, answer key) pairs a page's address or a form carries."""
-    return [tuple(str(value).partition("=")[::2]) for value in params.getlist(WHATIF_PARAM)]
+    return [(path, answer) for path, _, answer in (str(value).partition("=") for value in params.getlist(WHATIF_PARAM))]
 
 
 def _report_work(path: Path, name: str, chosen: list[tuple[str, str]], lang: str, again: bool,
@@ -762,5 +768,7 @@ def create_app(workspace: str | Path, token: str | None = None, workers: int | N
             app.pool.close()
             app.jobs.close()
 
-    starlette = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=lifespan)
+    # Starlette types every handler's argument as Exception, not as the class the handler is keyed by.
+    handlers = {HTTPException: _http_error}
+    starlette = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)  # type: ignore[arg-type]
     return SecurityMiddleware(starlette, Sessions(), token, hosts)

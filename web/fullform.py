@@ -127,7 +127,7 @@ def _key(parent: str, name: str) -> str:
 @cache
 def schema(root: type[BaseModel] = AllianceDocument, key: str = "") -> Group:
     """The form's structure for ``root``: one node per field, in the model's order."""
-    children = []
+    children: list[Group | Items | Mapping | Leaf] = []
     for name, info in root.model_fields.items():
         annotation = info.annotation
         bare = _unwrap(annotation)
