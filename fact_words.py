@@ -56,7 +56,8 @@ def _choice_fields() -> frozenset[str]:
                     if walk(info.annotation):
                         found.add(name)
             return False
-        return any([walk(arg) for arg in typing.get_args(annotation)])
+        # A list, not a generator: every argument is walked, since walk records names as it goes.
+        return any([walk(arg) for arg in typing.get_args(annotation)])  # noqa: C419
 
     walk(AllianceDocument)
     return frozenset(found)

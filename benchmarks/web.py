@@ -302,7 +302,7 @@ def small_during_pdf(base: str, example: str, rounds: int = 3) -> dict:
         for _ in range(rounds):
             done = threading.Event()
 
-            def render() -> None:
+            def render(done: threading.Event = done) -> None:  # this round's event
                 started = time.perf_counter()
                 with httpx.Client(base_url=base, timeout=300) as other:
                     other.get(f"/a/{example}/download/pdf/ar").raise_for_status()
@@ -455,12 +455,12 @@ def main() -> None:
               "step_median_ms_worst_run": round(max(medians) * 1000, 1), "goal_step_median_ms": 100,
               "sessions": args.sessions, "answers_per_session_max": args.answers,
               "load_answers": [load["answers"] for load in loads],
-              "load_answers_per_s_best": round(max(l["answers"] / l["seconds"] for l in loads), 1),
-              "load_answers_per_s_worst": round(min(l["answers"] / l["seconds"] for l in loads), 1),
-              "load_step_median_ms_best": round(min(l["median"] for l in loads) * 1000, 1),
-              "load_step_median_ms_worst": round(max(l["median"] for l in loads) * 1000, 1),
-              "lost": sum(l["lost"] for l in loads), "crossed": sum(l["crossed"] for l in loads),
-              "errors": sum(len(l["errors"]) for l in loads)}
+              "load_answers_per_s_best": round(max(run["answers"] / run["seconds"] for run in loads), 1),
+              "load_answers_per_s_worst": round(min(run["answers"] / run["seconds"] for run in loads), 1),
+              "load_step_median_ms_best": round(min(run["median"] for run in loads) * 1000, 1),
+              "load_step_median_ms_worst": round(max(run["median"] for run in loads) * 1000, 1),
+              "lost": sum(run["lost"] for run in loads), "crossed": sum(run["crossed"] for run in loads),
+              "errors": sum(len(run["errors"]) for run in loads)}
     print(f"consultation step (answer POST -> next question page): median {result['step_median_ms_best_run']}-"
           f"{result['step_median_ms_worst_run']} ms over the runs (goal < 100 ms)")
     print(f"{args.sessions} concurrent sessions: {result['load_answers_per_s_worst']}-"

@@ -162,7 +162,7 @@ class YamlReader(CandidateReader):
             raise InputError(self.name, error.line, None, error.problem) from None
         first: dict[str, int] = {}
         self._count = 0
-        for line, values in self._items():
+        for _line, values in self._items():
             self._count += 1
             if isinstance(values, dict):
                 for key, key_line in values.items():

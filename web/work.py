@@ -110,7 +110,7 @@ class Form:
 
     @classmethod
     def of(cls, form) -> Form:
-        return cls({key: [str(value) for value in form.getlist(key)] for key in form.keys()})
+        return cls({key: [str(value) for value in form.getlist(key)] for key in form})
 
     def get(self, key: str, default=None):
         values = self.fields.get(key)
