@@ -516,14 +516,6 @@ def open_questions(evaluation: Evaluation, data: dict) -> tuple[Question, ...]:
     return tuple(sorted(questions, key=rank))
 
 
-def by_partner(questions: tuple[Question, ...]) -> dict[int | None, tuple[Question, ...]]:
-    """The questions grouped by the partner they concern (None: the alliance as a whole), in rank order."""
-    groups: dict[int | None, list[Question]] = {}
-    for question in questions:
-        groups.setdefault(question.partner, []).append(question)
-    return {key: tuple(value) for key, value in groups.items()}
-
-
 # Settledness -----------------------------------------------------------------------------------
 
 

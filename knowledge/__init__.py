@@ -26,7 +26,6 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _load(path: Path):
     with open(path, encoding="utf-8") as handle:
         return yaml.load(handle, Loader=_SAFE_LOADER)
-LANGUAGES = ("en", "ar")
 SEVERITIES = ("blocker", "major", "minor", "info", "strength")
 
 

@@ -235,10 +235,4 @@ def subject_of(fact: Any) -> str:
 
 
 class RuleSet:
-    """Base of the mixins that hold rules; every subclass is collected by the engine."""
-
-    collected: list[type] = []
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        RuleSet.collected.append(cls)
+    """Base of the mixins that hold rules (the engine composes its rules from REGISTRY, not from these classes)."""

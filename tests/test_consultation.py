@@ -18,7 +18,6 @@ from support import EXAMPLES, build_document
 
 from tahaluf.consultation import (
     answer_value,
-    by_partner,
     consult,
     director_stage,
     document_of,
@@ -175,7 +174,7 @@ def test_a_red_flag_no_answer_can_lift_is_settled_and_no_path_leads_to_proceed()
         assert {o.verdict for o in whatif(consultation, question)} == {"do_not_proceed"}, question.path
 
 
-def test_the_questions_rank_red_flags_first_and_group_by_partner():
+def test_the_questions_rank_red_flags_first():
     data = {"organisation": {"name": "Us"}, "alliance": {"name": "A"},
             "partners": [{"name": "Acme"}, {"name": "Ministry"}]}
     consultation = consult(build_document(data))
@@ -196,9 +195,6 @@ def test_the_questions_rank_red_flags_first_and_group_by_partner():
     assert concessions.kind == "items"
     assert sector.kind == "choice" and sector.gateway
     assert {"PR01", "GV03"} <= set(sector.rules)
-    groups = by_partner(consultation.questions)
-    assert set(groups) == {None, 0, 1}
-    assert all(q.path.startswith("partners[1]") for q in groups[1])
     # What each answer to the sector would give: a company with nothing agreed stays open, not failed.
     sector = consultation.question("partners[0].sector")
     verdicts = {o.answer: o.verdict for o in whatif(consultation, sector)}
