@@ -5,8 +5,8 @@ before pydantic validates any model, so every way in — the YAML loader, batch 
 a document built in Python — accepts the same answers. A field takes Arabic answers when
 its annotation admits a bool or ``Literal`` values (or a list of them, or a mapping keyed by
 them) and no free text (a name stays as written); "don't know" becomes ``None`` (unknown,
-as if left out) where the field may be unknown. Only non-ASCII strings are looked up, and the lexicon is read on the first one,
-so English input costs a dictionary scan and nothing more.
+as if left out) where the field may be unknown. Only non-ASCII strings are looked up, and the
+lexicon is read on the first one, so English input costs a dictionary scan and nothing more.
 """
 
 from __future__ import annotations

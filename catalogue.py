@@ -94,7 +94,8 @@ def rule_documentation(code: str, lang: str = "en") -> str:
     text, items, labels = knowledge.findings()[spec.code], knowledge.guide_items(), _labels(lang)
     other = "ar" if lang == "en" else "en"
     # A finding's values are known only once a file is evaluated: placeholders stand for them.
-    values = {key.removeprefix("placeholder."): value for key, value in labels.items() if key.startswith("placeholder.")}
+    values = {key.removeprefix("placeholder."): value for key, value in labels.items()
+              if key.startswith("placeholder.")}
     values["subject"] = values[_subject_kind(spec)]
 
     def said(template: str) -> str:

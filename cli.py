@@ -396,7 +396,8 @@ def build_parser() -> _Parser:
 
     merge = _command(commands, common, "merge", "merge several respondents' files about one alliance", cmd_merge)
     files.append(merge.add_argument("files", nargs="+", metavar="FILE",
-                                    help="each respondent's alliance file (`respondent:` names them, else the file name)"))
+                                    help="each respondent's alliance file "
+                                         "(`respondent:` names them, else the file name)"))
     files.append(merge.add_argument("-o", "--output", metavar="OUT",
                                     help="write the merged assessment here (atomically) instead of standard output"))
     _force(merge)
@@ -423,7 +424,8 @@ def build_parser() -> _Parser:
     whatif.add_argument("--set", action="append", metavar="PATH=VALUE", help="as for evaluate")
 
     check = _command(commands, common, "check", "validate alliance files without evaluating them", cmd_check)
-    files.append(check.add_argument("files", nargs="+", metavar="FILE", help="alliance YAML files; '-' for standard input"))
+    files.append(check.add_argument("files", nargs="+", metavar="FILE",
+                                    help="alliance YAML files; '-' for standard input"))
 
     _command(commands, common, "schema", "print the JSON Schema of the input format", cmd_schema)
 

@@ -883,7 +883,8 @@ def _check_indexes(data: dict, path: tuple) -> None:
             if part > len(items):
                 shown = format_path(path[:depth])
                 raise InputError(SET_SOURCE, None, format_path(path[:depth + 1]),
-                                 f"past the end: the list {shown} has {len(items)} item{'' if len(items) == 1 else 's'}; "
+                                 f"past the end: the list {shown} has {len(items)} "
+                                 f"item{'' if len(items) == 1 else 's'}; "
                                  f"add one with --set {shown}[{len(items)}].FIELD=VALUE")
             target = items[part] if part < len(items) else None
         else:

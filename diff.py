@@ -197,7 +197,8 @@ def snapshot_of_file(path: str) -> Snapshot:
         try:
             report = json.loads(text)
             if not isinstance(report, dict):
-                kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(report), "a number")
+                kinds = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+                kind = kinds.get(type(report), "a number")
                 raise TypeError(f"{kind}, not a JSON object")
             return snapshot_of_report(str(path), report)
         except RecursionError:

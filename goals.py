@@ -138,9 +138,23 @@ def dates_in(text: str, folded: bool = False) -> list[Period]:
 # Quantities ---------------------------------------------------------------------------------
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
-_NUMBER_WORDS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "اثنين", "اثنان", "ثلاث", "ثلاثه", "ثلاثة", "اربع", "اربعه", "اربعة", "خمس", "خمسه", "خمسة", "سته", "ستة", "سبع", "سبعه", "سبعة", "ثماني", "ثمانيه", "ثمانية", "تسع", "تسعه", "تسعة", "عشر", "عشره", "عشرة", "عشرين", "عشرون", "ثلاثين", "ثلاثون", "اربعين", "اربعون", "خمسين", "خمسون", "ستين", "ستون", "سبعين", "سبعون", "ثمانين", "ثمانون", "تسعين", "تسعون", "مئه", "مئة", "مائه", "مائة", "مئتي", "مئتين", "مئتان", "الف", "الفين", "الفان", "مليون"]
+_NUMBER_WORDS = (
+    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty "
+    "seventy eighty ninety hundred thousand million "
+    "اثنين اثنان ثلاث ثلاثه ثلاثة اربع اربعه اربعة خمس خمسه خمسة سته ستة سبع سبعه سبعة ثماني ثمانيه ثمانية "
+    "تسع تسعه تسعة عشر عشره عشرة عشرين عشرون ثلاثين ثلاثون اربعين اربعون خمسين خمسون ستين ستون سبعين سبعون "
+    "ثمانين ثمانون تسعين تسعون مئه مئة مائه مائة مئتي مئتين مئتان الف الفين الفان مليون"
+).split()
 # Words after which a number is a name: "Phase 2", «المرحلة 2», "Article 5", «رؤية 2030».
-_NAMING_WORDS = ["phase", "stage", "step", "part", "round", "campaign", "project", "programme", "program", "edition", "version", "wave", "cycle", "lot", "batch", "chapter", "article", "item", "law", "act", "decree", "resolution", "clause", "paragraph", "annex", "appendix", "goal", "objective", "output", "outcome", "pillar", "track", "component", "module", "level", "grade", "section", "no", "number", "session", "vision", "agenda", "plan", "strategy", "year", "class", "group", "team", "unit", "zone", "district", "area", "room", "floor", "route", "sdg", "target", "indicator", "مرحله", "مرحلة", "حمله", "حملة", "مشروع", "برنامج", "دوره", "دورة", "نسخه", "نسخة", "اصدار", "جوله", "جولة", "موجه", "موجة", "خطوه", "خطوة", "جزء", "ماده", "مادة", "بند", "قانون", "رقم", "هدف", "محور", "مكون", "مستوي", "فصل", "رؤيه", "رؤية", "خطه", "خطة", "استراتيجيه", "استراتيجية", "فقره", "فقرة", "قرار", "مرسوم", "مؤشر", "عام", "سنه", "سنة", "منطقه", "منطقة"]
+_NAMING_WORDS = (
+    "phase stage step part round campaign project programme program edition version wave cycle lot batch "
+    "chapter article item law act decree resolution clause paragraph annex appendix goal objective output "
+    "outcome pillar track component module level grade section no number session vision agenda plan strategy "
+    "year class group team unit zone district area room floor route sdg target indicator "
+    "مرحله مرحلة حمله حملة مشروع برنامج دوره دورة نسخه نسخة اصدار جوله جولة موجه موجة خطوه خطوة جزء ماده مادة "
+    "بند قانون رقم هدف محور مكون مستوي فصل رؤيه رؤية خطه خطة استراتيجيه استراتيجية فقره فقرة قرار مرسوم مؤشر "
+    "عام سنه سنة منطقه منطقة"
+).split()
 _NAMING = re.compile(r"(?:^|[^\w])(?:ال)?(?:" + "|".join(_NAMING_WORDS)
                      + r")\s*(?:no\.?|#|رقم|nr\.?)?\s*[#(]?\s*$")
 _PERCENT = re.compile(r"\s*(?:%|per\s*cent|percent|pct\b|(?:بال|في\s+ال)(?:مئه|مئة|مائه|مائة|ميه))")

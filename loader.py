@@ -286,7 +286,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, Non
     # libyaml words it differently: "did not find expected ',' or ']'", at the very end of the text
     end = text.rstrip()
     last_line, last_width = end.count("\n"), len(end) - (end.rfind("\n") + 1)
-    at_end = exc.problem_mark is not None and (exc.problem_mark.line, exc.problem_mark.column) >= (last_line, last_width)
+    mark = exc.problem_mark
+    at_end = mark is not None and (mark.line, mark.column) >= (last_line, last_width)
     unclosed = "end of stream" in problem or "<stream end>" in problem or (
         at_end and problem.startswith("did not find expected") and "flow" in (exc.context or ""))
     if unclosed and exc.context_mark is not None:

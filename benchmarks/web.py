@@ -375,8 +375,10 @@ def compare_run(args) -> dict:
                         bad[key] += len(load[key]) if key == "errors" else load[key]
                     print(f"workers {kind}, run {run + 1}: {load['answers']} answers in {load['seconds']:.1f} s = "
                           f"{rates[kind][-1]:.1f} answers/s; lost {load['lost']}, crossed {load['crossed']}, "
-                          f"errors {len(load['errors'])}; CPU per answer: server process {own * 1000 / load['answers']:.0f} ms, "
-                          f"with its workers {tree * 1000 / load['answers']:.0f} ms; cores used {tree / load['seconds']:.2f}")
+                          f"errors {len(load['errors'])}; CPU per answer: "
+                          f"server process {own * 1000 / load['answers']:.0f} ms, "
+                          f"with its workers {tree * 1000 / load['answers']:.0f} ms; "
+                          f"cores used {tree / load['seconds']:.2f}")
         finally:
             for _, server in servers.values():
                 server.stop()
@@ -443,7 +445,8 @@ def main() -> None:
                 loads.append(load)
                 print(f"load run {run + 1}: {args.sessions} sessions, {load['answers']} answers "
                       f"(per session {load['per_session'][0]}-{load['per_session'][-1]}) in {load['seconds']:.1f} s "
-                      f"= {load['answers'] / load['seconds']:.0f} answers/s; step median {load['median'] * 1000:.0f} ms, "
+                      f"= {load['answers'] / load['seconds']:.0f} answers/s; "
+                      f"step median {load['median'] * 1000:.0f} ms, "
                       f"p95 {load['p95'] * 1000:.0f} ms; lost {load['lost']}, crossed {load['crossed']}, "
                       f"errors {len(load['errors'])}")
                 for error in load["errors"][:5]:

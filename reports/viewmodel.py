@@ -520,7 +520,8 @@ class _Builder:
             severity_label=self.labels[f"severity.{severity}"], status=result.status,
             status_label=self.labels[f"status.{result.status}"], dimension=spec.dimension,
             dimension_label=self.labels[f"dimension.{spec.dimension}"], subject=self.subject(result),
-            message=fill(template(self.lang), values) if result.status != "pass" or strength else fill(text.summary(self.lang), values),
+            message=fill(template(self.lang) if result.status != "pass" or strength else text.summary(self.lang),
+                         values),
             fix=text.fix(self.lang), question=self.question(result, text, values),
             guidance=tuple(Quote(g, self.items[g].text(self.lang), self.items[g].text(_OTHER[self.lang]))
                            for g in spec.guidance),
@@ -557,7 +558,8 @@ class _Builder:
                 text = join(dict.fromkeys(v.message for v in members), " ")
                 rows.append(StrengthRow(rule, text, (), members[0].guidance))
                 continue
-            about = [v.subject for v in members if v.evidence and v.evidence[0].path.startswith(("partners[", "concessions["))]
+            about = [v.subject for v in members
+                     if v.evidence and v.evidence[0].path.startswith(("partners[", "concessions["))]
             rows.append(StrengthRow(rule, self.texts[rule].summary(self.lang), tuple(dict.fromkeys(about)),
                                     members[0].guidance))
         return tuple(rows)

@@ -87,7 +87,8 @@ class AllianceFormRules(RuleSet):
            partner_level=True,
            reads=["partner.sector", "alliance.motives"])
     def cross_sector_member_intended(self, partner, motives):
-        """A government or private-sector member should be there by design: cross-sector coordination stated as a motive.
+        """A government or private-sector member should be there by design: cross-sector coordination
+        stated as a motive.
 
         Coordinating strategies with other sectors is a motive of its own (G-MOT-6);
         identifying the motives "helps them find suitable partners" (G-ALL-1). When

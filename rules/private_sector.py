@@ -48,7 +48,8 @@ def _goals_and_timeline(partner) -> Outcome:
         # One message per cause, the first that holds: a "no", goals that are not specific, no timeline.
         cause = failed[0][0].rsplit(".", 1)[1]
         return Outcome("fail", tuple(failed), message=_CAUSE_MESSAGE[cause])
-    evidence = ((f"{path}.specific_goals_agreed", flag), (f"{path}.goals", listed), (f"{path}.timeline_agreed", timeline))
+    evidence = ((f"{path}.specific_goals_agreed", flag), (f"{path}.goals", listed),
+                (f"{path}.timeline_agreed", timeline))
     if goals is None or timeline is None:
         return Outcome("not_assessed", evidence)
     return Outcome("pass", evidence)
@@ -58,7 +59,8 @@ class PrivateSectorRules(RuleSet):
 
     @check("PR01", "private-goals-and-timeline", guidance=["G-PRV-2"], dimension="cross_sector_terms",
            when=[AS.partner << Partner(sector=maybe("private"))], partner_level=True,
-           reads=["partner.sector", "partner.private.specific_goals_agreed", "partner.private.goals", "partner.private.timeline_agreed"])
+           reads=["partner.sector", "partner.private.specific_goals_agreed", "partner.private.goals",
+                  "partner.private.timeline_agreed"])
     def private_goals_and_timeline(self, partner):
         """A private-sector partner must have agreed specific goals *and* a timeline to reach them.
 

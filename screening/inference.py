@@ -97,8 +97,8 @@ def verdict_of(findings, word: str) -> Verdict:
     status = PARTNER_STATUS[word]
     scored = [(f.status, f.severity) for f in findings if f.dimension in DIMENSIONS]
     assessed = weighted_score(scored) is not None  # nothing assessed: no score (blank), not a band's bottom
-    return Verdict(status, banded_score(status, score_bounds(scored)[0]) if assessed else None, tuple(f.rule for f in failed), tuple(f.rule for f in unknown),
-                   guidance, reason)
+    return Verdict(status, banded_score(status, score_bounds(scored)[0]) if assessed else None,
+                   tuple(f.rule for f in failed), tuple(f.rule for f in unknown), guidance, reason)
 
 
 # A candidate's score agrees with its status (issue 23): each status has its band, so every

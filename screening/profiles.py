@@ -77,7 +77,8 @@ def profile_key(partner: Partner, concession: Concession | None, state: int | No
     The name and the content of free texts are left out; ``state`` says whether the
     concession is unknown (None), none was asked (0) or one was (1).
     """
-    return (PARTNER_SHAPE.key(partner), *(shape.key(getattr(partner, section)) for section, shape in SECTION_SHAPES.items()),
+    return (PARTNER_SHAPE.key(partner),
+            *(shape.key(getattr(partner, section)) for section, shape in SECTION_SHAPES.items()),
             state, CONCESSION_SHAPE.key(concession))
 
 

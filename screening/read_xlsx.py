@@ -57,7 +57,8 @@ def check_workbook_archive(handle: BinaryIO, name: str) -> None:
         label = part.filename[:80]
         if (part.file_size > limits.XLSX_RATIO_FLOOR_BYTES
                 and part.file_size > limits.XLSX_MAX_RATIO * max(part.compress_size, 1)):
-            raise InputError(name, None, None, f"part {label!r} unpacks {part.file_size // max(part.compress_size, 1):,} "
+            ratio = part.file_size // max(part.compress_size, 1)
+            raise InputError(name, None, None, f"part {label!r} unpacks {ratio:,} "
                                                f"times its packed size, over the {limits.XLSX_MAX_RATIO}:1 limit "
                                                "(a zip bomb?)")
         lower = part.filename.lower()

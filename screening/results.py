@@ -72,8 +72,8 @@ def _xlsx_words(lang: str) -> dict:
     """Headers, status words and sectors of an XLSX in ``lang`` (English keeps the column and status codes)."""
     if lang == "en":
         return {}
-    words: dict[str, Any] = {column: _HEADINGS[lang][column] for column in ("rank", "row", "name", "sector", "status", "score",
-                                                              "failed", "not_assessed", "guidance", "reason")}
+    columns = ("rank", "row", "name", "sector", "status", "score", "failed", "not_assessed", "guidance", "reason")
+    words: dict[str, Any] = {column: _HEADINGS[lang][column] for column in columns}
     words.update(item=WORDS[lang]["item"], value=WORDS[lang]["value"],
                  statuses={status: WORDS[lang][status] for status in STATUSES}, sectors=_sector_words(lang))
     return words

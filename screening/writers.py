@@ -22,7 +22,8 @@ from tahaluf import knowledge, limits
 from tahaluf.reports.output import OutputSet
 
 OUTPUT_FORMATS = ("csv", "xlsx", "jsonl", "html")
-OUTPUT_SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html"}
+OUTPUT_SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html",
+                   ".htm": "html"}
 
 # The result columns, in order (``rank`` is the position after the best-first sort).
 RESULT_COLUMNS = ("rank", "row", "name", "sector", "status", "score", "failed", "not_assessed", "guidance", "reason")
@@ -219,7 +220,8 @@ def write_html(stream, records: Iterable[list], summary, lang: str, labels: dict
     def rows():
         for rank, record in enumerate(records, 1):
             row, name, sector, status, score, failed, unknown, guidance, reason = record[:9]
-            yield {"rank": rank, "row": row, "name": name, "sector": labels.get("sectors", {}).get(sector, sector or ""),
+            yield {"rank": rank, "row": row, "name": name,
+                   "sector": labels.get("sectors", {}).get(sector, sector or ""),
                    "status": status,
                    "score": score, "failed": _joined(failed), "not_assessed": _joined(unknown),
                    "guidance": _joined(guidance), "reason": Message(tuple((t, bool(u)) for t, u in reason))}

@@ -388,7 +388,8 @@ class App:
         lang = _lang(request)
         t = _labels(lang)
         try:  # read and compared in a thread: the event loop waits for no database
-            steps = await run_in_threadpool(lambda: [_step_view(step, t, lang) for step in timeline(self.history.of(name))])
+            steps = await run_in_threadpool(
+                lambda: [_step_view(step, t, lang) for step in timeline(self.history.of(name))])
         except (HistoryUnavailable, sqlite3.Error):
             return _message(request, "web.history.unavailable", 503)
         set_aside = [t["web.history.set_aside"].replace("{name}", kept) for kept in self.history.set_aside]
@@ -500,7 +501,8 @@ class App:
         if job.state != "done" or kind not in ("csv", "xlsx", "errors") or not job.file(kind).is_file():
             raise HTTPException(404, "web.screen.not_found")
         stem = Path(job.source_name).stem or "candidates"
-        filename = f"{stem}.screened.{'xlsx' if kind == 'xlsx' else 'csv'}" if kind != "errors" else f"{stem}.errors.csv"
+        filename = (f"{stem}.screened.{'xlsx' if kind == 'xlsx' else 'csv'}" if kind != "errors"
+                    else f"{stem}.errors.csv")
         media = SCREEN_MEDIA[kind]
         return FileResponse(job.file(kind), media_type=media,  # streamed from the file
                             headers={"content-disposition": _attachment(filename)})
@@ -534,7 +536,8 @@ def _count(where: Progress, t: dict[str, str], lang: str) -> str:
     """"Question 3 of about 12 that could change the verdict", or how many only refine the report."""
     if where.deciding:
         return t["interview.progress"].replace("{n}", str(where.number)).replace("{total}", str(where.total))
-    return t["interview.refining"].replace("{questions}", knowledge.count_phrase("remaining_question", where.left, lang))
+    left = knowledge.count_phrase("remaining_question", where.left, lang)
+    return t["interview.refining"].replace("{questions}", left)
 
 
 def _offer(where: Progress, current: Consultation, t: dict[str, str], lang: str) -> str | None:
@@ -628,14 +631,16 @@ def _whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]]
                 "options": [{"label": answer_text(t, answer), "current": picked.get(question.path) == str(key),
                              "gives": gives.get(str(answer), ""),
                              "url": _whatif_link(name, {**picked, question.path: str(key)})}
-                            for key, answer in fitting_answers(options.consultation if state is here else base, question)
+                            for key, answer in fitting_answers(options.consultation if state is here else base,
+                                                               question)
                             if now is None or answer_value(question, answer) != now]}
 
     # The answers supposed first, marked, so another answer can be chosen in their place.
     supposed = [toggle(one.question, state=current) for one in supposition.answers] if supposition else []
     view: dict[str, Any] = {"toggles": supposed + [toggle(c.question, c.outcomes) for c in options.changing
                                                    if c.question.path not in picked],
-                            "more": [toggle(q) for q in options.more if q.path not in picked], "hypothesis": None, "version": version}
+                            "more": [toggle(q) for q in options.more if q.path not in picked],
+                            "hypothesis": None, "version": version}
     if supposition is None:
         return view
     comparison = compare(snapshot_of_evaluation(current.evaluation),
@@ -670,7 +675,8 @@ def _step_view(step, t: dict[str, str], lang: str) -> dict[str, Any]:
     view: dict[str, Any] = {
         "time": record.recorded_at.replace("T", " ").replace("+00:00", " UTC"),
         "verdict": record.verdict, "verdict_label": t[f"verdict.{record.verdict}"],
-        "counts": t["web.history.counts"].replace("{blockers}", knowledge.count_phrase("blocking_finding", record.blockers, lang))
+        "counts": t["web.history.counts"]
+        .replace("{blockers}", knowledge.count_phrase("blocking_finding", record.blockers, lang))
         .replace("{major}", knowledge.count_phrase("major_finding", record.major, lang))
         .replace("{minor}", knowledge.count_phrase("minor_finding", record.minor, lang))
         .replace("{open}", knowledge.count_phrase("open_question", record.open_questions, lang)),

@@ -137,8 +137,8 @@ def schema(root: type[BaseModel] = AllianceDocument, key: str = "") -> Group:
         elif typing.get_origin(bare) is list and _is_model(_unwrap(typing.get_args(bare)[0])):
             item = _unwrap(typing.get_args(bare)[0])
             limit = min(_field_max_length(info) or MAX_ITEMS, MAX_ITEMS)
-            children.append(Items(name, child_key, Group(name, child_key + "[]", schema(item, child_key + "[]").children),
-                                  limit))
+            item_group = Group(name, child_key + "[]", schema(item, child_key + "[]").children)
+            children.append(Items(name, child_key, item_group, limit))
         elif typing.get_origin(bare) is dict:
             keys = typing.get_args(_unwrap(typing.get_args(bare)[0]))
             children.append(Mapping(name, child_key, tuple(keys)))

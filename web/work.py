@@ -4,7 +4,8 @@ worker processes, so one slow request (a PDF) stalls no other and every core ser
 Processes, not threads: the work is CPU-bound (threads would share one core), and experta's rule
 objects remember the last engine that touched them (two engines of one class must not run at once in
 one process). The workers are spawned, never forked from the server's threads; they start at the
-server's start (warm), each importing the engine once. ``workers=0`` runs the work in the event loop instead, as the app did before (to compare).
+server's start (warm), each importing the engine once. ``workers=0`` runs the work in the event loop
+instead, as the app did before (to compare).
 
 Each function here takes and returns plain, picklable values: a file's path, never a request. What
 the history keeps of an evaluation (its JSON report) is rendered here too, unless the server says that
