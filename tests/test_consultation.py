@@ -185,7 +185,8 @@ def test_the_questions_rank_red_flags_first():
     # A partner's red flags come right after its sector once it is known; unknown, after what is asked of us.
     assert paths[:3] == ["alliance.purpose", "partners[0].sector", "partners[1].sector"]
     assert paths.index("concessions") < paths.index("partners[0].government.approach") < paths.index("alliance.stage")
-    known = consult(build_document({**data, "partners": [{"name": "Acme", "sector": "government"}, {"name": "Ministry"}]}))
+    known = consult(build_document({**data,
+                                    "partners": [{"name": "Acme", "sector": "government"}, {"name": "Ministry"}]}))
     paths = [q.path for q in known.questions]
     assert paths[:3] == ["alliance.purpose", "partners[0].government.approach", "partners[1].sector"]
     checks = [q for q in consultation.questions if director_stage(q.path) == 4]

@@ -24,7 +24,8 @@ from tahaluf.reports.brief import ANNEX_COMMAND
 from tahaluf.reports.render import render_report
 from tahaluf.rules.base import REGISTRY
 
-ALLIANCES = sorted(p for p in EXAMPLES.glob("*.yaml") if "name" in (yaml.safe_load(p.read_text("utf-8")).get("alliance") or {}))
+ALLIANCES = sorted(p for p in EXAMPLES.glob("*.yaml")
+                   if "name" in (yaml.safe_load(p.read_text("utf-8")).get("alliance") or {}))
 PATH_LIKE = re.compile(r"[a-z_]+\[(?:\d+|\*)\]|\b[a-z]+\.[a-z]+_[a-z_]+\b")
 SLUGS = {spec.name for spec in REGISTRY.values()}
 SLUG_LIKE = re.compile(r"\b[a-z]+(?:-[a-z]+){2,}\b")

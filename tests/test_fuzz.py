@@ -85,7 +85,8 @@ def test_csv_rows_each_read_or_rejected_alone(tmp_path_factory, rows, junk):
 @FUZZ
 @given(st.lists(st.one_of(
     st.dictionaries(st.sampled_from(["name", "sector", "Name", "government.approach", "strengths"]),
-                    st.one_of(st.text(max_size=10), st.none(), st.booleans(), st.integers(), st.lists(st.text(max_size=5))),
+                    st.one_of(st.text(max_size=10), st.none(), st.booleans(), st.integers(),
+                              st.lists(st.text(max_size=5))),
                     max_size=4).map(json.dumps),
     st.sampled_from(['{"name": "a", "name": "b"}', '{"government": {"approach": "x"}, "government.approach": "y"}',
                      "[1, 2]", "nul", '"text"', "{", "{}", ""]),

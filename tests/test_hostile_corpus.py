@@ -67,7 +67,8 @@ def can_make_nodes(folder: Path) -> bool:
 # The inputs, made once ------------------------------------------------------------------------------
 
 
-def _xlsx_with(path: Path, replace: dict[str, bytes | None], extra: dict[str, tuple[int, object]] | None = None) -> Path:
+def _xlsx_with(path: Path, replace: dict[str, bytes | None],
+               extra: dict[str, tuple[int, object]] | None = None) -> Path:
     """A real workbook (openpyxl) whose parts are replaced; ``extra`` parts are streamed (name -> (size, chunk))."""
     base = io.BytesIO()
     book = openpyxl.Workbook()
@@ -334,7 +335,8 @@ def _distinct_rows(count: int) -> list[list[str]]:
     rows = []
     for i in range(count):
         sector = "bogus" if i % 10 == 3 else ("ngo", "private", "union", "media")[i % 4]
-        rows.append([f"C{i}", sector, answers[i % 3], answers[(i // 3) % 3], levels[(i // 9) % 4], levels[(i // 36) % 4]])
+        rows.append([f"C{i}", sector, answers[i % 3], answers[(i // 3) % 3],
+                     levels[(i // 9) % 4], levels[(i // 36) % 4]])
     return rows
 
 

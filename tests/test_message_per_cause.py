@@ -162,8 +162,10 @@ def test_every_message_key_written_in_a_rule_module_exists_in_knowledge():
                 value = node.value.body if isinstance(node.value, ast.IfExp) else node.value
                 if isinstance(value, ast.Constant):
                     written.add(value.value)
-            elif isinstance(node, ast.keyword) and node.arg == "messages" and isinstance(node.value, ast.Dict) or isinstance(node, ast.Assign) and node.targets[0].__dict__.get("id", "").endswith("_MESSAGE") \
-                    and isinstance(node.value, ast.Dict):
+            elif isinstance(node, (ast.keyword, ast.Assign)) and isinstance(node.value, ast.Dict) and (
+                    isinstance(node, ast.keyword) and node.arg == "messages"
+                    # a table of keys (procedures._QUALITY_MESSAGE)
+                    or isinstance(node, ast.Assign) and node.targets[0].__dict__.get("id", "").endswith("_MESSAGE")):
                 written.update(v.value for v in node.value.values if isinstance(v, ast.Constant))
     written.discard(None)
     assert written and written <= known, sorted(written - known)

@@ -83,7 +83,8 @@ def test_markdown_opens_with_the_red_flags_then_the_next_steps(name, lang):
     assert guide_id in section[:first_condition]
     question = report.labels["step.question"]
     assert section.index(report.labels["condition.establish"]) < section.index(question)
-    assert re.search(r"^1\. ", section, flags=re.M) and not re.search(r"^1\. ", section[section.index("\n2. "):], flags=re.M)
+    assert re.search(r"^1\. ", section, flags=re.M)
+    assert not re.search(r"^1\. ", section[section.index("\n2. "):], flags=re.M)
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

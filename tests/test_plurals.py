@@ -60,7 +60,8 @@ def test_the_issue_examples():
 def test_no_arabic_label_prints_a_bare_count_before_a_noun():
     """A count followed by a word is a counted noun: it belongs in plurals.yaml, not in a label."""
     # «السؤال {number} من {count}» and «و{count} غيرها» count nothing by a noun.
-    bare = re.compile(r"\{(count|n|shown|number|blockers|major|minor|open)\}\s+(?!من\s*\{|غير)(?:من\s+)?[\u0621-\u064a]")
+    bare = re.compile(r"\{(count|n|shown|number|blockers|major|minor|open)\}\s+"
+                      r"(?!من\s*\{|غير)(?:من\s+)?[\u0621-\u064a]")
     wrong = [key for key, text in knowledge.labels().items() if bare.search(text.ar)]
     assert not wrong
 

@@ -175,7 +175,8 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def reports(inputs) -> dict[tuple[str, str], viewmodel.ReportView]:
-    return {(name, lang): build_report(evaluate_file(path), lang) for name, path in inputs.items() for lang in ("en", "ar")}
+    return {(name, lang): build_report(evaluate_file(path), lang)
+            for name, path in inputs.items() for lang in ("en", "ar")}
 
 
 @pytest.fixture(scope="module")
@@ -330,7 +331,8 @@ def test_pdf_cover_opens_with_the_verdict_and_the_brief(inputs, reports, pdfs, n
         assert words_present(phrase, page_one), phrase
     assert any(len(set(normalise(str(report.summary)).split()) & set(text.split())) > 5 for text in page_one)
     # the overview (figures at a glance, contents with page numbers) follows the next steps
-    overview = next(page for page in range(2, 9) if words_present(report.labels["label.contents"], pdf_texts(path, page)))
+    overview = next(page for page in range(2, 9)
+                    if words_present(report.labels["label.contents"], pdf_texts(path, page)))
     assert words_present(report.labels["heading.explanation"], pdf_texts(path, overview))
 
 

@@ -88,7 +88,8 @@ def test_every_post_refuses_a_missing_or_foreign_csrf_token_and_changes_nothing(
     assert {"/new", "/a/{name}/answer", "/a/{name}/delete"} <= set(routes)
     for route in routes:
         url = route.replace("{name}", EXAMPLE)
-        form = {"organisation": "X", "alliance": "Y", "version": version_of(page.text), "path": question_path(page.text),
+        form = {"organisation": "X", "alliance": "Y", "version": version_of(page.text),
+                "path": question_path(page.text),
                 "answer": "yes", "action": "answer"}
         for token in (None, "", foreign, csrf_of(page.text) + "x"):
             data = form if token is None else {**form, "csrf": token}

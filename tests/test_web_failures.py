@@ -47,7 +47,8 @@ def get_urls(app, name: str) -> list[str]:
         if isinstance(route, Route) and "GET" in (route.methods or ()):
             path = route.path.replace("{name}", name).replace("{job}", SCREEN_JOB).replace("{kind}", "csv")
             if "{fmt}" in path:
-                urls += [path.replace("{fmt}", fmt).replace("{lang}", lang) for fmt in DOWNLOADS for lang in ("en", "ar")]
+                urls += [path.replace("{fmt}", fmt).replace("{lang}", lang)
+                         for fmt in DOWNLOADS for lang in ("en", "ar")]
             elif "{lang}" in path:
                 urls += [path.replace("{lang}", "en"), path.replace("{lang}", "ar")]
             else:

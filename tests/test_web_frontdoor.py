@@ -68,8 +68,8 @@ def test_only_the_names_it_listens_on_are_answered(serve):
         page = httpx.get(f"{base}/", headers={"host": host})
         assert page.status_code == 200 and EXAMPLE in page.text, host
     # A page whose name was pointed at 127.0.0.1 sends its own name: refused before any route runs.
-    for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1:{port + 1}", "127.0.0.1", f"127.0.0.1.nip.io:{port}",
-                 ""):
+    for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1:{port + 1}", "127.0.0.1",
+                 f"127.0.0.1.nip.io:{port}", ""):
         for url in ("/", f"/a/{EXAMPLE}", f"/a/{EXAMPLE}/download/yaml/en", "/static/app.css"):
             refused = httpx.get(f"{base}{url}", headers={"host": host})
             assert refused.status_code == 400, (host, url)

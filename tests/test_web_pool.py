@@ -1,6 +1,7 @@
 """The web app's work runs in its worker pool, not in the server's event loop (issue 21, item 3): with a
 pool, the server process itself never evaluates, builds a report or a form, renders a report, reads
-an organisation for screening or sorts a screening's results; those run in the spawned workers, so a slow page stalls no other request.
+an organisation for screening or sorts a screening's results; those run in the spawned workers, so a
+slow page stalls no other request.
 
 Checked deterministically: in this (the server's) process, the engine's and the views' entry points are
 replaced by a function that fails; the spawned workers import their own, untouched. Every page and form

@@ -20,7 +20,8 @@ from tahaluf.consultation import consult
 from tahaluf.loader import load_model
 from tahaluf.model import AllianceDocument
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is needed (see the README's test command)")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="chromium is needed (see the README's test command)")
 
 PARTNER = "Capital Bank CSR Foundation"
 TYPED = {"en": {"alliance.purpose": "Cleaner water for the city", "partners": PARTNER,

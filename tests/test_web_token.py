@@ -115,7 +115,8 @@ def free_port() -> int:
 def test_serve_on_another_address_prints_a_token_and_refuses_requests_without_it(workspace):
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "tahaluf.cli", "serve", str(workspace), "--port", str(port),
-                                "--host", "0.0.0.0", "--workers", "0"], stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+                                "--host", "0.0.0.0", "--workers", "0"],
+                               stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     try:
         first = process.stderr.readline()
         found = re.search(rf"http://0\.0\.0\.0:{port}/\?token=([A-Za-z0-9_-]{{40,}})", first)

@@ -21,7 +21,8 @@ from test_web_browser import ARGS, CHROMIUM, not_blank, screenshots, watch  # no
 from tahaluf import knowledge  # noqa: E402
 
 SETTLED = "private-sector-offer.yaml"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is needed (see the README's test command)")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="chromium is needed (see the README's test command)")
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
