@@ -76,7 +76,7 @@ class AllianceFile:
         tree = CommentedMap()
         tree["organisation"] = _node({"name": organisation})
         tree["alliance"] = _node({"name": alliance})
-        new = cls(path, tree, {}, None)  # type: ignore[arg-type]
+        new = cls(path, tree, {}, None)  # type: ignore[arg-type]  # no document until _write reads it back, below
         new._write()
         return new
 

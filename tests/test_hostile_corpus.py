@@ -394,20 +394,6 @@ def test_jobs_are_capped_with_a_message(tmp_path):
         assert run.seconds < 60
 
 
-@pytest.fixture()
-def small_disk(tmp_path):
-    """A 1 MB tmpfs of our own (root only): a disk that can really be full."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
-    if result.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root)")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
-
-
 def _fill(mount: Path, leave_kb: int) -> None:
     (mount / "filler").unlink(missing_ok=True)
     free = shutil.disk_usage(mount).free // 1024
