@@ -234,7 +234,7 @@ def posted_state(form, original: FormState, root: Group | None = None) -> FormSt
     """The form as a POST sent it; each list shows at least the file's rows, at most its limit."""
     root = root or schema()
     state = FormState()
-    for key in form:
+    for key in form.keys():  # noqa: SIM118 (a work.Form has keys(), and is not iterable)
         if key in RESERVED:
             continue
         if key.startswith(COUNT_PREFIX):
