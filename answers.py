@@ -5,8 +5,8 @@ before pydantic validates any model, so every way in — the YAML loader, batch 
 a document built in Python — accepts the same answers. A field takes Arabic answers when
 its annotation admits a bool or ``Literal`` values (or a list of them, or a mapping keyed by
 them) and no free text (a name stays as written); "don't know" becomes ``None`` (unknown,
-as if left out) where the field may be unknown. Only non-ASCII strings are looked up, and the lexicon is read on the first one,
-so English input costs a dictionary scan and nothing more.
+as if left out) where the field may be unknown. Only non-ASCII strings are looked up, and the
+lexicon is read on the first one, so English input costs a dictionary scan and nothing more.
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ import typing
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 # Harakat, Quranic marks, tatweel, and invisible marks (zero-width, bidi) that a copied
 # answer may carry.
@@ -33,7 +36,7 @@ YES_NO = {"yes": True, "no": False, "unknown": None}
 _MISSING = object()
 _SEEN_LIMIT = 1024  # raw answers remembered per field
 LONGEST_ANSWER = 100  # characters; the lexicon's longest form is far shorter
-_ENGLISH = {True: ("yes", "true"), False: ("no", "false")}
+_ENGLISH: dict[bool | str, tuple[str, ...]] = {True: ("yes", "true"), False: ("no", "false")}
 
 
 def normalise(text: str) -> str:
@@ -59,7 +62,7 @@ def lexicon() -> Lexicon:
     from tahaluf.knowledge import HERE
 
     with open(HERE / "answers.yaml", encoding="utf-8") as handle:  # trusted package data
-        return build_lexicon(yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))  # noqa: S506
+        return build_lexicon(yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 def build_lexicon(data: dict) -> Lexicon:
@@ -104,7 +107,7 @@ class AnswerField:
     def table(self) -> dict[str, Any]:
         """Normalised Arabic form -> the value this field takes for it."""
         words = lexicon()
-        table = {form: value for form, value in words.choices.items() if value in self.values}
+        table: dict[str, Any] = {form: value for form, value in words.choices.items() if value in self.values}
         table.update({form: value for form, value in words.yes_no.items()
                       if value is not None and any(v is value for v in self.values)})
         if self.optional:
@@ -165,7 +168,7 @@ def answer_field(annotation: Any) -> AnswerField | None:
 
 
 @cache
-def answer_fields(model: type) -> dict[str, AnswerField]:
+def answer_fields(model: type[BaseModel]) -> dict[str, AnswerField]:
     """The fields of a pydantic model that take fixed answers."""
     fields = {}
     for name, info in model.model_fields.items():
@@ -236,7 +239,7 @@ def closest(answer: str, values: typing.Iterable[Any]) -> str | None:
     values = list(values)
     written: dict[str, str] = {}
     for value in values:
-        for english in _ENGLISH.get(value, (value,)) if isinstance(value, (bool, str)) else ():
+        for english in _ENGLISH.get(value, (str(value),)) if isinstance(value, (bool, str)) else ():
             written.setdefault(english.casefold(), english)
     for form, value in [*words.choices.items(), *words.yes_no.items()]:
         if any(value is v or (isinstance(v, str) and value == v) for v in values):

@@ -7,6 +7,7 @@ import json
 import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from tahaluf import knowledge
 from tahaluf.errors import UsageError
@@ -57,7 +58,7 @@ def _labels(lang: str) -> dict[str, str]:
 
 def rules_listing(fmt: str = "text", lang: str = "en") -> str:
     texts, labels = knowledge.findings(), _labels(lang)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"code": s.code, "name": s.name, "severity": texts[s.code].severity,
          # The severity the guide's wording gives, and why the rule departs from it (None when it does not).
          "default_severity": knowledge.default_severity(s.guidance),
@@ -93,7 +94,8 @@ def rule_documentation(code: str, lang: str = "en") -> str:
     text, items, labels = knowledge.findings()[spec.code], knowledge.guide_items(), _labels(lang)
     other = "ar" if lang == "en" else "en"
     # A finding's values are known only once a file is evaluated: placeholders stand for them.
-    values = {key.removeprefix("placeholder."): value for key, value in labels.items() if key.startswith("placeholder.")}
+    values = {key.removeprefix("placeholder."): value for key, value in labels.items()
+              if key.startswith("placeholder.")}
     values["subject"] = values[_subject_kind(spec)]
 
     def said(template: str) -> str:

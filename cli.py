@@ -25,15 +25,16 @@ if __package__ in (None, ""):  # `python cli.py` from a checkout: load this fold
     _root = pathlib.Path(__file__).resolve().parent
     _spec = importlib.util.spec_from_file_location("tahaluf", _root / "__init__.py",
                                                    submodule_search_locations=[str(_root)])
+    assert _spec is not None and _spec.loader is not None  # a file location always has both
     _package = importlib.util.module_from_spec(_spec)
     sys.modules["tahaluf"] = _package
     _spec.loader.exec_module(_package)
 
-from tahaluf import __version__  # noqa: E402
-from tahaluf.cli_examples import EXAMPLES  # noqa: E402
-from tahaluf.errors import InputError, TahalufError, UsageError  # noqa: E402
-from tahaluf.languages import language_codes  # noqa: E402
-from tahaluf.reports.formats import DEFAULT_FORMAT, REPORT_FORMATS, report_suffixes  # noqa: E402
+from tahaluf import __version__
+from tahaluf.cli_examples import EXAMPLES
+from tahaluf.errors import InputError, TahalufError, UsageError
+from tahaluf.languages import language_codes
+from tahaluf.reports.formats import DEFAULT_FORMAT, REPORT_FORMATS, report_suffixes
 
 LANGS = language_codes()
 SHELLS = ("bash", "zsh")
@@ -152,7 +153,7 @@ def _refuse_write_protected(args, path: str | None) -> None:
     """A write-protected output or alliance file is refused, unless --force (before any work)."""
     from tahaluf.reports.output import refuse_write_protected, to_stdout
 
-    if not to_stdout(path):
+    if path is not None and not to_stdout(path):
         refuse_write_protected(path, args.force)
 
 
@@ -334,7 +335,7 @@ def cmd_completion(args) -> None:
 
     parser = build_parser()
     for action in parser.file_actions:
-        action.complete = shtab.FILE
+        action.complete = shtab.FILE  # type: ignore[attr-defined]  # shtab's own attribute, unknown to argparse's stubs
     sys.stdout.write(shtab.complete(parser, shell=args.shell))
 
 
@@ -354,8 +355,12 @@ def _force(parser: argparse.ArgumentParser) -> None:
                         help="replace a write-protected output (or FILE) anyway, as cp -f would")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _Parser(argparse.ArgumentParser):
+    file_actions: list[argparse.Action]  # the arguments that name files: completed as files by the shell
+
+
+def build_parser() -> _Parser:
+    parser = _Parser(
         prog="tahaluf", description="Advice on whether, and on what terms, to enter a proposed alliance.",
         epilog=EXAMPLES["tahaluf"], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"tahaluf {__version__}")
@@ -365,7 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
                         help="no progress or summary lines on standard error")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    files = []
+    files: list[argparse.Action] = []
 
     evaluate = _command(commands, common, "evaluate", "evaluate one alliance file and give the advice", cmd_evaluate)
     files.append(evaluate.add_argument("file", help="alliance YAML file (see `tahaluf init`); '-' for standard input"))
@@ -407,7 +412,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     merge = _command(commands, common, "merge", "merge several respondents' files about one alliance", cmd_merge)
     files.append(merge.add_argument("files", nargs="+", metavar="FILE",
-                                    help="each respondent's alliance file (`respondent:` names them, else the file name)"))
+                                    help="each respondent's alliance file "
+                                         "(`respondent:` names them, else the file name)"))
     files.append(merge.add_argument("-o", "--output", metavar="OUT",
                                     help="write the merged assessment here (atomically) instead of standard output"))
     _force(merge)
@@ -434,7 +440,8 @@ def build_parser() -> argparse.ArgumentParser:
     whatif.add_argument("--set", action="append", metavar="PATH=VALUE", help="as for evaluate")
 
     check = _command(commands, common, "check", "validate alliance files without evaluating them", cmd_check)
-    files.append(check.add_argument("files", nargs="+", metavar="FILE", help="alliance YAML files; '-' for standard input"))
+    files.append(check.add_argument("files", nargs="+", metavar="FILE",
+                                    help="alliance YAML files; '-' for standard input"))
 
     _command(commands, common, "schema", "print the JSON Schema of the input format", cmd_schema)
 

@@ -101,7 +101,7 @@ def snapshot_of_evaluation(evaluation: Evaluation) -> Snapshot:
     subject = lambda raw: labels[f"subject.{raw}"].en if f"subject.{raw}" in labels else raw  # noqa: E731
     findings = {(f.rule, subject(f.subject)): (f.status, f.severity) for f in inference.findings}
     words = {(f.rule, subject(f.subject)): Words(f.subject, f.message, tuple(f.params)) for f in inference.findings}
-    actions = {a.what: a.status for a in evaluation.document.actions or ()}
+    actions: dict[str, str | None] = {a.what: a.status for a in evaluation.document.actions or ()}
     overdue = frozenset(f.subject for f in inference.findings if f.rule == "AP01" and f.status == "fail")
     facts = _flatten(evaluation.document.model_dump(mode="json", exclude_none=True))
     return Snapshot(evaluation.source_name, inference.verdict, findings, facts, actions, overdue, words=words)
@@ -157,7 +157,9 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
     for key in sorted(set(before.findings) | set(after.findings)):
         was, now = before.findings.get(key), after.findings.get(key)
         status_was, status_now = (was or (None, ""))[0], (now or (None, ""))[0]
-        severity = (now or was)[1] if (now or was)[1] != "strength" else (was or now)[1]
+        severity_was, severity_now = (was or ("", ""))[1], (now or ("", ""))[1]  # the key is on one side at least
+        latest, earliest = severity_now or severity_was, severity_was or severity_now
+        severity = latest if latest != "strength" else earliest
         # Worded as the side where the check failed or stayed open (before, for one resolved).
         words = (before.words.get(key) if status_was in _OPEN and status_now not in _OPEN else None) \
             or after.words.get(key) or before.words.get(key)
@@ -166,7 +168,7 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
             added.append(change)
         elif status_was in _OPEN and status_now not in _OPEN:
             resolved.append(change)
-        elif status_was in _OPEN and (status_was != status_now or was[1] != now[1]):
+        elif status_was in _OPEN and (status_was != status_now or severity_was != severity_now):
             changed.append(change)
     order = lambda change: (_RANK.get(change.severity, 5), change.rule, change.subject)  # noqa: E731
     paths = set(before.facts) | set(after.facts)
@@ -195,7 +197,8 @@ def snapshot_of_file(path: str) -> Snapshot:
         try:
             report = json.loads(text)
             if not isinstance(report, dict):
-                kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(report), "a number")
+                kinds = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+                kind = kinds.get(type(report), "a number")
                 raise TypeError(f"{kind}, not a JSON object")
             return snapshot_of_report(str(path), report)
         except RecursionError:

@@ -31,6 +31,8 @@ class InputError(TahalufError):
 class InputErrors(InputError):
     """Every problem found in one input, in line order (a file with two mistakes takes one run)."""
 
+    errors: list[InputError]
+
     def __init__(self, errors: list[InputError]):
         flat = [one for error in errors for one in (error.errors if isinstance(error, InputErrors) else [error])]
         self.errors = sorted(flat, key=lambda error: (error.file, error.line or 0))

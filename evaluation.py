@@ -21,7 +21,7 @@ class Evaluation:
     source_name: str
     source_sha256: str
     # Input path ("partners[0].sector") -> its line in the file, for pointing at facts.
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: dict[str, int | None] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def verdict(self) -> str:

@@ -11,15 +11,14 @@ retracted activation that shared its key with two or more others could stay on t
 agenda and fire, and ties fired in an order set by PYTHONHASHSEED.
 """
 
+import bisect
 import collections
 import collections.abc
+import logging as _logging
 
 for _name in ("Mapping", "MutableMapping", "Sequence", "Iterable", "Hashable"):
     if not hasattr(collections, _name):
         setattr(collections, _name, getattr(collections.abc, _name))
-
-import bisect
-import logging as _logging
 
 _root_handlers = list(_logging.getLogger().handlers)
 
@@ -29,18 +28,18 @@ from experta import (  # noqa: E402  (must follow the aliases above)
     MATCH,
     NOT,
     OR,
+    TEST,
     Fact,
     Field,
     P,
     Rule,
-    TEST,
     W,
 )
-from experta.utils import frozendict, frozenlist  # noqa: E402
 from experta import KnowledgeEngine as _UpstreamEngine  # noqa: E402
 from experta.activation import Activation as _Activation  # noqa: E402
 from experta.agenda import Agenda as _Agenda  # noqa: E402
 from experta.strategies import DepthStrategy as _DepthStrategy  # noqa: E402
+from experta.utils import frozendict, frozenlist  # noqa: E402
 
 # `import experta` calls logging.basicConfig(), which would print experta's
 # warnings on stderr of a CLI that promised clean output: undo it.
@@ -125,7 +124,7 @@ class _TieBreak:
             return self.site > other.site
         return self.values() > other.values()
 
-    __hash__ = None
+    # Unhashable: defining __eq__ sets __hash__ to None (an explicit `= None` trips mypy).
 
 
 class StableDepthStrategy(_DepthStrategy):

@@ -56,7 +56,8 @@ def _choice_fields() -> frozenset[str]:
                     if walk(info.annotation):
                         found.add(name)
             return False
-        return any([walk(arg) for arg in typing.get_args(annotation)])
+        # A list, not a generator: every argument is walked, since walk records names as it goes.
+        return any([walk(arg) for arg in typing.get_args(annotation)])  # noqa: C419
 
     walk(AllianceDocument)
     return frozenset(found)
@@ -86,8 +87,8 @@ def value_words(value: object, lang: str, choice: bool = False) -> tuple[str, bo
         if not value:
             return labels["label.none"], False
         if all(isinstance(v, Mapping) for v in value):  # a list of items: each by what it is
-            named = [_item_words(v, lang) for v in value]
-            if not all(named):
+            named = [words for words in (_item_words(v, lang) for v in value) if words is not None]
+            if len(named) < len(value):  # an item with no words of its own
                 return str(len(value)), False
             return labels["label.item_separator"].join(text for text, _ in named), any(user for _, user in named)
         items = [choice_words(v, lang) if choice else str(v) for v in value]
@@ -181,7 +182,7 @@ def describe_fact(path: str, value: object, lang: str, document: AllianceDocumen
 
 def _item_name(key: str, index: int, lang: str, document: AllianceDocument | None) -> tuple[str, bool]:
     """A partner by its name when the document is at hand; any other item by its rank."""
-    if key == "partners" and document is not None and index < len(document.partners or ()):
+    if key == "partners" and document is not None and document.partners and index < len(document.partners):
         name = document.partners[index].name
         if name:
             return name, True

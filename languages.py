@@ -26,7 +26,7 @@ class Language:
 def languages() -> dict[str, Language]:
     """The languages, in the file's order (the first is the default)."""
     with open(_FILE, encoding="utf-8") as handle:
-        entries = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (safe)
+        entries = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     found = {code: Language(code=code, **entry) for code, entry in entries.items()}
     for language in found.values():
         if language.direction not in _DIRECTIONS or language.quotes_beside not in found:

@@ -13,8 +13,9 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -56,7 +57,7 @@ class SourceMap:
     """
 
     def __init__(self) -> None:
-        self.lines: dict[tuple, int] = {}
+        self.lines: dict[tuple, int | None] = {}
         self.problems: list[InputError] = []
 
     def line_of(self, path: tuple) -> int | None:
@@ -68,7 +69,7 @@ class SourceMap:
         """A fact the model read out of a sentence (a timeline's start and end from "from 2026-01
         to 2028-06") stands on the sentence's line, so a finding citing it can say where."""
         containers = {path[:i] for path in self.lines for i in range(len(path))}
-        pending = [((), document.model_dump(exclude_none=True))] if self.lines else []
+        pending: list[tuple[tuple, Any]] = [((), document.model_dump(exclude_none=True))] if self.lines else []
         while pending:
             path, value = pending.pop()
             if isinstance(value, (dict, list)):
@@ -172,7 +173,7 @@ def load_yaml(text: str, name: str, collect: bool = False, max_values: int = lim
     return data, source
 
 
-def _start_document(events: "_Events", name: str) -> None:
+def _start_document(events: _Events, name: str) -> None:
     """Past the stream and document starts; an empty file is refused in one line."""
     events.expect(yaml.StreamStartEvent)
     if events.peek(yaml.StreamEndEvent):
@@ -212,7 +213,9 @@ def yaml_list_items(text: str, name: str, key: str, max_values: int, what: str
             value = _Composer(events, name, source, max_values, what).value((), first)
             if source.problems:
                 raise InputErrors.of(source.problems)
-            yield _line(first), value, source
+            line = _line(first)
+            assert line is not None  # an event the parser made carries its position
+            yield line, value, source
         events.next()
         if wrapped and not events.peek(yaml.MappingEndEvent):
             raise InputError(name, events.line(), None, f"{expected}, and nothing else")
@@ -231,7 +234,7 @@ class _Events:
     def __init__(self, text: str, name: str):
         self.text, self.name = text, name
         self.parser = _EventParser(text)
-        self._peeked = None
+        self._peeked: yaml.Event | None = None
 
     def next(self) -> yaml.Event:
         if self._peeked is not None:
@@ -289,7 +292,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, Non
     # libyaml words it differently: "did not find expected ',' or ']'", at the very end of the text
     end = text.rstrip()
     last_line, last_width = end.count("\n"), len(end) - (end.rfind("\n") + 1)
-    at_end = exc.problem_mark is not None and (exc.problem_mark.line, exc.problem_mark.column) >= (last_line, last_width)
+    mark = exc.problem_mark
+    at_end = mark is not None and (mark.line, mark.column) >= (last_line, last_width)
     unclosed = "end of stream" in problem or "<stream end>" in problem or (
         at_end and problem.startswith("did not find expected") and "flow" in (exc.context or ""))
     if unclosed and exc.context_mark is not None:
@@ -322,10 +326,12 @@ class _Composer:
 
     def admit(self, event: yaml.Event, path: tuple, tags: frozenset) -> bool:
         """Note the anchor or tag ``event`` carries; False when its value must be dropped (a tag)."""
-        if event.anchor is not None:
+        # Every event admitted is a node (scalar or collection start); yaml.Event itself has neither field.
+        anchor, tag = getattr(event, "anchor", None), getattr(event, "tag", None)
+        if anchor is not None:
             self.note(event, (), "YAML anchors (&name) are not accepted")
-        if event.tag is not None and event.tag not in tags:
-            self.note(event, path, f"YAML tag {event.tag!r} is not accepted")
+        if tag is not None and tag not in tags:
+            self.note(event, path, f"YAML tag {tag!r} is not accepted")
             return False
         return True
 
@@ -431,7 +437,9 @@ class _Open:
 
     def __init__(self, container: dict | list, path: tuple, record: bool = True):
         self.container, self.path, self.record = container, path, record
-        self.key, self.awaits_key, self.first = None, isinstance(container, dict), {}
+        self.key: object = None
+        self.awaits_key = isinstance(container, dict)
+        self.first: dict[object, int | None] = {}
 
 
 def format_path(path: tuple) -> str:
@@ -458,7 +466,7 @@ def validate(model: type[Model], data: Any, source: SourceMap, name: str) -> Mod
     return result
 
 
-def describe(error: dict, model: type[BaseModel], path: tuple) -> str:
+def describe(error: Mapping[str, Any], model: type[BaseModel], path: tuple) -> str:
     """Say what is wrong in words a director understands."""
     kind, value = error["type"], error.get("input")
     if kind in ("literal_error", "enum"):

@@ -85,7 +85,7 @@ class _Merger:
         """Items matched by their key (a partner by name): each item merged across those who listed it."""
         fields = _ITEM_KEYS[key]
         identities = list(dict.fromkeys(tuple(item.get(f) for f in fields) for _, items in given for item in items))
-        merged = []
+        merged: list[Any] = []
         for identity in identities:
             answers = [(who, next((item for item in items if tuple(item.get(f) for f in fields) == identity), None))
                        for who, items in given]
@@ -124,7 +124,7 @@ def merge_documents(named: list[tuple[str, AllianceDocument]]) -> dict:
 def merged_yaml(merged: dict) -> str:
     """The merged assessment as a YAML file the loader reads back (no anchors, no tags)."""
     class _Plain(yaml.SafeDumper):
-        def ignore_aliases(self, data):  # noqa: D102  (the loader refuses anchors and aliases)
+        def ignore_aliases(self, data):
             return True
 
     header = ("# Merged by `tahaluf merge` from the respondents' own files. `disputes` lists the facts\n"

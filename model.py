@@ -155,7 +155,8 @@ class Alliance(Strict):
 
     name: Name
     purpose: Text | None = None
-    purpose_kind: Literal["campaign", "common_goal", "policy_change", "information_exchange", "coordination"] | None = None
+    purpose_kind: Literal["campaign", "common_goal", "policy_change", "information_exchange",
+                          "coordination"] | None = None
     goals: GoalList | None = Field(
         None, description="Each {goal, measure, by} with a measure or a date, or a sentence stating a "
                           "quantity and a date ('400 workers trained by 2028-06'); any other is only an "
@@ -243,7 +244,8 @@ class Partner(Strict):
     understands_our_decisions: bool | None = Field(None, description="It knows how we take decisions (G-DEC-3).")
     effect_on_procedures_understood: bool | None = Field(
         None, description="We understand the effect it will have on the alliance's procedures (G-DEC-3).")
-    constraints_declared: bool | None = Field(None, description="It stated what may limit its part in decisions (G-DEC-5).")
+    constraints_declared: bool | None = Field(
+        None, description="It stated what may limit its part in decisions (G-DEC-5).")
     government: GovernmentTerms | None = None
     private: PrivateTerms | None = None
 
@@ -368,7 +370,8 @@ class Review(Strict):
 
     impact_reviewed: bool | None = None
     goals_still_shared: bool | None = None
-    members_deviated: bool | None = Field(None, description="A member strayed from the founding values or goals (G-PAR-1).")
+    members_deviated: bool | None = Field(
+        None, description="A member strayed from the founding values or goals (G-PAR-1).")
     events: Annotated[list[Event], Field(max_length=200)] | None = Field(
         None, description="What happened that the norms judge; [] if nothing did.")
 
@@ -435,7 +438,7 @@ class AllianceDocument(Strict):
         None, description="The action plan: each next step with an owner, a due date and a status.")
 
     @model_validator(mode="after")
-    def _concessions_name_our_objectives(self) -> "AllianceDocument":
+    def _concessions_name_our_objectives(self) -> AllianceDocument:
         known = set(self.organisation.core_objectives or ())
         for concession in self.concessions or ():
             if concession.core_objective and known and concession.core_objective not in known:

@@ -23,6 +23,7 @@ from tahaluf.rules.base import DIMENSIONS, REGISTRY
 from tahaluf.rules.declare import document_facts
 from tahaluf.rules.engine import FindingResult, _Base, derived, engine_for, run_checks
 
+
 @cache
 def _types_read() -> dict[str, frozenset[str]]:
     """Rule code -> the fact types its outcome can depend on."""

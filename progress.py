@@ -45,7 +45,7 @@ def progress(current: Consultation, passed: set[str] | frozenset[str] = frozense
     question = left[0] if left else None
     deciding = still_deciding(current, passed)
     could = question is not None and question in deciding
-    now = frozenset(asked) | ({question.path} if could else set())
+    now = frozenset(asked) | ({question.path} if could and question is not None else set())
     offer = bool(left) and not deciding
     return Progress(question=question, deciding=could, number=len(now) if could else 0,
                     total=len(now) - (1 if could else 0) + len(deciding), left=len(left), offer_stop=offer,

@@ -14,13 +14,25 @@ Two answers to "what would it take", from one consultation:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from dataclasses import replace
-
-from tahaluf.consultation import (ITEM_LISTS, Consultation, Outcome, Question, annotation_at, answer_value, consult,
-                                  document_of, kind_of, parse_path, path_to_proceed, value_at, whatif, with_answer)
+from tahaluf.consultation import (
+    ITEM_LISTS,
+    Consultation,
+    Outcome,
+    Question,
+    annotation_at,
+    answer_value,
+    consult,
+    document_of,
+    kind_of,
+    parse_path,
+    path_to_proceed,
+    value_at,
+    whatif,
+    with_answer,
+)
 from tahaluf.consultation.questions import _counts, _partner_of, _severity
 from tahaluf.consultation.settledness import _could_raise, _fixed
 from tahaluf.consultation.what_if import _fixes
@@ -126,8 +138,8 @@ def what_it_would_take(consultation: Consultation, max_steps: int = 60) -> Plan:
     cited = _cited(lifts)
     if lifts:
         lifted = consultation.data
-        for path in cited:
-            lifted = with_answer(lifted, path, None)
+        for cited_path in cited:
+            lifted = with_answer(lifted, cited_path, None)
         try:
             current = consult(document_of(lifted))
         except InputError:  # a lifted fact the file cannot do without: the lifts are all there is to say

@@ -108,7 +108,8 @@ def main() -> None:
         "row": round(figures["row_en_us"][0] / figures["row_en_no_hook_us"][0], 3),
     }
     print(f"English with the hook / without (best): document x{hook_share['document']}, row x{hook_share['row']}")
-    print(f"Arabic / English (best): document x{round(figures['document_ar_us'][0] / figures['document_en_us'][0], 3)}, "
+    document_ratio = round(figures["document_ar_us"][0] / figures["document_en_us"][0], 3)
+    print(f"Arabic / English (best): document x{document_ratio}, "
           f"row x{round(figures['row_ar_us'][0] / figures['row_en_us'][0], 3)}")
     print(f"lexicon read once: {lexicon_ms} ms")
     print(json.dumps({"benchmark": "arabic-answers", **{k: list(v) for k, v in figures.items()},

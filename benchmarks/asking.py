@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from tahaluf import consultation
 from tahaluf.consultation import answer_value, consult, document_of, value_at, with_answer
 from tahaluf.loader import load_yaml
-from tahaluf.model import AllianceDocument, Alliance, Concession, Organisation, Partner
+from tahaluf.model import Alliance, AllianceDocument, Concession, Organisation, Partner
 
 ROOT = Path(__file__).resolve().parent.parent
 CAP = 150

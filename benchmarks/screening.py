@@ -215,7 +215,7 @@ def run_screen(candidates: Path, out: Path, jobs: int | None, optimise: bool, mo
         while process.poll() is None:
             try:
                 peak[0] = max(peak[0], _tree_rss_kb(process.pid))
-            except Exception:  # noqa: BLE001 (a process vanished mid-scan)
+            except Exception:
                 pass
             time.sleep(0.05)
 

@@ -175,7 +175,7 @@ def concurrent_run(workspace: Path, base: str, run: int, sessions: int, answers:
         barrier.wait()
         try:
             results[index] = consult(base, names[index], markers[index], answers, timings)
-        except Exception as error:  # noqa: BLE001 — counted and printed, the run goes on
+        except Exception as error:
             errors.append(f"{names[index]}: {error}")
 
     started = time.perf_counter()
@@ -302,7 +302,7 @@ def small_during_pdf(base: str, example: str, rounds: int = 3) -> dict:
         for _ in range(rounds):
             done = threading.Event()
 
-            def render() -> None:
+            def render(done: threading.Event = done) -> None:  # this round's event
                 started = time.perf_counter()
                 with httpx.Client(base_url=base, timeout=300) as other:
                     other.get(f"/a/{example}/download/pdf/ar").raise_for_status()
@@ -375,8 +375,10 @@ def compare_run(args) -> dict:
                         bad[key] += len(load[key]) if key == "errors" else load[key]
                     print(f"workers {kind}, run {run + 1}: {load['answers']} answers in {load['seconds']:.1f} s = "
                           f"{rates[kind][-1]:.1f} answers/s; lost {load['lost']}, crossed {load['crossed']}, "
-                          f"errors {len(load['errors'])}; CPU per answer: server process {own * 1000 / load['answers']:.0f} ms, "
-                          f"with its workers {tree * 1000 / load['answers']:.0f} ms; cores used {tree / load['seconds']:.2f}")
+                          f"errors {len(load['errors'])}; CPU per answer: "
+                          f"server process {own * 1000 / load['answers']:.0f} ms, "
+                          f"with its workers {tree * 1000 / load['answers']:.0f} ms; "
+                          f"cores used {tree / load['seconds']:.2f}")
         finally:
             for _, server in servers.values():
                 server.stop()
@@ -443,7 +445,8 @@ def main() -> None:
                 loads.append(load)
                 print(f"load run {run + 1}: {args.sessions} sessions, {load['answers']} answers "
                       f"(per session {load['per_session'][0]}-{load['per_session'][-1]}) in {load['seconds']:.1f} s "
-                      f"= {load['answers'] / load['seconds']:.0f} answers/s; step median {load['median'] * 1000:.0f} ms, "
+                      f"= {load['answers'] / load['seconds']:.0f} answers/s; "
+                      f"step median {load['median'] * 1000:.0f} ms, "
                       f"p95 {load['p95'] * 1000:.0f} ms; lost {load['lost']}, crossed {load['crossed']}, "
                       f"errors {len(load['errors'])}")
                 for error in load["errors"][:5]:
@@ -455,12 +458,12 @@ def main() -> None:
               "step_median_ms_worst_run": round(max(medians) * 1000, 1), "goal_step_median_ms": 100,
               "sessions": args.sessions, "answers_per_session_max": args.answers,
               "load_answers": [load["answers"] for load in loads],
-              "load_answers_per_s_best": round(max(l["answers"] / l["seconds"] for l in loads), 1),
-              "load_answers_per_s_worst": round(min(l["answers"] / l["seconds"] for l in loads), 1),
-              "load_step_median_ms_best": round(min(l["median"] for l in loads) * 1000, 1),
-              "load_step_median_ms_worst": round(max(l["median"] for l in loads) * 1000, 1),
-              "lost": sum(l["lost"] for l in loads), "crossed": sum(l["crossed"] for l in loads),
-              "errors": sum(len(l["errors"]) for l in loads)}
+              "load_answers_per_s_best": round(max(run["answers"] / run["seconds"] for run in loads), 1),
+              "load_answers_per_s_worst": round(min(run["answers"] / run["seconds"] for run in loads), 1),
+              "load_step_median_ms_best": round(min(run["median"] for run in loads) * 1000, 1),
+              "load_step_median_ms_worst": round(max(run["median"] for run in loads) * 1000, 1),
+              "lost": sum(run["lost"] for run in loads), "crossed": sum(run["crossed"] for run in loads),
+              "errors": sum(len(run["errors"]) for run in loads)}
     print(f"consultation step (answer POST -> next question page): median {result['step_median_ms_best_run']}-"
           f"{result['step_median_ms_worst_run']} ms over the runs (goal < 100 ms)")
     print(f"{args.sessions} concurrent sessions: {result['load_answers_per_s_worst']}-"

@@ -18,18 +18,50 @@ Their public names are this package's.
 
 from __future__ import annotations
 
-from tahaluf.consultation.paths import (KINDS, annotation_at, as_data, document_of, kind_of, parse_path, value_at,
-                                        with_answer)
-from tahaluf.consultation.questions import (CONSEQUENCE, ITEM_LISTS, REPRESENTATIVE_CONCESSION, REPRESENTATIVE_DATE,
-                                            REPRESENTATIVE_DATED_GOAL, REPRESENTATIVE_GOAL, REPRESENTATIVE_PARTNER,
-                                            REPRESENTATIVE_TEXT, SEVERITY_ORDER, STAND_INS, Question, answer_value,
-                                            by_partner, director_stage, directors_place, in_directors_order,
-                                            open_questions)
-from tahaluf.consultation.settledness import Consultation, consult, still_deciding
-from tahaluf.consultation.what_if import (WHATIF_SOURCE, Outcome, PathToProceed, Supposed, Supposition,
-                                          evaluate_with, fitting_answers, outcome_of, path_to_proceed, suppose,
-                                          whatif)
 from tahaluf.consultation.changes import SET_SOURCE, parse_assignment, with_changes
+from tahaluf.consultation.paths import (
+                                        KINDS,
+                                        annotation_at,
+                                        as_data,
+                                        document_of,
+                                        kind_of,
+                                        parse_path,
+                                        value_at,
+                                        with_answer,
+)
+from tahaluf.consultation.questions import (
+                                        CONSEQUENCE,
+                                        ITEM_LISTS,
+                                        REPRESENTATIVE_CONCESSION,
+                                        REPRESENTATIVE_DATE,
+                                        REPRESENTATIVE_DATED_GOAL,
+                                        REPRESENTATIVE_GOAL,
+                                        REPRESENTATIVE_PARTNER,
+                                        REPRESENTATIVE_TEXT,
+                                        SEVERITY_ORDER,
+                                        STAND_INS,
+                                        Question,
+                                        answer_value,
+                                        by_partner,
+                                        director_stage,
+                                        directors_place,
+                                        in_directors_order,
+                                        open_questions,
+)
+from tahaluf.consultation.settledness import Consultation, consult, still_deciding
+from tahaluf.consultation.what_if import (
+                                        WHATIF_SOURCE,
+                                        Outcome,
+                                        PathToProceed,
+                                        Supposed,
+                                        Supposition,
+                                        evaluate_with,
+                                        fitting_answers,
+                                        outcome_of,
+                                        path_to_proceed,
+                                        suppose,
+                                        whatif,
+)
 
 __all__ = [
     "KINDS", "annotation_at", "as_data", "document_of", "kind_of", "parse_path", "value_at", "with_answer",

@@ -10,7 +10,6 @@ from tahaluf.errors import InputError
 from tahaluf.loader import format_path
 from tahaluf.model import AllianceDocument
 
-
 SET_SOURCE = "--set"
 
 
@@ -55,8 +54,9 @@ def _check_indexes(data: dict, path: tuple) -> None:
             items = target if isinstance(target, list) else []
             if part > len(items):
                 shown = format_path(path[:depth])
+                count = f"{len(items)} item{'' if len(items) == 1 else 's'}"
                 raise InputError(SET_SOURCE, None, format_path(path[:depth + 1]),
-                                 f"past the end: the list {shown} has {len(items)} item{'' if len(items) == 1 else 's'}; "
+                                 f"past the end: the list {shown} has {count}; "
                                  f"add one with --set {shown}[{len(items)}].FIELD=VALUE")
             target = items[part] if part < len(items) else None
         else:

@@ -22,7 +22,8 @@ _PART = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
 
 def parse_path(text: str) -> tuple:
     """'partners[0].sector' -> ('partners', 0, 'sector'); ValueError when it is not a path."""
-    parts, position = [], 0
+    parts: list[str | int] = []
+    position = 0
     for match in _PART.finditer(text):
         if match.start() != position + (1 if parts and text[match.start() - 1: match.start()] == "." else 0):
             raise ValueError(f"{text!r} is not a fact path (like partners[0].sector)")
@@ -135,7 +136,7 @@ def value_at(data: Any, path: tuple) -> Any:
 def with_answer(data: dict, path: tuple, value: Any) -> dict:
     """A copy of ``data`` with ``value`` at ``path`` (sections made on the way; None removes the fact)."""
     result = copy.deepcopy(data)
-    target = result
+    target: Any = result  # a section (dict) or a list of items, by turns
     for depth, part in enumerate(path[:-1]):
         following = path[depth + 1]
         if isinstance(part, int):

@@ -215,7 +215,7 @@ def _fact_type_of(parts: tuple) -> tuple[str | None, str | None]:
 def _waiting_rules(parts: tuple) -> tuple[str, ...]:
     """Rules whose pattern tests this fact: answering it could make them start or stop applying."""
     fact_type, name = _fact_type_of(parts)
-    rules = [code for code, _ in _pattern_fields().get((fact_type, name), ())] if fact_type else []
+    rules = [code for code, _ in _pattern_fields().get((fact_type, name), ())] if fact_type and name else []
     text = format_path(parts)
     if text in ITEM_LISTS:
         rules += _rules_on(ITEM_LISTS[text].__name__)

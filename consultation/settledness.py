@@ -31,15 +31,22 @@ import re
 from dataclasses import dataclass, field
 
 from tahaluf.consultation.paths import annotation_at, as_data, document_of, parse_path, value_at
-from tahaluf.consultation.questions import (_INDEXED_OF, _SECTION_OF, Question, _counts, _severity,
-                                            _severity_of_rule, in_directors_order, open_questions)
+from tahaluf.consultation.questions import (
+    _INDEXED_OF,
+    _SECTION_OF,
+    Question,
+    _counts,
+    _severity,
+    _severity_of_rule,
+    in_directors_order,
+    open_questions,
+)
 from tahaluf.evaluation import Evaluation, evaluate_document
 from tahaluf.goals import goal_could_become_specific
 from tahaluf.model import AllianceDocument, Goal
 from tahaluf.rules.base import REGISTRY
 from tahaluf.rules.engine import FindingResult
 from tahaluf.rules.verdict import RED_FLAG, SCORING
-
 
 # Settledness -----------------------------------------------------------------------------------
 

@@ -177,7 +177,9 @@ def path_to_proceed(consultation: Consultation, max_steps: int = 40) -> PathToPr
     could change the verdict, the answer that proceeds at once, else the one that leaves the fewest
     conditions (never a red flag). Says when none exists because a red flag or a failed major check
     stands whatever the answers."""
-    current, chosen, asked = consultation, [], []
+    current = consultation
+    chosen: list[tuple[str, Any]] = []
+    asked: list[Question] = []
     for _ in range(max_steps):
         if current.verdict == "proceed":
             return PathToProceed(True, tuple(chosen), "", questions=tuple(asked))

@@ -45,9 +45,9 @@ def _node(value: Any) -> Any:
             node[key] = _node(item)
         return node
     if isinstance(value, (list, tuple)):
-        node = CommentedSeq()
-        node.extend(_node(item) for item in value)
-        return node
+        seq = CommentedSeq()
+        seq.extend(_node(item) for item in value)
+        return seq
     if value is False:
         return False
     if value is None or isinstance(value, (bool, int, str)):
@@ -64,19 +64,19 @@ class AllianceFile:
         self.guard = False  # True: refuse to write over another program's edit (ChangedOnDisk)
 
     @classmethod
-    def open(cls, path: str | Path) -> "AllianceFile":
+    def open(cls, path: str | Path) -> AllianceFile:
         """Read FILE (InputError, one line per problem, when it is not valid input)."""
         text = read_text(Path(path))
         data, document = _checked(text, display_name(path))
         return cls(path, _yaml().load(text), data, document, _sha256(text))
 
     @classmethod
-    def create(cls, path: str | Path, organisation: str, alliance: str) -> "AllianceFile":
+    def create(cls, path: str | Path, organisation: str, alliance: str) -> AllianceFile:
         """A new file with the two names an alliance file cannot be without."""
         tree = CommentedMap()
         tree["organisation"] = _node({"name": organisation})
         tree["alliance"] = _node({"name": alliance})
-        new = cls(path, tree, {}, None)  # type: ignore[arg-type]
+        new = cls(path, tree, {}, None)  # type: ignore[arg-type]  # no document until _write reads it back, below
         new._write()
         return new
 

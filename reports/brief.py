@@ -17,7 +17,8 @@ from tahaluf.reports.views import ActionView, ChartRow, ConditionView, NextStep,
 ROLES = ("board", "director", "assessor")
 BRIEF_ACTIONS = 4  # open actions of the plan named on the brief, soonest first
 BRIEF_ESTABLISH = 5
-ANNEX_COMMAND = "tahaluf evaluate FILE -o report.pdf --full"  # facts to establish listed on a conditions brief; the rest are counted (annex)
+# Facts to establish are listed on a conditions brief; the rest are counted (annex).
+ANNEX_COMMAND = "tahaluf evaluate FILE -o report.pdf --full"
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ def _who_next(report: ReportView) -> tuple[WhoStep, ...]:
 
 
 def _planned(action: ActionView) -> WhoStep:
-    what = action.what if len(action.what) <= limits.REPORT_SUBJECT_CHARS * 2 else action.what[:limits.REPORT_SUBJECT_CHARS * 2 - 1] + "…"
+    most = limits.REPORT_SUBJECT_CHARS * 2
+    what = action.what if len(action.what) <= most else action.what[:most - 1] + "…"
     return WhoStep(action.owner, what, action.due_text, user=True)
 
 

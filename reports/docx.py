@@ -145,13 +145,13 @@ class DocxWriter:
         core.last_modified_by = ""
         core.comments = ""
         core.keywords = ""
-        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
         core.created = core.modified = now  # not the template's 2013
         consultant = self.report.consultant
         if consultant and consultant.name:
             core.author = xml_text(consultant.name)[:255]
 
-    def bytes(self) -> bytes:
+    def to_bytes(self) -> bytes:
         package = self.document.part.package
         for key in [key for key, rel in package.rels.items() if rel.reltype.endswith("/thumbnail")]:
             del package.rels[key]  # the template's preview of an empty page, not of this report
@@ -263,7 +263,7 @@ def render_docx(report: ReportView, part: str = "brief") -> bytes:
     write_brief(writer, part)
     if part != "brief":
         write_annex(writer)
-    return writer.bytes()
+    return writer.to_bytes()
 
 
 __all__ = ["DocxWriter", "render_docx", "starts_right_to_left", "user", "xml_text", "GREY", "VERDICT_COLOUR"]

@@ -194,7 +194,7 @@ def _not_assessed(w: DocxWriter) -> None:
     w.heading(t["heading.not_assessed"], 2)
     w.paragraph(t["label.not_assessed_note"], colour=GREY)
     separator = t["label.list_separator"]
-    rows = []
+    rows: list[tuple] = []
     for f in r.not_assessed_shown:
         question = (f.question,)
         if f.folded:

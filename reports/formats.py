@@ -2,8 +2,8 @@
 the tests all read it. Adding a format is one renderer and one row here.
 
 A renderer is named by ``module:function`` and imported only when that format is written (WeasyPrint
-is slow to import and only PDF needs it). It takes the report's view model, then ``explain`` for the formats that can show the
-explanation, then the part (brief or full report) for the formats that have parts.
+is slow to import and only PDF needs it). It takes the report's view model, then ``explain`` for the
+formats that can show the explanation, then the part (brief or full report) for the formats that have parts.
 """
 
 from __future__ import annotations

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import re
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from tahaluf import knowledge, model
-from tahaluf.consultation import (REPRESENTATIVE_CONCESSION, REPRESENTATIVE_DATED_GOAL, REPRESENTATIVE_GOAL,
-                                  REPRESENTATIVE_PARTNER, Consultation, Question, consult, value_at,
-                                  whatif)
+from tahaluf.consultation import (
+    REPRESENTATIVE_CONCESSION,
+    REPRESENTATIVE_DATED_GOAL,
+    REPRESENTATIVE_GOAL,
+    REPRESENTATIVE_PARTNER,
+    Consultation,
+    Question,
+    consult,
+    value_at,
+    whatif,
+)
 from tahaluf.errors import InputError
 from tahaluf.loader import format_path
 from tahaluf.progress import Opened, Progress, before_answer, opened, progress
@@ -26,7 +35,7 @@ from tahaluf.reports.viewmodel import finding_question
 YES = {"yes", "y", "true", "نعم", "ن"}
 NO = {"no", "n", "false", "لا"}
 DONT_KNOW = {"?", "dk", "don't know", "dont know", "unknown", "لا أعرف", "لا اعرف", "؟"}
-NONE = {"none", "0", "لا شيء", "لا شيء", "لا يوجد"}
+NONE = {"none", "0", "لا شيء", "لا يوجد"}
 NOBODY = {"nobody", "لا أحد", "لا احد"}
 COMMANDS = {
     "why": {"why", "لماذا"}, "back": {"back", "رجوع"}, "skip": {"skip", "تخط", "تخطَّ", "تخطى"},
@@ -455,9 +464,10 @@ def _pick_several(text: str, options: tuple[str, ...], labels: dict[str, str]) -
             picked.append(whole)
             continue
         words = [_pick(word, options, labels) for word in part.split()]
-        if None in words:
+        found = [word for word in words if word is not None]
+        if len(found) < len(words):
             return None
-        picked += words
+        picked += found
     return picked
 
 

@@ -46,10 +46,11 @@ def report_data(report: ReportView, explain: bool = False) -> dict:
             for c in report.conditions
         ],
         "findings": [_finding(view, *languages) for view in report.findings],
-        "not_assessed": [{**_finding(view, *languages), "question": str(view.question)} for view in report.not_assessed],
+        "not_assessed": [{**_finding(view, *languages), "question": str(view.question)}
+                         for view in report.not_assessed],
         "readiness": [
-            {"dimension": r.dimension, "score": r.score, "low": r.low, "high": r.high, "level": r.level, "coverage": r.coverage,
-             "assessed": r.assessed, "not_assessed": r.not_assessed}
+            {"dimension": r.dimension, "score": r.score, "low": r.low, "high": r.high, "level": r.level,
+             "coverage": r.coverage, "assessed": r.assessed, "not_assessed": r.not_assessed}
             for r in report.readiness
         ],
         "partners": [
@@ -59,7 +60,8 @@ def report_data(report: ReportView, explain: bool = False) -> dict:
         ],
     }
     if explain:
-        data["explanation"] = [{"depth": line.depth, "id": line.id, "text": str(line.text)} for line in report.explanation]
+        data["explanation"] = [{"depth": line.depth, "id": line.id, "text": str(line.text)}
+                               for line in report.explanation]
     return data
 
 

@@ -22,9 +22,10 @@ import socket
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Literal
 
 from tahaluf.errors import UsageError
 
@@ -54,6 +55,7 @@ def format_for(out: str | None, asked: str | None, suffixes: dict[str, str], def
     """
     if to_stdout(out):
         return asked or default
+    assert out is not None  # to_stdout(None) is True
     suffix = Path(out).suffix.lower()
     named = suffixes.get(suffix)
     if named and asked and asked != named:
@@ -78,6 +80,7 @@ def write_output(content: str | bytes, out: str | None, inputs: Iterable[str | P
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         return
+    assert out is not None  # to_stdout(None) is True
     write_atomically(Path(out), data, inputs)
 
 
@@ -242,10 +245,10 @@ class OutputSet:
             except OSError:
                 pass
 
-    def __enter__(self) -> "OutputSet":
+    def __enter__(self) -> OutputSet:
         return self
 
-    def __exit__(self, kind, error, trace) -> bool:
+    def __exit__(self, kind, error, trace) -> Literal[False]:
         if kind is None:
             self.commit()
         else:
@@ -322,7 +325,7 @@ def _process_gone(pid: int) -> bool:
 
 def sweep_leftovers(folder: Path) -> list[Path]:
     """Remove this host's ``tahaluf-PID-…`` temporary files and folders in ``folder`` whose process is gone."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

@@ -8,7 +8,7 @@ conditions, then questions); this module only turns them into entries and bytes.
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tahaluf import knowledge
@@ -96,7 +96,7 @@ def plan_ics(document: AllianceDocument, exported: datetime | None = None) -> by
 
     from icalendar import Calendar, Event
 
-    stamp = (exported or datetime.now(timezone.utc)).replace(microsecond=0)
+    stamp = (exported or datetime.now(UTC)).replace(microsecond=0)
     calendar = Calendar()
     calendar.add("prodid", "-//Tahaluf//action plan//EN")
     calendar.add("version", "2.0")
@@ -106,7 +106,7 @@ def plan_ics(document: AllianceDocument, exported: datetime | None = None) -> by
         event = Event()
         # A stable uid: the same action gives the same event when the file is exported again.
         digest = hashlib.sha256(f"{document.alliance.name}|{action.because}|{action.subject}|{action.what}"
-                                .encode("utf-8")).hexdigest()[:24]
+                                .encode()).hexdigest()[:24]
         event.add("uid", f"{digest}@tahaluf")
         event.add("summary", f"{action.because + ': ' if action.because else ''}{action.what}")
         event.add("dtstart", action.due)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tahaluf import knowledge, limits
+from dataclasses import replace
+
+from tahaluf import limits
 from tahaluf.evaluation import Evaluation
 from tahaluf.knowledge import SEVERITIES
 from tahaluf.reports.messages import Message, fill, join
@@ -45,8 +47,7 @@ def next_steps(evaluation: Evaluation, lang: str, builder: _Builder | None = Non
     if evaluation.verdict == "proceed":  # never "None": say what keeps it sound
         steps += keep_steps(evaluation, builder)
     separator = builder.labels["label.list_separator"]
-    return tuple(NextStep(number, *(getattr(step, name) for name in _STEP_FIELDS), separator=separator)
-                 for number, step in enumerate(steps, 1))
+    return tuple(replace(step, number=number, separator=separator) for number, step in enumerate(steps, 1))
 
 
 def keep_steps(evaluation: Evaluation, builder: _Builder) -> list[NextStep]:
@@ -56,7 +57,7 @@ def keep_steps(evaluation: Evaluation, builder: _Builder) -> list[NextStep]:
     monitoring = document.monitoring
     rhythm = monitoring.review_rhythm if monitoring else None
     owner = monitoring.owner if monitoring else None
-    guidance = tuple(Quote(g, builder.items[g].text(builder.lang), builder.items[g].text(knowledge.languages()[builder.lang].quotes_beside))
+    guidance = tuple(Quote(g, builder.items[g].text(builder.lang), builder.items[g].text(builder.beside))
                      for g in ("G-MNE-1", "G-MNE-2") if g in builder.items)
     if rhythm and rhythm != "none":
         review = fill(labels["keep.review"], {"rhythm": _choice(rhythm, labels)})
@@ -74,9 +75,6 @@ def keep_steps(evaluation: Evaluation, builder: _Builder) -> list[NextStep]:
     kind = labels["step.keep"]
     return [NextStep(0, "keep", kind, text, "", "", "", guidance if i == 0 else ())
             for i, text in enumerate((review, keeper, fill(labels["keep.rerun"], {})))]
-
-
-_STEP_FIELDS = ("kind", "kind_label", "text", "change", "rule", "subject", "guidance", "finding")
 
 
 def fold_steps(steps: tuple[NextStep, ...], builder: _Builder) -> tuple[NextStep, ...]:
@@ -111,8 +109,7 @@ def fold_steps(steps: tuple[NextStep, ...], builder: _Builder) -> tuple[NextStep
             parts.append((" " + labels["label.and_more"].replace("{count}", str(len(subjects) - len(named))), False))
         shown.append(NextStep(0, step.kind, step.kind_label, Message(tuple(parts)), step.change, step.rule, "",
                               step.guidance, step.finding, separator))
-    return tuple(NextStep(number, *(getattr(step, name) for name in _STEP_FIELDS), separator=step.separator)
-                 for number, step in enumerate(shown, 1))
+    return tuple(replace(step, number=number) for number, step in enumerate(shown, 1))
 
 
 def headline(evaluation: Evaluation, lang: str, builder: _Builder | None = None) -> Message:

@@ -26,7 +26,7 @@ def markdown_escape(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-_LONG_RUN = re.compile(r"[^\s\u200b]{%d,}" % (limits.REPORT_WORD_CHARS + 1))
+_LONG_RUN = re.compile(rf"[^\s\u200b]{{{limits.REPORT_WORD_CHARS + 1},}}")
 
 
 def breakable(text: str) -> str:

@@ -44,7 +44,8 @@ def _step(step: NextStep, labels: dict[str, str], details: bool, facts: dict | N
     """One numbered step; wrapped lines hang under its text, not under its number."""
     head = Text()
     if step.kind in ("fix", "establish", "strengthen"):  # red flags and questions have their own heading
-        head.append(f"{step.kind_label} " if step.rule else f"{step.kind_label}  ", style=_KIND_STYLE.get(step.kind, "bold"))
+        head.append(f"{step.kind_label} " if step.rule else f"{step.kind_label}  ",
+                    style=_KIND_STYLE.get(step.kind, "bold"))
     if step.rule:
         head.append(f"{step.rule}  ", style="cyan")
     head.append(str(step.text))
@@ -53,7 +54,8 @@ def _step(step: NextStep, labels: dict[str, str], details: bool, facts: dict | N
         if step.is_red_flag:
             lines += [Text.assemble((quote.id, "cyan"), " ", (quote.text, "italic")) for quote in step.guidance]
         if step.kind in ("red_flag", "fix"):  # the facts it rests on, as their questions and answers
-            lines += [Text.assemble((f"{labels['label.evidence']}: ", "bold"), str(fact.words), (f" ({fact.line})" if fact.line else "", "dim"))
+            lines += [Text.assemble((f"{labels['label.evidence']}: ", "bold"), str(fact.words),
+                                    (f" ({fact.line})" if fact.line else "", "dim"))
                       for fact in (facts or {}).get(step.finding, ())]
         if step.change:
             key = labels["label.must_change"] if step.is_red_flag else labels["label.fix"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Sequence
 
 from tahaluf import __version__, knowledge, limits
 from tahaluf.evaluation import Evaluation
@@ -77,6 +78,7 @@ def finding_question(result: FindingResult, lang: str) -> Message:
 class _Builder:
     def __init__(self, evaluation: Evaluation, lang: str, anonymous: bool = False):
         self.evaluation, self.lang = evaluation, lang
+        self.beside = knowledge.languages()[lang].quotes_beside  # the language of the second quote
         # --anonymous: respondents by number, in the merged file's (name) order.
         respondents = evaluation.document.respondents or ()
         self.respondent_label = ({name: f"{i}" for i, name in enumerate(respondents, 1)} if anonymous else {})
@@ -109,7 +111,7 @@ class _Builder:
         """A contradiction's two facts (``first_path``, ``second_path``) as {first} and {second} in
         words, and {first_where}/{second_where}: " on line 22", or "" when the file has no line."""
         values = dict(evidence)
-        words = {}
+        words: dict[str, Message | str] = {}
         for name, path in params.items():
             if name.endswith("_path"):
                 side, line = name[: -len("_path")], self.evaluation.lines.get(path)
@@ -144,9 +146,10 @@ class _Builder:
             severity_label=self.labels[f"severity.{severity}"], status=result.status,
             status_label=self.labels[f"status.{result.status}"], dimension=spec.dimension,
             dimension_label=self.labels[f"dimension.{spec.dimension}"], subject=self.subject(result),
-            message=fill(template(self.lang), values) if result.status != "pass" or strength else fill(text.summary(self.lang), values),
+            message=fill(template(self.lang) if result.status != "pass" or strength else text.summary(self.lang),
+                         values),
             fix=text.fix(self.lang), question=self.question(result, text, values),
-            guidance=tuple(Quote(g, self.items[g].text(self.lang), self.items[g].text(knowledge.languages()[self.lang].quotes_beside))
+            guidance=tuple(Quote(g, self.items[g].text(self.lang), self.items[g].text(self.beside))
                            for g in spec.guidance),
             evidence=tuple(self.fact(path, value) for path, value in result.evidence),
         )
@@ -181,7 +184,8 @@ class _Builder:
                 text = join(dict.fromkeys(v.message for v in members), " ")
                 rows.append(StrengthRow(rule, text, (), members[0].guidance))
                 continue
-            about = [v.subject for v in members if v.evidence and v.evidence[0].path.startswith(("partners[", "concessions["))]
+            about = [v.subject for v in members
+                     if v.evidence and v.evidence[0].path.startswith(("partners[", "concessions["))]
             rows.append(StrengthRow(rule, self.texts[rule].summary(self.lang), tuple(dict.fromkeys(about)),
                                     members[0].guidance))
         return tuple(rows)
@@ -237,6 +241,7 @@ class _Builder:
         views = []
         for name in DIMENSIONS:
             r = by_dimension[name]
+            assert r.level is not None  # a readiness result always has its level
             views.append(ReadinessView(
                 dimension=name, label=self.labels[f"dimension.{name}"], score=r.score,
                 score_text=self.range_text(r.low, r.high), level=r.level, coverage=r.coverage,
@@ -388,7 +393,7 @@ class _Builder:
                 shown.append(self.folded(members, kind))
         return tuple(shown)
 
-    def folded(self, members: list, kind: str) -> Fold:
+    def folded(self, members: Sequence, kind: str) -> Fold:
         first = members[0]
         view = self.views.get(getattr(first, "id", "")) or next(
             v for v in self.views.values() if v.rule == first.rule)

@@ -9,7 +9,6 @@ from tahaluf.knowledge import SEVERITIES
 from tahaluf.reports.messages import Message
 from tahaluf.rules.verdict import PARTNER_STATUS
 
-
 # For the HTML/PDF report: CSS classes come from these fixed sets (never from user values),
 # and chart geometry is computed here, so the template only prints numbers.
 _SEVERITY_CLASS = {name: f"sev-{name}" for name in SEVERITIES}
@@ -359,7 +358,7 @@ class ReportView:
         return tuple(step for step in self.next_steps if step.kind == "red_flag")
 
     @property
-    def not_assessed_groups(self) -> tuple["SeverityGroup", ...]:
+    def not_assessed_groups(self) -> tuple[SeverityGroup, ...]:
         """The open checks by dimension, in the readiness table's order (one item per line)."""
         order = [d.label for d in self.readiness]
         by_label: dict[str, list] = {}
@@ -373,7 +372,7 @@ class ReportView:
         return len(self.not_assessed)
 
     @property
-    def chart(self) -> tuple["ChartRow", ...]:
+    def chart(self) -> tuple[ChartRow, ...]:
         """The readiness chart: one bar per dimension, in a 0-100 wide SVG box, growing from the reading start."""
         return tuple(ChartRow.of(r, self.direction) for r in self.readiness)
 
@@ -395,7 +394,7 @@ class ChartRow:
     known_text: str = ""
 
     @classmethod
-    def of(cls, view: ReadinessView, direction: str) -> "ChartRow":
+    def of(cls, view: ReadinessView, direction: str) -> ChartRow:
         low = max(0, min(100, int(view.low if view.low is not None else view.bar)))
         high = max(low, min(100, int(view.high if view.high is not None else low)))
         rtl = direction == "rtl"

@@ -1,7 +1,17 @@
 """What makes it an alliance rather than a network (G-ALL-1..4): common goals, shared values, a fitting form."""
 
 from tahaluf.experta_compat import AS, MATCH, P
-from tahaluf.rules.base import Outcome, RuleSet, check, goal_is_specific, if_applies, maybe, outcome, require_true, status_of
+from tahaluf.rules.base import (
+    Outcome,
+    RuleSet,
+    check,
+    goal_is_specific,
+    if_applies,
+    maybe,
+    outcome,
+    require_true,
+    status_of,
+)
 from tahaluf.rules.facts import Alliance, Partner
 
 # Purposes that aim at a goal or a campaign (G-ALL-2, G-ALL-3) and those a network serves (G-NET-1..4).
@@ -77,7 +87,8 @@ class AllianceFormRules(RuleSet):
            partner_level=True,
            reads=["partner.sector", "alliance.motives"])
     def cross_sector_member_intended(self, partner, motives):
-        """A government or private-sector member should be there by design: cross-sector coordination stated as a motive.
+        """A government or private-sector member should be there by design: cross-sector coordination
+        stated as a motive.
 
         Coordinating strategies with other sectors is a motive of its own (G-MOT-6);
         identifying the motives "helps them find suitable partners" (G-ALL-1). When

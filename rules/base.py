@@ -13,8 +13,9 @@ Texts, severities and fixes are not here: they live in ``knowledge/findings/``.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from tahaluf.experta_compat import P, Rule
 from tahaluf.goals import goal_is_specific  # noqa: F401 (the rule for "specific", written once in the input layer)
@@ -118,7 +119,7 @@ def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when
         fire.__name__ = body.__name__
         fire.__doc__ = body.__doc__
         # Ties on the agenda are broken by where a rule was written: the body's, not this wrapper's.
-        fire.definition_site = (body.__module__, body.__code__.co_firstlineno)
+        fire.__dict__["definition_site"] = (body.__module__, body.__code__.co_firstlineno)
         rule = Rule(*when, salience=AFTER_CHECKS_SALIENCE if after_checks else CHECK_SALIENCE)(fire)
         REGISTRY[code] = RuleSpec(
             code=code, name=name, guidance=guidance, dimension=dimension,
@@ -173,7 +174,7 @@ def require_true(fact: Any, *fields: str, params: tuple = (), messages: dict[str
     values = [value_at(fact, name) for name in fields]
     status = status_of(False in values, None in values)
     failed = next((name for name, value in zip(fields, values) if value is False), None)
-    key = (messages or {}).get(failed) if status == "fail" else None
+    key = (messages or {}).get(failed) if status == "fail" and failed is not None else None
     if status == "fail":
         fields = tuple(name for name, value in zip(fields, values) if value is False)
     return Outcome(status, _evidence(fact, fields), params, message=key)
@@ -234,10 +235,4 @@ def subject_of(fact: Any) -> str:
 
 
 class RuleSet:
-    """Base of the mixins that hold rules; every subclass is collected by the engine."""
-
-    collected: list[type] = []
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        RuleSet.collected.append(cls)
+    """Base of the mixins that hold rules (the engine composes its rules from REGISTRY, not from these classes)."""

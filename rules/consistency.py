@@ -69,7 +69,8 @@ class ConsistencyRules(RuleSet):
                                   ("alliance.timeline.end", end.isoformat()))
         for index, milestone in enumerate(value_at(alliance, "timeline.milestones") or ()):
             day = milestone.get("date")
-            bound = ("start", start) if start and day and day < start else ("end", end) if end and day and day > end else None
+            bound = (("start", start) if start and day and day < start
+                     else ("end", end) if end and day and day > end else None)
             if bound:
                 return _contradiction((f"alliance.timeline.milestones[{index}].date", day.isoformat()),
                                       (f"alliance.timeline.{bound[0]}", bound[1].isoformat()))
@@ -128,4 +129,5 @@ class ConsistencyRules(RuleSet):
         if not goals_look_specific(goals):
             return None
         path = f"{partner['path']}.private"
-        return _contradiction((f"{path}.specific_goals_agreed", False), (f"{path}.goals", tuple(g["goal"] for g in goals)))
+        return _contradiction((f"{path}.specific_goals_agreed", False),
+                              (f"{path}.goals", tuple(g["goal"] for g in goals)))

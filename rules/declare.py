@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from tahaluf import model
 from tahaluf.model import AllianceDocument, Concession, Organisation, Partner
@@ -37,7 +37,7 @@ def partner_fact(partner: Partner, index: int) -> facts.Partner:
 
 # Concessions left out: one possible concession stands for all that may be asked, so the
 # concession checks (PA01's blocker among them) stay open instead of silently not running.
-UNKNOWN_CONCESSION = {name: None for name in model.Concession.model_fields}
+UNKNOWN_CONCESSION = dict.fromkeys(model.Concession.model_fields)
 
 
 def concession_facts(concessions: list[Concession] | None) -> Iterator:
@@ -84,7 +84,7 @@ def motive_facts(alliance: model.Alliance) -> Iterator:
 
 # Events left out: one possible event stands for what may have happened, so the checks that
 # judge events (NR06, NR07 major) stay open for an alliance that exists or may exist.
-UNKNOWN_EVENT = {name: None for name in model.Event.model_fields}
+UNKNOWN_EVENT = dict.fromkeys(model.Event.model_fields)
 
 
 def event_facts(events: list[model.Event] | None) -> Iterator:

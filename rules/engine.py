@@ -8,8 +8,9 @@ engine composed of the partner-level checks only: the same rule objects.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from tahaluf.errors import RunawayRulesError
 from tahaluf.experta_compat import KnowledgeEngine
@@ -86,7 +87,7 @@ class _Base(KnowledgeEngine):
         self._counter += 1
         return f"{prefix}{self._counter}"
 
-    def ids_of(self, fact_type: type) -> tuple:
+    def ids_of(self, fact_type: type[facts.Fact]) -> tuple:
         return tuple(f["id"] for f in self.facts.values() if isinstance(f, fact_type))
 
     def record_finding(self, code: str, outcome: base.Outcome, matched: dict) -> None:
@@ -132,7 +133,7 @@ def engine_for(level: str = "alliance") -> KnowledgeEngine:
         from tahaluf.rules import load_all
 
         load_all()
-        severities = {code: entry.severity for code, entry in knowledge.findings().items()}
+        severities: dict[str, str] = {code: entry.severity for code, entry in knowledge.findings().items()}
         # "derive": the derivations alone, for findings already known (screening's reuse).
         specs = [s for s in REGISTRY.values() if level == "alliance" or (level == "partner" and s.partner_level)]
         _ENGINES[level] = _compose(f"Tahaluf{level.title()}Engine", specs, severities)()

@@ -7,6 +7,7 @@ can point back at the exact input value. Derived facts are declared by rules.
 
 from tahaluf.experta_compat import Fact
 
+
 class Organisation(Fact):
     """Our organisation."""
 

@@ -46,7 +46,8 @@ class FormRules(RuleSet):
                     (f"{understanding['path']}.shared_areas_mapped", shared),
                     (f"{alliance['path']}.formality", formality))
         # Each cause its message: areas not mapped (the default), or nothing to achieve together.
-        return Outcome(status, evidence, message="nothing_together" if nothing_together and shared is not False else None)
+        return Outcome(status, evidence,
+                       message="nothing_together" if nothing_together and shared is not False else None)
 
     @check("FM03", "roles-assigned", guidance=["G-FRM-3"], dimension="form_governance",
            when=[AS.governance << Governance()])

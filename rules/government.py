@@ -19,7 +19,8 @@ class GovernmentRules(RuleSet):
            reads=["partner.sector", "partner.government.decision_makers_identified"])
     def government_decision_makers(self, partner):
         """The decision makers who can support our work must be identified (G-GOV-2)."""
-        return if_applies(partner, "sector", "government", require_true(partner, "government.decision_makers_identified"))
+        return if_applies(partner, "sector", "government",
+                          require_true(partner, "government.decision_makers_identified"))
 
     @check("GV03", "government-cooperation-not-confrontation", guidance=["G-GOV-3"],
            dimension="cross_sector_terms", when=[AS.partner << Partner(sector=maybe("government"))], partner_level=True,

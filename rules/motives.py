@@ -19,7 +19,8 @@ PRIMARY_MOTIVES = frozenset({
     "mutual_benefit", "stability", "cross_sector_coordination",
 })  # G-MOT-1..6; the rest are incidental benefits (G-MOT-7..9)
 CROSS_SECTOR = frozenset({"government", "private"})  # G-MOT-6
-CIVIL_SOCIETY_GROUPS = frozenset({"union", "university", "research_centre", "consumer_organisation", "media"})  # G-MOT-9
+# G-MOT-9
+CIVIL_SOCIETY_GROUPS = frozenset({"union", "university", "research_centre", "consumer_organisation", "media"})
 MIN_PARTNERS_FOR_NUMBERS = 2  # besides us: "several organisations working together" (G-MOT-1)
 
 # What a motive's evidence must have to say something (says_something). Words are compared

@@ -101,7 +101,8 @@ class NormRules(RuleSet):
 
     @check("NR07", "no-member-spoke-without-mandate", guidance=["G-NRM-3"], dimension="communication",
            fails_only=True,
-           when=[AS.alliance << Alliance(stage=maybe("existing")), AS.event << Event(kind=maybe("spoke_without_mandate"))])
+           when=[AS.alliance << Alliance(stage=maybe("existing")),
+                 AS.event << Event(kind=maybe("spoke_without_mandate"))])
     def event_member_spoke_without_mandate(self, event, alliance):
         """A member spoke in the alliance's name without its mandate.
 

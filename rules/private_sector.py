@@ -1,7 +1,18 @@
 """Private-sector partners (G-PRV): possible only on specific goals and a timeline."""
 
 from tahaluf.experta_compat import AS
-from tahaluf.rules.base import Outcome, RuleSet, check, goal_is_specific, if_applies, maybe, outcome, status_of, value_at
+from tahaluf.rules.base import (
+    Outcome,
+    RuleSet,
+    check,
+    goal_is_specific,
+    if_applies,
+    maybe,
+    outcome,
+    status_of,
+    value_at,
+)
+from tahaluf.rules.facts import Partner
 
 # What a company may get from us that needs safeguards (our name, data, contacts, exclusivity).
 _GAINS_NEEDING_SAFEGUARDS = frozenset({"logo_on_materials", "our_data", "our_contacts", "exclusivity", "image_only"})
@@ -28,7 +39,7 @@ def _goals_and_timeline(partner) -> Outcome:
     timeline = value_at(partner, "private.timeline_agreed")
     path = f"{partner['path']}.private"
     listed = None if goals is None else tuple(g["goal"] for g in goals)
-    failed = [(f"{path}.specific_goals_agreed", flag)] if flag is False else []
+    failed: list[tuple[str, object]] = [(f"{path}.specific_goals_agreed", flag)] if flag is False else []
     if goals is not None and flag is not False and not goals_look_specific(goals):
         failed.append((f"{path}.goals", listed))
     if timeline is False:
@@ -37,20 +48,19 @@ def _goals_and_timeline(partner) -> Outcome:
         # One message per cause, the first that holds: a "no", goals that are not specific, no timeline.
         cause = failed[0][0].rsplit(".", 1)[1]
         return Outcome("fail", tuple(failed), message=_CAUSE_MESSAGE[cause])
-    evidence = ((f"{path}.specific_goals_agreed", flag), (f"{path}.goals", listed), (f"{path}.timeline_agreed", timeline))
+    evidence = ((f"{path}.specific_goals_agreed", flag), (f"{path}.goals", listed),
+                (f"{path}.timeline_agreed", timeline))
     if goals is None or timeline is None:
         return Outcome("not_assessed", evidence)
     return Outcome("pass", evidence)
-
-
-from tahaluf.rules.facts import Partner
 
 
 class PrivateSectorRules(RuleSet):
 
     @check("PR01", "private-goals-and-timeline", guidance=["G-PRV-2"], dimension="cross_sector_terms",
            when=[AS.partner << Partner(sector=maybe("private"))], partner_level=True,
-           reads=["partner.sector", "partner.private.specific_goals_agreed", "partner.private.goals", "partner.private.timeline_agreed"])
+           reads=["partner.sector", "partner.private.specific_goals_agreed", "partner.private.goals",
+                  "partner.private.timeline_agreed"])
     def private_goals_and_timeline(self, partner):
         """A private-sector partner must have agreed specific goals *and* a timeline to reach them.
 

@@ -32,7 +32,8 @@ class ReviewRules(RuleSet):
         """
         return if_applies(alliance, "stage", "existing", require_true(review, "goals_still_shared"))
 
-    @check("RV03", "no-member-deviated", guidance=["G-INTRO-1", "G-PAR-1", "G-ALL-2"], dimension="partners_due_diligence",
+    @check("RV03", "no-member-deviated", guidance=["G-INTRO-1", "G-PAR-1", "G-ALL-2"],
+           dimension="partners_due_diligence",
            when=[AS.alliance << Alliance(stage=maybe("existing")), AS.review << Review()])
     def existing_alliance_no_member_deviated(self, review, alliance):
         """In an existing alliance, no member should have strayed from the founding values or goals.

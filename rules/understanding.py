@@ -48,7 +48,8 @@ class UnderstandingRules(RuleSet):
 
     @check("DC05", "partner-decision-process-understood", guidance=["G-DEC-3"], dimension="decision_making",
            when=[AS.partner << Partner()], partner_level=True,
-           reads=["partner.decision_process_understood", "partner.understands_our_decisions", "partner.effect_on_procedures_understood"])
+           reads=["partner.decision_process_understood", "partner.understands_our_decisions",
+                  "partner.effect_on_procedures_understood"])
     def partner_decision_process_understood(self, partner):
         """We should understand how each partner takes decisions inside its own organisation.
 

@@ -6,7 +6,7 @@ dimension can score well and the alliance still be stopped by one gate.
 
 from __future__ import annotations
 
-from tahaluf.experta_compat import AS, EXISTS, MATCH, NOT, Rule, P
+from tahaluf.experta_compat import AS, EXISTS, MATCH, NOT, P, Rule
 from tahaluf.knowledge import SEVERITIES
 from tahaluf.rules.facts import Condition, Dimension, Finding, Gate, Readiness, Verdict
 

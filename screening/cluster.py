@@ -59,7 +59,7 @@ def rules_fingerprint() -> str:
 
 # The worker side --------------------------------------------------------------------------
 
-_PREPARED = {"run": None}
+_PREPARED: dict[str, object] = {"run": None}
 # One engine per worker process: tasks on a worker with several threads take turns.
 _ENGINE_LOCK = threading.Lock()
 
@@ -161,7 +161,8 @@ class _Job:
     __slots__ = ("judge", "future", "value")
 
     def __init__(self, judge: DaskJudge, future):
-        self.judge, self.future, self.value = judge, future, None
+        self.judge, self.future = judge, future
+        self.value: list = []  # the verdicts, once read
 
     def done(self) -> bool:
         return self.future is None or self.future.done()
@@ -191,10 +192,10 @@ class DaskJudge:
         self.address = address
         self._errors = distributed
         self._quiet = _QuietLogs()  # Dask's client logs its troubles with tracebacks; ours say them in one line
-        timeout = f"{timeout:g}s"
+        timeout_text = f"{timeout:g}s"
         try:
-            with dask.config.set({"distributed.comm.timeouts.connect": timeout}):
-                self.client = distributed.Client(address, set_as_default=False, timeout=timeout)
+            with dask.config.set({"distributed.comm.timeouts.connect": timeout_text}):
+                self.client = distributed.Client(address, set_as_default=False, timeout=timeout_text)
         except ValueError as error:  # not an address: a scheme or port missing
             self._quiet.restore()
             raise UsageError(f"--dask {address}: {error}") from None
@@ -203,11 +204,11 @@ class DaskJudge:
             raise UsageError(f"cannot reach the Dask scheduler at {address}: {_line(error)}") from None
         self.in_flight: set = set()
         try:
-            self.client.wait_for_workers(1, timeout=timeout)
+            self.client.wait_for_workers(1, timeout=timeout_text)
             self.slots = max(1, sum(self.client.nthreads().values()))
         except TimeoutError:  # only WorkerStartTimeoutError: Dask's connection timeouts are plain OSErrors
             self.close(False)
-            raise TahalufError(f"the Dask scheduler at {address} has no workers after {timeout}: "
+            raise TahalufError(f"the Dask scheduler at {address} has no workers after {timeout_text}: "
                                f"start some with: dask worker {address}") from None
         except OSError as error:
             self.close(False)
@@ -220,7 +221,7 @@ class DaskJudge:
     def submit(self, keys: list[tuple]) -> _Job:
         try:
             future = self.client.submit(judge_on_worker, self.run, self.context, keys, pure=False)
-        except Exception as error:  # noqa: BLE001 (the client closed under us: the scheduler went away)
+        except Exception as error:
             raise self.failure(error) from None
         self.in_flight.add(future)
         return _Job(self, future)
@@ -252,7 +253,7 @@ class DaskJudge:
                 client.cancel(list(self.in_flight), force=True)
             self.in_flight.clear()
             client.close()
-        except Exception:  # noqa: BLE001 (a lost scheduler: there is nothing left to close; the first error stands)
+        except Exception:
             pass
         finally:
             self._quiet.restore()

@@ -45,7 +45,7 @@ def field_kinds(model: type[BaseModel], skip: tuple = ()) -> tuple[tuple[str, st
 
 
 PARTNER_FIELDS = field_kinds(Partner, skip=("name", "government", "private"))
-SECTIONS = {"government": GovernmentTerms, "private": PrivateTerms}
+SECTIONS: dict[str, type[BaseModel]] = {"government": GovernmentTerms, "private": PrivateTerms}
 SECTION_FIELDS = {section: field_kinds(model) for section, model in SECTIONS.items()}
 CONCESSION_FIELDS = field_kinds(Concession)
 
@@ -75,7 +75,7 @@ def _choices_of(annotation: Any) -> tuple | None:
 
 def _annotation(column: str) -> Any:
     section, name, _ = COLUMNS[column]
-    model = {"": Partner, "concession": Concession}.get(section) or SECTIONS[section]
+    model: Any = {"": Partner, "concession": Concession}.get(section) or SECTIONS[section]
     return model.model_fields[name].annotation
 
 
@@ -125,7 +125,8 @@ def header_words() -> dict[str, str]:
     from tahaluf import knowledge
     from tahaluf.answers import normalise
 
-    fields, words = knowledge.fields(), {}
+    fields = knowledge.fields()
+    words: dict[str, str] = {}
     for column in COLUMNS:
         entry = fields[field_key(column)]
         forms = [entry.en, entry.ar] + ([entry.question.en, entry.question.ar] if entry.question else [])

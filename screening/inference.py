@@ -105,7 +105,8 @@ def verdict_of(findings, word: str) -> Verdict:
     status = PARTNER_STATUS[word]
     scored = [(f.status, f.severity) for f in findings if f.dimension in DIMENSIONS]
     assessed = weighted_score(scored) is not None  # nothing assessed: no score (blank), not a band's bottom
-    return Verdict(status, banded_score(status, score_bounds(scored)[0]) if assessed else None, tuple(f.rule for f in failed), tuple(f.rule for f in unknown),
+    score = banded_score(status, score_bounds(scored)[0]) if assessed else None
+    return Verdict(status, score, tuple(f.rule for f in failed), tuple(f.rule for f in unknown),
                    guidance, reason, reasons=reasons)
 
 
@@ -130,7 +131,8 @@ class Cache:
     """A bounded LRU map: profile key -> Verdict."""
 
     def __init__(self, size: int):
-        self.size, self.data = size, OrderedDict()
+        self.size = size
+        self.data: OrderedDict = OrderedDict()
 
     def get(self, key):
         verdict = self.data.get(key)

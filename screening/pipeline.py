@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tahaluf.errors import InputError, UsageError
+from tahaluf.languages import language_codes
 from tahaluf.model import Alliance, Organisation
 from tahaluf.reports.output import OutputSet, check_target
 from tahaluf.screening.columns import check_columns
@@ -17,10 +19,12 @@ from tahaluf.screening.progress import ProgressBar
 from tahaluf.screening.readers import open_candidates
 from tahaluf.screening.results import write_results
 from tahaluf.screening.screener import Screener
-from tahaluf.languages import language_codes
 from tahaluf.screening.summary import Summary
 from tahaluf.screening.workers import Judge, worker_count
 from tahaluf.screening.writers import OUTPUT_FORMATS, OUTPUT_SUFFIXES, ErrorSink
+
+if TYPE_CHECKING:
+    from tahaluf.screening.cluster import DaskJudge
 
 CHUNK_ROWS = 256
 
@@ -165,6 +169,7 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
 def _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs, cache_size,
                  spool: Spool, sink: ErrorSink, summary: Summary, show_progress: bool, reuse: bool = True,
                  dask: tuple[str, float] | None = None, max_rows: int | None = None) -> None:
+    judge: Judge | DaskJudge
     if dask is not None:
         from tahaluf.screening.cluster import DaskJudge  # imports Dask: only when asked for
 

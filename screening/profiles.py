@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import operator
 import re
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -57,7 +57,8 @@ class _Shape:
         if key is None:
             return None
         values, texts = key
-        fields = {name: list(value) if isinstance(value, tuple) else value for name, value in zip(self.values, values)}
+        fields: dict[str, Any] = {name: list(value) if isinstance(value, tuple) else value
+                                  for name, value in zip(self.values, values)}
         for (name, kind), value in zip(self.texts, texts):
             marker = MARK + self.prefix + name
             fields[name] = value if value is None else ([marker] * value if kind == LIST else (marker if value else ""))
@@ -76,7 +77,8 @@ def profile_key(partner: Partner, concession: Concession | None, state: int | No
     The name and the content of free texts are left out; ``state`` says whether the
     concession is unknown (None), none was asked (0) or one was (1).
     """
-    return (PARTNER_SHAPE.key(partner), *(shape.key(getattr(partner, section)) for section, shape in SECTION_SHAPES.items()),
+    return (PARTNER_SHAPE.key(partner),
+            *(shape.key(getattr(partner, section)) for section, shape in SECTION_SHAPES.items()),
             state, CONCESSION_SHAPE.key(concession))
 
 
@@ -87,7 +89,8 @@ def models_from_key(key: tuple) -> tuple[Partner, list[Concession] | None]:
                 for (section, shape), section_key in zip(SECTION_SHAPES.items(), section_keys)}
     partner = PARTNER_SHAPE.stand_in(partner_key, name=MARK + "name", **sections)
     concessions = None if state is None else ([CONCESSION_SHAPE.stand_in(concession_key)] if state else [])
-    return partner, concessions
+    # stand_in builds its shape's model: a Partner and Concessions here.
+    return cast(Partner, partner), cast("list[Concession] | None", concessions)
 
 
 _MARKER = re.compile(re.escape(MARK) + r"([a-z_.]+)")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from tahaluf import limits
 from tahaluf.errors import InputError
@@ -45,7 +46,10 @@ def _object_without_duplicates(pairs: list) -> dict:
     record = dict(pairs)
     if len(record) < len(pairs):
         seen: set = set()
-        raise DuplicateKey(next(key for key, _ in pairs if key in seen or seen.add(key)))
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKey(key)
+            seen.add(key)
     return record
 
 
@@ -158,7 +162,7 @@ class YamlReader(CandidateReader):
             raise InputError(self.name, error.line, None, error.problem) from None
         first: dict[str, int] = {}
         self._count = 0
-        for line, values in self._items():
+        for _line, values in self._items():
             self._count += 1
             if isinstance(values, dict):
                 for key, key_line in values.items():

@@ -25,9 +25,10 @@ def _xlsx_value(value: Any) -> Any:
 
 def _root_cause(error: BaseException) -> str:
     """The name of the innermost exception (openpyxl wraps a parser's refusal in a ValueError)."""
-    seen = 0
-    while (error.__cause__ or error.__context__) is not None and seen < 10:
-        error, seen = error.__cause__ or error.__context__, seen + 1
+    seen, cause = 0, error.__cause__ or error.__context__
+    while cause is not None and seen < 10:
+        error, seen = cause, seen + 1
+        cause = error.__cause__ or error.__context__
     return type(error).__name__
 
 
@@ -56,7 +57,8 @@ def check_workbook_archive(handle: BinaryIO, name: str) -> None:
         label = part.filename[:80]
         if (part.file_size > limits.XLSX_RATIO_FLOOR_BYTES
                 and part.file_size > limits.XLSX_MAX_RATIO * max(part.compress_size, 1)):
-            raise InputError(name, None, None, f"part {label!r} unpacks {part.file_size // max(part.compress_size, 1):,} "
+            ratio = part.file_size // max(part.compress_size, 1)
+            raise InputError(name, None, None, f"part {label!r} unpacks {ratio:,} "
                                                f"times its packed size, over the {limits.XLSX_MAX_RATIO}:1 limit "
                                                "(a zip bomb?)")
         lower = part.filename.lower()

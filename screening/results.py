@@ -5,12 +5,14 @@ sectors in the output's language.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 from tahaluf.reports.output import OutputSet
 from tahaluf.screening.ordering import STATUSES
-from tahaluf.screening.summary import Summary, words as summary_words
+from tahaluf.screening.summary import Summary
+from tahaluf.screening.summary import words as summary_words
 from tahaluf.screening.writers import text_target, write_csv, write_html, write_jsonl, write_xlsx
 
 
@@ -66,7 +68,7 @@ def _sector_words(lang: str) -> dict[str, str]:
 
 
 def _html_labels(lang: str) -> dict:
-    labels = _words(lang)
+    labels: dict[str, Any] = dict(_words(lang))
     labels.update(_statuses(lang))
     labels["status_rank"] = {status: index for index, status in enumerate(STATUSES)}
     labels["sectors"] = _sector_words(lang)

@@ -14,9 +14,9 @@ lives with one prepared context (see inference.prepare) and never outlives it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from itertools import chain
 from operator import itemgetter
-from typing import Callable, Iterable
 
 from tahaluf.model import Alliance, Organisation
 from tahaluf.rules.base import GIVEN

@@ -34,7 +34,7 @@ class Candidate(NamedTuple):
         value = getattr(holder, name, None) if holder is not None else None
         return "; ".join(value) if isinstance(value, list) else value
 
-    def waiting(self) -> "Waiting":
+    def waiting(self) -> Waiting:
         """The same row in little memory, while its verdict is being worked out: only its texts kept."""
         texts = {column: value for column in TEXT_COLUMNS if (value := self.text(column))}
         return Waiting(self.row, self.partner.name, self.partner.sector, texts)

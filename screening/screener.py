@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pickle
 from collections import deque
+from collections.abc import Iterable
 from concurrent.futures.process import BrokenProcessPool
-from typing import Iterable
+from typing import TYPE_CHECKING
 
 from tahaluf.errors import TahalufError
 from tahaluf.reports.messages import fill
@@ -19,6 +20,9 @@ from tahaluf.screening.rows import Candidate, Waiting, parse_row
 from tahaluf.screening.summary import Summary
 from tahaluf.screening.workers import Judge
 from tahaluf.screening.writers import ErrorSink
+
+if TYPE_CHECKING:
+    from tahaluf.screening.cluster import DaskJudge
 
 JOB_PROFILES = 64  # new profiles per job sent to a worker
 # Jobs per worker whose results are not yet learned: past this, the screener waits for the
@@ -40,7 +44,7 @@ class Screener:
     for a verdict keep their models, and their number is capped more tightly.
     """
 
-    def __init__(self, judge: Judge, jobs: int, cache_size: int, spool: Spool, sink: ErrorSink,
+    def __init__(self, judge: Judge | DaskJudge, jobs: int, cache_size: int, spool: Spool, sink: ErrorSink,
                  summary: Summary, concession_columns: bool, core_objectives: frozenset, reuse=None):
         from tahaluf import knowledge
 
@@ -104,15 +108,15 @@ class Screener:
         values = {name: resolve_markers(value, candidate) for name, value in params}
         for name, path in params:
             if name.endswith("_path"):  # a contradiction's fact: said in words (the row has no line of its own)
-                values.update(self.said(name.removesuffix("_path"), path, values.get(name.removesuffix("_path") + "_value")))
+                fact = name.removesuffix("_path")
+                values.update(self.said(fact, path, values.get(fact + "_value")))
         values["subject"] = self.subjects.get(subject) or resolve_markers(subject, candidate)
         return [[text, user] for text, user in fill(template, values).parts]
 
     def said(self, side: str, path: str, value) -> dict:
         """{first}: "Sector? Private sector" and {first_said}: "You said" (or {second}, {second_said})."""
-        from tahaluf.fact_words import describe_fact
-
         from tahaluf import knowledge
+        from tahaluf.fact_words import describe_fact
 
         words = describe_fact(path, value, self.lang)
         key = "fact.said_first_nowhere" if side == "first" else "fact.said_then_nowhere"

@@ -13,15 +13,17 @@ import csv
 import json
 import re
 import sys
+from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, TextIO
 
 from tahaluf import knowledge, limits
 from tahaluf.reports.output import OutputSet
 
 OUTPUT_FORMATS = ("csv", "xlsx", "jsonl", "html")
-OUTPUT_SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html"}
+OUTPUT_SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html",
+                   ".htm": "html"}
 
 # The result columns, in order (``rank`` is the position after the best-first sort).
 # ``reason`` is the first of ``reasons`` (every failed check and decisive open question, in words).
@@ -184,7 +186,7 @@ def _write_workbook(path: Path, records: Iterable[list], summary_rows: list[tupl
         return created
 
     book = Workbook(write_only=True)
-    sheet = None
+    sheet: Any = None  # made on the first row (openpyxl has no types)
     try:
         sheets, used = 1, limits.XLSX_MAX_ROWS
         statuses, sectors = words.get("statuses", {}), words.get("sectors", {})
@@ -229,7 +231,7 @@ def _close_quietly(generator) -> None:
     if generator is not None:
         try:
             generator.close()
-        except Exception:  # noqa: BLE001  (an abandoned file: whatever it says is moot)
+        except Exception:
             pass
 
 
@@ -241,7 +243,8 @@ def write_html(stream, records: Iterable[list], summary, lang: str, labels: dict
     def rows():
         for rank, record in enumerate(records, 1):
             row, name, sector, status, score, failed, unknown, guidance, reason = record[:9]
-            yield {"rank": rank, "row": row, "name": name, "sector": labels.get("sectors", {}).get(sector, sector or ""),
+            yield {"rank": rank, "row": row, "name": name,
+                   "sector": labels.get("sectors", {}).get(sector, sector or ""),
                    "status": status,
                    "score": score, "failed": failed, "not_assessed": unknown, "guidance": guidance,
                    "reason": Message(tuple((t, bool(u)) for t, u in reason)),
@@ -262,8 +265,10 @@ class ErrorSink:
     PREVIEW = 10
 
     def __init__(self, path: Path | None, outputs: OutputSet | None = None):
-        self.path, self.outputs, self.preview, self.count = path, outputs or OutputSet(), [], 0
-        self._stream = self._writer = None
+        self.path, self.outputs, self.count = path, outputs or OutputSet(), 0
+        self.preview: list[tuple[int, str, str]] = []
+        self._stream: TextIO | None = None
+        self._writer: Any = None  # a csv writer (its type is private to _csv), made on the first problem
 
     def __enter__(self):
         return self

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from tahaluf.experta_compat import AS, MATCH, NOT, Fact, KnowledgeEngine, Rule
-from tahaluf.experta_compat import _UpstreamEngine
+from tahaluf.experta_compat import AS, MATCH, NOT, Fact, KnowledgeEngine, Rule, _UpstreamEngine
 
 
 def engine_base(strategy: str) -> type:

@@ -158,7 +158,8 @@ def largest_document(partners: int, concessions: int, *, list_items: int = 100, 
     document = {
         "organisation": {"name": text(name_len, 1), "core_objectives": [text(120, i) for i in range(5)],
                          "size": "small", "decision_process": text(text_len, 2)},
-        "alliance": {"name": text(name_len, 3), "purpose": text(text_len, 4), "goals": [text(120, i) for i in range(10)],
+        "alliance": {"name": text(name_len, 3), "purpose": text(text_len, 4),
+                     "goals": [text(120, i) for i in range(10)],
                      "stage": "proposed", "formality": "formal"},
         "partners": [], "concessions": [],
     }
@@ -176,9 +177,9 @@ def largest_document(partners: int, concessions: int, *, list_items: int = 100, 
             partner["private"] = {"specific_goals_agreed": "no", "timeline_agreed": "no",
                                   "benefit_to_us": text(text_len, index), "integrity_safeguards": "no"}
         if sector == "government":
-            partner["government"] = {key: "no" for key in (
-                "structure_mapped", "decision_makers_identified", "information_channel", "invited_to_events",
-                "brings_advocates_together", "grassroots_role", "framework_agreed")}
+            partner["government"] = dict.fromkeys(
+                ("structure_mapped", "decision_makers_identified", "information_channel", "invited_to_events",
+                 "brings_advocates_together", "grassroots_role", "framework_agreed"), "no")
             partner["government"]["approach"] = "confrontational"
         document["partners"].append(partner)
     for index in range(concessions):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import openpyxl
 import yaml
 from icalendar import Calendar
-
 from support import EXAMPLES
+
 from tahaluf.cli import main
 from tahaluf.evaluation import evaluate_file
 
@@ -74,9 +74,9 @@ def test_the_plan_exports_as_a_spreadsheet_and_a_calendar_a_parser_accepts(tmp_p
     assert events[0].decoded("dtstart").isoformat() == "2027-01-31"
     assert str(events[0]["summary"]).startswith("PR01: ")
     uid = str(events[0]["uid"])
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     assert main(["plan", str(path), "-o", str(ics)]) == 0
-    after = datetime.now(timezone.utc)
+    after = datetime.now(UTC)
     again = [c for c in Calendar.from_ical(ics.read_bytes()).walk() if c.name == "VEVENT"]
     assert str(again[0]["uid"]) == uid  # the same action, the same event
     assert before <= again[0].decoded("dtstamp") <= after  # DTSTAMP: when the calendar was exported (RFC 5545)

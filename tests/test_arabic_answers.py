@@ -20,8 +20,8 @@ import openpyxl
 import pytest
 import yaml
 from pydantic import BaseModel, ValidationError
-
 from support import EXAMPLES, build_document
+
 from tahaluf import answers, knowledge
 from tahaluf.cli import main
 from tahaluf.errors import InputError
@@ -92,7 +92,8 @@ def answer_sites(model=AllianceDocument, path: tuple = ()):
 
 SITES = list(answer_sites())
 SPECS = {path: spec for path, _, _, spec in SITES}
-CHOICE_SITES = [(path, value) for path, _, _, spec in SITES for value in sorted(v for v in spec.values if isinstance(v, str))]
+CHOICE_SITES = [(path, value) for path, _, _, spec in SITES
+                for value in sorted(v for v in spec.values if isinstance(v, str))]
 
 
 def shaped(path: tuple, answer):
@@ -105,7 +106,8 @@ def forms(value) -> list[str]:
     """Every Arabic form the lexicon gives a value (True / False / None: yes / no / don't know)."""
     lexicon = answers.lexicon()
     table = lexicon.yes_no.items() if value is None or isinstance(value, bool) else lexicon.choices.items()
-    return [lexicon.spelling[key] for key, meaning in table if meaning is value or (isinstance(value, str) and meaning == value)]
+    return [lexicon.spelling[key] for key, meaning in table
+            if meaning is value or (isinstance(value, str) and meaning == value)]
 
 
 def spelling_variants(form: str) -> list[str]:
@@ -274,8 +276,8 @@ def test_the_reports_sector_words_are_answers_too():
     assert len(sectors) == 9
     for sector in sectors:
         assert answers.shown(sector) == labels[f"sector.{sector}"].ar
-        assert document({**minimal(AllianceDocument), "partners": [{"name": "P", "sector": labels[f"sector.{sector}"].ar}]}
-                        ).partners[0].sector == sector
+        partners = [{"name": "P", "sector": labels[f"sector.{sector}"].ar}]
+        assert document({**minimal(AllianceDocument), "partners": partners}).partners[0].sector == sector
 
 
 @pytest.mark.parametrize(("written", "listed"), [
@@ -357,7 +359,8 @@ def test_a_list_of_choices_in_a_screening_cell_may_be_arabic_split_by_the_arabic
 
     english = parse_row({"name": "Acme", "sector": "private", "private.company_gets": "logo_on_materials; our_data",
                          "private.specific_goals_agreed": "yes"}, False, frozenset())
-    in_arabic = parse_row({"name": "Acme", "sector": "القطاع الخاص", "private.company_gets": "شعارها على موادنا؛ بياناتنا",
+    in_arabic = parse_row({"name": "Acme", "sector": "القطاع الخاص",
+                           "private.company_gets": "شعارها على موادنا؛ بياناتنا",
                            "private.specific_goals_agreed": "نعم"}, False, frozenset())
     assert in_arabic == english
     assert english[0].private.company_gets == ["logo_on_materials", "our_data"]
@@ -631,8 +634,14 @@ def _screen(tmp_path: Path, source: Path, name: str) -> tuple[list[list[str]], l
     assert main(["screen", str(source), "--org", str(EXAMPLES / "screening-org.yaml"), "-o", str(out),
                  "--jobs", "1"]) == 0
     errors = tmp_path / f"{name}.csv.errors.csv"
-    read = lambda p: list(csv.reader(open(p, encoding="utf-8-sig", newline=""))) if p.exists() else []  # noqa: E731
-    return read(out), read(errors)
+    return _rows(out), _rows(errors)
+
+
+def _rows(path):
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8-sig", newline="") as stream:
+        return list(csv.reader(stream))
 
 
 def test_screening_accepts_arabic_answers_in_csv_xlsx_jsonl_and_yaml(tmp_path, capsys):

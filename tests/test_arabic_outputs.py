@@ -12,8 +12,8 @@ import typing
 
 import pytest
 import yaml
-
 from support import EXAMPLES, ROOT
+
 from tahaluf import knowledge, model
 from tahaluf.evaluation import evaluate_file
 from tahaluf.reports.html import render_html

@@ -1,4 +1,5 @@
-"""Arabic style: Arabic punctuation «،» «؛» «؟» (never Latin , ; ? outside placeholders and codes), no «تم + مصدر», the plural address."""
+"""Arabic style: Arabic punctuation «،» «؛» «؟» (never Latin , ; ? outside placeholders and codes),
+no «تم + مصدر», the plural address."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def test_catalogues_use_arabic_punctuation():
 
 def test_the_arabic_template_comments_use_arabic_punctuation():
     wrong = []
-    for number, line in enumerate((KNOWLEDGE / "alliance-template.ar.yaml").read_text(encoding="utf-8").splitlines(), 1):
+    template = (KNOWLEDGE / "alliance-template.ar.yaml").read_text(encoding="utf-8")
+    for number, line in enumerate(template.splitlines(), 1):
         comment = line.partition("#")[2]
         if ARABIC.search(comment) and latin_punctuation(comment):
             wrong.append(f"{number}: {line.strip()}")

@@ -9,8 +9,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-
 from support import EXAMPLES, label
+
 from tahaluf.evaluation import evaluate_file
 from tahaluf.reports.render import render_report
 from tahaluf.reports.viewmodel import build_report

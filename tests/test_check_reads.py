@@ -16,19 +16,20 @@ import copy
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-
 from model_strategies import model_data
+
 from tahaluf.model import Alliance, Concession, Organisation, Partner
 from tahaluf.rules import load_all
-from tahaluf.rules.base import GIVEN, REGISTRY, given as given_read
+from tahaluf.rules.base import GIVEN, REGISTRY
+from tahaluf.rules.base import given as given_read
 from tahaluf.rules.declare import candidate_facts
 from tahaluf.rules.engine import infer
 
 load_all()
 PARTNER_CHECKS = sorted(code for code, spec in REGISTRY.items() if spec.partner_level)
-SETTINGS = dict(deadline=None, derandomize=True, max_examples=50,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-                phases=[Phase.explicit, Phase.reuse, Phase.generate])
+SETTINGS = {"deadline": None, "derandomize": True, "max_examples": 50,
+            "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+            "phases": [Phase.explicit, Phase.reuse, Phase.generate]}
 STATES = ("unknown", "none", "one")  # the concessions left out, none asked, one asked
 
 

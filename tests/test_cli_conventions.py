@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from support import EXAMPLES
+
 from tahaluf.cli import main
 
 CORE = EXAMPLES / "core-concession.yaml"
@@ -70,7 +70,8 @@ def test_evaluate_reads_standard_input():
 
 def test_bad_standard_input_is_named_stdin():
     result = run("evaluate", "-", stdin=b"organisation:\n  name: x\nalliance:\n  name: y\n  nam: y\n")
-    assert result.returncode == 2 and result.stderr.decode() == "tahaluf: <stdin>:5: alliance.nam: unknown field (did you mean 'name'?)\n"
+    assert result.returncode == 2
+    assert result.stderr.decode() == "tahaluf: <stdin>:5: alliance.nam: unknown field (did you mean 'name'?)\n"
 
 
 def test_dash_output_is_standard_output(tmp_path):
@@ -191,7 +192,8 @@ def test_check_lists_every_error_in_every_file(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text(TWO_MISTAKES, encoding="utf-8")
     also = tmp_path / "dup.yaml"
-    also.write_text("organisation:\n  name: a\n  name: b\nalliance:\n  name: x\n  scope: everywhere\n", encoding="utf-8")
+    also.write_text("organisation:\n  name: a\n  name: b\nalliance:\n  name: x\n  scope: everywhere\n",
+                    encoding="utf-8")
     assert main(["check", str(bad), str(also), str(CORE)]) == 2
     out = capsys.readouterr()
     lines = (out.out + out.err).splitlines()

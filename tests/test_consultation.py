@@ -10,14 +10,23 @@
 
 from __future__ import annotations
 
+import test_soundness as soundness
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import test_soundness as soundness
 from support import EXAMPLES, build_document
-from tahaluf.consultation import (answer_value, by_partner, consult, director_stage, document_of, outcome_of, parse_path,
-                                  path_to_proceed, whatif, with_answer)
+
+from tahaluf.consultation import (
+    answer_value,
+    consult,
+    director_stage,
+    document_of,
+    outcome_of,
+    parse_path,
+    path_to_proceed,
+    whatif,
+    with_answer,
+)
 from tahaluf.errors import InputError
 from tahaluf.evaluation import evaluate_document, evaluate_file
 from tahaluf.reports.alliance_file import AllianceFile
@@ -165,7 +174,7 @@ def test_a_red_flag_no_answer_can_lift_is_settled_and_no_path_leads_to_proceed()
         assert {o.verdict for o in whatif(consultation, question)} == {"do_not_proceed"}, question.path
 
 
-def test_the_questions_rank_red_flags_first_and_group_by_partner():
+def test_the_questions_rank_red_flags_first():
     data = {"organisation": {"name": "Us"}, "alliance": {"name": "A"},
             "partners": [{"name": "Acme"}, {"name": "Ministry"}]}
     consultation = consult(build_document(data))
@@ -176,7 +185,8 @@ def test_the_questions_rank_red_flags_first_and_group_by_partner():
     # A partner's red flags come right after its sector once it is known; unknown, after what is asked of us.
     assert paths[:3] == ["alliance.purpose", "partners[0].sector", "partners[1].sector"]
     assert paths.index("concessions") < paths.index("partners[0].government.approach") < paths.index("alliance.stage")
-    known = consult(build_document({**data, "partners": [{"name": "Acme", "sector": "government"}, {"name": "Ministry"}]}))
+    known = consult(build_document({**data,
+                                    "partners": [{"name": "Acme", "sector": "government"}, {"name": "Ministry"}]}))
     paths = [q.path for q in known.questions]
     assert paths[:3] == ["alliance.purpose", "partners[0].government.approach", "partners[1].sector"]
     checks = [q for q in consultation.questions if director_stage(q.path) == 4]
@@ -186,9 +196,6 @@ def test_the_questions_rank_red_flags_first_and_group_by_partner():
     assert concessions.kind == "items"
     assert sector.kind == "choice" and sector.gateway
     assert {"PR01", "GV03"} <= set(sector.rules)
-    groups = by_partner(consultation.questions)
-    assert set(groups) == {None, 0, 1}
-    assert all(q.path.startswith("partners[1]") for q in groups[1])
     # What each answer to the sector would give: a company with nothing agreed stays open, not failed.
     sector = consultation.question("partners[0].sector")
     verdicts = {o.answer: o.verdict for o in whatif(consultation, sector)}

@@ -6,8 +6,8 @@ import json
 import shutil
 
 import yaml
-
 from support import EXAMPLES
+
 from tahaluf.cli import main
 
 

@@ -9,7 +9,6 @@ import re
 import sys
 
 import pexpect
-
 from support import EXAMPLES, ROOT, label
 
 CODE = re.compile(r"^[A-Z]{2}\d\d$")

@@ -9,8 +9,8 @@ import re
 
 import pytest
 import yaml
-
 from support import EXAMPLES, label
+
 from tahaluf import knowledge
 from tahaluf.cli import main
 from tahaluf.rules.base import REGISTRY
@@ -53,7 +53,8 @@ def review(tmp_path):
     data = yaml.safe_load((EXAMPLES / "private-sector-offer.yaml").read_text(encoding="utf-8"))
     old = tmp_path / "old.yaml"
     old.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    data["partners"][0]["private"].update(timeline_agreed=True, goals=[{"goal": "12 clinics equipped", "by": "2027-12"}])
+    data["partners"][0]["private"].update(timeline_agreed=True,
+                                          goals=[{"goal": "12 clinics equipped", "by": "2027-12"}])
     data.setdefault("understanding", {})["goals_understood_by_all"] = False
     new = tmp_path / "new.yaml"
     new.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -14,8 +14,8 @@ from functools import cache
 
 import pytest
 import yaml
-
 from support import EXAMPLES, label
+
 from tahaluf import cli
 from tahaluf.evaluation import evaluate_file
 from tahaluf.reports.render import render_report

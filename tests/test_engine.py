@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from support import build_document
+
 from tahaluf.cli import main
 from tahaluf.errors import RunawayRulesError
 from tahaluf.evaluation import evaluate_document, evaluate_file

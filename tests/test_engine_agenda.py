@@ -40,9 +40,10 @@ def test_a_rule_guarded_by_not_never_fires_once_its_blocker_exists_and_ties_fire
 def _four_ties_and_the_third_removed(strategy) -> list:
     """Four activations of one key (same salience, same fact); the third is retracted.
     Returns the rules left on the agenda."""
-    from tahaluf.experta_compat import Fact, KnowledgeEngine, Rule
     from experta.activation import Activation
     from experta.agenda import Agenda
+
+    from tahaluf.experta_compat import Fact, KnowledgeEngine, Rule
 
     class Item(Fact):
         pass

@@ -16,15 +16,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from support import EXAMPLES, build_document
+
 from tahaluf.evaluation import evaluate_document, evaluate_file
 from tahaluf.fact_words import describe_fact
 from tahaluf.reports.brief import ANNEX_COMMAND
 from tahaluf.reports.render import render_report
 from tahaluf.rules.base import REGISTRY
 
-ALLIANCES = sorted(p for p in EXAMPLES.glob("*.yaml") if "name" in (yaml.safe_load(p.read_text("utf-8")).get("alliance") or {}))
+ALLIANCES = sorted(p for p in EXAMPLES.glob("*.yaml")
+                   if "name" in (yaml.safe_load(p.read_text("utf-8")).get("alliance") or {}))
 PATH_LIKE = re.compile(r"[a-z_]+\[(?:\d+|\*)\]|\b[a-z]+\.[a-z]+_[a-z_]+\b")
 SLUGS = {spec.name for spec in REGISTRY.values()}
 SLUG_LIKE = re.compile(r"\b[a-z]+(?:-[a-z]+){2,}\b")

@@ -85,7 +85,8 @@ def test_csv_rows_each_read_or_rejected_alone(tmp_path_factory, rows, junk):
 @FUZZ
 @given(st.lists(st.one_of(
     st.dictionaries(st.sampled_from(["name", "sector", "Name", "government.approach", "strengths"]),
-                    st.one_of(st.text(max_size=10), st.none(), st.booleans(), st.integers(), st.lists(st.text(max_size=5))),
+                    st.one_of(st.text(max_size=10), st.none(), st.booleans(), st.integers(),
+                              st.lists(st.text(max_size=5))),
                     max_size=4).map(json.dumps),
     st.sampled_from(['{"name": "a", "name": "b"}', '{"government": {"approach": "x"}, "government.approach": "y"}',
                      "[1, 2]", "nul", '"text"', "{", "{}", ""]),
@@ -132,11 +133,10 @@ def test_errors_file_exists_only_with_errors_and_is_neutralised(tmp_path_factory
     from tahaluf.reports.output import OutputSet
 
     folder = tmp_path_factory.mktemp("errors")
-    with OutputSet() as outputs:
-        with ErrorSink(folder / "e.csv", outputs) as sink:
-            for row, field, problem in problems:
-                sink.add(row, field, problem)
-            sink.finish()
+    with OutputSet() as outputs, ErrorSink(folder / "e.csv", outputs) as sink:
+        for row, field, problem in problems:
+            sink.add(row, field, problem)
+        sink.finish()
     if not problems:
         assert not (folder / "e.csv").exists()
         return

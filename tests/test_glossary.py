@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from arabic_texts import KNOWLEDGE, _load, all_texts, strip_marks
 
 GLOSSARY = _load(KNOWLEDGE / "glossary.yaml")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from support import EXAMPLES, build_document
+
 from tahaluf.cli import main
 from tahaluf.evaluation import evaluate_document
 from tahaluf.goals import timeline_is_defined

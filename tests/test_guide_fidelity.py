@@ -148,6 +148,7 @@ def test_a_report_quotes_the_reading_of_a_slip_consistently():
     """The Arabic report quotes the reading (the same text the English rendering translates),
     never the guide's slip on one page and the reading on another."""
     from support import build_document
+
     from tahaluf.evaluation import evaluate_document
     from tahaluf.reports.render import render_report
 

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from corpus import Snapshot, run_cli
 from support import EXAMPLES
-from test_hostile_corpus import _fill, assert_untouched, one_line_error, small_disk  # noqa: F401 (a fixture)
+from test_hostile_corpus import _fill, assert_untouched, one_line_error
 
 ALLIANCE = EXAMPLES / "core-concession.yaml"
 
@@ -164,7 +163,7 @@ def test_force_replaces_a_write_protected_output_and_keeps_its_mode(tmp_path):
     (["evaluate", "{folder}/in.yaml", "-o", "out.pdf"], "out.pdf: No space left on device"),
     (["screen", "{folder}/good.csv", "--org", "{folder}/in.yaml", "-o", "out.csv", "--jobs", "1"], "out.csv"),
 ])
-def test_a_full_disk_names_the_file_it_could_not_write(args, named, tmp_path, small_disk):  # noqa: F811
+def test_a_full_disk_names_the_file_it_could_not_write(args, named, tmp_path, small_disk):
     (tmp_path / "inputs").mkdir()
     folder = folder_with_alliance(tmp_path / "inputs")
     (folder / "good.csv").write_text("name,sector\nA,ngo\n", encoding="utf-8")

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from corpus import ROOT, Run, Snapshot, cli_argv, largest_document, largest_fitting_document, run_cli
 from support import EXAMPLES
+
 from tahaluf import limits
 
 REFUSAL_SECONDS = 10.0  # "well under a second" of work, after ~0.5 s of start-up: a 10x margin
@@ -67,7 +67,8 @@ def can_make_nodes(folder: Path) -> bool:
 # The inputs, made once ------------------------------------------------------------------------------
 
 
-def _xlsx_with(path: Path, replace: dict[str, bytes | None], extra: dict[str, tuple[int, object]] | None = None) -> Path:
+def _xlsx_with(path: Path, replace: dict[str, bytes | None],
+               extra: dict[str, tuple[int, object]] | None = None) -> Path:
     """A real workbook (openpyxl) whose parts are replaced; ``extra`` parts are streamed (name -> (size, chunk))."""
     base = io.BytesIO()
     book = openpyxl.Workbook()
@@ -206,8 +207,8 @@ def test_bad_rows_are_rejected_alone_with_their_real_row_numbers(tmp_path):
     rows[10][0] = "\u202e\u202d"  # row 12: a name made only of bidi controls
     rows[11][0] = "\x00\x00"  # row 13: ... only of NULs
     path = write_csv(folder / "c.csv", rows)
-    data = path.read_bytes().replace("Candidate 50,".encode(), "Caf\xe9 50,".encode("latin-1"))  # row 52: Latin-1
-    data = data.replace("Candidate 51,".encode(), "مرشح 51,".encode("cp1256"))  # row 53: cp1256
+    data = path.read_bytes().replace(b"Candidate 50,", "Caf\xe9 50,".encode("latin-1"))  # row 52: Latin-1
+    data = data.replace(b"Candidate 51,", "مرشح 51,".encode("cp1256"))  # row 53: cp1256
     path.write_bytes(data)
     run = run_cli(["screen", "c.csv", "--org", "org.yaml", "-o", "out.csv", "--jobs", "1"], folder)
     assert run.code == 0, run.err
@@ -334,7 +335,8 @@ def _distinct_rows(count: int) -> list[list[str]]:
     rows = []
     for i in range(count):
         sector = "bogus" if i % 10 == 3 else ("ngo", "private", "union", "media")[i % 4]
-        rows.append([f"C{i}", sector, answers[i % 3], answers[(i // 3) % 3], levels[(i // 9) % 4], levels[(i // 36) % 4]])
+        rows.append([f"C{i}", sector, answers[i % 3], answers[(i // 3) % 3],
+                     levels[(i // 9) % 4], levels[(i // 36) % 4]])
     return rows
 
 
@@ -390,20 +392,6 @@ def test_jobs_are_capped_with_a_message(tmp_path):
         assert run.code == 0, run.err
         assert f"--jobs {asked} lowered to {cap}" in run.err
         assert run.seconds < 60
-
-
-@pytest.fixture()
-def small_disk(tmp_path):
-    """A 1 MB tmpfs of our own (root only): a disk that can really be full."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
-    if result.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root)")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
 def _fill(mount: Path, leave_kb: int) -> None:

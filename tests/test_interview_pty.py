@@ -13,8 +13,8 @@ import sys
 
 import pexpect
 import pytest
-
 from support import ROOT
+
 from tahaluf import knowledge
 from tahaluf.consultation import consult
 from tahaluf.rules import load_all
@@ -58,7 +58,8 @@ def test_an_interview_in_english_from_nothing_to_a_settled_verdict(tmp_path):
     child.sendline("Acme Cement")
     child.expect("Partner added")
     names = {"organisation": {"name": "Hope NGO"}, "alliance": {"name": "Clean Air Alliance"}}
-    child.expect(f"Adding Acme Cement opens {_opened(names, partners=[{'name': 'Acme Cement'}])} new questions about it")
+    opened = _opened(names, partners=[{"name": "Acme Cement"}])
+    child.expect(f"Adding Acme Cement opens {opened} new questions about it")
     child.expect("What is the shared issue")
     child.sendline("?")
     child.expect("Which sector does Acme Cement belong to")

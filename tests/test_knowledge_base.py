@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from support import build_document
+
 from tahaluf import knowledge
 from tahaluf.catalogue import traceability
 from tahaluf.evaluation import evaluate_document

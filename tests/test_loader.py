@@ -25,7 +25,8 @@ def write(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(("text", "line", "expected"), [
     (VALID_HEAD + "partners:\n  - name: A\n  - name: B\n  - name: C\n    sector: privat\n", 9,
      "partners[2].sector: 'privat' is not one of 'ngo', 'government', 'private'"),
-    (VALID_HEAD + "partners:\n  - name: A\n    sectr: ngo\n", 7, "partners[0].sectr: unknown field (did you mean 'sector'?)"),
+    (VALID_HEAD + "partners:\n  - name: A\n    sectr: ngo\n", 7,
+     "partners[0].sectr: unknown field (did you mean 'sector'?)"),
     (VALID_HEAD + "alliance:\n  name: again\n", 5, "alliance: duplicate key (first given on line 3)"),
     ("organisation: &org\n  name: Nahda\nalliance:\n  name: x\n", 1, "YAML anchors (&name) are not accepted"),
     ("organisation:\n  name: Nahda\nalliance:\n  name: [unclosed\n", 4, "unclosed bracket"),
@@ -34,7 +35,8 @@ def write(tmp_path: Path, text: str) -> Path:
     (VALID_HEAD + "governance: !!python/object:os.system {}\n", 5, "YAML tag"),
     (VALID_HEAD + "alliance2: \"a\x00b\"\n", 5, "character U+0000 is not allowed in YAML"),
     ("- a\n- b\n", 1, "input should be a valid dictionary"),
-    ("organisation:\n  core_objectives: [a]\nalliance:\n  name: x\n", 1, "organisation.name: required field is missing"),
+    ("organisation:\n  core_objectives: [a]\nalliance:\n  name: x\n", 1,
+     "organisation.name: required field is missing"),
 ])
 def test_bad_input_names_file_line_and_field(tmp_path, text, line, expected):
     path = write(tmp_path, text)

@@ -13,8 +13,8 @@ import zlib
 
 import pytest
 import yaml
-
 from support import EXAMPLES, label
+
 from tahaluf import cli, limits
 from tahaluf.errors import InputError
 from tahaluf.evaluation import evaluate_file
@@ -146,8 +146,8 @@ def test_the_logo_is_drawn_where_the_consultant_is(logos, tmp_path):
 
     def blue_pixels(pdf: bytes) -> int:
         (tmp_path / "brief.pdf").write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", "-singlefile", str(tmp_path / "brief.pdf"),
-                        str(tmp_path / "page")], check=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", "-singlefile",
+                        str(tmp_path / "brief.pdf"), str(tmp_path / "page")], check=True)
         with Image.open(tmp_path / "page.png") as page:
             data = page.convert("RGB").tobytes()
         return sum(1 for i in range(0, len(data), 3)

@@ -32,12 +32,12 @@ from functools import cache
 
 import pytest
 import yaml
-
 from support import build_document
+from test_rule_fixtures import FIXTURES
+
 from tahaluf import knowledge
 from tahaluf.errors import InputError
 from tahaluf.evaluation import evaluate_document
-from test_rule_fixtures import FIXTURES
 
 # Rules that do not say each cause yet, with why; the test fails once one no longer needs it.
 PENDING: dict[str, str] = {}
@@ -162,10 +162,10 @@ def test_every_message_key_written_in_a_rule_module_exists_in_knowledge():
                 value = node.value.body if isinstance(node.value, ast.IfExp) else node.value
                 if isinstance(value, ast.Constant):
                     written.add(value.value)
-            elif isinstance(node, ast.keyword) and node.arg == "messages" and isinstance(node.value, ast.Dict):
-                written.update(v.value for v in node.value.values if isinstance(v, ast.Constant))
-            elif isinstance(node, ast.Assign) and node.targets[0].__dict__.get("id", "").endswith("_MESSAGE") \
-                    and isinstance(node.value, ast.Dict):  # a table of keys (procedures._QUALITY_MESSAGE)
+            elif isinstance(node, (ast.keyword, ast.Assign)) and isinstance(node.value, ast.Dict) and (
+                    isinstance(node, ast.keyword) and node.arg == "messages"
+                    # a table of keys (procedures._QUALITY_MESSAGE)
+                    or isinstance(node, ast.Assign) and node.targets[0].__dict__.get("id", "").endswith("_MESSAGE")):
                 written.update(v.value for v in node.value.values if isinstance(v, ast.Constant))
     written.discard(None)
     assert written and written <= known, sorted(written - known)

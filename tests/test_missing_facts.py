@@ -10,8 +10,8 @@ import sys
 
 import pytest
 import yaml
-
 from support import EXAMPLES, build_document
+
 from tahaluf.cli import main
 from tahaluf.evaluation import evaluate_document
 from tahaluf.rules.declare import candidate_facts
@@ -52,7 +52,7 @@ def test_sector_left_out_with_a_confrontational_approach_is_not_proceed():
         ministry["government"]["approach"] = "confrontational"
     evaluation = evaluate(climate(change))
     assert evaluation.verdict == "conditions"
-    [gv03] = [f for f in by_rule(evaluation, "GV03")]
+    [gv03] = list(by_rule(evaluation, "GV03"))
     assert gv03.status == "not_assessed" and dict(gv03.applies_if) == {"sector": "government"}
     assert establishes(evaluation, "GV03")
 

@@ -16,8 +16,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from support import EXAMPLES
+
 from tahaluf.evaluation import evaluate_file
 from tahaluf.reports.html import render_html
 from tahaluf.reports.viewmodel import build_report

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from collections import Counter
 
+import test_soundness as soundness
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import test_soundness as soundness
 from support import EXAMPLES, build_document
+
 from tahaluf.consultation import answer_value, consult, document_of, with_answer
 from tahaluf.errors import InputError
 from tahaluf.evaluation import evaluate_document, evaluate_file
 from tahaluf.neighbours import Neighbourhood
 
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 
 
 def _shape(evaluation):

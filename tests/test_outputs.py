@@ -10,8 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from support import EXAMPLES
+
 from tahaluf.errors import InputError, UsageError
 from tahaluf.reports import output
 from tahaluf.reports.output import OutputSet, check_target, private_folder, sweep_leftovers, temp_prefix
@@ -31,10 +31,9 @@ def test_a_failed_rename_puts_back_the_files_renamed_before_it(tmp_path, monkeyp
         return real_replace(source, target)
 
     monkeypatch.setattr(output.os, "replace", replace)
-    with pytest.raises(OSError):
-        with OutputSet() as outputs:
-            outputs.add(first).write_text("new results", encoding="utf-8")
-            outputs.add(second).write_text("new errors", encoding="utf-8")
+    with pytest.raises(OSError), OutputSet() as outputs:
+        outputs.add(first).write_text("new results", encoding="utf-8")
+        outputs.add(second).write_text("new errors", encoding="utf-8")
     assert first.read_text(encoding="utf-8") == "old results"
     assert second.read_text(encoding="utf-8") == "old errors"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "out.csv.errors.csv"]

@@ -24,7 +24,7 @@ def arabic_category(n: int) -> str:
 @pytest.mark.parametrize("noun", NOUNS)
 def test_arabic_counts_take_the_form_of_their_category(noun):
     forms = knowledge.plurals()[noun]["ar"]
-    for n in range(0, 121):
+    for n in range(121):
         assert knowledge.count_phrase(noun, n, "ar") == forms[arabic_category(n)].replace("{n}", str(n)), (noun, n)
 
 
@@ -43,7 +43,7 @@ def test_arabic_forms_are_shaped_by_the_rules(noun):
 def test_english_counts_are_one_or_other(noun):
     forms = knowledge.plurals()[noun]["en"]
     assert forms["one"] != forms["other"], noun
-    for n in range(0, 121):
+    for n in range(121):
         expected = forms["one" if n == 1 else "other"].replace("{n}", str(n))
         assert knowledge.count_phrase(noun, n, "en") == expected, (noun, n)
 
@@ -60,13 +60,15 @@ def test_the_issue_examples():
 def test_no_arabic_label_prints_a_bare_count_before_a_noun():
     """A count followed by a word is a counted noun: it belongs in plurals.yaml, not in a label."""
     # «السؤال {number} من {count}» and «و{count} غيرها» count nothing by a noun.
-    bare = re.compile(r"\{(count|n|shown|number|blockers|major|minor|open)\}\s+(?!من\s*\{|غير)(?:من\s+)?[\u0621-\u064a]")
+    bare = re.compile(r"\{(count|n|shown|number|blockers|major|minor|open)\}\s+"
+                      r"(?!من\s*\{|غير)(?:من\s+)?[\u0621-\u064a]")
     wrong = [key for key, text in knowledge.labels().items() if bare.search(text.ar)]
     assert not wrong
 
 
 def _current(settled: bool, questions: int, deciding: int):
-    """Where a consultation stands (progress.Progress): ``questions`` left to ask, ``deciding`` of them could change it."""
+    """Where a consultation stands (progress.Progress): ``questions`` left to ask, ``deciding`` of them
+    could change it."""
     return SimpleNamespace(verdict="conditions", settled=settled, left=questions, could=deciding)
 
 
@@ -95,6 +97,7 @@ def test_the_screening_totals_count_their_rows():
 def test_a_finding_counts_its_partners_with_their_noun(partners, ar, en):
     """MO03's count of partners is printed with its noun in the case its sentence gives it."""
     from support import build_document
+
     from tahaluf.evaluation import evaluate_document
     from tahaluf.reports.viewmodel import build_report
 

@@ -11,8 +11,8 @@ import copy
 import importlib.util
 
 import pytest
-
 from support import ROOT
+
 from tahaluf.consultation import consult, still_deciding
 from tahaluf.progress import Before, before_answer, opened, progress
 

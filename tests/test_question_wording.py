@@ -10,16 +10,16 @@ import collections
 import importlib.util
 
 import pytest
+import test_soundness as soundness
 import yaml
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
-
-import test_soundness as soundness
 from support import EXAMPLES, ROOT, build_document
+from test_consultation import _random_answer
+
 from tahaluf import knowledge
 from tahaluf.consultation import answer_value, consult, with_answer
 from tahaluf.reports.interview import question_text
-from test_consultation import _random_answer
 
 LANGS = ("en", "ar")
 LABELS = {lang: {key: text(lang) for key, text in knowledge.labels().items()} for lang in LANGS}

@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from support import ROOT
 
 RECORDER = """#!/bin/bash

@@ -17,8 +17,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 from support import EXAMPLES
+
 from tahaluf.evaluation import evaluate_file
 from tahaluf.reports import viewmodel, views
 from tahaluf.reports.html import ASSETS, render_html
@@ -140,7 +140,7 @@ def words_present(phrase: str, texts: list[str]) -> bool:
     return any(words <= set(text.split()) or phrase.replace(" ", "") in text.replace(" ", "") for text in texts)
 
 
-def page_png(path: Path, page: int, tmp_path: Path, dpi: int = 40) -> "Image.Image":
+def page_png(path: Path, page: int, tmp_path: Path, dpi: int = 40) -> Image.Image:
     prefix = tmp_path / f"{path.stem}-p{page}"
     subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
                     str(path), str(prefix)], check=True)
@@ -176,7 +176,8 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def reports(inputs) -> dict[tuple[str, str], views.ReportView]:
-    return {(name, lang): build_report(evaluate_file(path), lang) for name, path in inputs.items() for lang in ("en", "ar")}
+    return {(name, lang): build_report(evaluate_file(path), lang)
+            for name, path in inputs.items() for lang in ("en", "ar")}
 
 
 @pytest.fixture(scope="module")
@@ -331,7 +332,8 @@ def test_pdf_cover_opens_with_the_verdict_and_the_brief(inputs, reports, pdfs, n
         assert words_present(phrase, page_one), phrase
     assert any(len(set(normalise(str(report.summary)).split()) & set(text.split())) > 5 for text in page_one)
     # the overview (figures at a glance, contents with page numbers) follows the next steps
-    overview = next(page for page in range(2, 9) if words_present(report.labels["label.contents"], pdf_texts(path, page)))
+    overview = next(page for page in range(2, 9)
+                    if words_present(report.labels["label.contents"], pdf_texts(path, page)))
     assert words_present(report.labels["heading.explanation"], pdf_texts(path, overview))
 
 

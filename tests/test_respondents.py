@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 import yaml
-
 from support import build_document
+
 from tahaluf.cli import main
 from tahaluf.evaluation import evaluate_file
 from tahaluf.merge import MergeError, merge_documents

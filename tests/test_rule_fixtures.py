@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from support import build_document
+
 from tahaluf.evaluation import evaluate_document
 
 FIXTURES = sorted((Path(__file__).parent / "rules").glob("*.yaml"))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from support import EXAMPLES
+
 from tahaluf import knowledge, screening
 from tahaluf.cli import main
 from tahaluf.errors import InputError, UsageError
@@ -20,7 +20,8 @@ ORG = EXAMPLES / "screening-org.yaml"
 HEADER = ["name", "sector", "past_work_reviewed", "past_statements_reviewed", "values_alignment", "reputation_risk",
           "strengths", "contribution", "decision_process_understood", "constraints_declared",
           "private.specific_goals_agreed", "private.goals", "private.timeline_agreed", "private.benefit_to_us",
-          "private.benefit_measure", "private.integrity_safeguards", "concession.what", "concession.touches_core_objective",
+          "private.benefit_measure", "private.integrity_safeguards", "concession.what",
+          "concession.touches_core_objective",
           "concession.core_objective", "concession.can_live_with"]
 VETTED = {"past_work_reviewed": "yes", "past_statements_reviewed": "yes", "values_alignment": "high",
           "reputation_risk": "low", "strengths": "reach; research", "contribution": "Field data",
@@ -86,7 +87,8 @@ def test_example_statuses_of_known_candidates(example):
     assert "“Drop our call for a ban on industry-funded events”" in core["reason"]
     assert "“Independent advocacy free of industry funding”" in core["reason"]
     ministry = rows["Ministry of Social Development"]
-    assert ministry["status"] == "conditional" and ministry["reason"].startswith("The approach planned towards Ministry")
+    assert ministry["status"] == "conditional"
+    assert ministry["reason"].startswith("The approach planned towards Ministry")
     assert rows["جمعية الرعاية الخيرية"]["score"] == ""  # nothing could be assessed: blank, not 0
 
 
@@ -325,7 +327,7 @@ def test_formulas_are_neutralised_in_xlsx(tmp_path):
     sheet = book["screening"]
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.b for cell in sheet[1])
-    values = [[cell for cell in row] for row in sheet.iter_rows(min_row=2)]
+    values = [list(row) for row in sheet.iter_rows(min_row=2)]
     assert {row[2].value for row in values} == set(HOSTILE)  # as typed: text cells need no apostrophe
     for row in values:
         assert row[2].data_type == "s" and row[9].data_type == "s"  # text, never a formula
@@ -393,8 +395,8 @@ def test_jsonl_and_yaml_inputs(tmp_path):
                          "- name: Second\n  sector: privat\n", encoding="utf-8")
     summary = screen_file(yaml_file, ORG, output=str(tmp_path / "y.csv"), jobs=1, progress=False)
     assert read_csv(tmp_path / "y.csv")[0]["name"] == "NO"  # a string, not False
-    assert read_csv(tmp_path / "y.csv.errors.csv")[0] == {"row": "5", "field": "sector",
-                                                          "problem": read_csv(tmp_path / "y.csv.errors.csv")[0]["problem"]}
+    first_error = read_csv(tmp_path / "y.csv.errors.csv")[0]
+    assert first_error == {"row": "5", "field": "sector", "problem": first_error["problem"]}
     bad_key = tmp_path / "k.jsonl"
     bad_key.write_text(json.dumps({"name": "X"}) + "\n" + json.dumps({"name": "Y", "colour": "red"}) + "\n")
     with pytest.raises(InputError, match="k.jsonl:2: colour: unknown column"):

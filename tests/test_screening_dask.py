@@ -21,8 +21,8 @@ from pathlib import Path
 import distributed  # the dask extra: the README's test command installs it
 import openpyxl
 import pytest
-
 from support import EXAMPLES
+
 from tahaluf.cli import main
 from tahaluf.errors import TahalufError, UsageError
 from tahaluf.screening import screen_file

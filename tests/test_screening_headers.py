@@ -8,8 +8,8 @@ import json
 
 import openpyxl
 import pytest
-
 from support import EXAMPLES
+
 from tahaluf import knowledge
 from tahaluf.errors import InputError
 from tahaluf.screening import screen_file

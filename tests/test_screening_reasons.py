@@ -8,8 +8,8 @@ import csv
 import json
 
 import openpyxl
-
 from support import EXAMPLES
+
 from tahaluf import knowledge
 from tahaluf.screening import screen_file
 

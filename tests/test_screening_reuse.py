@@ -15,12 +15,11 @@ import typing
 from pathlib import Path
 
 import pytest
-
 from model_strategies import unwrap
 from support import EXAMPLES
+
 from tahaluf.model import Concession, GovernmentTerms, Partner, PrivateTerms
-from tahaluf.screening import COLUMNS, parse_row, profile_key, screen_file
-from tahaluf.screening import inference
+from tahaluf.screening import COLUMNS, inference, parse_row, profile_key, screen_file
 from tahaluf.screening.pipeline import load_context
 
 ORG = EXAMPLES / "screening-org.yaml"

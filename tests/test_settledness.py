@@ -15,13 +15,13 @@ from datetime import date
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-
+from model_strategies import model_data
 from support import build_document
+from test_soundness import PASSING, SETTINGS, partial_and_full
+
 from tahaluf.consultation import consult
 from tahaluf.evaluation import evaluate_document
 from tahaluf.model import AllianceDocument
-from test_soundness import PASSING, SETTINGS, partial_and_full
-from model_strategies import model_data
 
 CONSISTENCY = "consistency"
 

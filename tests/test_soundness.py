@@ -22,10 +22,12 @@ import copy
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from model_strategies import OBJECTIVES
+from model_strategies import model_data as _model
+from model_strategies import unwrap as _unwrap
 from pydantic import BaseModel
-
-from model_strategies import OBJECTIVES, model_data as _model, unwrap as _unwrap
 from support import build_document
+
 from tahaluf.evaluation import evaluate_document
 from tahaluf.model import AllianceDocument, Concession, Event, Goal, Milestone, Partner
 
@@ -33,9 +35,9 @@ VERDICT_RANK = {"proceed": 0, "conditions": 1, "do_not_proceed": 2}
 LEVEL_RANK = {"weak": 0, "not_enough_known": 1, "partial": 2, "ready": 3}
 # Shrinking re-evaluates many documents: cap it, so a failure is reported in seconds, not minutes.
 # derandomize: the same examples on every run, so CI is repeatable (a new seed is a code change).
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-                derandomize=True,
-                phases=[Phase.explicit, Phase.reuse, Phase.generate], print_blob=True)
+SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+            "derandomize": True,
+            "phases": [Phase.explicit, Phase.reuse, Phase.generate], "print_blob": True}
 
 # The value the guide asks for, where there is one (property 2). Booleans not listed pass on yes.
 PASSING = {

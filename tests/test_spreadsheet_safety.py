@@ -13,8 +13,8 @@ import zipfile
 
 import openpyxl
 import pytest
-
 from test_screening import ORG, VETTED, read_csv, screen, write_csv
+
 from tahaluf.screening import screen_file
 
 HOSTILE = ["=HYPERLINK(\"http://evil\",\"x\")", "+SUM(1,1)", "-2+3", "@cmd", "=1+1", "Safe name"]

@@ -16,7 +16,6 @@ import sys
 import termios
 
 import pytest
-
 from support import EXAMPLES
 
 ROWS, COLUMNS = 40, 100

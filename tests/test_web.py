@@ -13,17 +13,17 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-from pypdf import PdfReader  # noqa: E402
-from starlette.routing import Route  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES, csrf_of, label  # noqa: E402
+from pypdf import PdfReader
+from starlette.routing import Route
+from starlette.testclient import TestClient
+from support import EXAMPLES, csrf_of, label
 
-from tahaluf import knowledge  # noqa: E402
-from tahaluf.consultation import consult, value_at  # noqa: E402
-from tahaluf.evaluation import evaluate_file  # noqa: E402
-from tahaluf.reports.alliance_file import AllianceFile  # noqa: E402
-from tahaluf.web.app import create_app  # noqa: E402
-from tahaluf.web.security import CONTENT_SECURITY_POLICY  # noqa: E402
+from tahaluf import knowledge
+from tahaluf.consultation import consult, value_at
+from tahaluf.evaluation import evaluate_file
+from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.web.app import create_app
+from tahaluf.web.security import CONTENT_SECURITY_POLICY
 
 EXAMPLE = "private-sector-offer.yaml"
 
@@ -88,7 +88,8 @@ def test_every_post_refuses_a_missing_or_foreign_csrf_token_and_changes_nothing(
     assert {"/new", "/a/{name}/answer", "/a/{name}/delete"} <= set(routes)
     for route in routes:
         url = route.replace("{name}", EXAMPLE)
-        form = {"organisation": "X", "alliance": "Y", "version": version_of(page.text), "path": question_path(page.text),
+        form = {"organisation": "X", "alliance": "Y", "version": version_of(page.text),
+                "path": question_path(page.text),
                 "answer": "yes", "action": "answer"}
         for token in (None, "", foreign, csrf_of(page.text) + "x"):
             data = form if token is None else {**form, "csrf": token}

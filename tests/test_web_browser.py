@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,8 +16,8 @@ pytest.importorskip("starlette")
 playwright = pytest.importorskip("playwright.sync_api")
 
 from PIL import Image  # noqa: E402
+from support import label  # noqa: E402
 
-from support import label, wait_until_listening  # noqa: E402
 from tahaluf.evaluation import evaluate_file  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -29,30 +27,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--no-first-run", "--disable-sync"]
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() or not shutil.which("pdftotext"),
                                 reason="chromium and poppler-utils are needed (see the README's test command)")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def server(tmp_path):
-    workspace = tmp_path / "ws"
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tahaluf.cli", "serve", str(workspace), "--port", str(port),
-                                "--workers", "0"],  # pages, not the pool: no workers to start
-                               stderr=subprocess.PIPE, text=True, env=os.environ.copy())
-    try:
-        line = process.stderr.readline()
-        address = f"http://127.0.0.1:{port}/"
-        assert address in line, line  # it says where it listens, and it is the loopback address
-        wait_until_listening(port)
-        yield address, workspace
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def screenshots(tmp_path: Path) -> Path:

@@ -15,13 +15,13 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-from starlette.routing import Mount, Route  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES, csrf_of, label, workspace_with  # noqa: E402
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
+from support import EXAMPLES, csrf_of, label, workspace_with
 
-from tahaluf.web.app import DOWNLOADS, create_app  # noqa: E402
-from tahaluf.web.history import DATABASE  # noqa: E402
-from tahaluf.web.workspace import NotServable, Workspace  # noqa: E402
+from tahaluf.web.app import DOWNLOADS, create_app
+from tahaluf.web.history import DATABASE
+from tahaluf.web.workspace import NotServable, Workspace
 
 EXAMPLE = "existing-alliance-review.yaml"
 INVALID = {  # each a different way for a file not to be valid input
@@ -47,7 +47,8 @@ def get_urls(app, name: str) -> list[str]:
         if isinstance(route, Route) and "GET" in (route.methods or ()):
             path = route.path.replace("{name}", name).replace("{job}", SCREEN_JOB).replace("{kind}", "csv")
             if "{fmt}" in path:
-                urls += [path.replace("{fmt}", fmt).replace("{lang}", lang) for fmt in DOWNLOADS for lang in ("en", "ar")]
+                urls += [path.replace("{fmt}", fmt).replace("{lang}", lang)
+                         for fmt in DOWNLOADS for lang in ("en", "ar")]
             elif "{lang}" in path:
                 urls += [path.replace("{lang}", "en"), path.replace("{lang}", "ar")]
             else:

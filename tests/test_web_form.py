@@ -17,18 +17,18 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-from pydantic import BaseModel  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES, csrf_of, label  # noqa: E402
+from pydantic import BaseModel
+from starlette.testclient import TestClient
+from support import EXAMPLES, csrf_of, label
 
-from tahaluf import knowledge, model  # noqa: E402
-from tahaluf.consultation import as_data, consult  # noqa: E402
-from tahaluf.evaluation import evaluate_file  # noqa: E402
-from tahaluf.reports.alliance_file import AllianceFile  # noqa: E402
-from tahaluf.reports.interview import question_text  # noqa: E402
-from tahaluf.web import fullform, fullform_view  # noqa: E402
-from tahaluf.web.app import create_app  # noqa: E402
-from tahaluf.web.history import History  # noqa: E402
+from tahaluf import knowledge, model
+from tahaluf.consultation import as_data, consult
+from tahaluf.evaluation import evaluate_file
+from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.reports.interview import question_text
+from tahaluf.web import fullform, fullform_view
+from tahaluf.web.app import create_app
+from tahaluf.web.history import History
 
 EXAMPLE = "private-sector-offer.yaml"
 # One item in every list of items the model has, so every field of the model is on the form.
@@ -165,7 +165,7 @@ def _bare(annotation):
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+        elif origin in (typing.Union, __import__("types").UnionType):
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
             if len(args) != 1:
                 return annotation
@@ -278,7 +278,7 @@ def test_the_questions_still_open_are_asked_at_their_fields_in_the_interviews_wo
     page = client.get(f"/a/{EXAMPLE}/form").text
     t = {key: text(lang) for key, text in knowledge.labels().items()}
     for question in questions:
-        box = re.search(r'id="%s".*?</div>' % fullform_view.html_id(question.path), page, re.S).group(0)
+        box = re.search(f'id="{fullform_view.html_id(question.path)}".*?</div>', page, re.S).group(0)
         assert question_text(question, store.data, lang, t) in html.unescape(box), question.path
     assert page.count('class="asked"') == len(questions)
 

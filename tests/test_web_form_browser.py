@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("starlette")
 playwright = pytest.importorskip("playwright.sync_api")
 
-from test_web_browser import ARGS, CHROMIUM, EXAMPLES, label, not_blank, pytestmark, screenshots, server, watch  # noqa: E402,F401
+from test_web_browser import ARGS, CHROMIUM, EXAMPLES, label, not_blank, pytestmark, screenshots, watch  # noqa: E402,F401
 
 from tahaluf import knowledge  # noqa: E402
 from tahaluf.evaluation import evaluate_file  # noqa: E402

@@ -15,15 +15,15 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-from starlette.testclient import TestClient  # noqa: E402
-from support import label, workspace_with  # noqa: E402
+from starlette.testclient import TestClient
+from support import label, workspace_with
 
-from tahaluf import knowledge  # noqa: E402
-from tahaluf.diff import compare, snapshot_of_report  # noqa: E402
-from tahaluf.evaluation import evaluate_file  # noqa: E402
-from tahaluf.reports.diff_report import fact_change, fact_lines, finding_line  # noqa: E402
-from tahaluf.web.app import create_app  # noqa: E402
-from tahaluf.web.history import DATABASE  # noqa: E402
+from tahaluf import knowledge
+from tahaluf.diff import compare, snapshot_of_report
+from tahaluf.evaluation import evaluate_file
+from tahaluf.reports.diff_report import fact_change, fact_lines, finding_line
+from tahaluf.web.app import create_app
+from tahaluf.web.history import DATABASE
 
 EXAMPLE = "existing-alliance-review.yaml"
 labels = {key: text.en for key, text in knowledge.labels().items()}  # its first question can change the verdict

@@ -13,11 +13,11 @@ import yaml
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-from starlette.testclient import TestClient  # noqa: E402
-from support import label, workspace_with  # noqa: E402
-from test_diff_words import machine_words, review_changes  # noqa: E402
+from starlette.testclient import TestClient
+from support import label, workspace_with
+from test_diff_words import machine_words, review_changes
 
-from tahaluf.web.app import create_app  # noqa: E402
+from tahaluf.web.app import create_app
 
 EXAMPLE = "private-sector-offer.yaml"
 
@@ -34,7 +34,8 @@ def test_the_history_page_words_what_changed(tmp_path, lang):
     assert client.get(f"/a/{EXAMPLE}/report").status_code == 200  # the first state, recorded
     path = workspace / EXAMPLE
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["partners"][0]["private"].update(timeline_agreed=True, goals=[{"goal": "12 clinics equipped", "by": "2027-12"}])
+    data["partners"][0]["private"].update(timeline_agreed=True,
+                                          goals=[{"goal": "12 clinics equipped", "by": "2027-12"}])
     data.setdefault("understanding", {})["goals_understood_by_all"] = False
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 

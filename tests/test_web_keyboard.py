@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from test_web_browser import ARGS, CHROMIUM, label, not_blank, playwright, screenshots, server, watch  # noqa: F401
+from test_web_browser import ARGS, CHROMIUM, label, not_blank, playwright, screenshots, watch
 
 from tahaluf.evaluation import evaluate_file
 
@@ -117,7 +116,7 @@ def walk_to_settled(page, keys: Keyboard, lang: str, shots: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_a_full_path_with_the_keyboard_alone(server, tmp_path, lang):  # noqa: F811 (the fixture)
+def test_a_full_path_with_the_keyboard_alone(server, tmp_path, lang):
     address, workspace = server
     shots = screenshots(tmp_path)
     problems: list[str] = []

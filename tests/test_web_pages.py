@@ -18,11 +18,11 @@ import yaml
 
 pytest.importorskip("starlette")
 
-from starlette.routing import Route  # noqa: E402
-from test_web_browser import ARGS, CHROMIUM, EXAMPLES, not_blank, playwright, screenshots, server  # noqa: E402,F401
+from starlette.routing import Route
+from test_web_browser import ARGS, CHROMIUM, EXAMPLES, not_blank, playwright, screenshots
 
-from tahaluf.reports.alliance_file import AllianceFile  # noqa: E402
-from tahaluf.web.app import create_app  # noqa: E402
+from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.web.app import create_app
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason="chromium is needed (see the README's test command)")

@@ -1,6 +1,7 @@
 """The web app's work runs in its worker pool, not in the server's event loop (issue 21, item 3): with a
 pool, the server process itself never evaluates, builds a report or a form, renders a report, reads
-an organisation for screening or sorts a screening's results; those run in the spawned workers, so a slow page stalls no other request.
+an organisation for screening or sorts a screening's results; those run in the spawned workers, so a
+slow page stalls no other request.
 
 Checked deterministically: in this (the server's) process, the engine's and the views' entry points are
 replaced by a function that fails; the spawned workers import their own, untouched. Every page and form
@@ -19,14 +20,14 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES, csrf_of  # noqa: E402
+from starlette.testclient import TestClient
+from support import EXAMPLES, csrf_of
 
-from tahaluf import consultation, evaluation  # noqa: E402
-from tahaluf.reports import render, viewmodel  # noqa: E402
-from tahaluf.screening import pipeline  # noqa: E402
-from tahaluf.web import fullform, fullform_view, screening_jobs  # noqa: E402
-from tahaluf.web.app import create_app  # noqa: E402
+from tahaluf import consultation, evaluation
+from tahaluf.reports import render, viewmodel
+from tahaluf.screening import pipeline
+from tahaluf.web import fullform, fullform_view, screening_jobs
+from tahaluf.web.app import create_app
 
 REVIEW = "existing-alliance-review.yaml"  # one open question left, with what-if toggles
 CLIMATE = "climate-labour-alliance.yaml"

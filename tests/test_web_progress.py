@@ -11,14 +11,14 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-from starlette.testclient import TestClient  # noqa: E402
-from support import csrf_of, workspace_with  # noqa: E402
+from starlette.testclient import TestClient
+from support import csrf_of, workspace_with
 
-from tahaluf import knowledge  # noqa: E402
-from tahaluf.consultation import consult  # noqa: E402
-from tahaluf.progress import progress  # noqa: E402
-from tahaluf.reports.alliance_file import AllianceFile  # noqa: E402
-from tahaluf.web.app import create_app  # noqa: E402
+from tahaluf import knowledge
+from tahaluf.consultation import consult
+from tahaluf.progress import progress
+from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.web.app import create_app
 
 OPEN = "screening-org.yaml"  # not settled: many questions could still change the verdict
 

@@ -13,15 +13,15 @@ import re
 from pathlib import Path
 
 import pytest
-
 from test_interview_pty import machine_words
-from test_web_browser import ARGS, CHROMIUM, label, not_blank, playwright, screenshots, server, watch  # noqa: F401
+from test_web_browser import ARGS, CHROMIUM, label, not_blank, playwright, screenshots, watch
 
 from tahaluf.consultation import consult
 from tahaluf.loader import load_model
 from tahaluf.model import AllianceDocument
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is needed (see the README's test command)")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="chromium is needed (see the README's test command)")
 
 PARTNER = "Capital Bank CSR Foundation"
 TYPED = {"en": {"alliance.purpose": "Cleaner water for the city", "partners": PARTNER,
@@ -47,7 +47,7 @@ def opens_questions(file: Path, field: str) -> bool:
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_the_question_page_names_the_fact_by_its_question_counts_and_offers_to_stop(server, tmp_path, lang):  # noqa: F811
+def test_the_question_page_names_the_fact_by_its_question_counts_and_offers_to_stop(server, tmp_path, lang):
     address, workspace = server
     shots = screenshots(tmp_path)
     problems: list[str] = []

@@ -16,14 +16,14 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-from openpyxl import load_workbook  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES, csrf_of, label, workspace_with  # noqa: E402
+from openpyxl import load_workbook
+from starlette.testclient import TestClient
+from support import EXAMPLES, csrf_of, label, workspace_with
 
-from tahaluf.screening import screen_file  # noqa: E402
-from tahaluf.screening.writers import restore  # noqa: E402
-from tahaluf.web.app import create_app  # noqa: E402
-from tahaluf.web.screening_jobs import FOLDER, UPLOAD_MAX_BYTES  # noqa: E402
+from tahaluf.screening import screen_file
+from tahaluf.screening.writers import restore
+from tahaluf.web.app import create_app
+from tahaluf.web.screening_jobs import FOLDER, UPLOAD_MAX_BYTES
 
 ORG = "screening-org.yaml"
 
@@ -207,7 +207,7 @@ def test_another_session_cannot_see_a_screening(client, workspace):
 
 
 def test_hostile_cells_are_escaped_in_the_table(client):
-    content = "name,sector\n<script>alert(1)</script>,ngo\n=HYPERLINK(\"http://x\"),ngo\n".encode()
+    content = b"name,sector\n<script>alert(1)</script>,ngo\n=HYPERLINK(\"http://x\"),ngo\n"
     html = finished(client, upload(client, "c.csv", content).headers["location"])
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert '=HYPERLINK("http://x")' in [row[2] for row in table(html)[1]]

@@ -20,7 +20,8 @@ from test_web_browser import ARGS, CHROMIUM, not_blank, screenshots, server, wat
 
 from tahaluf.screening import screen_file  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is needed (see the README's test command)")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="chromium is needed (see the README's test command)")
 
 # Right to left: «وزارة الصحة» first (rightmost), the dash, then «مديرية الدواء».
 MIXED = "وزارة الصحة — مديرية الدواء"
@@ -134,9 +135,8 @@ def test_an_organisation_file_for_screening_is_known_by_its_shape():
     """Our organisation and the alliance described, no partner: for screening. A new assessment (its two
     names alone), one that says it has no partner (partners: []) or anything else is an assessment."""
     from tahaluf.model import AllianceDocument
-    from tahaluf.web.workspace import for_screening
-
     from tahaluf.screening.pipeline import load_context
+    from tahaluf.web.workspace import for_screening
 
     organisation, alliance = load_context(EXAMPLES / "screening-org.yaml")
     described = {"organisation": organisation.model_dump(exclude_unset=True),
@@ -144,4 +144,5 @@ def test_an_organisation_file_for_screening_is_known_by_its_shape():
     assert for_screening(AllianceDocument.model_validate(described))
     assert not for_screening(AllianceDocument.model_validate({**described, "partners": []}))
     assert not for_screening(AllianceDocument.model_validate({**described, "engagement": {"clear_message": True}}))
-    assert not for_screening(AllianceDocument.model_validate({"organisation": {"name": "O"}, "alliance": {"name": "A"}}))
+    bare = {"organisation": {"name": "O"}, "alliance": {"name": "A"}}
+    assert not for_screening(AllianceDocument.model_validate(bare))

@@ -14,13 +14,13 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-import httpx  # noqa: E402
-from starlette.routing import Mount, Route  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
-from support import wait_until_listening, workspace_with  # noqa: E402
+import httpx
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
+from support import wait_until_listening, workspace_with
 
-from tahaluf.web.app import create_app  # noqa: E402
-from tahaluf.web.security import TOKEN_COOKIE, is_loopback  # noqa: E402
+from tahaluf.web.app import create_app
+from tahaluf.web.security import TOKEN_COOKIE, is_loopback
 
 EXAMPLE = "private-sector-offer.yaml"
 TOKEN = "s3cret-token-for-tests_0123456789abcdefghijkl"
@@ -115,7 +115,8 @@ def free_port() -> int:
 def test_serve_on_another_address_prints_a_token_and_refuses_requests_without_it(workspace):
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "tahaluf.cli", "serve", str(workspace), "--port", str(port),
-                                "--host", "0.0.0.0", "--workers", "0"], stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+                                "--host", "0.0.0.0", "--workers", "0"],
+                               stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     try:
         first = process.stderr.readline()
         found = re.search(rf"http://0\.0\.0\.0:{port}/\?token=([A-Za-z0-9_-]{{40,}})", first)

@@ -14,14 +14,14 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES, label  # noqa: E402
+from starlette.testclient import TestClient
+from support import EXAMPLES, label
 
-from tahaluf import knowledge  # noqa: E402
-from tahaluf.consultation import answer_value, consult  # noqa: E402
-from tahaluf.evaluation import evaluate_file  # noqa: E402
-from tahaluf.reports.alliance_file import AllianceFile  # noqa: E402
-from tahaluf.web.app import create_app  # noqa: E402
+from tahaluf import knowledge
+from tahaluf.consultation import answer_value, consult
+from tahaluf.evaluation import evaluate_file
+from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.web.app import create_app
 
 REVIEW = "existing-alliance-review.yaml"  # one open question left, which can raise a red flag
 GOALS = "partners[1].private.goals"

@@ -16,16 +16,17 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 from support import EXAMPLES, label  # noqa: E402
 from test_diff_words import PARTNER, machine_words, question  # noqa: E402
-from test_web_browser import ARGS, CHROMIUM, not_blank, screenshots, server, watch  # noqa: E402,F401
+from test_web_browser import ARGS, CHROMIUM, not_blank, screenshots, watch  # noqa: E402
 
 from tahaluf import knowledge  # noqa: E402
 
 SETTLED = "private-sector-offer.yaml"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is needed (see the README's test command)")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="chromium is needed (see the README's test command)")
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_suppose_away_a_settled_red_flag_in_the_browser(server, tmp_path, lang):  # noqa: F811 (the fixture)
+def test_suppose_away_a_settled_red_flag_in_the_browser(server, tmp_path, lang):
     address, workspace = server
     workspace.mkdir(exist_ok=True)
     shutil.copy(EXAMPLES / SETTLED, workspace / SETTLED)

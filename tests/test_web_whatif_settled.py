@@ -14,12 +14,12 @@ import yaml
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-from starlette.testclient import TestClient  # noqa: E402
-from support import EXAMPLES, label, workspace_with  # noqa: E402
-from test_diff_words import PARTNER, machine_words, question  # noqa: E402
+from starlette.testclient import TestClient
+from support import EXAMPLES, label, workspace_with
+from test_diff_words import PARTNER, machine_words, question
 
-from tahaluf import knowledge  # noqa: E402
-from tahaluf.web.app import create_app  # noqa: E402
+from tahaluf import knowledge
+from tahaluf.web.app import create_app
 
 SETTLED = "private-sector-offer.yaml"  # do not proceed, settled: the company has not agreed a timeline
 
@@ -47,12 +47,13 @@ def test_a_settled_verdict_offers_the_answers_that_would_change_it(tmp_path, lan
     timeline = about.replace("{question}", question("partners[].private.timeline_agreed", lang))
     assert texts(toggles, "toggle-question") == [timeline]
     # Its answer "yes" (the file says no) and the verdict it gives; "no" is the file's, not offered.
-    link = re.search(r'<a class="toggle" href="([^"]+)">' + re.escape(label("label.yes", lang)) + r' <span class="gives">'
-                     + re.escape(label("web.whatif.gives", lang).replace("{verdict}", label("verdict.conditions", lang))),
-                     toggles)
+    gives = label("web.whatif.gives", lang).replace("{verdict}", label("verdict.conditions", lang))
+    link = re.search(r'<a class="toggle" href="([^"]+)">' + re.escape(label("label.yes", lang))
+                     + r' <span class="gives">' + re.escape(gives), toggles)
     assert link and f">{label('label.no', lang)}<" not in toggles
     more = section(page, "more")  # the failed condition's fact: alone, it changes nothing
-    assert about.replace("{question}", question("partners[].past_statements_reviewed", lang)) in texts(more, "toggle-question")
+    statements = question("partners[].past_statements_reviewed", lang)
+    assert about.replace("{question}", statements) in texts(more, "toggle-question")
 
     supposed = client.get(html.unescape(link.group(1))).text
     banner = re.search(r'<div class="hypothesis".*?</form>', supposed, re.S).group(0)
@@ -78,7 +79,8 @@ def open_private_terms(tmp_path):
     data = yaml.safe_load((workspace / SETTLED).read_text(encoding="utf-8"))
     for key in ("specific_goals_agreed", "timeline_agreed"):
         data["partners"][0]["private"].pop(key)
-    (workspace / "open-terms.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (workspace / "open-terms.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                                               encoding="utf-8")
     return workspace
 
 

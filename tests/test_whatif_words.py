@@ -7,9 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-
 import test_soundness as soundness
+from hypothesis import HealthCheck, given, settings
 from support import build_document
 
 from tahaluf import knowledge

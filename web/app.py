@@ -19,9 +19,9 @@ from typing import Any
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -31,9 +31,16 @@ from tahaluf.consultation import Consultation
 from tahaluf.errors import InputError, RenderError
 from tahaluf.progress import Progress, before_answer, opened, progress
 from tahaluf.reports.formats import REPORT_FORMATS
-from tahaluf.reports.html import ASSETS as REPORT_ASSETS, direct_mixed_values
-from tahaluf.reports.interview import (answer_format, opened_line, option_label,
-                                       question_options, question_text, status_line)
+from tahaluf.reports.html import ASSETS as REPORT_ASSETS
+from tahaluf.reports.html import direct_mixed_values
+from tahaluf.reports.interview import (
+    answer_format,
+    opened_line,
+    option_label,
+    question_options,
+    question_text,
+    status_line,
+)
 from tahaluf.reports.templating import TEMPLATES as REPORT_TEMPLATES
 from tahaluf.screening.writers import CSV_REASONS_SEPARATOR
 from tahaluf.web import fullform, report_page, work
@@ -160,8 +167,13 @@ class App:
         names = await run_in_threadpool(self.workspace.names)
         found = [one for one in await asyncio.gather(*(
             self.pool.run(work.entry, self.workspace.root, name, self._recorded.get(name)) for name in names)) if one]
-        await run_in_threadpool(lambda: [self._record(e.name, evaluation, version, report_json)
-                                         for e, evaluation, version, report_json in found if evaluation is not None])
+
+        def record_found() -> None:
+            for e, evaluation, version, report_json in found:
+                if evaluation is not None:
+                    self._record(e.name, evaluation, version, report_json)
+
+        await run_in_threadpool(record_found)
         entries = [e for e, *_ in found]
         t = _labels(_lang(request))
         rows = [{"entry": e, "verdict_label": t[f"verdict.{e.verdict}"] if e.verdict else t["web.invalid"],
@@ -357,7 +369,8 @@ class App:
         t = _labels(_lang(request))
         chosen = report_page.supposed_in(form)
         async with self._file_lock(name):  # the check and the writes are one step
-            conflict, problem = await self.pool.run(report_page.keep_work, path, form.get("version"), chosen, _lang(request))
+            conflict, problem = await self.pool.run(report_page.keep_work, path, form.get("version"), chosen,
+                                                    _lang(request))
         if problem:
             return _page(request, "message.html.j2", status=400, message=problem)
         if conflict:  # where the file stands now, with the same answers supposed if they still apply
@@ -385,7 +398,8 @@ class App:
         lang = _lang(request)
         t = _labels(lang)
         try:  # read and compared in a thread: the event loop waits for no database
-            steps = await run_in_threadpool(lambda: [report_page.step_view(step, t, lang) for step in timeline(self.history.of(name))])
+            steps = await run_in_threadpool(
+                lambda: [report_page.step_view(step, t, lang) for step in timeline(self.history.of(name))])
         except (HistoryUnavailable, sqlite3.Error):
             return _message(request, "web.history.unavailable", 503)
         set_aside = [t["web.history.set_aside"].replace("{name}", kept) for kept in self.history.set_aside]
@@ -418,7 +432,7 @@ class App:
                 org = self.workspace.existing(str(form.get("org", "")))
             except (NotInWorkspace, FileNotFoundError):
                 return await self.screen_form(request, t["web.screen.choose_org"], 422)
-            job = await run_in_threadpool(self.jobs.new, Path(upload.filename).name)  # may remove old jobs' files
+            job = await run_in_threadpool(self.jobs.new, Path(upload.filename or "").name)  # may remove old jobs' files
             target = job.folder / f"upload{suffix}"
             # A private file (0600) of the workspace, filled in bounded pieces, never over the limit.
             descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
@@ -464,7 +478,8 @@ class App:
         # Read from the result file and sorted in a worker (up to 200,000 rows: CPU work), in a thread
         # without the pool: the server holds no more rows than a page shows.
         arguments = (sorted_rows, job, column, descending, status, SCREEN_ROWS_SHOWN)
-        rows, count = await (self.pool.run(*arguments) if self.pool.workers else run_in_threadpool(*arguments))
+        rows, count = await (self.pool.run(*arguments) if self.pool.workers
+                             else run_in_threadpool(sorted_rows, *arguments[1:]))
         base = f"/screen/{job.id}"
 
         def link(**change) -> str:
@@ -496,7 +511,8 @@ class App:
         if job.state != "done" or kind not in ("csv", "xlsx", "errors") or not job.file(kind).is_file():
             raise HTTPException(404, "web.screen.not_found")
         stem = Path(job.source_name).stem or "candidates"
-        filename = f"{stem}.screened.{'xlsx' if kind == 'xlsx' else 'csv'}" if kind != "errors" else f"{stem}.errors.csv"
+        filename = (f"{stem}.screened.{'xlsx' if kind == 'xlsx' else 'csv'}" if kind != "errors"
+                    else f"{stem}.errors.csv")
         media = SCREEN_MEDIA[kind]
         return FileResponse(job.file(kind), media_type=media,  # streamed from the file
                             headers={"content-disposition": _attachment(filename)})
@@ -527,7 +543,8 @@ def _count(where: Progress, t: dict[str, str], lang: str) -> str:
     """"Question 3 of about 12 that could change the verdict", or how many only refine the report."""
     if where.deciding:
         return t["interview.progress"].replace("{n}", str(where.number)).replace("{total}", str(where.total))
-    return t["interview.refining"].replace("{questions}", knowledge.count_phrase("remaining_question", where.left, lang))
+    left = knowledge.count_phrase("remaining_question", where.left, lang)
+    return t["interview.refining"].replace("{questions}", left)
 
 
 def _offer(where: Progress, current: Consultation, t: dict[str, str], lang: str) -> str | None:
@@ -625,5 +642,7 @@ def create_app(workspace: str | Path, token: str | None = None, workers: int | N
             app.pool.close()
             app.jobs.close()
 
-    starlette = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=lifespan)
+    # Starlette types every handler's argument as Exception, not as the class the handler is keyed by.
+    handlers = {HTTPException: _http_error}
+    starlette = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)  # type: ignore[arg-type]
     return SecurityMiddleware(starlette, Sessions(), token, hosts)

@@ -23,8 +23,9 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 def allowed_hosts(host: str, port: int, extra: list[str] | tuple[str, ...] = ()) -> frozenset[str]:
     """The ``Host`` values a server listening on ``host``:``port`` answers: the loopback names,
-    the listening address itself (a wildcard too: the address printed at start), and each ``extra`` name (NAME, or NAME:PORT
-    as a proxy in front may send it); a bare name too when the port is 80, as browsers omit it."""
+    the listening address itself (a wildcard too: the address printed at start), and each ``extra``
+    name (NAME, or NAME:PORT as a proxy in front may send it); a bare name too when the port is 80,
+    as browsers omit it."""
     names = list(LOOPBACK_NAMES)
     if host:
         names.append(f"[{host}]" if ":" in host and not host.startswith("[") else host)
@@ -61,7 +62,8 @@ def _lang(scope, cookie_name: str) -> str:
     except Exception:  # a malformed cookie: the default language
         return knowledge.default_language()
     morsel = cookie.get(cookie_name)
-    return morsel.value if morsel is not None and morsel.value in knowledge.languages() else knowledge.default_language()
+    chosen = morsel.value if morsel is not None else None
+    return chosen if chosen in knowledge.languages() else knowledge.default_language()
 
 
 async def _refuse(send, status: int, key: str, lang: str, extra: list) -> None:

@@ -126,7 +126,7 @@ def _key(parent: str, name: str) -> str:
 @cache
 def schema(root: type[BaseModel] = AllianceDocument, key: str = "") -> Group:
     """The form's structure for ``root``: one node per field, in the model's order."""
-    children = []
+    children: list[Group | Items | Mapping | Leaf] = []
     for name, info in root.model_fields.items():
         annotation = info.annotation
         bare = _unwrap(annotation)
@@ -136,8 +136,8 @@ def schema(root: type[BaseModel] = AllianceDocument, key: str = "") -> Group:
         elif typing.get_origin(bare) is list and _is_model(_unwrap(typing.get_args(bare)[0])):
             item = _unwrap(typing.get_args(bare)[0])
             limit = min(_field_max_length(info) or MAX_ITEMS, MAX_ITEMS)
-            children.append(Items(name, child_key, Group(name, child_key + "[]", schema(item, child_key + "[]").children),
-                                  limit))
+            item_group = Group(name, child_key + "[]", schema(item, child_key + "[]").children)
+            children.append(Items(name, child_key, item_group, limit))
         elif typing.get_origin(bare) is dict:
             keys = typing.get_args(_unwrap(typing.get_args(bare)[0]))
             children.append(Mapping(name, child_key, tuple(keys)))
@@ -233,7 +233,7 @@ def posted_state(form, original: FormState, root: Group | None = None) -> FormSt
     """The form as a POST sent it; each list shows at least the file's rows, at most its limit."""
     root = root or schema()
     state = FormState()
-    for key in form.keys():
+    for key in form.keys():  # noqa: SIM118 (a work.Form has keys(), and is not iterable)
         if key in RESERVED:
             continue
         if key.startswith(COUNT_PREFIX):

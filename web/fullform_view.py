@@ -15,8 +15,18 @@ from tahaluf import knowledge
 from tahaluf.consultation import consult, parse_path
 from tahaluf.loader import format_path
 from tahaluf.reports.interview import option_label, question_text
-from tahaluf.web.fullform import (ADD_PREFIX, COUNT_PREFIX, HINTS, FormState, Group, Items, Leaf, Mapping, form_name,
-                                  schema)
+from tahaluf.web.fullform import (
+    ADD_PREFIX,
+    COUNT_PREFIX,
+    HINTS,
+    FormState,
+    Group,
+    Items,
+    Leaf,
+    Mapping,
+    form_name,
+    schema,
+)
 
 _ID = re.compile(r"[^A-Za-z0-9_]")  # what an HTML id may not hold
 

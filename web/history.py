@@ -162,7 +162,7 @@ class History:
                 return False
             rendered = report_json or kept_report(evaluation)
             report = json.loads(rendered)
-            now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+            now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
             with connection:
                 connection.execute(
                     "INSERT INTO evaluations (recorded_at, file, input_sha256, knowledge_version, verdict, "

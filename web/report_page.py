@@ -11,8 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from tahaluf import knowledge
-from tahaluf.consultation import (ITEM_LISTS, WHATIF_SOURCE, Consultation, answer_value, consult, fitting_answers,
-                                  suppose, value_at)
+from tahaluf.consultation import (
+    ITEM_LISTS,
+    WHATIF_SOURCE,
+    Consultation,
+    answer_value,
+    consult,
+    fitting_answers,
+    suppose,
+    value_at,
+)
 from tahaluf.diff import compare, snapshot_of_evaluation
 from tahaluf.errors import InputError
 from tahaluf.progress import progress
@@ -31,7 +39,7 @@ WHATIF_PARAM = "if"  # ?if=PATH=KEY, once per supposed answer (KEY: the answer's
 
 def supposed_in(params) -> list[tuple[str, str]]:
     """The (question path, answer key) pairs a page's address or a form carries."""
-    return [tuple(str(value).partition("=")[::2]) for value in params.getlist(WHATIF_PARAM)]
+    return [(path, key) for path, _, key in (str(value).partition("=") for value in params.getlist(WHATIF_PARAM))]
 
 
 def report_work(path: Path, name: str, chosen: list[tuple[str, str]], lang: str, again: bool,
@@ -109,14 +117,16 @@ def whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]],
                 "options": [{"label": answer_text(t, answer), "current": picked.get(question.path) == str(key),
                              "gives": gives.get(str(answer), ""),
                              "url": whatif_link(name, {**picked, question.path: str(key)})}
-                            for key, answer in fitting_answers(options.consultation if state is here else base, question)
+                            for key, answer in fitting_answers(options.consultation if state is here else base,
+                                                               question)
                             if now is None or answer_value(question, answer) != now]}
 
     # The answers supposed first, marked, so another answer can be chosen in their place.
     supposed = [toggle(one.question, state=current) for one in supposition.answers] if supposition else []
     view: dict[str, Any] = {"toggles": supposed + [toggle(c.question, c.outcomes) for c in options.changing
                                                    if c.question.path not in picked],
-                            "more": [toggle(q) for q in options.more if q.path not in picked], "hypothesis": None, "version": version}
+                            "more": [toggle(q) for q in options.more if q.path not in picked],
+                            "hypothesis": None, "version": version}
     if supposition is None:
         return view
     comparison = compare(snapshot_of_evaluation(current.evaluation),
@@ -151,7 +161,8 @@ def step_view(step, t: dict[str, str], lang: str) -> dict[str, Any]:
     view: dict[str, Any] = {
         "time": record.recorded_at.replace("T", " ").replace("+00:00", " UTC"),
         "verdict": record.verdict, "verdict_label": t[f"verdict.{record.verdict}"],
-        "counts": t["web.history.counts"].replace("{blockers}", knowledge.count_phrase("blocking_finding", record.blockers, lang))
+        "counts": t["web.history.counts"]
+        .replace("{blockers}", knowledge.count_phrase("blocking_finding", record.blockers, lang))
         .replace("{major}", knowledge.count_phrase("major_finding", record.major, lang))
         .replace("{minor}", knowledge.count_phrase("minor_finding", record.minor, lang))
         .replace("{open}", knowledge.count_phrase("open_question", record.open_questions, lang)),

@@ -89,7 +89,7 @@ def _screen(upload: str, org: str, job: dict, lang: str, max_rows: int) -> dict:
         return {"state": "failed", "problem": str(error), "too_many": error.limit}
     except TahalufError as error:  # the library's own errors: a clear line for the page
         return {"state": "failed", "problem": str(error)}
-    except Exception as error:  # noqa: BLE001 — never leave the page polling for ever
+    except Exception as error:
         return {"state": "failed", "problem": f"{type(error).__name__}: {error}"}
     finally:
         try:
@@ -180,7 +180,7 @@ class Jobs:
             job.state = "running"
             try:
                 outcome = pool.submit(_screen, *args).result()
-            except BaseException as error:  # noqa: BLE001 — the process died (killed, out of memory)
+            except BaseException as error:
                 outcome = {"state": "failed", "problem": f"{type(error).__name__}: {error}"}
             finally:
                 with self._lock:
@@ -211,7 +211,9 @@ def sorted_rows(job: Job, column: int, descending: bool, status: str | None,
         return (0 if value else 1, 0.0, value.casefold())
 
     _, rows = _read(job.file("csv"))
-    present, blank, count = [], [], 0
+    present: list[tuple] = []
+    blank: list[list[str]] = []
+    count = 0
     for row in rows:
         if status is not None and not (len(row) > STATUS_COLUMN and row[STATUS_COLUMN] == status):
             continue

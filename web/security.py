@@ -134,9 +134,9 @@ class SecurityMiddleware:
         if sent is not None and _same(sent.value, self.token):
             return True
         for name, value in scope.get("headers", []):
-            if name == b"authorization" and value[:7].lower() == b"bearer ":
-                if _same(value[7:].decode("latin-1").strip(), self.token):
-                    return True
+            if (name == b"authorization" and value[:7].lower() == b"bearer "
+                    and _same(value[7:].decode("latin-1").strip(), self.token)):
+                return True
         query = urllib.parse.parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         given = [value for key, value in query if key == TOKEN_PARAM]
         if given and scope.get("method") == "GET" and _same(given[-1], self.token):

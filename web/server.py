@@ -67,7 +67,7 @@ class GuardedH11Protocol(H11Protocol):
             return
         self.transport.close()
 
-    def connection_made(self, transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self._arm("head", HEAD_TIMEOUT)
 

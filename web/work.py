@@ -4,7 +4,8 @@ worker processes, so one slow request (a PDF) stalls no other and every core ser
 Processes, not threads: the work is CPU-bound (threads would share one core), and experta's rule
 objects remember the last engine that touched them (two engines of one class must not run at once in
 one process). The workers are spawned, never forked from the server's threads; they start at the
-server's start (warm), each importing the engine once. ``workers=0`` runs the work in the event loop instead, as the app did before (to compare).
+server's start (warm), each importing the engine once. ``workers=0`` runs the work in the event loop
+instead, as the app did before (to compare).
 
 Each function here takes and returns plain, picklable values: a file's path, never a request. What
 the history keeps of an evaluation (its JSON report) is rendered here too, unless the server says that
@@ -28,8 +29,14 @@ from tahaluf.errors import InputError, InputErrors, TahalufError
 from tahaluf.evaluation import evaluate_document
 from tahaluf.loader import format_path
 from tahaluf.reports.alliance_file import AllianceFile
-from tahaluf.reports.interview import (DONT_KNOW_ANSWER, answer_format, parse_answer, question_options,
-                                       question_text, why_this_question)
+from tahaluf.reports.interview import (
+    DONT_KNOW_ANSWER,
+    answer_format,
+    parse_answer,
+    question_options,
+    question_text,
+    why_this_question,
+)
 from tahaluf.reports.render import render_report
 from tahaluf.rules import load_all
 from tahaluf.screening.workers import watch_parent
@@ -104,7 +111,7 @@ class Form:
 
     @classmethod
     def of(cls, form) -> Form:
-        return cls({key: [str(value) for value in form.getlist(key)] for key in form.keys()})
+        return cls({key: [str(value) for value in form.getlist(key)] for key in form})
 
     def get(self, key: str, default=None):
         values = self.fields.get(key)

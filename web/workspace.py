@@ -15,9 +15,9 @@ import re
 import stat
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from tahaluf.errors import InputError
 from tahaluf.evaluation import Evaluation, evaluate_file
