@@ -16,7 +16,7 @@ import pytest
 import yaml
 from support import EXAMPLES, label
 
-from tahaluf import cli
+from tahaluf import cli, cli_commands
 from tahaluf.evaluation import evaluate_file
 from tahaluf.reports.render import render_report
 from tahaluf.reports.viewmodel import build_report
@@ -219,7 +219,7 @@ def test_the_cli_writes_docx_atomically_and_refuses_the_terminal(tmp_path, monke
     assert cli.main(["evaluate", str(EXAMPLES / ALLIANCES[0]), "-o", str(out), "-q"]) == 0
     assert out.read_bytes().startswith(b"PK") and not [p for p in tmp_path.iterdir() if p != out]
     assert label("heading.annex") not in "\n".join(lines(out.read_bytes()))  # the brief, as for PDF
-    monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(cli_commands, "_stdout_is_terminal", lambda: True)
     assert cli.main(["evaluate", str(EXAMPLES / ALLIANCES[0]), "--format", "docx", "-q"]) == 2
 
 
