@@ -16,7 +16,7 @@ pytest.importorskip("starlette")
 playwright = pytest.importorskip("playwright.sync_api")
 
 from support import EXAMPLES, label  # noqa: E402
-from test_web_browser import ARGS, CHROMIUM, not_blank, screenshots, server, watch  # noqa: E402,F401
+from test_web_browser import ARGS, CHROMIUM, not_blank, screenshots, watch  # noqa: E402
 
 from tahaluf.screening import screen_file  # noqa: E402
 
@@ -91,7 +91,7 @@ def _check_order(page, row_selector: str, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_screening_table_keeps_names_and_codes_in_order(server, tmp_path, lang):  # noqa: F811 (the fixture)
+def test_screening_table_keeps_names_and_codes_in_order(server, tmp_path, lang):
     address, workspace = server
     workspace.mkdir(exist_ok=True)
     shutil.copy(EXAMPLES / "screening-org.yaml", workspace / "screening-org.yaml")
