@@ -196,14 +196,8 @@ def concurrent_run(workspace: Path, base: str, run: int, sessions: int, answers:
             "per_session": sorted(len(g) for g in results.values())}
 
 
-def tree_rss_mb(pid: int) -> tuple[float, float]:
-    """(this process's RSS, the RSS of it and every descendant) in MB, from /proc."""
-    def rss(one: int) -> float:
-        try:
-            with open(f"/proc/{one}/status") as status:
-                return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
-        except (OSError, StopIteration):
-            return 0.0
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and every live descendant, from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -213,12 +207,23 @@ def tree_rss_mb(pid: int) -> tuple[float, float]:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(parent, []).append(int(entry))
-    total, stack = 0.0, [pid]
+    found, stack = [], [pid]
     while stack:
         one = stack.pop()
-        total += rss(one)
+        found.append(one)
         stack.extend(children.get(one, ()))
-    return rss(pid), total
+    return found
+
+
+def tree_rss_mb(pid: int) -> tuple[float, float]:
+    """(this process's RSS, the RSS of it and every descendant) in MB, from /proc."""
+    def rss(one: int) -> float:
+        try:
+            with open(f"/proc/{one}/status") as status:
+                return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+        except (OSError, StopIteration):
+            return 0.0
+    return rss(pid), sum(rss(one) for one in process_tree(pid))
 
 
 def upload_run(workspace: Path, base: str, pid: int, uploads: int, rows: int) -> dict:
@@ -274,20 +279,7 @@ def cpu_seconds(pid: int) -> tuple[float, float]:
             return (int(fields[11]) + int(fields[12])) / tick
         except (OSError, IndexError, ValueError):
             return 0.0
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    children.setdefault(int(stat.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-            except (OSError, IndexError, ValueError):
-                continue
-    total, stack = 0.0, [pid]
-    while stack:
-        one = stack.pop()
-        total += used(one)
-        stack.extend(children.get(one, ()))
-    return used(pid), total
+    return used(pid), sum(used(one) for one in process_tree(pid))
 
 
 def load_average() -> str:

@@ -177,8 +177,8 @@ def blocker_completions(partial: dict):
             yield completion, [f"concessions[{index}].touches_core_objective"]
 
 
-# 250 fixed (derandomised) drawings, each evaluated with every completion aimed at a blocker: ~5 engines each.
-@settings(max_examples=250, **SETTINGS)
+# 150 fixed (derandomised) drawings, each evaluated with every completion aimed at a blocker: ~5 engines each.
+@settings(max_examples=150, **SETTINGS)
 @given(partial_and_full())
 def test_an_open_fact_that_could_fail_a_blocker_keeps_the_verdict_from_proceed(drawn):
     partial, full, dropped = drawn

@@ -44,6 +44,15 @@ def watch(page, problems: list[str]) -> None:
             and problems.append(f"{response.status} {response.url}"))
 
 
+def page_in(browser, address: str, lang: str, problems: list[str], width: int = 1100):
+    """A watched page of a new context whose language cookie is ``lang``."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.add_cookies([{"name": "tahaluf_lang", "value": lang, "url": address}])
+    page = context.new_page()
+    watch(page, problems)
+    return page
+
+
 def not_blank(path: Path) -> bool:
     with Image.open(path) as image:
         colours = image.convert("RGB").getcolors(maxcolors=1_000_000)

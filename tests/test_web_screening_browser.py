@@ -16,7 +16,7 @@ pytest.importorskip("starlette")
 playwright = pytest.importorskip("playwright.sync_api")
 
 from support import EXAMPLES, label  # noqa: E402
-from test_web_browser import ARGS, CHROMIUM, not_blank, screenshots, watch  # noqa: E402
+from test_web_browser import ARGS, CHROMIUM, not_blank, page_in, screenshots  # noqa: E402
 
 from tahaluf.screening import screen_file  # noqa: E402
 
@@ -103,10 +103,7 @@ def test_screening_table_keeps_names_and_codes_in_order(server, tmp_path, lang):
     problems: list[str] = []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        context.add_cookies([{"name": "tahaluf_lang", "value": lang, "url": address}])
-        page = context.new_page()
-        watch(page, problems)
+        page = page_in(browser, address, lang, problems, width=1400)
         try:
             page.goto(address)
             # The organisation file for screening is not offered as an assessment, but listed for screening.

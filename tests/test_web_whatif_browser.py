@@ -16,7 +16,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 from support import EXAMPLES, label  # noqa: E402
 from test_diff_words import PARTNER, machine_words, question  # noqa: E402
-from test_web_browser import ARGS, CHROMIUM, not_blank, screenshots, watch  # noqa: E402
+from test_web_browser import ARGS, CHROMIUM, not_blank, page_in, screenshots  # noqa: E402
 
 from tahaluf import knowledge  # noqa: E402
 
@@ -36,10 +36,7 @@ def test_suppose_away_a_settled_red_flag_in_the_browser(server, tmp_path, lang):
     about = label("interview.about_partner", lang).replace("{subject}", PARTNER)
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1100, "height": 900})
-        context.add_cookies([{"name": "tahaluf_lang", "value": lang, "url": address}])
-        page = context.new_page()
-        watch(page, problems)
+        page = page_in(browser, address, lang, problems)
         try:
             page.goto(address + f"a/{SETTLED}/report")
             assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
