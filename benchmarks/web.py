@@ -104,7 +104,7 @@ def field(page: str, name: str) -> str | None:
 
 def next_answer(page: str, marker: str, number: int) -> tuple[dict, str, str] | None:
     """(form fields, question path, what was sent) for the question on this page, or None when done."""
-    form = re.search(r'<form method="post" action="[^"]+/answer" class="answer format-(\w+)">', page)
+    form = re.search(r'<form method="post" action="[^"]+/answer" class="answer format-(\w+)"[^>]*>', page)
     if not form:
         return None
     fmt = form.group(1)
