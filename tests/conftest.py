@@ -1,18 +1,11 @@
 """Fixtures shared by several test modules (pytest finds them here, so no module imports a fixture)."""
 
 import os
-import socket
 import subprocess
 import sys
 
 import pytest
-from support import wait_until_listening
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from support import free_port, wait_until_listening
 
 
 @pytest.fixture

@@ -48,6 +48,15 @@ def csrf_of(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on now (the probe that found it is closed)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def wait_until_listening(port: int, seconds: float = 10.0) -> None:
     """Wait for a server started by a test to accept connections on 127.0.0.1:``port``."""
     import socket

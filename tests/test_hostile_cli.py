@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from corpus import Snapshot, run_cli
-from support import EXAMPLES
+from support import EXAMPLES, free_port
 from test_hostile_corpus import _fill, assert_untouched, one_line_error
 
 ALLIANCE = EXAMPLES / "core-concession.yaml"
@@ -323,11 +323,7 @@ def tcp_servers():
 
 
 def closed_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_port()  # nobody listens there
 
 
 DASK_CASES = {  # name -> (address, extra options, what the line says, most seconds)

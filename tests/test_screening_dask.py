@@ -12,7 +12,6 @@ import csv
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 import distributed  # the dask extra: the README's test command installs it
 import openpyxl
 import pytest
-from support import EXAMPLES
+from support import EXAMPLES, free_port
 
 from tahaluf.cli import main
 from tahaluf.errors import TahalufError, UsageError
@@ -219,9 +218,7 @@ def test_tasks_in_flight_stay_bounded(tmp_path, address, generated, monkeypatch)
 
 
 def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # free once the probe is closed: nobody listens there
+    return free_port()  # nobody listens there
 
 
 def test_unreachable_scheduler_is_one_line_and_nothing_is_written(tmp_path, capsys):

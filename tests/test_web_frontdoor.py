@@ -20,18 +20,12 @@ pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
 import httpx
-from support import EXAMPLES, csrf_of, label, wait_until_listening
+from support import EXAMPLES, csrf_of, free_port, label, wait_until_listening
 
 from tahaluf.web.frontdoor import allowed_hosts
 from tahaluf.web.server import BODY_IDLE_TIMEOUT, HEAD_TIMEOUT, LIMIT_CONCURRENCY
 
 EXAMPLE = "private-sector-offer.yaml"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -17,7 +16,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 httpx = pytest.importorskip("httpx")
 
-from support import EXAMPLES, csrf_of, wait_until_listening  # noqa: E402
+from support import EXAMPLES, csrf_of, free_port, wait_until_listening  # noqa: E402
 
 ORG = "screening-org.yaml"
 # The server kept every result row in memory (~1.3 GB for 1.7 M rows): 150,000 tiny rows took its
@@ -25,12 +24,6 @@ ORG = "screening-org.yaml"
 # from the file, the server's peak stays near its resting size.
 TINY_ROWS = 150_000
 PEAK_RSS_MB = 120
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def peak_rss_mb(pid: int) -> float:

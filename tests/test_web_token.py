@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 
@@ -17,7 +16,7 @@ pytest.importorskip("multipart")
 import httpx
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
-from support import wait_until_listening, workspace_with
+from support import free_port, wait_until_listening, workspace_with
 
 from tahaluf.web.app import create_app
 from tahaluf.web.security import TOKEN_COOKIE, is_loopback
@@ -104,12 +103,6 @@ def test_on_loopback_no_token_is_needed(workspace):
                                             ("192.168.1.10", False), ("example.org", False)])
 def test_which_addresses_are_loopback(host, loopback):
     assert is_loopback(host) is loopback
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_serve_on_another_address_prints_a_token_and_refuses_requests_without_it(workspace):
