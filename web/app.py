@@ -50,6 +50,7 @@ from tahaluf.web.pages import (
     render_page,
     session_of,
 )
+from tahaluf.web.report_page import quote_name
 from tahaluf.web.screening_jobs import Jobs
 from tahaluf.web.screening_pages import ScreeningPages
 from tahaluf.web.security import LANG_COOKIE, SecurityMiddleware, Sessions
@@ -65,17 +66,17 @@ def _downloads(base: str, lang: str, t: dict[str, str]) -> list[tuple[str, str]]
     """The report page's downloads, from the formats table: each document in every language, the data in
     the page's, and the alliance file itself. (label, address)."""
     found = []
-    offered = sorted(REPORT_FORMATS.items(), key=lambda item: item[1].on_web != "documents")  # documents first
-    for name, row in offered:
-        languages = knowledge.language_codes() if row.on_web == "documents" else (lang,) if row.on_web else ()
-        for code in languages:
-            label = t["web.download.document"] if row.on_web == "documents" else "{format}"
-            found.append((label.replace("{format}", t[f"format.{name}"]).replace("{language}", t[f"language.{code}"]),
-                          f"{base}/{name}/{code}"))
+    offered = [(name, row) for name, row in REPORT_FORMATS.items() if row.on_web]
+    for name, row in sorted(offered, key=lambda item: item[1].on_web != "documents"):  # documents first
+        for code in knowledge.language_codes() if row.on_web == "documents" else (lang,):
+            label = t[f"format.{name}"]
+            if row.on_web == "documents":  # "PDF (Arabic)"
+                label = t["web.download.document"].replace("{format}", label).replace("{language}",
+                                                                                     t[f"language.{code}"])
+            found.append((label, f"{base}/{name}/{code}"))
     return found + [(t["web.download.yaml"], f"{base}/yaml/{lang}")]
 
 
-_quote = report_page.quote_name
 
 
 class App(ScreeningPages):
@@ -126,7 +127,7 @@ class App(ScreeningPages):
         t = labels_for(lang_of(request))
         rows = [{"entry": e, "verdict_label": t[f"verdict.{e.verdict}"] if e.verdict else t["web.invalid"],
                  "stage_label": t[f"web.stage.{e.stage}"] if e.stage else "",
-                 "url": _quote(e.name)} for e in entries]
+                 "url": quote_name(e.name)} for e in entries]
         # An organisation file for screening is no assessment: listed apart, for the screening page.
         return render_page(request, "index.html.j2", rows=[row for row in rows if not row["entry"].for_screening],
                            screening_orgs=[row for row in rows if row["entry"].for_screening],
@@ -141,7 +142,7 @@ class App(ScreeningPages):
             name = await run_in_threadpool(self.workspace.create, organisation, alliance)
         except InputError as error:
             return render_page(request, "message.html.j2", status=400, message=str(error))
-        return RedirectResponse(f"/a/{_quote(name)}", status_code=303)
+        return RedirectResponse(f"/a/{quote_name(name)}", status_code=303)
 
     @form_post
     async def delete(self, request: Request, form):
@@ -157,7 +158,7 @@ class App(ScreeningPages):
         async with self._file_lock(name):
             copy = await run_in_threadpool(functools.partial(self.workspace.duplicate, name,
                                                              is_free=self._without_history))
-        return RedirectResponse(f"/a/{_quote(copy)}", status_code=303)
+        return RedirectResponse(f"/a/{quote_name(copy)}", status_code=303)
 
     def _without_history(self, name: str) -> bool:
         """A name no earlier (deleted) assessment recorded history under: a copy starts with none."""
@@ -184,7 +185,7 @@ class App(ScreeningPages):
             version, data, current, report_json = await self.pool.run(work.where, path, name,
                                                                       self._recorded.get(name))
         except InputError as error:
-            return render_page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
+            return render_page(request, "invalid.html.j2", status=422, name=name, url=quote_name(name),
                                problems=problems_of(error, path, name))
         await run_in_threadpool(self._record, name, current.evaluation, version, report_json)
         state = session_of(request).file(name)
@@ -198,7 +199,7 @@ class App(ScreeningPages):
             if state.answered and state.before is not None else None
         state.before, state.answered = before_answer(current), False
         context: dict[str, Any] = {
-            "name": name, "url": _quote(name), "version": version, "problem": problem, "opened": said,
+            "name": name, "url": quote_name(name), "version": version, "problem": problem, "opened": said,
             "verdict_label": t[f"verdict.{current.verdict}"], "verdict": current.verdict,
             "status_text": status_line(t, where, lang), "settled": current.settled,
             "can_go_back": bool(state.history), "question": None, "offer": _offer(where, current, t, lang)}
@@ -210,7 +211,7 @@ class App(ScreeningPages):
                 "rules": t["label.list_separator"].join(question.rules[:3]), "format": answer_format(question),
                 "format_hint": t["interview.format." + answer_format(question)],
                 "options": [{"value": o, "label": option_label(t, o)} for o in question_options(question)],
-                "why_url": f"/a/{_quote(name)}/why?q={urllib.parse.quote(question.path, safe='')}"}
+                "why_url": f"/a/{quote_name(name)}/why?q={urllib.parse.quote(question.path, safe='')}"}
         return render_page(request, "question.html.j2", status=status, **context)
 
     async def why(self, request: Request):
@@ -218,12 +219,12 @@ class App(ScreeningPages):
         try:
             shown = await self.pool.run(work.why, path, request.query_params.get("q", ""), lang_of(request))
         except InputError as error:
-            return render_page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
+            return render_page(request, "invalid.html.j2", status=422, name=name, url=quote_name(name),
                                problems=problems_of(error, path, name))
         if shown is None:
-            return RedirectResponse(f"/a/{_quote(name)}", status_code=303)
+            return RedirectResponse(f"/a/{quote_name(name)}", status_code=303)
         text, why = shown
-        return render_page(request, "why.html.j2", name=name, url=_quote(name), text=text, why=why)
+        return render_page(request, "why.html.j2", name=name, url=quote_name(name), text=text, why=why)
 
     @form_post
     async def answer(self, request: Request, form):
@@ -237,7 +238,7 @@ class App(ScreeningPages):
                 state.history[:], state.passed, state.answered = after.history, set(after.passed), after.answered
         if problem:
             return await self.question(request, problem=problem, status=status)
-        return RedirectResponse(f"/a/{_quote(name)}", status_code=303)
+        return RedirectResponse(f"/a/{quote_name(name)}", status_code=303)
 
     def _file_lock(self, name: str) -> asyncio.Lock:
         """One writer per file at a time, across the awaits of a write done in a worker."""
@@ -250,7 +251,7 @@ class App(ScreeningPages):
         try:
             version, state = await self.pool.run(work.form_state, path, lang_of(request))
         except InputError as error:
-            return render_page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
+            return render_page(request, "invalid.html.j2", status=422, name=name, url=quote_name(name),
                                problems=problems_of(error, path, name))
         return await self._form(request, name, version, state, saved=request.query_params.get("saved") == "1")
 
@@ -261,10 +262,10 @@ class App(ScreeningPages):
             async with self._file_lock(name):  # the check and the write are one step
                 shown = await self.pool.run(work.save_form, path, work.Form.of(form), lang_of(request))
         except InputError as error:  # the file on disk is not valid input: say so, as every page does
-            return render_page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
+            return render_page(request, "invalid.html.j2", status=422, name=name, url=quote_name(name),
                                problems=problems_of(error, path, name))
         if shown is None:
-            return RedirectResponse(f"/a/{_quote(name)}/form?saved=1", status_code=303)
+            return RedirectResponse(f"/a/{quote_name(name)}/form?saved=1", status_code=303)
         return await self._form(request, name, **shown)
 
     async def _form(self, request: Request, name: str, version: str, state, status: int = 200, problem: str = "",
@@ -272,7 +273,7 @@ class App(ScreeningPages):
         shown = await self.pool.run(work.form_view, self.workspace.root, name, state, lang_of(request), problems,
                                     rows, focus)
         known = shown["known"]
-        return render_page(request, "form.html.j2", status=status, name=name, url=_quote(name), version=version,
+        return render_page(request, "form.html.j2", status=status, name=name, url=quote_name(name), version=version,
                            sections=shown["sections"], problem=problem, problems=shown["problems"],
                            unsaved=[dict(item, label=known.get(item["name"], item["name"])) for item in unsaved],
                            saved=saved)
@@ -298,15 +299,15 @@ class App(ScreeningPages):
             evaluation, version, report_json, whatif, report = await self.pool.run(
                 report_page.report_work, path, name, chosen, lang, bool(problem), self._recorded.get(name))
         except InputError as error:
-            return render_page(request, "invalid.html.j2", status=422, name=name, url=_quote(name),
+            return render_page(request, "invalid.html.j2", status=422, name=name, url=quote_name(name),
                                problems=problems_of(error, path, name))
         await run_in_threadpool(self._record, name, evaluation, version, report_json)
         if isinstance(whatif, InputError):  # a toggle that is not one: say which, show nothing else
             return render_page(request, "message.html.j2", status=400,
                                message=t["web.whatif.bad"].replace("{problem}", str(whatif)))
-        base = f"/a/{_quote(name)}/download"
+        base = f"/a/{quote_name(name)}/download"
         downloads = _downloads(base, lang, t)
-        return render_page(request, "report.html.j2", status=status, name=name, url=_quote(name), r=report,
+        return render_page(request, "report.html.j2", status=status, name=name, url=quote_name(name), r=report,
                            report_t=report.labels, downloads=downloads, whatif=whatif, problem=problem,
                            since=await run_in_threadpool(self._since, name, evaluation.source_sha256, t, lang))
 
@@ -323,7 +324,7 @@ class App(ScreeningPages):
             return render_page(request, "message.html.j2", status=400, message=problem)
         if conflict:  # where the file stands now, with the same answers supposed if they still apply
             return await self._report_page(request, chosen, problem=t["web.whatif.conflict"], status=409)
-        return RedirectResponse(f"/a/{_quote(name)}/report", status_code=303)
+        return RedirectResponse(f"/a/{quote_name(name)}/report", status_code=303)
 
     def _since(self, name: str, input_sha256: str, t: dict[str, str], lang: str) -> dict | None:
         """What changed since the evaluation recorded before this one (diff.py), or None."""
@@ -351,7 +352,8 @@ class App(ScreeningPages):
         except (HistoryUnavailable, sqlite3.Error):
             return message_page(request, "web.history.unavailable", 503)
         set_aside = [t["web.history.set_aside"].replace("{name}", kept) for kept in self.history.set_aside]
-        return render_page(request, "history.html.j2", name=name, url=_quote(name), steps=steps, set_aside=set_aside)
+        return render_page(request, "history.html.j2", name=name, url=quote_name(name), steps=steps,
+                           set_aside=set_aside)
 
     async def download(self, request: Request):
         name, path = self._file(request)
