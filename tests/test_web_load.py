@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
-httpx = pytest.importorskip("httpx")
+httpx = pytest.importorskip("httpx2")
 
 from support import EXAMPLES, csrf_of, free_port, wait_until_listening  # noqa: E402
 
