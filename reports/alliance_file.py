@@ -146,6 +146,8 @@ def _assign(tree: Any, path: tuple, value: Any) -> None:
     for depth, part in enumerate(path[:-1]):
         following = path[depth + 1]
         if isinstance(part, int):
+            if isinstance(target[part], str) and not isinstance(following, int):
+                target[part] = CommentedMap(goal=target[part])  # a goal written as its sentence gets a date or measure
             target = target[part]
             continue
         if not isinstance(target.get(part), (CommentedMap, CommentedSeq, dict, list)):
