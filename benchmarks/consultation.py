@@ -27,7 +27,7 @@ from pathlib import Path
 import asking
 
 from tahaluf.consultation import answer_value
-from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.files.alliance_file import AllianceFile
 from tahaluf.reports.interview import step
 
 START = """\

@@ -27,9 +27,9 @@ from tahaluf.consultation import (
     whatif,
 )
 from tahaluf.errors import InputError
+from tahaluf.files.alliance_file import AllianceFile, ChangedOnDisk
 from tahaluf.loader import format_path
 from tahaluf.progress import Opened, Progress, before_answer, opened, progress
-from tahaluf.reports.alliance_file import AllianceFile, ChangedOnDisk
 from tahaluf.reports.viewmodel import finding_question
 
 YES = {"yes", "y", "true", "نعم", "ن"}

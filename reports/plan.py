@@ -13,8 +13,9 @@ from pathlib import Path
 
 from tahaluf import knowledge
 from tahaluf.evaluation import Evaluation
+from tahaluf.files.cells import formula_like
+from tahaluf.files.output import write_atomically
 from tahaluf.model import AllianceDocument
-from tahaluf.reports.output import write_atomically
 from tahaluf.reports.viewmodel import build_report
 
 
@@ -70,8 +71,6 @@ def _rows(document: AllianceDocument, lang: str) -> tuple[list[str], list[list]]
 def plan_xlsx(document: AllianceDocument, lang: str = "en") -> bytes:
     from openpyxl import Workbook
 
-    from tahaluf.screening.writers import _FORMULA_STARTS
-
     header, rows = _rows(document, lang)
     book = Workbook()
     sheet = book.active
@@ -81,7 +80,7 @@ def plan_xlsx(document: AllianceDocument, lang: str = "en") -> bytes:
     for number, row in enumerate(rows, 2):
         for column, value in enumerate(row, 1):
             cell = sheet.cell(row=number, column=column, value=value)
-            if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+            if isinstance(value, str) and formula_like(value):
                 cell.data_type = "s"  # text, never a formula, shown as typed
                 cell.quotePrefix = True
     out = io.BytesIO()

@@ -2,7 +2,7 @@
 
 Every verdict, question, its order and its wording come from the library (consultation.py,
 reports/interview.py, reports/viewmodel.py); every answer is written through
-reports/alliance_file.py. This module maps requests to those calls and renders templates.
+files/alliance_file.py. This module maps requests to those calls and renders templates.
 """
 
 from __future__ import annotations

@@ -26,9 +26,9 @@ from pydantic import BaseModel
 from tahaluf import limits
 from tahaluf.consultation import kind_of, parse_path
 from tahaluf.consultation.paths import _unwrap
+from tahaluf.files.alliance_file import REMOVED
 from tahaluf.loader import format_path
 from tahaluf.model import NOBODY_WORDS, AllianceDocument
-from tahaluf.reports.alliance_file import REMOVED
 
 FORM_MAX_BYTES = 2 * 1024 * 1024  # a form of many partners, each with its texts (the file's own cap is 1 MB)
 FORM_MAX_FIELDS = 20_000

@@ -23,11 +23,11 @@ from tahaluf.consultation import (
 )
 from tahaluf.diff import compare, snapshot_of_evaluation
 from tahaluf.errors import InputError
+from tahaluf.files.alliance_file import AllianceFile
+from tahaluf.files.output import write_atomically
 from tahaluf.progress import progress
-from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.reports.diff_report import fact_change, fact_lines, finding_line, finding_sections
 from tahaluf.reports.interview import answer_text, fact_question, question_text, status_line
-from tahaluf.reports.output import write_atomically
 from tahaluf.reports.viewmodel import build_report
 from tahaluf.web import work
 from tahaluf.web.workspace import version_of

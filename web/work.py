@@ -27,8 +27,8 @@ from tahaluf import knowledge, limits
 from tahaluf.consultation import as_data, consult, value_at
 from tahaluf.errors import InputError, InputErrors, TahalufError
 from tahaluf.evaluation import evaluate_document
+from tahaluf.files.alliance_file import AllianceFile
 from tahaluf.loader import format_path
-from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.reports.interview import (
     DONT_KNOW_ANSWER,
     answer_format,

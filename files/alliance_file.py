@@ -17,9 +17,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from tahaluf.errors import InputError
+from tahaluf.files.output import write_atomically
 from tahaluf.loader import display_name, load_yaml, read_text, validate
 from tahaluf.model import AllianceDocument
-from tahaluf.reports.output import write_atomically
 
 NOBODY = "nobody"  # how a known "no one" is written (model.NOBODY_WORDS)
 REMOVED = object()  # written at a list's index by :meth:`AllianceFile.update`: that item is taken out
