@@ -144,7 +144,7 @@ def _evaluated(file: str, assignments: list[str]):
 
 
 def cmd_interview(args) -> int:
-    from tahaluf.reports.interview import run, saved_line
+    from tahaluf.cli_interview import run, saved_line
 
     _refuse_write_protected(args, args.file)
     try:
