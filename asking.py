@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from tahaluf import knowledge, model
+from tahaluf import answers, knowledge, model
 from tahaluf.consultation import (
     REPRESENTATIVE_CONCESSION,
     REPRESENTATIVE_DATED_GOAL,
@@ -293,26 +293,39 @@ def answer_text(labels: dict[str, str], answer: Any) -> str:
 # An answer's words read as the value to write. --------------------------------------------------------
 
 
+_UNLISTED = object()
+
+
+def _lexicon_yes_no(text: str) -> Any:
+    """True, False or None ("don't know") when answers.py's lexicon has the words (any spelling: «أجل»,
+    «ليس بعد», «غير معروف»), as a file's yes/no field reads them; else _UNLISTED."""
+    if len(text) > answers.LONGEST_ANSWER:
+        return _UNLISTED
+    return answers.lexicon().yes_no.get(answers.normalise(text), _UNLISTED)
+
+
 def parse_answer(question: Question, text: str, labels: dict[str, str], concession: Callable[[], str]) -> Any:
     """The typed answer as the value to write; DONT_KNOW_ANSWER; or None when not understood.
-    ``concession()`` gives what the concession is, when the answer is that there is one."""
+    ``concession()`` gives what the concession is, when the answer is that there is one. The
+    interview's own words first, then answers.py's lexicon (the words a file may hold)."""
     text = text.strip()
     folded = text.casefold()
-    if not text or folded in DONT_KNOW:
+    said = _lexicon_yes_no(text)
+    if not text or folded in DONT_KNOW or said is None:
         return DONT_KNOW_ANSWER
     special = _special(question)
     kind = question.kind
     if kind == "bool" or special == "concessions":
-        if folded in YES:
+        if folded in YES or said is True:
             if special != "concessions":
                 return True
             what = concession().strip()
             return [{"what": what}] if what else None
-        if folded in NO:
+        if folded in NO or said is False:
             return [] if special == "concessions" else False
         return None
     # "no" to a list question means none of it, never an item called "no".
-    none = folded in NONE or folded in NO
+    none = folded in NONE or folded in NO or said is False
     if special == "partners":
         return [] if none else [{"name": text}]
     if kind == "choice":
@@ -357,7 +370,8 @@ def _pick_several(text: str, options: tuple[str, ...], labels: dict[str, str]) -
 
 
 def _pick(text: str, options: tuple[str, ...], labels: dict[str, str]) -> str | None:
-    """A choice by its number, its code or its label in the interview's language."""
+    """A choice by its number, its code or its label in the interview's language, else by a word of
+    answers.py's lexicon for it («جمعية» for an NGO), as a file's field reads it."""
     if text.isdigit() and 1 <= int(text) <= len(options):
         return options[int(text) - 1]
     folded = text.casefold()
@@ -365,7 +379,10 @@ def _pick(text: str, options: tuple[str, ...], labels: dict[str, str]) -> str | 
         names = {option, labels.get(f"choice.{option}", ""), labels.get(f"sector.{option}", "")}
         if folded in {name.casefold() for name in names if name}:
             return option
-    return None
+    if len(text) > answers.LONGEST_ANSWER:
+        return None
+    found = answers.lexicon().choices.get(answers.normalise(text))
+    return found if found in options else None
 
 
 # The passage through the questions: what was passed, and the one undo history. ---------------------

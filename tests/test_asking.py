@@ -168,3 +168,23 @@ def test_the_web_keeps_the_same_passage_and_it_crosses_to_a_worker(store):
     state.pass_over(consult(store.document).questions[0])
     after = pickle.loads(pickle.dumps(state))  # work.answer runs in a worker process
     assert after.history == state.history and after.passed == state.passed
+
+
+# answers.py's lexicon: the words a file may hold are words the interview reads too --------------------
+
+@pytest.mark.parametrize("words,value", [("أجل", True), ("ليس بعد", False), ("غير معروف", DONT_KNOW_ANSWER),
+                                         ("نَعَم.", True), ("لا ندري", DONT_KNOW_ANSWER)])
+def test_a_yes_no_answer_in_any_of_the_lexicons_words(words, value):
+    question = _question(START, "monitoring.planned_from_start")
+    assert parse_answer(question, words, LABELS["ar"], _no_concession) is value
+
+
+@pytest.mark.parametrize("words,value", [("جمعية", "ngo"), ("القطاع العام", "government"), ("شركة خاصة", "private")])
+def test_a_choice_in_any_of_the_lexicons_words(words, value):
+    question = _question(START, "partners[0].sector")
+    assert parse_answer(question, words, LABELS["ar"], _no_concession) == value
+
+
+def test_a_lexicon_word_for_a_value_the_question_does_not_offer_is_not_understood():
+    question = _question(START, "partners[0].sector")
+    assert parse_answer(question, "مرتفع", LABELS["ar"], _no_concession) is None  # a level, not a sector
