@@ -1,7 +1,8 @@
-"""The report page's parts (/a/FILE/report) and the history's rows, for app.py: the what-if toggles and
-what the answers supposed would give (the reasoning layer decides which answers change the verdict:
-what_it_takes.supposable), keeping supposed answers in the file, and each recorded state with what
-changed since the one before, in words (reports/diff_report.py). The work functions run in the pool.
+"""The report page's parts (/a/FILE/report) and the history's rows, for report_pages.py and
+history_pages.py: the what-if toggles and what the answers supposed would give (the reasoning layer
+decides which answers change the verdict: what_it_takes.supposable), keeping supposed answers in the
+file, and each recorded state with what changed since the one before, in words
+(reports/diff_report.py). The work functions run in the pool.
 """
 
 from __future__ import annotations
