@@ -104,6 +104,7 @@ def cmd_plan(args) -> None:
 
     from tahaluf import knowledge
     from tahaluf.evaluation import evaluate_file
+    from tahaluf.files.alliance_file import add_actions
     from tahaluf.files.output import format_for, write_output
     from tahaluf.reports import plan
 
@@ -112,7 +113,7 @@ def cmd_plan(args) -> None:
     evaluation = evaluate_file(args.file)
     if editing:
         proposed = plan.proposed_actions(evaluation, args.lang)
-        plan.add_to_file(Path(args.file), proposed)
+        add_actions(Path(args.file), proposed)
         _note(args, f"{args.file}: {knowledge.count_phrase('proposed_action', len(proposed), 'en')}; "
                     "give each an owner and a due date")
         return

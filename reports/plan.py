@@ -1,5 +1,5 @@
-"""The action plan as files: proposed from the report's next steps, kept in the alliance file,
-exported as a spreadsheet and as an iCalendar file of due dates.
+"""The action plan as files: proposed from the report's next steps (kept in the alliance file by
+files/alliance_file.add_actions), exported as a spreadsheet and as an iCalendar file of due dates.
 
 The steps and their order come from the view-model's ``next_steps`` (red flags, then
 conditions, then questions); this module only turns them into entries and bytes.
@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from tahaluf import knowledge
 from tahaluf.evaluation import Evaluation
 from tahaluf.files.cells import formula_like
-from tahaluf.files.output import write_atomically
 from tahaluf.model import AllianceDocument
 from tahaluf.reports.viewmodel import build_report
 
@@ -37,22 +35,6 @@ def proposed_actions(evaluation: Evaluation, lang: str = "en") -> list[dict]:
                          **({"subject": subject} if subject else {}),
                          "owner": None, "due": None, "status": "open"})
     return proposed
-
-
-def add_to_file(path: Path, actions: list[dict]) -> None:
-    """Append the actions to the file's ``actions:`` (made if missing), keeping the director's
-    comments and key order (a round-trip YAML edit), written atomically."""
-    from ruamel.yaml import YAML
-
-    yaml = YAML()  # round-trip: comments, order and quoting kept
-    yaml.width = 100
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    if data.get("actions") is None:
-        data["actions"] = []
-    data["actions"].extend(actions)
-    out = io.StringIO()
-    yaml.dump(data, out)
-    write_atomically(path, out.getvalue().encode("utf-8"))
 
 
 def _rows(document: AllianceDocument, lang: str) -> tuple[list[str], list[list]]:
