@@ -12,9 +12,9 @@ from functools import cache
 from typing import Any
 
 from tahaluf import knowledge
+from tahaluf.asking import option_label, question_text
 from tahaluf.consultation import consult, parse_path
 from tahaluf.loader import format_path
-from tahaluf.reports.interview import option_label, question_text
 from tahaluf.web.fullform import (
     ADD_PREFIX,
     COUNT_PREFIX,
