@@ -72,6 +72,9 @@ def finding_question(result: FindingResult, lang: str) -> Message:
     labels = {key: text(lang) for key, text in knowledge.labels().items()}
     values = {"subject": labels.get(f"subject.{result.subject}", result.subject),
               **{name: _choice(value, labels) if name in _CHOICE_PARAMS else value for name, value in result.params}}
+    if result.rule == "EV01":  # "How do you know? Acme — Has a timeline been agreed? yes"
+        params = dict(result.params)
+        values["fact"] = fact_message(describe_fact(params["fact"], params["value"], lang), labels)
     return _word_question(result, knowledge.findings()[result.rule], values, labels, lang)
 
 
@@ -134,6 +137,8 @@ class _Builder:
                   else self.fact_question(value) if disputed and name == "path"
                   else _choice(value, self.labels) if name in _CHOICE_PARAMS else value
                   for name, value in result.params}
+        if result.rule == "EV01":  # the fact a verify condition is about, by its question and answer
+            params["fact"] = self.fact(params["fact"], params["value"]).words
         values = {"subject": self.subject(result), **params, **self.said(params, result.evidence)}
         for name, (placeholder, noun) in _COUNTED_PARAMS.items():
             if isinstance(values.get(name), int):
@@ -233,7 +238,7 @@ class _Builder:
             result.append(ConditionView(condition.id, condition.kind, label, text, view.fix, view.rule,
                                         self.labels["label.list_separator"].join(q.id for q in view.guidance),
                                         view.id, view.subject))
-        order = {"fix": 0, "establish": 1, "strengthen": 2}
+        order = {"fix": 0, "verify": 1, "establish": 2, "strengthen": 3}
         return tuple(sorted(result, key=lambda c: (order[c.kind], c.rule, str(c.text))))
 
     def readiness(self) -> tuple[ReadinessView, ...]:
@@ -447,7 +452,7 @@ class _Builder:
             source_name=evaluation.source_name, source_sha256=evaluation.source_sha256, labels=labels,
             conditions_shown=self.fold(conditions, kind="condition"), not_assessed_shown=self.fold(not_assessed),
             next_steps_shown=fold_steps(next_steps(evaluation, self.lang, self), self),
-            consultant=self.consultant(),
+            consultant=self.consultant(), evidence=evidence_rows(self),
         )
 
     def consultant(self) -> Consultant | None:
@@ -480,3 +485,4 @@ def with_consultant(report: ReportView, by: str) -> ReportView:
 
 # The steps live in reports/steps.py (imported last: they build on the classes above).
 from tahaluf.reports.steps import fold_steps, headline, next_steps, red_flags  # noqa: E402,F401
+from tahaluf.reports.evidence_view import evidence_rows  # noqa: E402

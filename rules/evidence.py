@@ -50,7 +50,7 @@ class EvidenceRules(RuleSet):
                     or finding["dimension"] in UNSCORED_DIMENSIONS:
                 continue
             for path, value in finding["evidence"]:
-                if value is not None:
+                if value is not None and "." in path:  # a fact, not how many items a list holds
                     value0, rules = deciding.get(path, (value, ()))
                     deciding[path] = (value0, (*rules, finding["rule"]) if finding["rule"] not in rules else rules)
         for path, (value, rules) in sorted(deciding.items()):
