@@ -1,0 +1,183 @@
+"""The evidence behind facts (issue 25): the loader's check of `evidence:`, the verify condition
+(EV01), the consultation, the views, and three properties over random documents."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from model_strategies import model_data
+from rich.console import Console
+from support import build_document
+from test_soundness import SETTINGS
+
+from tahaluf.consultation import consult
+from tahaluf.errors import InputErrors
+from tahaluf.evaluation import evaluate_document, evaluate_file
+from tahaluf.evidence_rules import EvidenceRules
+from tahaluf.model import EVIDENCE_STATUSES, AllianceDocument
+from tahaluf.neighbours import Neighbourhood
+from tahaluf.reports.json_report import render_json
+from tahaluf.reports.markdown import render_markdown
+from tahaluf.reports.terminal import show
+from tahaluf.reports.viewmodel import build_report
+from tahaluf.rules.declare import document_facts
+from tahaluf.rules.engine import infer
+from tahaluf.rules.verdict import DECISIVE
+
+# A document that proceeds on the guide's rules: every decisive check passes.
+SOUND = "examples/evidence.yaml"
+REQUIRED = EvidenceRules(required=True)
+
+
+def _deciding(evaluation) -> dict[str, object]:
+    """The known facts that passing blocker and major guide checks cite."""
+    return {path: value for f in evaluation.inference.findings
+            if f.status == "pass" and f.severity in DECISIVE and not f.rule.startswith(("EV", "CX", "DS"))
+            for path, value in f.evidence if value is not None and "." in path}
+
+
+def test_a_misspelt_fact_is_refused_with_its_line_and_a_guess(tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text("organisation: {name: Org}\nalliance: {name: A}\nevidence:\n"
+                    "  - fact: concessions[0].touches_core_objectiv\n    source: a call\n"
+                    "  - fact: partners[0].sector[1]\n    source: a call\n", encoding="utf-8")
+    with pytest.raises(InputErrors) as raised:
+        evaluate_file(path)
+    said = str(raised.value)
+    assert ":4: evidence[0].fact:" in said
+    assert "did you mean 'concessions[0].touches_core_objective'?" in said
+    assert ":6: evidence[1].fact:" in said and "is not a list" in said
+
+
+def _sound():
+    evaluation = evaluate_file(SOUND)
+    return evaluation.document.model_dump(mode="json", exclude_none=True)
+
+
+def test_the_example_proceeds_without_its_evidence_and_is_held_by_one_claim():
+    data = _sound()
+    claimed = [e for e in data["evidence"] if e["status"] == "claimed"]
+    assert claimed, "the example keeps one claimed fact, for the README"
+    data["evidence"] = [e for e in data["evidence"] if e["status"] != "claimed"]
+    assert evaluate_document(AllianceDocument.model_validate(data)).verdict == "proceed"
+    evaluation = evaluate_file(SOUND)
+    assert evaluation.verdict == "conditions"
+    assert {c.kind for c in evaluation.inference.conditions} == {"verify"}
+    assert not evaluation.inference.gates  # a verify condition is never a red flag
+
+
+def test_a_verify_condition_is_met_by_evidence_and_asked_by_the_consultation():
+    evaluation = evaluate_file(SOUND)
+    consultation = consult(evaluation.document, evaluation)
+    assert not consultation.settled and consultation.reason == "evidence_open"
+    facts = {dict(f.params)["fact"] for f in consultation.to_verify}
+    data = _sound()
+    for entry in data["evidence"]:
+        if entry["fact"] in facts:
+            entry["status"] = "documented"
+    assert evaluate_document(AllianceDocument.model_validate(data)).verdict == "proceed"
+
+
+def test_the_views_show_each_deciding_fact_with_its_source():
+    evaluation = evaluate_file(SOUND)
+    report = build_report(evaluation, "en")
+    assert report.evidence and report.evidence[0].verify  # the facts to verify first
+    markdown = render_markdown(report)
+    assert "## Evidence behind the deciding facts" in markdown
+    assert "source: " in markdown and "(claimed" in markdown
+    log = json.loads(render_json(report))["evidence"]
+    assert {row["status"] for row in log} >= {"claimed", "documented"}
+    assert all(row["sources"] and row["text"] for row in log if row["status"] != "none")
+    arabic = render_markdown(build_report(evaluation, "ar"))
+    assert "الأدلة على الوقائع الحاسمة" in arabic and "مُدّعى" in arabic
+    screen = io.StringIO()
+    show(report, Console(file=screen, width=120, height=60, color_system=None))
+    assert "Verify" in screen.getvalue() and "source: " in screen.getvalue()
+
+
+def test_the_brief_has_one_line_per_deciding_fact():
+    report = build_report(evaluate_file(SOUND), "en")
+    brief = render_markdown(report, part="brief")
+    section = brief.split("## Evidence behind the deciding facts", 1)[1].split("##", 1)[0]
+    assert len([line for line in section.splitlines() if line.startswith("- ")]) == len(report.evidence)
+
+
+def test_no_evidence_no_trace():
+    document = build_document({"concessions": [{"what": "Logo", "touches_core_objective": False}]})
+    report = build_report(evaluate_document(document), "en")
+    assert report.evidence == () and "evidence" not in json.loads(render_json(report))
+
+
+def test_a_what_if_near_a_file_with_evidence_judges_its_evidence_too():
+    base = evaluate_file(SOUND)
+    data = _sound()
+    data["evidence"] = data["evidence"][1:]
+    document = AllianceDocument.model_validate(data)
+    near = Neighbourhood(base).evaluate(document)
+    assert near.inference.conditions == evaluate_document(document).inference.conditions
+
+
+# Properties --------------------------------------------------------------------------------------
+
+
+@st.composite
+def documents_with_evidence(draw):
+    """A random document, and evidence of random status for some of the facts its checks decide on."""
+    document = AllianceDocument.model_validate(model_data(draw, AllianceDocument))
+    deciding = sorted(_deciding(evaluate_document(document)))
+    chosen = draw(st.lists(st.sampled_from(deciding), unique=True, max_size=4)) if deciding else []
+    evidence = [{"fact": path, "source": "a phone call", "status": draw(st.sampled_from(EVIDENCE_STATUSES))}
+                for path in chosen]
+    data = document.model_dump(mode="json", exclude_none=True)
+    return document, AllianceDocument.model_validate({**data, "evidence": evidence} if evidence else data)
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(documents_with_evidence())
+def test_an_unverified_deciding_fact_never_proceeds_without_a_verify_condition(pair):
+    _, document = pair
+    evaluation = evaluate_document(document, evidence_rules=REQUIRED)
+    best = {}
+    for entry in document.evidence or ():
+        best[entry.fact] = max(best.get(entry.fact, "claimed"), entry.status, key=EVIDENCE_STATUSES.index)
+    unverified = {path for path in _deciding(evaluation) if best.get(path, "claimed") == "claimed"}
+    verify = {dict(f.params)["fact"] for c in evaluation.inference.conditions if c.kind == "verify"
+              for f in evaluation.inference.findings if f.id == c.because[0]}
+    assert verify == unverified
+    if unverified:
+        assert evaluation.verdict != "proceed"
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(documents_with_evidence(), st.booleans())
+def test_evidence_never_lowers_a_guide_finding(pair, required):
+    bare, document = pair
+    rules = EvidenceRules(required=required)
+    plain = evaluate_document(bare).inference
+    judged = evaluate_document(document, evidence_rules=rules).inference
+
+    def guide(inference):
+        return sorted((f.rule, f.subject, f.status, f.severity, f.evidence) for f in inference.findings
+                      if not f.rule.startswith("EV"))
+
+    assert guide(judged) == guide(plain)
+    assert len(judged.gates) == len(plain.gates)
+    order = ("proceed", "conditions", "do_not_proceed")
+    assert order.index(judged.verdict) >= order.index(plain.verdict)
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(documents_with_evidence(), st.integers(1, 120))
+def test_without_evidence_the_outputs_are_byte_identical(pair, months):
+    bare, _ = pair
+    before = infer(document_facts(bare))  # the engine as it ran before evidence existed
+    evaluation = evaluate_document(bare, evidence_rules=EvidenceRules(max_age_months=months))
+    assert evaluation.inference == before
+    again = evaluate_document(bare)
+    for lang in ("en", "ar"):
+        assert render_json(build_report(evaluation, lang)) == render_json(build_report(again, lang))
+        assert render_markdown(build_report(evaluation, lang)) == render_markdown(build_report(again, lang))
