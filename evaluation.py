@@ -14,6 +14,9 @@ from tahaluf.rules.declare import document_facts, evidence_facts
 from tahaluf.rules.engine import Inference, infer
 
 
+DEFAULT_EVIDENCE_RULES = EvidenceRules.model_validate({})  # no policy: evidence is judged when given
+
+
 @dataclass(frozen=True)
 class Evaluation:
     """One evaluated alliance: the input, what the rules concluded, and how to reproduce it."""
@@ -25,7 +28,7 @@ class Evaluation:
     # Input path ("partners[0].sector") -> its line in the file, for pointing at facts.
     lines: dict[str, int | None] = field(default_factory=dict, compare=False, repr=False)
     # What was asked of the evidence behind facts (issue 25): a what-if judges its neighbours by it too.
-    evidence_rules: EvidenceRules = field(default_factory=EvidenceRules, compare=False, repr=False)
+    evidence_rules: EvidenceRules = field(default_factory=lambda: DEFAULT_EVIDENCE_RULES, compare=False, repr=False)
 
     @property
     def verdict(self) -> str:
@@ -41,7 +44,7 @@ def declared_facts(document: AllianceDocument, evidence_rules: EvidenceRules) ->
 def evaluate_document(document: AllianceDocument, source_name: str = "<document>", source_sha256: str = "",
                       source: SourceMap | None = None, evidence_rules: EvidenceRules | None = None) -> Evaluation:
     lines = {format_path(path): line for path, line in source.lines.items()} if source else {}
-    evidence_rules = evidence_rules or EvidenceRules()
+    evidence_rules = evidence_rules or DEFAULT_EVIDENCE_RULES
     return Evaluation(document, infer(declared_facts(document, evidence_rules)), source_name, source_sha256,
                       lines, evidence_rules)
 

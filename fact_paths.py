@@ -36,7 +36,7 @@ def _step(current: Any, name: str) -> tuple[Any, list[str]]:
     """The type of field ``name`` under ``current`` (None when there is none) and the names offered there."""
     current = _inner(current)
     if typing.get_origin(current) is dict:
-        keys = [k for k in typing.get_args(_inner(typing.get_args(current)[0]))]
+        keys = list(typing.get_args(_inner(typing.get_args(current)[0])))
         return (_inner(typing.get_args(current)[1]) if name in keys else None), [str(k) for k in keys]
     if isinstance(current, type) and issubclass(current, BaseModel):
         fields = current.model_fields

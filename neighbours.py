@@ -23,7 +23,6 @@ from tahaluf.rules.base import DIMENSIONS, REGISTRY
 from tahaluf.rules.declare import document_facts
 from tahaluf.rules.engine import FindingResult, _Base, derived, engine_for, run_checks
 
-
 _EVIDENCE = frozenset({"DecidingFact", "EvidenceItem"})  # fact types only a file with evidence declares
 
 
@@ -72,8 +71,8 @@ class Neighbourhood:
         mine = _by_type(declared)
         changed = {name for name in set(mine) | set(self.facts) if mine.get(name) != self.facts.get(name)}
         affected = frozenset(code for code, types in _types_read().items() if types & changed)
-        kept = [f for code, found in self.findings.items() if code not in affected and not _types_read()[code] & _EVIDENCE
-                for f in found]
+        kept = [f for code, found in self.findings.items()
+                if code not in affected and not _types_read()[code] & _EVIDENCE for f in found]
         new = run_checks(_engine(affected), declared) if affected else []
         inference = derived(kept + new, engine_for().dimensions or DIMENSIONS)
         return Evaluation(document, inference, "<what-if>", "")

@@ -161,7 +161,8 @@ def _settledness(evaluation: Evaluation, data: dict, questions: tuple[Question, 
             return False, "red_flag_possible", tuple(can_gate)
         # Only facts to confirm stand between the verdict and proceed: evidence, not an answer, can change it.
         only_verify = all(c.kind == "verify" for c in inference.conditions)
-        return False, "evidence_open" if only_verify else "conditions_open", tuple(q for q in questions if not _inert(q))
+        reason = "evidence_open" if only_verify else "conditions_open"
+        return False, reason, tuple(q for q in questions if not _inert(q))
     deciding = tuple(q for q in questions if not _inert(q))
     return (not deciding), ("nothing_open" if not deciding else "proceed_open"), deciding
 

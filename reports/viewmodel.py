@@ -484,5 +484,5 @@ def with_consultant(report: ReportView, by: str) -> ReportView:
 
 
 # The steps live in reports/steps.py (imported last: they build on the classes above).
-from tahaluf.reports.steps import fold_steps, headline, next_steps, red_flags  # noqa: E402,F401
 from tahaluf.reports.evidence_view import evidence_rows  # noqa: E402
+from tahaluf.reports.steps import fold_steps, headline, next_steps, red_flags  # noqa: E402,F401

@@ -48,7 +48,8 @@ def _to_verify(consultation, labels: dict[str, str], lang: str) -> list[str]:
     """Facts to confirm: evidence, not an answer, changes these (issue 25); nothing when there are none."""
     if not consultation.to_verify:
         return []
-    return [labels["reason.evidence_open"], *(f"  • {finding_question(f, lang)}  [EV01]" for f in consultation.to_verify), ""]
+    asks = [f"  • {finding_question(f, lang)}  [EV01]" for f in consultation.to_verify]
+    return [labels["reason.evidence_open"], *asks, ""]
 
 
 def render_whatif(evaluation: Evaluation, lang: str, fmt: str, every: bool = False) -> str:
