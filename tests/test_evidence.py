@@ -181,3 +181,19 @@ def test_without_evidence_the_outputs_are_byte_identical(pair, months):
     for lang in ("en", "ar"):
         assert render_json(build_report(evaluation, lang)) == render_json(build_report(again, lang))
         assert render_markdown(build_report(evaluation, lang)) == render_markdown(build_report(again, lang))
+
+
+def test_the_diff_says_who_changed_an_answer_and_on_what_evidence(tmp_path):
+    from tahaluf.diff import compare, snapshot_of_file
+    from tahaluf.reports.diff_report import render_diff_json, render_diff_markdown
+
+    old = tmp_path / "old.yaml"
+    old.write_text(open(SOUND, encoding="utf-8").read().replace("approach: cooperative", "approach: mixed", 1),
+                   encoding="utf-8")
+    comparison = compare(snapshot_of_file(str(old)), snapshot_of_file(SOUND))
+    assert not any(path.startswith("evidence") for path, _, _ in comparison.facts)  # evidence is no answer
+    markdown = render_diff_markdown(comparison)
+    line = next(line for line in markdown.splitlines() if "mixed → cooperative" in line)
+    assert "Sara Haddad, on the evidence of: The ministry's liaison officer" in line and "(claimed)" in line
+    facts = json.loads(render_diff_json(comparison))["facts"]
+    assert next(f for f in facts if f["after"] == "cooperative")["evidence"]["by"] == "Sara Haddad"
