@@ -13,7 +13,6 @@ from tahaluf.model import AllianceDocument
 from tahaluf.rules.declare import document_facts, evidence_facts
 from tahaluf.rules.engine import Inference, infer
 
-
 DEFAULT_EVIDENCE_RULES = EvidenceRules.model_validate({})  # no policy: evidence is judged when given
 
 

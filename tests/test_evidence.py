@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -188,7 +189,7 @@ def test_the_diff_says_who_changed_an_answer_and_on_what_evidence(tmp_path):
     from tahaluf.reports.diff_report import render_diff_json, render_diff_markdown
 
     old = tmp_path / "old.yaml"
-    old.write_text(open(SOUND, encoding="utf-8").read().replace("approach: cooperative", "approach: mixed", 1),
+    old.write_text(Path(SOUND).read_text(encoding="utf-8").replace("approach: cooperative", "approach: mixed", 1),
                    encoding="utf-8")
     comparison = compare(snapshot_of_file(str(old)), snapshot_of_file(SOUND))
     assert not any(path.startswith("evidence") for path, _, _ in comparison.facts)  # evidence is no answer
@@ -197,3 +198,32 @@ def test_the_diff_says_who_changed_an_answer_and_on_what_evidence(tmp_path):
     assert "Sara Haddad, on the evidence of: The ministry's liaison officer" in line and "(claimed)" in line
     facts = json.loads(render_diff_json(comparison))["facts"]
     assert next(f for f in facts if f["after"] == "cooperative")["evidence"]["by"] == "Sara Haddad"
+
+
+def test_screening_reads_a_source_per_candidate_and_names_the_facts_to_verify(tmp_path):
+    import csv
+    import subprocess
+    import sys
+
+    with open("examples/candidates.csv", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    extra = [["source", "checked_on", "status"], ["Their website", "2026-03", ""],
+             ["Our due-diligence file", "2026-09-10", "verified"]]
+    path = tmp_path / "c.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(row + more for row, more in zip(rows[:3], extra))
+    plain = tmp_path / "p.csv"
+    with open(plain, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows[:3])
+
+    def screened(source):
+        done = subprocess.run([sys.executable, "-m", "tahaluf", "-q", "screen", str(source), "--org",
+                               "examples/screening-org.yaml", "--format", "csv", "-o", "-", "--jobs", "1"],
+                              capture_output=True, text=True, check=True)
+        return {row["name"]: row for row in csv.DictReader(io.StringIO(done.stdout))}
+
+    before, after = screened(plain), screened(path)
+    claimed, verified = rows[1][0], rows[2][0]
+    assert before[claimed]["status"] == "eligible" and after[claimed]["status"] == "conditional"
+    assert "EV01" in after[claimed]["failed"] and "Confirm in writing" in after[claimed]["reason"]
+    assert after[verified] == before[verified]  # verified: nothing to confirm
