@@ -156,6 +156,8 @@ def build_parser() -> _Parser:
                                              "each answer is saved in it at once"))
     _force(interview)
     interview.add_argument("--lang", choices=LANGS, default="en", help="language of the questions (default: en)")
+    interview.add_argument("--ask-evidence", action="store_true",
+                           help="after each answer, ask how you know it (Enter skips): kept under `evidence:`")
 
     whatif = _command(commands, common, "whatif",
                       "the verdict, the answers that would change it, and what it would take to proceed",

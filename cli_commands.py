@@ -161,7 +161,7 @@ def cmd_interview(args) -> int:
 
     _refuse_write_protected(args, args.file)
     try:
-        run(args.file, args.lang)
+        run(args.file, args.lang, evidence=args.ask_evidence)
     except KeyboardInterrupt:
         print("\n" + saved_line(args.file, args.lang), file=sys.stderr)
         return 130

@@ -65,6 +65,7 @@ class Session:
     # "don't know" left to change it; it is made again when the standing changes.
     offered: tuple | None = None
     asked: set[str] = field(default_factory=set)  # the questions that could change the verdict, asked so far
+    evidence: bool = False  # --ask-evidence: "How do you know?" after each answer (interview_evidence.py)
 
     def label(self, key: str, **values) -> str:
         text = self.labels[key]
@@ -80,7 +81,8 @@ def step(store: AllianceFile, path: tuple | None = None, value: Any = None) -> C
     return consult(store.document)
 
 
-def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[str], None] = print) -> None:
+def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[str], None] = print,
+        evidence: bool = False) -> None:
     """The interview loop. KeyboardInterrupt and EOFError propagate: the CLI says how to resume."""
     labels = {key: text(lang) for key, text in knowledge.labels().items()}
     say(labels["interview.welcome"].replace("{file}", file))
@@ -91,7 +93,7 @@ def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[
         alliance = _required(ask, labels["interview.ask_alliance"] + ": ")
         store = AllianceFile.create(file, organisation, alliance)
     store.guard = True
-    session = Session(store, lang, ask, say, labels)
+    session = Session(store, lang, ask, say, labels, evidence=evidence)
     current = step(store)
     say(_status(session, current))
     while True:
@@ -311,6 +313,10 @@ def _ask(session: Session, current: Consultation, question: Question) -> str:
             session.say(session.label("interview.not_valid", problem=error.problem))
             continue
         session.history.append(("answer", question.parts, before))
+        if session.evidence:
+            from tahaluf.reports.interview_evidence import ask_evidence
+
+            ask_evidence(session, question.parts)
         return "answered"
 
 

@@ -227,3 +227,31 @@ def test_screening_reads_a_source_per_candidate_and_names_the_facts_to_verify(tm
     assert before[claimed]["status"] == "eligible" and after[claimed]["status"] == "conditional"
     assert "EV01" in after[claimed]["failed"] and "Confirm in writing" in after[claimed]["reason"]
     assert {**after[verified], "rank": ""} == {**before[verified], "rank": ""}  # verified: nothing to confirm
+
+
+def test_the_interview_asks_how_you_know_and_keeps_the_answer(tmp_path):
+    from tahaluf.reports.interview import run
+
+    file = tmp_path / "alliance.yaml"
+    file.write_text("organisation:\n  name: Hope NGO\nalliance:\n  name: Clean Air Alliance\n", encoding="utf-8")
+    script = ["q"]
+    first: list[str] = []
+
+    def ask(prompt):
+        if prompt.startswith("How do you know?"):
+            return "Minutes of the March board meeting"
+        if prompt.startswith("Is it claimed"):
+            return "documented"
+        if not first:  # the first question: answer it as a partner would be named, or yes
+            first.append(prompt)
+            return "yes"
+        return script.pop(0) if script else "q"
+
+    run(str(file), "en", ask=ask, say=lambda line: None, evidence=True)
+    document = evaluate_file(file).document
+    if document.evidence:  # the first answer fitted its question: its source was kept with it
+        (entry,) = document.evidence
+        assert entry.source == "Minutes of the March board meeting" and entry.status == "documented"
+        assert entry.fact and "." in entry.fact
+    else:
+        pytest.fail(f"the first answer did not fit: {first}")
