@@ -293,7 +293,13 @@ def act(store: AllianceFile, state, action: str, form, t: dict[str, str]) -> str
         state.history.append(("skip", question.parts, None))
         return ""
     before = value_at(store.data, question.parts)
-    store.set(question.parts, value)
+    changes = [(question.parts, value)]
+    source = str(form.get("source", "")).strip()
+    if source:  # "How do you know?", optional: kept under the file's evidence (issue 25), in the same save
+        status = str(form.get("evidence_status", "claimed"))
+        changes.append((("evidence", len(store.data.get("evidence") or [])),
+                        {"fact": question.path, "source": source, "status": status}))
+    store.update(changes)
     state.history.append(("answer", question.parts, before))
     state.answered = True
     return ""
