@@ -255,3 +255,17 @@ def test_the_interview_asks_how_you_know_and_keeps_the_answer(tmp_path):
         assert entry.fact and "." in entry.fact
     else:
         pytest.fail(f"the first answer did not fit: {first}")
+
+
+def test_the_history_keeps_the_sources_with_the_facts(tmp_path):
+    from tahaluf.diff import compare, snapshot_keys, snapshot_of_evaluation, snapshot_of_file, snapshot_of_report
+    from tahaluf.reports.diff_report import fact_lines
+
+    old = tmp_path / "old.yaml"
+    old.write_text(Path(SOUND).read_text(encoding="utf-8").replace("approach: cooperative", "approach: mixed", 1),
+                   encoding="utf-8")
+    later = snapshot_of_evaluation(evaluate_file(SOUND))
+    keys = json.loads(json.dumps(snapshot_keys(later)))  # as the history stores them
+    stored = snapshot_of_report("kept", {"verdict": later.verdict, "keys": keys})
+    lines = fact_lines(compare(snapshot_of_file(str(old)), stored), "ar")
+    assert any("Sara Haddad" in line.source and "مُدّعى" in line.source for line in lines)
