@@ -75,10 +75,10 @@ class Screener:
 
     def record(self, candidate: Candidate | Waiting, verdict: Verdict) -> tuple[int, bytes] | None:
         """The candidate's result row, pickled, with its bucket (None when rejected); counted here."""
+        verdict = unverified(verdict, candidate.evidence)  # a source only claimed: facts to verify (issue 25)
         if verdict.status is None:
             self.reject(candidate.row, [RowProblem("", verdict.problem)])
             return None
-        verdict = unverified(verdict, candidate.evidence)
         reasons = [self.words(reason, candidate) for reason in verdict.reasons]
         parts = reasons[0] if reasons else []
         if verdict.reason is not None:
