@@ -67,14 +67,15 @@ def _word_question(result: FindingResult, text, values: dict, labels: dict[str, 
     return fill(case + ": " + text.question(lang), values)
 
 
-def finding_question(result: FindingResult, lang: str) -> Message:
-    """One open check's question, worded as the reports word it (the interview asks it)."""
+def finding_question(result: FindingResult, lang: str, document=None) -> Message:
+    """One open check's question, worded as the reports word it (the interview asks it); ``document``
+    names a partner in a fact to verify (EV01) by its name."""
     labels = {key: text(lang) for key, text in knowledge.labels().items()}
     values = {"subject": labels.get(f"subject.{result.subject}", result.subject),
               **{name: _choice(value, labels) if name in _CHOICE_PARAMS else value for name, value in result.params}}
     if result.rule == "EV01":  # "How do you know? Acme — Has a timeline been agreed? yes"
         params = dict(result.params)
-        values["fact"] = fact_message(describe_fact(params["fact"], params["value"], lang), labels)
+        values["fact"] = fact_message(describe_fact(params["fact"], params["value"], lang, document), labels)
     return _word_question(result, knowledge.findings()[result.rule], values, labels, lang)
 
 

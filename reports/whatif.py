@@ -48,7 +48,8 @@ def _to_verify(consultation, labels: dict[str, str], lang: str) -> list[str]:
     """Facts to confirm: evidence, not an answer, changes these (issue 25); nothing when there are none."""
     if not consultation.to_verify:
         return []
-    asks = [f"  • {finding_question(f, lang)}  [EV01]" for f in consultation.to_verify]
+    document = consultation.evaluation.document
+    asks = [f"  • {finding_question(f, lang, document)}  [EV01]" for f in consultation.to_verify]
     return [labels["reason.evidence_open"], *asks, ""]
 
 
@@ -104,7 +105,8 @@ def _table(consultation, labels: dict[str, str], lang: str, fmt: str, every: boo
                           for q, outcomes in rows],
             "path_to_proceed": {"found": path.found, "reason": path.reason, "blocking": list(path.blocking),
                                 "answers": [{"path": p, "answer": a} for p, a in path.answers]},
-            **({"to_verify": [{"fact": dict(f.params)["fact"], "question": str(finding_question(f, lang))}
+            **({"to_verify": [{"fact": dict(f.params)["fact"],
+                               "question": str(finding_question(f, lang, consultation.evaluation.document))}
                               for f in consultation.to_verify]} if consultation.to_verify else {}),
         }, ensure_ascii=False, indent=2) + "\n"
     verdict = labels[f"verdict.{consultation.verdict}"]
