@@ -329,11 +329,11 @@ class ReportView:
     source_name: str
     source_sha256: str
     labels: dict[str, str] = field(repr=False)
+    evidence: tuple = ()  # reports/evidence_view.py: the deciding facts and their sources (issue 25)
     conditions_shown: tuple = ()  # conditions to print (HTML, PDF, Markdown): many of one check as one Fold
     not_assessed_shown: tuple = ()
     next_steps_shown: tuple[NextStep, ...] = ()  # the steps to print: many of one check as one step
     consultant: Consultant | None = None  # who prepared it, on the brief
-    evidence: tuple = ()  # reports/evidence_view.py: the deciding facts and their sources (issue 25)
 
     @property
     def verdict_class(self) -> str:

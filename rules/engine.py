@@ -15,7 +15,7 @@ from typing import Any
 from tahaluf.errors import RunawayRulesError
 from tahaluf.experta_compat import KnowledgeEngine
 from tahaluf.rules import base, facts
-from tahaluf.rules.base import DIMENSIONS, REGISTRY, SUPPORT
+from tahaluf.rules.base import DIMENSIONS, REGISTRY
 from tahaluf.rules.verdict import Derivations, score_bounds, weighted_score
 
 # Each check fires at most once per subject and the derivations a few times per
@@ -116,7 +116,7 @@ class _Base(KnowledgeEngine):
 def _compose(name: str, specs: list[base.RuleSpec], severities: dict[str, str], support: bool = False) -> type:
     members = {spec.method: spec.rule for spec in specs}
     if support:
-        members.update(SUPPORT)
+        members.update(base.SUPPORT)
     members["severities"] = severities
     # Readiness is assessed only for the dimensions this engine's checks can inform.
     informed = {spec.dimension for spec in specs}
