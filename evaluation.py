@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tahaluf.loader import SourceMap, display_name, format_path, load_yaml, read_text, validate
 from tahaluf.model import AllianceDocument
+from tahaluf.policy.model import Policy
 from tahaluf.rules.declare import document_facts
 from tahaluf.rules.engine import Inference, infer
 
@@ -22,6 +23,8 @@ class Evaluation:
     source_sha256: str
     # Input path ("partners[0].sector") -> its line in the file, for pointing at facts.
     lines: dict[str, int | None] = field(default_factory=dict, compare=False, repr=False)
+    # The organisation's own policy, judged beside the guide (None: the guide alone, as before).
+    policy: Policy | None = None
 
     @property
     def verdict(self) -> str:
@@ -29,16 +32,17 @@ class Evaluation:
 
 
 def evaluate_document(document: AllianceDocument, source_name: str = "<document>", source_sha256: str = "",
-                      source: SourceMap | None = None) -> Evaluation:
+                      source: SourceMap | None = None, policy: Policy | None = None) -> Evaluation:
     lines = {format_path(path): line for path, line in source.lines.items()} if source else {}
-    return Evaluation(document, infer(document_facts(document)), source_name, source_sha256, lines)
+    return Evaluation(document, infer(document_facts(document), policy=policy), source_name, source_sha256, lines,
+                      policy)
 
 
-def evaluate_file(path: str | Path) -> Evaluation:
+def evaluate_file(path: str | Path, policy: Policy | None = None) -> Evaluation:
     """Read, validate and evaluate one alliance YAML file, '-' for standard input (raises InputError
     on bad input, InputErrors listing every problem when there are several)."""
     name = display_name(path)
     text = read_text(Path(path))
     data, source = load_yaml(text, name, collect=True)
     document = validate(AllianceDocument, data, source, name)
-    return evaluate_document(document, name, hashlib.sha256(text.encode("utf-8")).hexdigest(), source)
+    return evaluate_document(document, name, hashlib.sha256(text.encode("utf-8")).hexdigest(), source, policy)

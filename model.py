@@ -248,6 +248,9 @@ class Money(Strict):
 
 
 def _money_from_number(value):
+    # The strict loader hands a scalar over as written ("50000"): a bare amount is a number, in any case.
+    if isinstance(value, str) and re.fullmatch(r"\s*\d[\d_,]*\s*", value):
+        return {"amount": value.replace(",", "").replace("_", "").strip()}
     return {"amount": value} if isinstance(value, int) and not isinstance(value, bool) else value
 
 
