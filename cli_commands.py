@@ -50,7 +50,7 @@ def cmd_evaluate(args) -> None:
         from pathlib import Path
 
         check_target(Path(args.output), inputs)  # before the work: a device, a folder, the input itself
-    evaluation = _evaluated(args.file, args.set or [])
+    evaluation = _evaluated(args.file, args.set or [], args.policy)
     if on_terminal and args.format is None:
         _show_on_terminal(evaluation, args)
         return
@@ -130,17 +130,20 @@ def _refuse_write_protected(args, path: str | None) -> None:
         refuse_write_protected(path, args.force)
 
 
-def _evaluated(file: str, assignments: list[str]):
-    """FILE's evaluation, under the facts changed by --set PATH=VALUE (the file is not touched)."""
+def _evaluated(file: str, assignments: list[str], policy_file: str | None = None):
+    """FILE's evaluation, under the facts changed by --set PATH=VALUE (the file is not touched), with
+    the organisation's --policy judged beside the guide."""
+    from tahaluf.cli_policy import load_policy_option
     from tahaluf.evaluation import evaluate_document, evaluate_file
 
-    evaluation = evaluate_file(file)
+    policy = load_policy_option(policy_file)
+    evaluation = evaluate_file(file, policy)
     if not assignments:
         return evaluation
     from tahaluf.consultation import as_data, with_changes
 
     document = with_changes(as_data(evaluation.document), assignments)
-    return evaluate_document(document, evaluation.source_name + " (--set)", evaluation.source_sha256)
+    return evaluate_document(document, evaluation.source_name + " (--set)", evaluation.source_sha256, policy=policy)
 
 
 def cmd_interview(args) -> int:
@@ -161,7 +164,7 @@ def cmd_interview(args) -> int:
 def cmd_whatif(args) -> None:
     from tahaluf.reports.whatif import render_whatif
 
-    evaluation = _evaluated(args.file, args.set or [])
+    evaluation = _evaluated(args.file, args.set or [], args.policy)
     sys.stdout.write(render_whatif(evaluation, args.lang, args.format, every=args.all))
 
 

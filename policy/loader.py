@@ -139,7 +139,8 @@ class _Reader:
             self.problem(path, "a test names its fact: fact: partners[*].industries")
             return None
         if len(ops) != 1:
-            self.problem(path, f"a test has exactly one of {', '.join(OPERATORS)}")
+            if not (unknown and not ops):  # a misspelt operator is already said
+                self.problem(path, f"a test has exactly one of {', '.join(OPERATORS)}")
             return None
         op, value, currency = ops[0], data[ops[0]], data.get("currency")
         try:
