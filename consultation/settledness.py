@@ -44,6 +44,7 @@ from tahaluf.consultation.questions import (
 from tahaluf.evaluation import Evaluation, evaluate_document
 from tahaluf.goals import goal_could_become_specific
 from tahaluf.model import AllianceDocument, Goal
+from tahaluf.policy.model import Policy
 from tahaluf.rules.base import REGISTRY
 from tahaluf.rules.engine import FindingResult
 from tahaluf.rules.verdict import RED_FLAG, SCORING
@@ -78,7 +79,8 @@ def _fixed(result: FindingResult, open_paths: set[str], data: dict) -> bool:
             return False
     if any(_holds_an_open_goal(path, data) for path in cited):
         return False
-    for pattern in REGISTRY[result.rule].rule:
+    # A policy rule (not in REGISTRY) matches its partner whatever its facts: its condition cites all it reads.
+    for pattern in (REGISTRY[result.rule].rule if result.rule in REGISTRY else ()):
         fact_type = type(pattern).__name__
         for name, constraint in pattern.items():
             if name.startswith("__") or not callable(getattr(constraint, "match", None)):
@@ -160,11 +162,14 @@ def _settledness(evaluation: Evaluation, data: dict, questions: tuple[Question, 
     return (not deciding), ("nothing_open" if not deciding else "proceed_open"), deciding
 
 
-def consult(document: AllianceDocument | dict, evaluation: Evaluation | None = None) -> Consultation:
-    """Where the consultation on ``document`` stands (``evaluation``: its evaluation, if already made)."""
+def consult(document: AllianceDocument | dict, evaluation: Evaluation | None = None,
+            policy: Policy | None = None) -> Consultation:
+    """Where the consultation on ``document`` stands (``evaluation``: its evaluation, if already made;
+    ``policy``: the organisation's own, judged with the guide when the evaluation is made here)."""
     data = as_data(document)
     if evaluation is None:
-        evaluation = evaluate_document(document if isinstance(document, AllianceDocument) else document_of(data))
+        evaluation = evaluate_document(document if isinstance(document, AllianceDocument) else document_of(data),
+                                       policy=policy)
     questions = open_questions(evaluation, data)
     settled, reason, deciding = _settledness(evaluation, data, questions)
     return Consultation(evaluation, data, in_directors_order(questions, deciding, data), settled, reason,

@@ -49,9 +49,10 @@ def _values(view: Mapping, fact: str, partner: int | None) -> list[tuple[str, An
     return reached
 
 
-def _compare(value: Any, leaf: Leaf, holder: Mapping, view: Mapping) -> bool | None:
+def _compare(value: Any, leaf: Leaf, holder: Mapping, view: Mapping, answerable: bool = False) -> bool | None:
     if leaf.op == "unknown":
-        return (value is None) == leaf.value
+        # ``answerable``: whether it is unknown now is known, but an answer would change it.
+        return None if answerable and value is None else (value is None) == leaf.value
     if value is None:
         return None
     if leaf.op in ("greater_than", "less_than"):
@@ -75,17 +76,19 @@ def _compare(value: Any, leaf: Leaf, holder: Mapping, view: Mapping) -> bool | N
     return any(str(one).casefold() in str(value).casefold() for one in wanted)
 
 
-def judge(condition: Condition, view: Mapping, partner: int | None = None) -> tuple[bool | None, Cited]:
-    """(True / False / None for unknown, the facts read with their values)."""
+def judge(condition: Condition, view: Mapping, partner: int | None = None,
+          answerable: bool = False) -> tuple[bool | None, Cited]:
+    """(True / False / None for unknown, the facts read with their values). ``answerable``: judge
+    ``unknown:`` tests over unknown facts as unknown, for whether any answer could change the result."""
     if isinstance(condition, Leaf):
         results, cited = [], []
         for path, value, holder in _values(view, condition.fact, partner):
-            results.append(_compare(value, condition, holder, view))
+            results.append(_compare(value, condition, holder, view, answerable))
             cited.append((path, value))
         if not results:  # an empty list: nothing to hold for
             return False, cited
         return _any(results), cited
-    judged = [judge(part, view, partner) for part in condition.parts]
+    judged = [judge(part, view, partner, answerable) for part in condition.parts]
     cited = [item for _, facts in judged for item in facts]
     values = [value for value, _ in judged]
     if condition.op == "not":

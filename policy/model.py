@@ -55,6 +55,11 @@ class PolicyRule:
         return any(leaf.fact.startswith("partners[*]") for leaf in leaves(self.fails_when))
 
     @property
+    def reads_unknown(self) -> bool:
+        """Whether it tests ``unknown:`` (the one test an answer can turn either way)."""
+        return any(leaf.op == "unknown" for leaf in leaves(self.fails_when))
+
+    @property
     def reads(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(leaf.fact for leaf in leaves(self.fails_when)))
 

@@ -13,6 +13,7 @@ from tahaluf import knowledge
 from tahaluf.consultation import REPRESENTATIVE_DATE, REPRESENTATIVE_TEXT, consult, path_to_proceed, whatif
 from tahaluf.evaluation import Evaluation
 from tahaluf.reports.interview import answer_text, question_text  # one wording for the interview and what-if
+from tahaluf.reports.policy_words import finding_texts
 from tahaluf.reports.viewmodel import _CHOICE_PARAMS, _choice, fill, finding_question
 from tahaluf.what_it_takes import changing_questions, what_it_would_take
 
@@ -32,16 +33,16 @@ def _answer(labels: dict[str, str], answer) -> str:
     return answer_text(labels, answer)
 
 
-def _change(result, labels: dict[str, str], lang: str) -> str:
+def _change(result, labels: dict[str, str], lang: str, texts=None) -> str:
     """What would have to change for a failure resting on known facts to lift: the rule's words."""
-    text = knowledge.findings()[result.rule]
+    text = (texts or knowledge.findings())[result.rule]
     values = {"subject": labels.get(f"subject.{result.subject}", result.subject),
               **{name: _choice(value, labels) if name in _CHOICE_PARAMS else value for name, value in result.params}}
     return str(fill((text.lift or text.fix)(lang), values))
 
 
-def _summary(result, lang: str) -> str:
-    return knowledge.findings()[result.rule].summary(lang)
+def _summary(result, lang: str, texts=None) -> str:
+    return (texts or knowledge.findings())[result.rule].summary(lang)
 
 
 def render_whatif(evaluation: Evaluation, lang: str, fmt: str, every: bool = False) -> str:
@@ -65,7 +66,8 @@ def render_whatif(evaluation: Evaluation, lang: str, fmt: str, every: bool = Fal
     if consultation.verdict == "proceed":
         lines.append("  " + labels["whatif.already"])
         return "\n".join(lines) + "\n"
-    lines += [f"  • {_change(result, labels, lang)}  [{result.rule}]" for result in plan.lifts]
+    texts = finding_texts(evaluation.policy)
+    lines += [f"  • {_change(result, labels, lang, texts)}  [{result.rule}]" for result in plan.lifts]
     if plan.answers:
         if plan.lifts:
             lines.append("  " + labels["whatif.then"])
@@ -76,7 +78,7 @@ def render_whatif(evaluation: Evaluation, lang: str, fmt: str, every: bool = Fal
                   for text, answers in grouped.items()]
     if not plan.found:
         lines.append("  " + labels["whatif.none_after" if plan.lifts else "whatif.none"])
-        lines += [f"    – {_summary(result, lang)}  [{result.rule}]" for result in plan.standing
+        lines += [f"    – {_summary(result, lang, texts)}  [{result.rule}]" for result in plan.standing
                   if result not in plan.lifts]
     return "\n".join(lines) + "\n"
 

@@ -75,9 +75,13 @@ class PolicyChecks:
 
     def judge_policy_rule(self, rule_id: str, partner: int | None, subject: str) -> None:
         rule = self.policy.rule(rule_id)
-        value, cited = judge(rule.fails_when, memory_view(self), partner)
+        view = memory_view(self)
+        value, cited = judge(rule.fails_when, view, partner)
+        answerable = rule.reads_unknown and judge(rule.fails_when, view, partner, answerable=True)[0] is None
+        if value is False and answerable:
+            value = None  # it holds only while a fact stays unknown: an answer could make it fail
         status = status_of(value is True, value is None)
-        if status == "fail":  # decided by known facts: cite only those (as base.outcome does)
+        if status == "fail" and not answerable:  # decided by known facts: cite only those (as base.outcome does)
             cited = [(path, fact) for path, fact in cited if fact is not None]
         finding = {
             "id": self.next_id("F"), "rule": rule_id, "status": status, "severity": rule.guide_severity,
