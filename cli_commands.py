@@ -147,11 +147,13 @@ def _evaluated(file: str, assignments: list[str], policy_file: str | None = None
 
 
 def cmd_interview(args) -> int:
+    from tahaluf.cli_policy import load_policy_option
     from tahaluf.reports.interview import run, saved_line
 
     _refuse_write_protected(args, args.file)
+    policy = load_policy_option(args.policy)  # checked before the first question
     try:
-        run(args.file, args.lang)
+        run(args.file, args.lang, policy=policy)
     except KeyboardInterrupt:
         print("\n" + saved_line(args.file, args.lang), file=sys.stderr)
         return 130
@@ -253,6 +255,7 @@ def cmd_guide(args) -> None:
 
 
 def cmd_screen(args) -> None:
+    from tahaluf.cli_policy import load_policy_option
     from tahaluf.screening import screen_file
 
     if args.template is not None:
@@ -271,7 +274,7 @@ def cmd_screen(args) -> None:
     summary = screen_file(args.candidates, args.org, output=args.output, fmt=args.format, jobs=args.jobs,
                           lang=args.lang, errors=args.errors, input_format=args.input_format,
                           progress=False if args.quiet else None, dask=args.dask,
-                          dask_timeout=args.dask_timeout)
+                          dask_timeout=args.dask_timeout, policy=load_policy_option(args.policy))
     _note(args, summary.text())
 
 

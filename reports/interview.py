@@ -28,6 +28,7 @@ from tahaluf.consultation import (
 )
 from tahaluf.errors import InputError
 from tahaluf.loader import format_path
+from tahaluf.policy.model import Policy
 from tahaluf.progress import Opened, Progress, before_answer, opened, progress
 from tahaluf.reports.alliance_file import AllianceFile, ChangedOnDisk
 from tahaluf.reports.viewmodel import finding_question
@@ -73,14 +74,16 @@ class Session:
         return text
 
 
-def step(store: AllianceFile, path: tuple | None = None, value: Any = None) -> Consultation:
-    """Write one answer (if any) and work out where the consultation stands: what the benchmark times."""
+def step(store: AllianceFile, path: tuple | None = None, value: Any = None, policy: Policy | None = None) -> Consultation:
+    """Write one answer (if any) and work out where the consultation stands: what the benchmark times
+    (``policy``: the organisation's own, whose open rules ask their facts too)."""
     if path is not None:
         store.set(path, value)
-    return consult(store.document)
+    return consult(store.document, policy=policy)
 
 
-def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[str], None] = print) -> None:
+def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[str], None] = print,
+        policy: Policy | None = None) -> None:
     """The interview loop. KeyboardInterrupt and EOFError propagate: the CLI says how to resume."""
     labels = {key: text(lang) for key, text in knowledge.labels().items()}
     say(labels["interview.welcome"].replace("{file}", file))
@@ -92,7 +95,7 @@ def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[
         store = AllianceFile.create(file, organisation, alliance)
     store.guard = True
     session = Session(store, lang, ask, say, labels)
-    current = step(store)
+    current = step(store, policy=policy)
     say(_status(session, current))
     while True:
         before = before_answer(current)
@@ -119,7 +122,7 @@ def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[
             result = "changed"
         if result == "quit":
             break
-        current = step(store)
+        current = step(store, policy=policy)
         said = opened_line(labels, opened(before, current), current.data, lang) if result in WRITES else None
         if said:  # the count may grow now: say why
             say(said)

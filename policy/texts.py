@@ -1,4 +1,4 @@
-"""The organisation's policy in the reports' words: each policy rule's texts shaped as a guide rule's
+"""The organisation's policy in the product's words: each policy rule's texts shaped as a guide rule's
 (knowledge.FindingText), so every view words a policy finding as it words a check's, and cited as
 "Your policy: P3 — title" where a check cites the guide's items (never a G- number, never the guide)."""
 
