@@ -292,7 +292,9 @@ def cmd_serve(args) -> None:
     hosts = allowed_hosts(args.host, args.port, args.allow_host or ())
     if args.workers is not None and args.workers < 0:
         raise UsageError("--workers must be 0 or more")
-    app = create_app(args.workspace, token, args.workers, hosts=hosts)
+    from tahaluf.cli_policy import load_policy_option
+
+    app = create_app(args.workspace, token, args.workers, hosts=hosts, policy=load_policy_option(args.policy))
     shown = f"[{args.host}]" if ":" in args.host else args.host
     address = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
     print(f"tahaluf: serving {args.workspace} at {address} (Ctrl-C to stop)", file=sys.stderr, flush=True)

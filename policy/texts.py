@@ -50,7 +50,7 @@ def _fact_questions(rule: PolicyRule, lang: str) -> str:
 
 
 def policy_text(rule: PolicyRule) -> FindingText:
-    ids = {lang: rule.id for lang in _LANGS}
+    ids = dict.fromkeys(_LANGS, rule.id)
     suffix = "_partner" if rule.per_partner else ""
     return FindingText(
         severity=rule.guide_severity,

@@ -74,7 +74,8 @@ class Session:
         return text
 
 
-def step(store: AllianceFile, path: tuple | None = None, value: Any = None, policy: Policy | None = None) -> Consultation:
+def step(store: AllianceFile, path: tuple | None = None, value: Any = None,
+         policy: Policy | None = None) -> Consultation:
     """Write one answer (if any) and work out where the consultation stands: what the benchmark times
     (``policy``: the organisation's own, whose open rules ask their facts too)."""
     if path is not None:

@@ -47,7 +47,8 @@ def report_data(report: ReportView, explain: bool = False) -> dict:
         "coverage": report.coverage,
         "next_steps": [
             {"number": s.number, "kind": s.kind, "text": str(s.text), "change": s.change, "rule": s.rule or None,
-             "subject": s.subject or None, "guidance": [] if s.rule in report.policy_rules else [q.id for q in s.guidance],
+             "subject": s.subject or None,
+             "guidance": [] if s.rule in report.policy_rules else [q.id for q in s.guidance],
              **({"source": "policy"} if s.rule and s.rule in report.policy_rules else {})}
             for s in report.next_steps
         ],
@@ -70,7 +71,8 @@ def report_data(report: ReportView, explain: bool = False) -> dict:
         ],
     }
     if report.policy_sha256:  # the policy judged beside the guide, for reproducing the report
-        data["policy"] = {"file": report.policy_name, "sha256": report.policy_sha256, "rules": list(report.policy_rules)}
+        data["policy"] = {"file": report.policy_name, "sha256": report.policy_sha256,
+                          "rules": list(report.policy_rules)}
     if explain:
         data["explanation"] = [{"depth": line.depth, "id": line.id, "text": str(line.text)}
                                for line in report.explanation]

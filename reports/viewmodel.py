@@ -10,8 +10,8 @@ from tahaluf import __version__, knowledge, limits
 from tahaluf.evaluation import Evaluation
 from tahaluf.fact_words import FactWords, describe_fact, is_choice_path, value_words
 from tahaluf.knowledge import SEVERITIES
-from tahaluf.reports.messages import Message, fill, join
 from tahaluf.policy.texts import citation, finding_texts, spec_of
+from tahaluf.reports.messages import Message, fill, join
 from tahaluf.reports.views import (
     ActionView,
     ConditionView,
@@ -27,7 +27,7 @@ from tahaluf.reports.views import (
     SeverityGroup,
     StrengthRow,
 )
-from tahaluf.rules.base import DIMENSIONS, REGISTRY
+from tahaluf.rules.base import DIMENSIONS
 from tahaluf.rules.engine import FindingResult
 
 _PARTNER_PATH = re.compile(r"^partners\[(\d+)\]")

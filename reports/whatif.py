@@ -12,8 +12,8 @@ import json
 from tahaluf import knowledge
 from tahaluf.consultation import REPRESENTATIVE_DATE, REPRESENTATIVE_TEXT, consult, path_to_proceed, whatif
 from tahaluf.evaluation import Evaluation
-from tahaluf.reports.interview import answer_text, question_text  # one wording for the interview and what-if
 from tahaluf.policy.texts import finding_texts
+from tahaluf.reports.interview import answer_text, question_text  # one wording for the interview and what-if
 from tahaluf.reports.viewmodel import _CHOICE_PARAMS, _choice, fill, finding_question
 from tahaluf.what_it_takes import changing_questions, what_it_would_take
 

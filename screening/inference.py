@@ -97,7 +97,8 @@ def verdict_of(findings, word: str) -> Verdict:
 
     failed = sorted((f for f in findings if f.status == "fail"), key=order)
     unknown = sorted((f for f in findings if f.status == "not_assessed" and f.severity in DECISIVE), key=order)
-    guidance = tuple(dict.fromkeys(g for f in failed + unknown if f.rule in REGISTRY for g in REGISTRY[f.rule].guidance))
+    guidance = tuple(dict.fromkeys(g for f in failed + unknown if f.rule in REGISTRY  # a policy's: no G- item
+                                   for g in REGISTRY[f.rule].guidance))
     # The reasons behind the status, the first one foremost: the failed blocker/major checks (red
     # flags and conditions), then the decisive facts nobody knows, then the lesser failures.
     serious = [f for f in failed if f.severity in DECISIVE]

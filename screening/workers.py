@@ -86,7 +86,8 @@ class Judge:
     builds its engine once, in the initializer, and reuses it (``infer`` resets it).
     """
 
-    def __init__(self, organisation: Organisation, alliance: Alliance, jobs: int, reuse: bool = True, policy=None):
+    def __init__(self, organisation: Organisation, alliance: Alliance, jobs: int, reuse: bool = True,
+                 policy=None):
         payload = (organisation.model_dump(mode="python"), alliance.model_dump(mode="python"))
         self.pool = None
         if jobs > 1:

@@ -80,9 +80,9 @@ def _downloads(base: str, lang: str, t: dict[str, str]) -> list[tuple[str, str]]
 
 
 class App(ScreeningPages):
-    def __init__(self, workspace: Workspace, workers: int | None = None):
+    def __init__(self, workspace: Workspace, workers: int | None = None, policy: Any = None):
         self.workspace = workspace
-        self.pool = work.Pool(workers)
+        self.pool = work.Pool(workers, policy)
         self._locks: dict[str, asyncio.Lock] = {}
         self.history = History(workspace.root)
         self.jobs = Jobs(workspace.root)
@@ -402,14 +402,15 @@ async def _http_error(request: Request, error: HTTPException):
 
 
 def create_app(workspace: str | Path, token: str | None = None, workers: int | None = None,
-               hosts: frozenset[str] | None = None) -> Any:
+               hosts: frozenset[str] | None = None, policy: Any = None) -> Any:
     """The ASGI application serving the assessments in ``workspace`` (created if missing);
     with ``token``, every request must carry it (see security.py); with ``hosts``, only requests
     addressed to one of them are answered (see frontdoor.py). ``workers``: the processes that
-    evaluate and render (work.Pool; None: one per core, 0: in the event loop)."""
+    evaluate and render (work.Pool; None: one per core, 0: in the event loop). ``policy``: the
+    organisation's own (tahaluf.policy.Policy), judged beside the guide in every evaluation."""
     space = Workspace(workspace)
     space.ensure()
-    app = App(space, workers)
+    app = App(space, workers, policy)
     routes = [
         Route("/", app.index),
         Route("/new", app.new, methods=["POST"]),

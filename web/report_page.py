@@ -69,7 +69,7 @@ def keep_work(path: Path, version: str | None, chosen: list[tuple[str, str]], la
         return True, ""
     try:
         store = AllianceFile.open(path)
-        supposition = suppose(supposing(consult(store.document), chosen), chosen)
+        supposition = suppose(supposing(consult(store.document, policy=work.policy()), chosen), chosen)
         if not supposition.keepable:  # a placeholder is for supposing, never for the file
             raise InputError(WHATIF_SOURCE, None, next(one.question.path for one in supposition.answers
                                                        if one.stands_in), t["web.whatif.stand_in"])
