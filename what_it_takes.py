@@ -242,8 +242,8 @@ def known_questions(consultation: Consultation) -> tuple[Question, ...]:
             if kind == "section":
                 continue
             found[text] = Question(path=text, kind=kind, choices=choices, checks=(finding,),
-                                   severity=_severity(finding), guidance=REGISTRY[finding.rule].guidance if finding.rule in REGISTRY
-                                   else (),
+                                   severity=_severity(finding),
+                                   guidance=REGISTRY[finding.rule].guidance if finding.rule in REGISTRY else (),
                                    partner=_partner_of(parts), gateway=False)
     return tuple(found.values())
 

@@ -96,7 +96,8 @@ class Judge:
 
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             self.pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                                            initializer=_worker_init, initargs=(*payload, True, os.getpid(), reuse, policy))
+                                            initializer=_worker_init,
+                                            initargs=(*payload, True, os.getpid(), reuse, policy))
             try:
                 self.pool.submit(judge_keys, [])  # with fork, launches every worker now, before any thread exists
             except OSError as error:  # a process limit (ulimit -u) reached
