@@ -199,7 +199,11 @@ class _Reader:
 
 
 def _read(text: str, name: str, sha256: str) -> PolicyFile:
-    data, source = load_yaml(text, name, collect=True, max_values=limits.ALLIANCE_MAX_YAML_VALUES, what="a policy file")
+    try:
+        data, source = load_yaml(text, name, collect=True, max_values=limits.ALLIANCE_MAX_YAML_VALUES,
+                                 what="a policy file")
+    except InputError as error:  # a syntax error (or a budget reached) stops the parse: said alone
+        return PolicyFile(None, list(error.errors) if isinstance(error, InputErrors) else [error])
     reader = _Reader(name, source)
     reader.problems.extend(source.problems)
     if not isinstance(data, dict):
