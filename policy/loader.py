@@ -83,7 +83,8 @@ def fact_annotation(fact: str) -> Any:
 
 class _Reader:
     def __init__(self, name: str, source: SourceMap):
-        self.name, self.source, self.problems = name, source, []  # type: list[InputError]
+        self.name, self.source = name, source
+        self.problems: list[InputError] = []
 
     def problem(self, path: tuple, problem: str) -> None:
         self.problems.append(InputError(self.name, self.source.line_of(path), format_path(path) or None, problem))
@@ -214,14 +215,13 @@ def _read(text: str, name: str, sha256: str) -> PolicyFile:
             close = difflib.get_close_matches(str(key), _TOP, n=1)
             reader.problem((key,), "unknown key" + (f"; did you mean '{close[0]}'?" if close else ""))
     rules = _rules(reader, data.get("rules"))
-    evidence = EvidenceRules()
+    evidence = EvidenceRules.model_validate({})
     if data.get("evidence") is not None:
         try:
             evidence = EvidenceRules.model_validate(data["evidence"])
         except ValidationError as exc:
-            for error in exc.errors(include_url=False):
-                where = ("evidence", *error["loc"])
-                reader.problem(where, describe(error, EvidenceRules, tuple(error["loc"])))
+            for issue in exc.errors(include_url=False):
+                reader.problem(("evidence", *issue["loc"]), describe(issue, EvidenceRules, tuple(issue["loc"])))
     examples = _examples(reader, data.get("examples"), {rule.id for rule in rules})
     if reader.problems:
         return PolicyFile(None, sorted(reader.problems, key=lambda e: e.line or 0))

@@ -77,7 +77,7 @@ class Policy:
     name: str
     rules: tuple[PolicyRule, ...]
     examples: tuple[Example, ...] = ()
-    evidence: EvidenceRules = EvidenceRules()
+    evidence: EvidenceRules = EvidenceRules.model_validate({})
     source_name: str = ""
     sha256: str = ""
     by_id: dict[str, PolicyRule] = field(default_factory=dict, compare=False, repr=False)

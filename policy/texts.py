@@ -53,7 +53,7 @@ def policy_text(rule: PolicyRule) -> FindingText:
     ids = dict.fromkeys(_LANGS, rule.id)
     suffix = "_partner" if rule.per_partner else ""
     return FindingText(
-        severity=rule.guide_severity,
+        severity=rule.guide_severity,  # type: ignore[arg-type]  # SEVERITY_OF's values are FindingText's
         summary=Bilingual(**{lang: rule.title[lang] for lang in _LANGS}),
         message=_both("policy.message" + suffix, title=rule.title),
         fix=_both("policy.fix", id=ids, text=rule.text),

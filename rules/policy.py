@@ -11,6 +11,7 @@ changes or removes one of the guide's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tahaluf.experta_compat import AS, Rule
@@ -58,6 +59,10 @@ class PolicyChecks:
     """The generic policy rule (mixed into every composed engine; silent without PolicyRule facts)."""
 
     policy: Any = None
+    # Provided by the engine this is mixed into (rules/engine.py's _Base and experta's KnowledgeEngine).
+    findings_ledger: list[dict]
+    next_id: Callable[[str], str]
+    declare: Callable[..., Any]
 
     @Rule(AS.rule << facts.PolicyRule(per_partner=False), salience=POLICY_SALIENCE)
     def policy_rule_of_the_alliance(self, rule):
