@@ -151,7 +151,7 @@ def whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]],
 
 def change_view(change, t: dict[str, str], lang: str, names: dict[str, str] | None = None) -> dict[str, str]:
     """A finding that changed, in words (reports/diff_report.py); its code a small tag."""
-    line = finding_line(change, lang, t, names)
+    line = finding_line(change, lang, t, names, work.policy())
     return {"text": line.text, "rule": line.rule, "severity": line.severity}
 
 
