@@ -40,9 +40,9 @@ Examples:
   cat alliance.yaml | tahaluf check -""",
     "policy": """\
 Examples:
-  tahaluf policy check examples/policy.yaml    every problem, as FILE:LINE: where: problem; exit 2
-  tahaluf policy test examples/policy.yaml     run the policy's own examples; exit 1 if one fails
-  tahaluf evaluate alliance.yaml --policy examples/policy.yaml""",
+  tahaluf policy check examples/policies/policy.yaml    every problem, as FILE:LINE: where: problem; exit 2
+  tahaluf policy test examples/policies/policy.yaml     run the policy's own examples; exit 1 if one fails
+  tahaluf evaluate alliance.yaml --policy examples/policies/policy.yaml""",
     "init": """\
 Examples:
   tahaluf init alliance.yaml

@@ -24,7 +24,7 @@ from tahaluf.policy.model import LOGIC, OPERATORS, leaves
 from tahaluf.reports.render import render_report
 
 HERE = Path(__file__).parent
-EXAMPLE = HERE.parent / "examples" / "policy.yaml"
+EXAMPLE = HERE.parent / "examples" / "policies" / "policy.yaml"  # beside, not among, the alliance files
 OPERATORS_FILE = HERE / "policy" / "operators.yaml"
 SETTINGS = {"deadline": None, "derandomize": True, "max_examples": 60,
             "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
