@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tahaluf import knowledge
@@ -79,3 +80,15 @@ def spec_of(code: str, policy: Policy | None):
     if code in REGISTRY or policy is None or code not in policy.by_id:
         return REGISTRY[code]
     return PolicySpec(code, f"policy-{code.lower()}")
+
+
+def policy_question(evidence: tuple, about_a_subject: bool, lang: str) -> str:
+    """An open policy finding's question: the open facts it cites, each by its own question
+    (knowledge/fields.yaml), after ``{subject} — `` when it is about a partner."""
+    fields = knowledge.fields()
+    words = []
+    for path, value in evidence:
+        entry = fields.get(re.sub(r"\[\d+\]", "[]", path)) if value is None else None
+        if entry is not None:
+            words.append((entry.question or entry)(lang))
+    return ("{subject} — " if about_a_subject else "") + " ".join(dict.fromkeys(words))

@@ -10,7 +10,7 @@ from tahaluf import __version__, knowledge, limits
 from tahaluf.evaluation import Evaluation
 from tahaluf.fact_words import FactWords, describe_fact, is_choice_path, value_words
 from tahaluf.knowledge import SEVERITIES
-from tahaluf.policy.texts import citation, finding_texts, spec_of
+from tahaluf.policy.texts import citation, finding_texts, policy_question, spec_of
 from tahaluf.reports.messages import Message, fill, join
 from tahaluf.reports.views import (
     ActionView,
@@ -74,18 +74,8 @@ def finding_question(result: FindingResult, lang: str) -> Message:
     values = {"subject": labels.get(f"subject.{result.subject}", result.subject),
               **{name: _choice(value, labels) if name in _CHOICE_PARAMS else value for name, value in result.params}}
     if result.rule not in knowledge.findings():  # a policy rule: its open facts asked by their own wording
-        return fill(_policy_question(result, lang), values)
+        return fill(policy_question(result.evidence, bool(result.subject), lang), values)
     return _word_question(result, knowledge.findings()[result.rule], values, labels, lang)
-
-
-def _policy_question(result: FindingResult, lang: str) -> str:
-    fields = knowledge.fields()
-    words = []
-    for path, value in result.evidence:
-        entry = fields.get(re.sub(r"\[\d+\]", "[]", path)) if value is None else None
-        if entry is not None:
-            words.append((entry.question or entry)(lang))
-    return ("{subject} — " if result.subject else "") + " ".join(dict.fromkeys(words))
 
 
 class _Builder:
