@@ -294,3 +294,24 @@ def test_the_readme_policy_example_runs_as_written(capsys):
         os.chdir(here)
     out = capsys.readouterr().out
     assert "5 passed, 0 failed" in out and "Your policy: P" in out
+
+
+def test_the_web_workspace_judges_its_policy(tmp_path):
+    import yaml
+    from starlette.testclient import TestClient
+
+    from tahaluf.web import work
+    from tahaluf.web.app import create_app
+
+    workspace = tmp_path / "space"
+    workspace.mkdir()
+    (workspace / "acme.yaml").write_text(yaml.safe_dump(ACME, allow_unicode=True), encoding="utf-8")
+    try:
+        client = TestClient(create_app(workspace, workers=0, policy=load_policy(EXAMPLE)))
+        page = client.get("/a/acme.yaml/report").text
+        assert "Your policy: P2 — No tobacco industry" in page
+        assert client.get("/a/acme.yaml").status_code == 200
+        consultation = work.where(workspace / "acme.yaml", "acme.yaml")[2]  # what the question page asks
+        assert "partners[0].on_sanctions_list" in {q.path for q in consultation.questions}
+    finally:
+        work._SETTINGS["policy"] = None  # the server's setting: not for the next test's server
