@@ -160,7 +160,8 @@ def question_text(question: Question, data: dict, lang: str, labels: dict[str, s
         return labels.get(f"{surface}.question.{special}") or labels[f"interview.question.{special}"]
     if own:  # a fact that decides whether checks apply: asked as itself
         return own.replace("{subject}", _subject_of(data, question))
-    if question.shared or _alone(question):  # its check's question would read the same for another
+    # A policy rule has no question of its own (not in knowledge/findings): its fact is asked as itself.
+    if question.shared or _alone(question) or question.finding.rule not in knowledge.findings():
         return fact_question(question, data, lang, labels)  # open fact, or word cases that do not apply
     return str(finding_question(question.finding, lang))
 

@@ -46,6 +46,7 @@ from tahaluf.cli_commands import (
     cmd_whatif,
 )
 from tahaluf.cli_examples import EXAMPLES
+from tahaluf.cli_policy import cmd_policy
 from tahaluf.errors import TahalufError
 from tahaluf.languages import language_codes
 from tahaluf.reports.formats import REPORT_FORMATS
@@ -72,6 +73,12 @@ def _command(commands, common, name: str, help_text: str, run) -> argparse.Argum
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.set_defaults(run=run)
     return parser
+
+
+def _policy(parser: argparse.ArgumentParser, files: list) -> None:
+    files.append(parser.add_argument(
+        "--policy", metavar="FILE", help="our organisation's own red lines, judged beside the guide's "
+                                         "(a policy.yaml; see `tahaluf policy check`)"))
 
 
 def _force(parser: argparse.ArgumentParser) -> None:
@@ -122,6 +129,7 @@ def build_parser() -> _Parser:
                           help="a fact that clears a red flag or a major check needs evidence (see `evidence:`)")
     evaluate.add_argument("--evidence-max-age", type=int, metavar="MONTHS",
                           help="evidence older than this is noted for review (default: 12)")
+    _policy(evaluate, files)
 
     plan_ = _command(commands, common, "plan", "propose the action plan into FILE, or export it", cmd_plan)
     files.append(plan_.add_argument("file", help="alliance YAML file; its `actions:` are added to or exported"))
@@ -158,6 +166,7 @@ def build_parser() -> _Parser:
     interview.add_argument("--lang", choices=LANGS, default="en", help="language of the questions (default: en)")
     interview.add_argument("--ask-evidence", action="store_true",
                            help="after each answer, ask how you know it (Enter skips): kept under `evidence:`")
+    _policy(interview, files)
 
     whatif = _command(commands, common, "whatif",
                       "the verdict, the answers that would change it, and what it would take to proceed",
@@ -168,12 +177,20 @@ def build_parser() -> _Parser:
     whatif.add_argument("--all", action="store_true",
                         help="the full table: every open question, each answer's verdict, the fields' paths")
     whatif.add_argument("--set", action="append", metavar="PATH=VALUE", help="as for evaluate")
+    _policy(whatif, files)
 
     check = _command(commands, common, "check", "validate alliance files without evaluating them", cmd_check)
     files.append(check.add_argument("files", nargs="+", metavar="FILE",
                                     help="alliance YAML files; '-' for standard input"))
 
     _command(commands, common, "schema", "print the JSON Schema of the input format", cmd_schema)
+
+    policy = _command(commands, common, "policy", "check our organisation's policy file, or run its examples",
+                      cmd_policy)
+    policy.add_argument("action", choices=("check", "test"),
+                        help="check: every problem as FILE:LINE (exit 2); test: run its examples (exit 1 on a "
+                             "failure)")
+    files.append(policy.add_argument("file", help="the policy YAML file"))
 
     init = _command(commands, common, "init", "write a commented alliance template to fill in", cmd_init)
     files.append(init.add_argument("output", nargs="?", default="alliance.yaml",
@@ -225,6 +242,7 @@ def build_parser() -> _Parser:
     files.append(screen.add_argument(
         "--errors", metavar="ERRORS_FILE",
         help="CSV of rejected rows (default: OUT.errors.csv with -o, else only summarised)"))
+    _policy(screen, files)
 
     serve = _command(commands, common, "serve", "the consultation and the reports in a browser, on this machine",
                      cmd_serve)
@@ -239,6 +257,7 @@ def build_parser() -> _Parser:
                        help="answer requests addressed to NAME too (repeatable; NAME or NAME:PORT), e.g. this "
                             "machine's name on the network; by default only 127.0.0.1, localhost, [::1] and --host")
     serve.add_argument("--open", action="store_true", help="open the address in the default browser")
+    _policy(serve, files)
     serve.add_argument("--workers", type=int, default=None, metavar="N",
                        help="processes that evaluate and render (default: one per core; 0: none, all in the "
                             "server's one thread)")

@@ -50,7 +50,8 @@ def cmd_evaluate(args) -> None:
         from pathlib import Path
 
         check_target(Path(args.output), inputs)  # before the work: a device, a folder, the input itself
-    evaluation = _evaluated(args.file, args.set or [], _evidence_rules(args))
+    policy = _policy_of(args)
+    evaluation = _evaluated(args.file, args.set or [], _evidence_rules(args, policy), policy)
     if on_terminal and args.format is None:
         _show_on_terminal(evaluation, args)
         return
@@ -131,38 +132,50 @@ def _refuse_write_protected(args, path: str | None) -> None:
         refuse_write_protected(path, args.force)
 
 
-def _evidence_rules(args):
-    """What --require-evidence and --evidence-max-age ask of the evidence behind facts (a policy
-    file will give it instead, issue 25); the defaults when neither is given."""
+def _policy_of(args):
+    from tahaluf.cli_policy import load_policy_option
+
+    return load_policy_option(getattr(args, "policy", None))
+
+
+def _evidence_rules(args, policy=None):
+    """What --require-evidence and --evidence-max-age ask of the evidence behind facts; without them,
+    what the --policy file's `evidence:` asks (None: the defaults)."""
     from tahaluf.evidence_rules import EvidenceRules
 
     max_age = getattr(args, "evidence_max_age", None)
+    required = bool(getattr(args, "require_evidence", False))
+    if max_age is None and not required:
+        return policy.evidence if policy is not None else None
     if max_age is not None and not 1 <= max_age <= 120:
         raise UsageError(f"--evidence-max-age {max_age}: give a number of months from 1 to 120")
-    return EvidenceRules(required=bool(getattr(args, "require_evidence", False)),
+    return EvidenceRules(required=required or bool(policy is not None and policy.evidence.required),
                          **({"max_age_months": max_age} if max_age is not None else {}))
 
 
-def _evaluated(file: str, assignments: list[str], evidence_rules=None):
-    """FILE's evaluation, under the facts changed by --set PATH=VALUE (the file is not touched)."""
+def _evaluated(file: str, assignments: list[str], evidence_rules=None, policy=None):
+    """FILE's evaluation, under the facts changed by --set PATH=VALUE (the file is not touched), with
+    the organisation's --policy judged beside the guide."""
     from tahaluf.evaluation import evaluate_document, evaluate_file
 
-    evaluation = evaluate_file(file, evidence_rules=evidence_rules)
+    evaluation = evaluate_file(file, evidence_rules=evidence_rules, policy=policy)
     if not assignments:
         return evaluation
     from tahaluf.consultation import as_data, with_changes
 
     document = with_changes(as_data(evaluation.document), assignments)
     return evaluate_document(document, evaluation.source_name + " (--set)", evaluation.source_sha256,
-                             evidence_rules=evidence_rules)
+                             evidence_rules=evidence_rules, policy=policy)
 
 
 def cmd_interview(args) -> int:
     from tahaluf.cli_interview import run, saved_line
+    from tahaluf.cli_policy import load_policy_option
 
     _refuse_write_protected(args, args.file)
+    policy = load_policy_option(args.policy)  # checked before the first question
     try:
-        run(args.file, args.lang, evidence=args.ask_evidence)
+        run(args.file, args.lang, evidence=args.ask_evidence, policy=policy)
     except KeyboardInterrupt:
         print("\n" + saved_line(args.file, args.lang), file=sys.stderr)
         return 130
@@ -175,7 +188,8 @@ def cmd_interview(args) -> int:
 def cmd_whatif(args) -> None:
     from tahaluf.reports.whatif import render_whatif
 
-    evaluation = _evaluated(args.file, args.set or [])
+    policy = _policy_of(args)
+    evaluation = _evaluated(args.file, args.set or [], _evidence_rules(args, policy), policy)
     sys.stdout.write(render_whatif(evaluation, args.lang, args.format, every=args.all))
 
 
@@ -264,6 +278,7 @@ def cmd_guide(args) -> None:
 
 
 def cmd_screen(args) -> None:
+    from tahaluf.cli_policy import load_policy_option
     from tahaluf.screening import screen_file
 
     if args.template is not None:
@@ -282,7 +297,7 @@ def cmd_screen(args) -> None:
     summary = screen_file(args.candidates, args.org, output=args.output, fmt=args.format, jobs=args.jobs,
                           lang=args.lang, errors=args.errors, input_format=args.input_format,
                           progress=False if args.quiet else None, dask=args.dask,
-                          dask_timeout=args.dask_timeout)
+                          dask_timeout=args.dask_timeout, policy=load_policy_option(args.policy))
     _note(args, summary.text())
 
 
@@ -300,7 +315,9 @@ def cmd_serve(args) -> None:
     hosts = allowed_hosts(args.host, args.port, args.allow_host or ())
     if args.workers is not None and args.workers < 0:
         raise UsageError("--workers must be 0 or more")
-    app = create_app(args.workspace, token, args.workers, hosts=hosts)
+    from tahaluf.cli_policy import load_policy_option
+
+    app = create_app(args.workspace, token, args.workers, hosts=hosts, policy=load_policy_option(args.policy))
     shown = f"[{args.host}]" if ":" in args.host else args.host
     address = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
     print(f"tahaluf: serving {args.workspace} at {address} (Ctrl-C to stop)", file=sys.stderr, flush=True)

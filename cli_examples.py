@@ -38,6 +38,11 @@ Examples:
   tahaluf check alliance.yaml                  every mistake, as FILE:LINE: field: problem
   tahaluf check examples/*.yaml                many files at once; exit 2 if any has a mistake
   cat alliance.yaml | tahaluf check -""",
+    "policy": """\
+Examples:
+  tahaluf policy check examples/policies/policy.yaml    every problem, as FILE:LINE: where: problem; exit 2
+  tahaluf policy test examples/policies/policy.yaml     run the policy's own examples; exit 1 if one fails
+  tahaluf evaluate alliance.yaml --policy examples/policies/policy.yaml""",
     "init": """\
 Examples:
   tahaluf init alliance.yaml

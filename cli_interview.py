@@ -31,6 +31,7 @@ from tahaluf.errors import InputError
 from tahaluf.files.alliance_file import AllianceFile, ChangedOnDisk
 from tahaluf.loader import format_path
 from tahaluf.model import EVIDENCE_STATUSES
+from tahaluf.policy.model import Policy
 from tahaluf.progress import before_answer, opened, progress
 
 
@@ -51,16 +52,18 @@ class Session:
         return filled(self.labels[key], **values)
 
 
-def step(store: AllianceFile, path: tuple | None = None, value: Any = None) -> Consultation:
+def step(store: AllianceFile, path: tuple | None = None, value: Any = None,
+         policy: Policy | None = None) -> Consultation:
     """Write one answer (if any) and work out where the consultation stands: what the benchmark times."""
     if path is not None:
         store.set(path, value)
-    return consult(store.document)
+    return consult(store.document, policy=policy)
 
 
 def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[str], None] = print,
-        evidence: bool = False) -> None:
-    """The interview loop. KeyboardInterrupt and EOFError propagate: the CLI says how to resume."""
+        evidence: bool = False, policy: Policy | None = None) -> None:
+    """The interview loop. KeyboardInterrupt and EOFError propagate: the CLI says how to resume.
+    ``policy``: the organisation's own, whose open rules ask their facts too."""
     labels = {key: text(lang) for key, text in knowledge.labels().items()}
     say(labels["interview.welcome"].replace("{file}", file))
     if Path(file).exists():
@@ -72,7 +75,7 @@ def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[
     store.guard = True
     session = Session(store, lang, ask, say, labels, evidence=evidence)
     passage = session.passage
-    current = step(store)
+    current = step(store, policy=policy)
     say(_status(session, current))
     while True:
         before = before_answer(current)
@@ -98,7 +101,7 @@ def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[
             result = "changed"
         if result == "quit":
             break
-        current = step(store)
+        current = step(store, policy=policy)
         said = opened_line(labels, opened(before, current), current.data, lang) if result in WRITES else None
         if said:  # the count may grow now: say why
             say(said)

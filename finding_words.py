@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tahaluf import knowledge
 from tahaluf.fact_words import FactWords, describe_fact
+from tahaluf.policy.texts import policy_question
 from tahaluf.reports.messages import Message, fill
 from tahaluf.rules.engine import FindingResult
 
@@ -49,6 +50,8 @@ def finding_question(result: FindingResult, lang: str, document=None) -> Message
     values = {"subject": labels.get(f"subject.{result.subject}", result.subject),
               **{name: choice_words(value, labels) if name in CHOICE_PARAMS else value
                  for name, value in result.params}}
+    if result.rule not in knowledge.findings():  # a policy rule: its open facts asked by their own wording
+        return fill(policy_question(result.evidence, bool(result.subject), lang), values)
     if result.rule == "EV01":  # "How do you know? Acme — Has a timeline been agreed? yes"
         params = dict(result.params)
         values["fact"] = fact_message(describe_fact(params["fact"], params["value"], lang, document), labels)

@@ -80,6 +80,18 @@ Motive = Literal[
 ]
 
 
+# A partner's industries, for the organisation's own exclusion criteria (issue 25): modelled on common
+# NGO due-diligence lists (the UN business-partner criteria and the like); `other` for the rest.
+Industry = Literal[
+    "arms", "tobacco", "alcohol", "gambling", "adult_entertainment", "fossil_fuel_extraction", "mining",
+    "nuclear_weapons", "private_military_security", "predatory_lending", "pharmaceuticals", "agriculture",
+    "food_and_beverages", "finance", "technology", "telecommunications", "construction", "renewable_energy",
+    "media", "retail", "other",
+]
+# An ISO 4217 currency code (USD, EUR, JOD): amounts in different currencies are never compared.
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
 class Strict(BaseModel):
     """Unknown keys are errors: a misspelt fact must not silently become 'unknown'.
 
@@ -106,6 +118,8 @@ class Organisation(Strict):
     staff_time_allocated: bool | None = Field(
         None, description="Staff time has been set aside for alliance work (G-INTRO-1)."
     )
+    currency: Currency | None = Field(
+        None, description="Our currency (ISO 4217: USD, EUR, JOD): an amount written as a bare number is in it.")
 
 
 class Goal(Strict):
@@ -227,6 +241,25 @@ class PrivateTerms(Strict):
     )
 
 
+class Money(Strict):
+    """An amount of money; without a currency it is in the organisation's (organisation.currency)."""
+
+    amount: Annotated[int, Field(ge=0, le=10**15)] | None = None  # whole units; left out: unknown
+    currency: Currency | None = None
+
+
+def _money_from_number(value):
+    # The strict loader hands a scalar over as written ("50000"): a bare amount is a number, in any case.
+    if isinstance(value, str) and re.fullmatch(r"\s*\d[\d_,]*\s*", value):
+        return {"amount": value.replace(",", "").replace("_", "").strip()}
+    return {"amount": value} if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _one_or_more(value):
+    """A single choice written alone (`industries: arms`) is a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
 class Partner(Strict):
     """One prospective (or current) member of the alliance."""
 
@@ -249,6 +282,18 @@ class Partner(Strict):
         None, description="It stated what may limit its part in decisions (G-DEC-5).")
     government: GovernmentTerms | None = None
     private: PrivateTerms | None = None
+    # Facts the organisation's own policy may read (issue 25); no guide rule reads them.
+    industries: Annotated[list[Industry], Field(max_length=30), BeforeValidator(_one_or_more)] | None = Field(
+        None, description="The industries it works in (arms, tobacco, gambling, ...); [] if none of these.")
+    funding_offered: Annotated[Money, BeforeValidator(_money_from_number)] | None = Field(
+        None, description="The money it offers the alliance or us: {amount, currency}, or a number in our currency.")
+    on_sanctions_list: bool | None = Field(
+        None, description="It (or its owners) is on a sanctions list (UN Security Council, national lists).")
+    child_or_forced_labour_allegations: bool | None = Field(
+        None, description="Credible allegations of child or forced labour against it or its supply chain.")
+    human_rights_abuse_allegations: bool | None = Field(
+        None, description="Credible allegations of human-rights abuses against it.")
+    board_approved: bool | None = Field(None, description="Our board has approved partnering with it.")
 
 
 class Concession(Strict):

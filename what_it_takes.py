@@ -61,7 +61,7 @@ def _reaches(question: Question, finding: FindingResult, dimension: str | None =
     if any(path == question.path or path.startswith((question.path + ".", question.path + "["))
            or question.path.startswith((path + ".", path + "[")) for path, _ in finding.evidence):
         return True
-    return dimension is not None and dimension in {REGISTRY[code].dimension for code in rules}
+    return dimension is not None and dimension in {REGISTRY[code].dimension for code in rules if code in REGISTRY}
 
 
 def could_change(consultation: Consultation, question: Question) -> bool:
@@ -242,7 +242,8 @@ def known_questions(consultation: Consultation) -> tuple[Question, ...]:
             if kind == "section":
                 continue
             found[text] = Question(path=text, kind=kind, choices=choices, checks=(finding,),
-                                   severity=_severity(finding), guidance=REGISTRY[finding.rule].guidance,
+                                   severity=_severity(finding),
+                                   guidance=REGISTRY[finding.rule].guidance if finding.rule in REGISTRY else (),
                                    partner=_partner_of(parts), gateway=False)
     return tuple(found.values())
 

@@ -251,8 +251,9 @@ _CONSISTENCY = "consistency"
 
 
 def _counts(code: str) -> bool:
-    """Contradiction checks are mistakes to correct, not states of the alliance: left out of settledness."""
-    return REGISTRY[code].dimension != _CONSISTENCY
+    """Contradiction checks are mistakes to correct, not states of the alliance: left out of settledness.
+    A policy rule's findings count (its reads are facts a deciding check reads)."""
+    return code not in REGISTRY or REGISTRY[code].dimension != _CONSISTENCY
 
 
 def _partner_of(parts: tuple) -> int | None:
@@ -323,7 +324,8 @@ def open_questions(evaluation: Evaluation, data: dict) -> tuple[Question, ...]:
     wording = collections.Counter(checks[0].id for checks in ordered.values())
     for path, checks in ordered.items():
         kind, choices = kind_of(annotation_at(path))
-        guidance = tuple(dict.fromkeys(g for c in checks for g in REGISTRY[c.rule].guidance))
+        # A policy rule (not in REGISTRY) cites no guide item: the views cite it as the policy.
+        guidance = tuple(dict.fromkeys(g for c in checks if c.rule in REGISTRY for g in REGISTRY[c.rule].guidance))
         questions.append(Question(
             path=format_path(path), kind=kind, choices=choices, checks=tuple(checks), severity=_severity(checks[0]),
             guidance=guidance, partner=_partner_of(path), gateway=path in gateways,

@@ -45,6 +45,7 @@ from tahaluf.evaluation import Evaluation, evaluate_document
 from tahaluf.evidence_rules import EvidenceRules
 from tahaluf.goals import goal_could_become_specific
 from tahaluf.model import AllianceDocument, Goal
+from tahaluf.policy.model import Policy
 from tahaluf.rules.base import REGISTRY
 from tahaluf.rules.engine import FindingResult
 from tahaluf.rules.verdict import RED_FLAG, SCORING
@@ -79,7 +80,8 @@ def _fixed(result: FindingResult, open_paths: set[str], data: dict) -> bool:
             return False
     if any(_holds_an_open_goal(path, data) for path in cited):
         return False
-    for pattern in REGISTRY[result.rule].rule:
+    # A policy rule (not in REGISTRY) matches its partner whatever its facts: its condition cites all it reads.
+    for pattern in (REGISTRY[result.rule].rule if result.rule in REGISTRY else ()):
         fact_type = type(pattern).__name__
         for name, constraint in pattern.items():
             if name.startswith("__") or not callable(getattr(constraint, "match", None)):
@@ -168,13 +170,14 @@ def _settledness(evaluation: Evaluation, data: dict, questions: tuple[Question, 
 
 
 def consult(document: AllianceDocument | dict, evaluation: Evaluation | None = None,
-            evidence_rules: EvidenceRules | None = None) -> Consultation:
+            evidence_rules: EvidenceRules | None = None, policy: Policy | None = None) -> Consultation:
     """Where the consultation on ``document`` stands (``evaluation``: its evaluation, if already made;
-    ``evidence_rules``: what is asked of the evidence behind facts, when it is to be made)."""
+    ``evidence_rules`` and ``policy``: what is asked of the evidence behind facts, and the organisation's
+    own policy judged with the guide, when the evaluation is made here)."""
     data = as_data(document)
     if evaluation is None:
         evaluation = evaluate_document(document if isinstance(document, AllianceDocument) else document_of(data),
-                                       evidence_rules=evidence_rules)
+                                       evidence_rules=evidence_rules, policy=policy)
     questions = open_questions(evaluation, data)
     settled, reason, deciding = _settledness(evaluation, data, questions)
     by_id = {f.id: f for f in evaluation.inference.findings}

@@ -12,7 +12,9 @@ from tahaluf.consultation.questions import STAND_INS, Question, answer_value
 from tahaluf.consultation.settledness import Consultation, _fixed, consult
 from tahaluf.errors import InputError
 from tahaluf.evaluation import Evaluation, evaluate_document
+from tahaluf.evidence_rules import EvidenceRules
 from tahaluf.neighbours import Neighbourhood
+from tahaluf.policy.model import Policy
 
 
 def _holds_stand_in(answer: Any) -> bool:
@@ -37,13 +39,17 @@ class Outcome:
     evaluation: Evaluation = field(repr=False, compare=False)
 
 
-def evaluate_with(data: dict, changes: list[tuple[tuple, Any]], near: Neighbourhood | None = None) -> Evaluation:
+def evaluate_with(data: dict, changes: list[tuple[tuple, Any]], near: Neighbourhood | None = None,
+                  policy: Policy | None = None, evidence_rules: EvidenceRules | None = None) -> Evaluation:
     """The evaluation of ``data`` with each (path, value) written in (InputError if one does not fit);
-    ``near``: rerun only the checks the changes can reach from that neighbourhood's base."""
+    ``near``: rerun only the checks the changes can reach from that neighbourhood's base; ``policy``:
+    the organisation's own, judged too (the whole engine then runs: a neighbourhood knows only the guide)."""
     changed = data
     for path, value in changes:
         changed = with_answer(changed, path, value)
     document = document_of(changed)
+    if policy is not None:
+        return evaluate_document(document, policy=policy, evidence_rules=evidence_rules)
     return near.evaluate(document) if near is not None else evaluate_document(document)
 
 
@@ -58,8 +64,10 @@ def _near(consultation: Consultation) -> Neighbourhood:
 
 def outcome_of(consultation: Consultation, question: Question, answer: Any) -> Outcome:
     """The verdict one answer to ``question`` would give (InputError if the answer does not fit the field)."""
+    policy = consultation.evaluation.policy
     evaluation = evaluate_with(consultation.data, [(question.parts, answer_value(question, answer))],
-                               _near(consultation))
+                               None if policy else _near(consultation), policy,
+                               consultation.evaluation.evidence_rules)
     return Outcome(answer, evaluation.verdict, evaluation)
 
 
@@ -153,7 +161,7 @@ def suppose(consultation: Consultation, chosen: list[tuple[str, str]]) -> Suppos
     changed = consultation.data
     for one in supposed:
         changed = with_answer(changed, one.question.parts, one.value)
-    evaluation = evaluate_document(document_of(changed, WHATIF_SOURCE),
+    evaluation = evaluate_document(document_of(changed, WHATIF_SOURCE), policy=consultation.evaluation.policy,
                                    evidence_rules=consultation.evaluation.evidence_rules)
     return Supposition(supposed, consult(changed, evaluation))
 

@@ -166,10 +166,11 @@ def _values(change: Change, names: dict[str, str], lang: str, labels: dict[str, 
     return values
 
 
-def finding_line(change: Change, lang: str, labels: dict[str, str], names: dict[str, str] | None = None) -> FindingLine:
+def finding_line(change: Change, lang: str, labels: dict[str, str], names: dict[str, str] | None = None,
+                 policy=None) -> FindingLine:
     """A finding that changed status, in words: its message when it fails now, its question when it
     is open now, "Resolved: <message>" when it failed before and no longer does."""
-    texts = knowledge.findings()[change.rule]
+    texts = knowledge.findings().get(change.rule) or _policy_texts(change.rule, policy)
     values = _values(change, names or {}, lang, labels)
     message = texts.message_for(change.words.message if change.words else None)(lang)
     opened = change.before in ("fail", "not_assessed") and change.after not in ("fail", "not_assessed")
@@ -186,6 +187,19 @@ def finding_line(change: Change, lang: str, labels: dict[str, str], names: dict[
         template = texts.summary(lang)
     text = labels[key].replace("{text}", str(fill(template, values)))
     return FindingLine(text, change.rule, labels[f"severity.{change.severity}"])
+
+
+def _policy_texts(rule: str, policy=None):
+    """A rule of the organisation's policy (P3), whose texts are in its own file: the policy's when it
+    is given, else its code in the label the reports cite a policy by."""
+    from tahaluf.knowledge import Bilingual, FindingText
+    from tahaluf.policy.texts import policy_text
+
+    if policy is not None and rule in policy.by_id:
+        return policy_text(policy.rule(rule))
+    cited = Bilingual(**{lang: knowledge.labels()["policy.cited"](lang).replace("{id}", rule)
+                         .replace(" — {title}", "") for lang in ("en", "ar")})
+    return FindingText(severity="info", summary=cited, message=cited, fix=cited, question=cited)
 
 
 def finding_sections(comparison: Comparison, lang: str, labels: dict[str, str] | None = None):

@@ -160,7 +160,8 @@ def _findings(w: DocxWriter) -> None:
             if f.folded:
                 names = _names(f.subjects, separator) + ((" " + f.more,) if f.more else ())
                 rows.append((t["label.concerns"], names))
-            rows.append((t["label.why"], [(user(q.id), " ", q.text) for q in f.guidance]))
+            why = (f.guidance[0].why if f.guidance else "") or t["label.why"]  # a policy's, or the guide's
+            rows.append((why, [(user(q.id), " ", q.text) for q in f.guidance]))
             if f.needs_action:
                 rows.append((t["label.fix"], f.fix))
             if not f.folded:
@@ -219,6 +220,8 @@ def _appendix(w: DocxWriter) -> None:
     w.table(None, [(t["label.knowledge_version"], user(r.knowledge_version)),
                    (t["label.input_file"], user(r.source_name)),
                    (t["label.input_hash"], user(r.source_sha256)),
+                   *([(t["label.policy_file"], user(r.policy_name)), (t["label.policy_hash"], user(r.policy_sha256))]
+                     if r.policy_sha256 else []),
                    (t["label.tahaluf_version"], user(r.tahaluf_version))])
     w.paragraph(t["label.reproduce"], colour=GREY)
 

@@ -9,7 +9,16 @@ from tahaluf.reports.views import FindingView, ReportView
 SCHEMA_VERSION = 1
 
 
-def _finding(view: FindingView, view_lang: str, other_lang: str) -> dict:
+def _finding(view: FindingView, view_lang: str, other_lang: str, policy: tuple[str, ...] = ()) -> dict:
+    if view.rule in policy:  # the organisation's own rule: cited as its policy, never as the guide
+        return {
+            "id": view.id, "rule": view.rule, "source": "policy", "name": view.name, "severity": view.severity,
+            "status": view.status, "dimension": view.dimension, "guidance": [],
+            "policy": {"id": view.rule, "cited": view.guidance[0].id, view_lang: view.guidance[0].text,
+                       other_lang: view.guidance[0].other},
+            "subject": view.subject, "message": str(view.message), "fix": view.fix,
+            "facts": {fact.path: fact.value for fact in view.evidence},
+        }
     return {
         "id": view.id, "rule": view.rule, "name": view.name, "severity": view.severity,
         "status": view.status, "dimension": view.dimension,
@@ -38,15 +47,17 @@ def report_data(report: ReportView, explain: bool = False) -> dict:
         "coverage": report.coverage,
         "next_steps": [
             {"number": s.number, "kind": s.kind, "text": str(s.text), "change": s.change, "rule": s.rule or None,
-             "subject": s.subject or None, "guidance": [q.id for q in s.guidance]}
+             "subject": s.subject or None,
+             "guidance": [] if s.rule in report.policy_rules else [q.id for q in s.guidance],
+             **({"source": "policy"} if s.rule and s.rule in report.policy_rules else {})}
             for s in report.next_steps
         ],
         "conditions": [
             {"id": c.id, "kind": c.kind, "text": str(c.text), "fix": c.fix, "rule": c.rule or None}
             for c in report.conditions
         ],
-        "findings": [_finding(view, *languages) for view in report.findings],
-        "not_assessed": [{**_finding(view, *languages), "question": str(view.question)}
+        "findings": [_finding(view, *languages, report.policy_rules) for view in report.findings],
+        "not_assessed": [{**_finding(view, *languages, report.policy_rules), "question": str(view.question)}
                          for view in report.not_assessed],
         "readiness": [
             {"dimension": r.dimension, "score": r.score, "low": r.low, "high": r.high, "level": r.level,
@@ -65,6 +76,9 @@ def report_data(report: ReportView, explain: bool = False) -> dict:
              "text": str(e.fact), "sources": list(e.sources)}
             for e in report.evidence
         ]
+    if report.policy_sha256:  # the policy judged beside the guide, for reproducing the report
+        data["policy"] = {"file": report.policy_name, "sha256": report.policy_sha256,
+                          "rules": list(report.policy_rules)}
     if explain:
         data["explanation"] = [{"depth": line.depth, "id": line.id, "text": str(line.text)}
                                for line in report.explanation]

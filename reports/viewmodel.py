@@ -14,6 +14,7 @@ from tahaluf.finding_words import choice_words as _choice
 from tahaluf.finding_words import fact_message
 from tahaluf.finding_words import word_question as _word_question
 from tahaluf.knowledge import SEVERITIES
+from tahaluf.policy.texts import citation, finding_texts, spec_of
 from tahaluf.reports.messages import Message, fill, join
 from tahaluf.reports.views import (
     ActionView,
@@ -30,7 +31,7 @@ from tahaluf.reports.views import (
     SeverityGroup,
     StrengthRow,
 )
-from tahaluf.rules.base import DIMENSIONS, REGISTRY
+from tahaluf.rules.base import DIMENSIONS
 from tahaluf.rules.engine import FindingResult
 
 _PARTNER_PATH = re.compile(r"^partners\[(\d+)\]")
@@ -47,7 +48,8 @@ class _Builder:
         # --anonymous: respondents by number, in the merged file's (name) order.
         respondents = evaluation.document.respondents or ()
         self.respondent_label = ({name: f"{i}" for i, name in enumerate(respondents, 1)} if anonymous else {})
-        self.texts = knowledge.findings()
+        self.policy = evaluation.policy
+        self.texts = finding_texts(self.policy)
         self.items = knowledge.guide_items()
         self.labels = {key: text(lang) for key, text in knowledge.labels().items()}
         self.by_id = {f.id: f for f in evaluation.inference.findings}
@@ -91,7 +93,7 @@ class _Builder:
         return _word_question(result, text, values, self.labels, self.lang)
 
     def finding(self, result: FindingResult) -> FindingView:
-        text, spec = self.texts[result.rule], REGISTRY[result.rule]
+        text, spec = self.texts[result.rule], spec_of(result.rule, self.policy)
         # Input paths in a message (a contradiction's two facts) carry their lines in the file;
         # choices (an approach, a scope) print in the report's language.
         disputed = dict(result.params).get("path", "") if result.rule == "DS01" else ""
@@ -116,10 +118,18 @@ class _Builder:
             message=fill(template(self.lang) if result.status != "pass" or strength else text.summary(self.lang),
                          values),
             fix=text.fix(self.lang), question=self.question(result, text, values),
-            guidance=tuple(Quote(g, self.items[g].text(self.lang), self.items[g].text(self.beside))
-                           for g in spec.guidance),
+            guidance=self.cited(result.rule) or tuple(Quote(g, self.items[g].text(self.lang),
+                                                            self.items[g].text(self.beside)) for g in spec.guidance),
             evidence=tuple(self.fact(path, value) for path, value in result.evidence),
         )
+
+    def cited(self, rule: str) -> tuple[Quote, ...]:
+        """A policy rule is cited as "Your policy: P3 — title" with its own text, where a check cites the guide."""
+        if self.policy is None or rule not in self.policy.by_id:
+            return ()
+        policy_rule = self.policy.rule(rule)
+        return (Quote(citation(policy_rule, self.lang), policy_rule.text[self.lang],
+                      policy_rule.text[self.beside], self.labels["label.why_policy"]),)
 
     def ordered(self, views) -> tuple[FindingView, ...]:
         rank = {severity: i for i, severity in enumerate(SEVERITIES)}
@@ -415,6 +425,9 @@ class _Builder:
             conditions_shown=self.fold(conditions, kind="condition"), not_assessed_shown=self.fold(not_assessed),
             next_steps_shown=fold_steps(next_steps(evaluation, self.lang, self), self),
             consultant=self.consultant(), evidence=evidence_rows(self),
+            policy_name=self.policy.source_name if self.policy else "",
+            policy_sha256=self.policy.sha256 if self.policy else "",
+            policy_rules=tuple(self.policy.by_id) if self.policy else (),
         )
 
     def consultant(self) -> Consultant | None:

@@ -35,6 +35,7 @@ class Quote:
     id: str
     text: str
     other: str
+    why: str = ""  # what the quote is: "" for the guide's words (label.why), else its own label (a policy's)
 
 
 @dataclass(frozen=True)
@@ -335,6 +336,10 @@ class ReportView:
     next_steps_shown: tuple[NextStep, ...] = ()  # the steps to print: many of one check as one step
     consultant: Consultant | None = None  # who prepared it, on the brief
     annex_suffix: str = ".pdf"  # the format being written: the brief's command for the annex writes the same
+    # The organisation's own policy, when one was judged (--policy): named and hashed in the stamp.
+    policy_name: str = ""
+    policy_sha256: str = ""
+    policy_rules: tuple[str, ...] = ()  # its rule ids: the JSON marks their findings `source: policy`
 
     @property
     def verdict_class(self) -> str:

@@ -14,6 +14,7 @@ from tahaluf.asking import answer_text, question_text  # one wording for the int
 from tahaluf.consultation import REPRESENTATIVE_DATE, REPRESENTATIVE_TEXT, consult, path_to_proceed, whatif
 from tahaluf.evaluation import Evaluation
 from tahaluf.finding_words import CHOICE_PARAMS, choice_words, finding_question
+from tahaluf.policy.texts import finding_texts
 from tahaluf.reports.messages import fill
 from tahaluf.what_it_takes import changing_questions, what_it_would_take
 
@@ -33,17 +34,17 @@ def _answer(labels: dict[str, str], answer) -> str:
     return answer_text(labels, answer)
 
 
-def _change(result, labels: dict[str, str], lang: str) -> str:
+def _change(result, labels: dict[str, str], lang: str, texts=None) -> str:
     """What would have to change for a failure resting on known facts to lift: the rule's words."""
-    text = knowledge.findings()[result.rule]
+    text = (texts or knowledge.findings())[result.rule]
     values = {"subject": labels.get(f"subject.{result.subject}", result.subject),
               **{name: choice_words(value, labels) if name in CHOICE_PARAMS else value
                  for name, value in result.params}}
     return str(fill((text.lift or text.fix)(lang), values))
 
 
-def _summary(result, lang: str) -> str:
-    return knowledge.findings()[result.rule].summary(lang)
+def _summary(result, lang: str, texts=None) -> str:
+    return (texts or knowledge.findings())[result.rule].summary(lang)
 
 
 def _to_verify(consultation, labels: dict[str, str], lang: str) -> list[str]:
@@ -77,7 +78,8 @@ def render_whatif(evaluation: Evaluation, lang: str, fmt: str, every: bool = Fal
     if consultation.verdict == "proceed":
         lines.append("  " + labels["whatif.already"])
         return "\n".join(lines) + "\n"
-    lines += [f"  • {_change(result, labels, lang)}  [{result.rule}]" for result in plan.lifts]
+    texts = finding_texts(evaluation.policy)
+    lines += [f"  • {_change(result, labels, lang, texts)}  [{result.rule}]" for result in plan.lifts]
     if plan.answers:
         if plan.lifts:
             lines.append("  " + labels["whatif.then"])
@@ -88,7 +90,7 @@ def render_whatif(evaluation: Evaluation, lang: str, fmt: str, every: bool = Fal
                   for text, answers in grouped.items()]
     if not plan.found:
         lines.append("  " + labels["whatif.none_after" if plan.lifts else "whatif.none"])
-        lines += [f"    – {_summary(result, lang)}  [{result.rule}]" for result in plan.standing
+        lines += [f"    – {_summary(result, lang, texts)}  [{result.rule}]" for result in plan.standing
                   if result not in plan.lifts]
     return "\n".join(lines) + "\n"
 

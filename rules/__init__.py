@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-_INFRASTRUCTURE = {"base", "engine", "facts", "verdict", "declare"}
+_INFRASTRUCTURE = {"base", "engine", "facts", "verdict", "declare", "policy"}
 
 
 def load_all() -> None:

@@ -16,6 +16,7 @@ from tahaluf.errors import RunawayRulesError
 from tahaluf.experta_compat import KnowledgeEngine
 from tahaluf.rules import base, facts
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
+from tahaluf.rules.policy import PolicyChecks, policy_facts
 from tahaluf.rules.verdict import Derivations, score_bounds, weighted_score, worst_verdict
 
 # Each check fires at most once per subject and the derivations a few times per
@@ -121,7 +122,7 @@ def _compose(name: str, specs: list[base.RuleSpec], severities: dict[str, str], 
     # Readiness is assessed only for the dimensions this engine's checks can inform.
     informed = {spec.dimension for spec in specs}
     members["dimensions"] = tuple(name for name in DIMENSIONS if name in informed)
-    return type(name, (Derivations, _Base), members)
+    return type(name, (Derivations, PolicyChecks, _Base), members)
 
 
 _ENGINES: dict[str, KnowledgeEngine] = {}
@@ -142,11 +143,13 @@ def engine_for(level: str = "alliance") -> KnowledgeEngine:
     return _ENGINES[level]
 
 
-def infer(declared: Iterable[Any], level: str = "alliance") -> Inference:
-    """Run the rule base over input facts and collect what it concluded."""
+def infer(declared: Iterable[Any], level: str = "alliance", policy: Any = None) -> Inference:
+    """Run the rule base over input facts and collect what it concluded; with the organisation's
+    ``policy`` (tahaluf.policy.Policy), its rules are judged too, by the same engine."""
     engine = engine_for(level)
     engine.reset()
-    engine.declare(*declared, *(facts.Dimension(name=name) for name in engine.dimensions))
+    engine.policy = policy
+    engine.declare(*declared, *policy_facts(policy), *(facts.Dimension(name=name) for name in engine.dimensions))
     engine.run(steps=MAX_STEPS)
     if engine.agenda.activations:
         raise RunawayRulesError(f"the rules did not settle within {MAX_STEPS:,} steps")

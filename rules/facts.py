@@ -79,3 +79,6 @@ class DecidingFact(Fact):
 
 class Verdict(Fact):
     """Level 3: proceed, conditions or do_not_proceed."""
+
+class PolicyRule(Fact):
+    """One rule of the organisation's own policy (``id`` P1…; its condition stays on the engine's policy)."""

@@ -68,12 +68,12 @@ def judge_on_worker(run: str, context: bytes, keys: list[tuple]) -> list:
     """On a Dask worker: this run's context prepared once per process, then the keys judged."""
     with _ENGINE_LOCK:
         if _PREPARED["run"] != run:
-            fingerprint, organisation, alliance, reuse = pickle.loads(context)
+            fingerprint, organisation, alliance, reuse, policy = pickle.loads(context)
             if fingerprint != rules_fingerprint():
                 raise TahalufError(f"the Dask worker {_worker_address()} has other rules than this machine "
                                    f"(fingerprint {rules_fingerprint()} there, {fingerprint} here): "
                                    "install the same tahaluf on every worker")
-            prepare(organisation, alliance, reuse)  # a new store of check outcomes for each run
+            prepare(organisation, alliance, reuse, policy)  # a new store of check outcomes for each run
             _PREPARED["run"] = run
         return judge_keys(keys)
 
@@ -187,7 +187,7 @@ class DaskJudge:
     """
 
     def __init__(self, organisation: Organisation, alliance: Alliance, address: str, reuse: bool = True,
-                 timeout: float = DEFAULT_TIMEOUT):
+                 timeout: float = DEFAULT_TIMEOUT, policy=None):
         dask, distributed = _dask_modules()
         self.address = address
         self._errors = distributed
@@ -215,7 +215,7 @@ class DaskJudge:
             raise self.failure(error) from None
         self.run = uuid.uuid4().hex
         payload = (rules_fingerprint(), organisation.model_dump(mode="python"), alliance.model_dump(mode="python"),
-                   reuse)
+                   reuse, policy)
         self.context = pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)
 
     def submit(self, keys: list[tuple]) -> _Job:

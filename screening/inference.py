@@ -39,13 +39,17 @@ class Verdict(NamedTuple):
 _WORKER: dict[str, Any] = {}
 
 
-def prepare(organisation: dict, alliance: dict, reuse: bool = True) -> None:
+def prepare(organisation: dict, alliance: dict, reuse: bool = True, policy: Any = None) -> None:
     """This process's context for judge_keys: our organisation, the alliance, the partner engine,
-    and (unless ``reuse`` is off: a fresh engine run for every profile) the outcomes learned."""
+    and (unless ``reuse`` is off: a fresh engine run for every profile) the outcomes learned;
+    ``policy``: the organisation's own rules, judged for each candidate too (reuse knows only the guide's
+    checks, so a policy turns it off)."""
     from tahaluf.rules.engine import engine_for
 
     _WORKER["organisation"] = Organisation.model_validate(organisation)
     _WORKER["alliance"] = Alliance.model_validate(alliance)
+    _WORKER["policy"] = policy
+    reuse = reuse and policy is None
     engine_for("partner")  # build the Rete network once, up front
     _WORKER["reuse"] = new_reuse() if reuse else None
 
@@ -71,7 +75,7 @@ def _judge(key: tuple) -> Verdict:
     partner, concessions = models_from_key(key)
     declared = candidate_facts(_WORKER["organisation"], _WORKER["alliance"], partner, concessions)
     try:
-        inference = infer(declared, level="partner")
+        inference = infer(declared, level="partner", policy=_WORKER.get("policy"))
     except TahalufError as error:  # a rule that never settles: this profile's rows are rejected, the batch goes on
         return Verdict(None, None, problem=str(error))
     if reuse is not None:
@@ -96,7 +100,8 @@ def verdict_of(findings, word: str) -> Verdict:
 
     failed = sorted((f for f in findings if f.status == "fail"), key=order)
     unknown = sorted((f for f in findings if f.status == "not_assessed" and f.severity in DECISIVE), key=order)
-    guidance = tuple(dict.fromkeys(g for f in failed + unknown for g in REGISTRY[f.rule].guidance))
+    guidance = tuple(dict.fromkeys(g for f in failed + unknown if f.rule in REGISTRY  # a policy's: no G- item
+                                   for g in REGISTRY[f.rule].guidance))
     # The reasons behind the status, the first one foremost: the failed blocker/major checks (red
     # flags and conditions), then the decisive facts nobody knows, then the lesser failures.
     serious = [f for f in failed if f.severity in DECISIVE]

@@ -67,7 +67,7 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
                 progress: bool | None = None, cache_size: int = DEFAULT_CACHE_SIZE,
                 input_format: str | None = None, reuse: bool = True, dask: str | None = None,
                 dask_timeout: float | None = None,
-                also: tuple[str | Path, ...] = (), max_rows: int | None = None) -> Summary:
+                also: tuple[str | Path, ...] = (), max_rows: int | None = None, policy=None) -> Summary:
     """Screen every candidate of ``candidates`` and write the best-first results.
 
     Raises InputError for whole-file problems (unreadable file, unknown column)
@@ -82,6 +82,7 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
     of ``jobs`` local processes (see screening.cluster); the output is the same. It must answer
     within ``dask_timeout`` seconds (default 10).
     ``max_rows`` lowers the row limit (the web app's, limits.WEB_SCREEN_MAX_ROWS): TooManyRows past it.
+    ``policy`` (tahaluf.policy.Policy): the organisation's own rules, judged for each candidate too.
     """
     started = time.perf_counter()
     if lang not in language_codes():
@@ -128,12 +129,12 @@ def screen_file(candidates: str | Path, org: str | Path, *, output: str | None =
         check_scheduler(*dask_options)  # before any work: one line, within the timeout
     with signals_interrupt():
         return _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
-                            input_format, inputs, jobs_note, reuse, dask_options, extra, max_rows)
+                            input_format, inputs, jobs_note, reuse, dask_options, extra, max_rows, policy)
 
 
 def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, cache_size, started,
                  input_format=None, inputs=(), jobs_note=None, reuse=True, dask=None, extra=(),
-                 max_rows=None) -> Summary:
+                 max_rows=None, policy=None) -> Summary:
     organisation, alliance = load_context(org)
     core_objectives = frozenset(organisation.core_objectives or ())
     summary = Summary(source="<stdin>" if str(candidates) == "-" else str(candidates), lang=lang,
@@ -148,7 +149,7 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
             with ErrorSink(errors_path, outputs) as sink:
                 _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs,
                              cache_size, spool, sink, summary,
-                             sys.stderr.isatty() if progress is None else progress, reuse, dask, max_rows)
+                             sys.stderr.isatty() if progress is None else progress, reuse, dask, max_rows, policy)
                 sink.finish()
             summary.blank_rows = reader.blank_rows
             summary.error_preview, summary.problems = sink.preview, sink.count
@@ -168,21 +169,21 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
 
 def _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs, cache_size,
                  spool: Spool, sink: ErrorSink, summary: Summary, show_progress: bool, reuse: bool = True,
-                 dask: tuple[str, float] | None = None, max_rows: int | None = None) -> None:
+                 dask: tuple[str, float] | None = None, max_rows: int | None = None, policy=None) -> None:
     judge: Judge | DaskJudge
     if dask is not None:
         from tahaluf.screening.cluster import DaskJudge  # imports Dask: only when asked for
 
         address, timeout = dask
-        judge = DaskJudge(organisation, alliance, address, reuse, timeout)
+        judge = DaskJudge(organisation, alliance, address, reuse, timeout, policy)
         jobs = max(2, judge.slots)  # the cluster's threads: the window keeps them all busy
     else:
         # Before the progress bar: the workers fork with no thread about. A worker's own reuse
         # (in this process too, with jobs=1) judges a job's later profiles by what its earlier taught.
-        judge = Judge(organisation, alliance, jobs, reuse)
+        judge = Judge(organisation, alliance, jobs, reuse, policy)
     bar = ProgressBar(show_progress, f"screening {Path(reader.name).name}")
     screener = Screener(judge, jobs, cache_size, spool, sink, summary, concession_columns, core_objectives,
-                        new_reuse() if reuse else None)
+                        new_reuse() if reuse and policy is None else None, policy)
     ok = False
     try:
         chunk: list = []

@@ -45,12 +45,14 @@ class Screener:
     """
 
     def __init__(self, judge: Judge | DaskJudge, jobs: int, cache_size: int, spool: Spool, sink: ErrorSink,
-                 summary: Summary, concession_columns: bool, core_objectives: frozenset, reuse=None):
+                 summary: Summary, concession_columns: bool, core_objectives: frozenset, reuse=None, policy=None):
         from tahaluf import knowledge
+        from tahaluf.policy.texts import finding_texts
 
         self.judge, self.spool, self.sink, self.summary = judge, spool, sink, summary
         self.concession_columns, self.core_objectives = concession_columns, core_objectives
-        self.texts, self.lang = knowledge.findings(), summary.lang
+        # The guide's rules' texts, and the policy's cited as "Your policy: P3 — …" in a reason.
+        self.texts, self.lang = finding_texts(policy), summary.lang
         # A subject that is a section, not the row's partner or concession (the concession left
         # unknown: "concessions"), in words, as the report words it.
         self.templates: dict[tuple, str] = {}

@@ -49,7 +49,7 @@ def watch_parent(parent: int) -> None:
 
 
 def _worker_init(organisation: dict, alliance: dict, in_pool: bool = True, parent: int | None = None,
-                 reuse: bool = True) -> None:
+                 reuse: bool = True, policy=None) -> None:
     if in_pool:
         import signal
 
@@ -59,7 +59,7 @@ def _worker_init(organisation: dict, alliance: dict, in_pool: bool = True, paren
                 signal.signal(getattr(signal, name), signal.SIG_DFL)
         if parent is not None:
             _die_with(parent)
-    prepare(organisation, alliance, reuse)
+    prepare(organisation, alliance, reuse, policy)
 
 
 class _Done:
@@ -86,7 +86,8 @@ class Judge:
     builds its engine once, in the initializer, and reuses it (``infer`` resets it).
     """
 
-    def __init__(self, organisation: Organisation, alliance: Alliance, jobs: int, reuse: bool = True):
+    def __init__(self, organisation: Organisation, alliance: Alliance, jobs: int, reuse: bool = True,
+                 policy=None):
         payload = (organisation.model_dump(mode="python"), alliance.model_dump(mode="python"))
         self.pool = None
         if jobs > 1:
@@ -95,7 +96,8 @@ class Judge:
 
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             self.pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                                            initializer=_worker_init, initargs=(*payload, True, os.getpid(), reuse))
+                                            initializer=_worker_init,
+                                            initargs=(*payload, True, os.getpid(), reuse, policy))
             try:
                 self.pool.submit(judge_keys, [])  # with fork, launches every worker now, before any thread exists
             except OSError as error:  # a process limit (ulimit -u) reached
@@ -103,7 +105,7 @@ class Judge:
                 raise TahalufError(f"cannot start {jobs} worker processes ({error.strerror or error}): "
                                    "try fewer --jobs") from None
         else:
-            _worker_init(*payload, in_pool=False, reuse=reuse)
+            _worker_init(*payload, in_pool=False, reuse=reuse, policy=policy)
 
     def submit(self, keys: list[tuple]):
         if self.pool is None:

@@ -37,6 +37,8 @@ def value(draw, annotation, name: str):
     if kind is date:
         return date(2027, draw(st.integers(1, 12)), 1)
     if kind is str:
+        if name == "currency":  # an ISO 4217 code (model.Currency)
+            return draw(st.sampled_from(["USD", "EUR", "JOD"]))
         if name == "core_objective":
             return draw(st.sampled_from(OBJECTIVES))
         return draw(st.sampled_from(["A regional survey", "Ministry of Labour", "Water Union"]))

@@ -47,14 +47,15 @@ async def _http_error(request: Request, error: HTTPException):
 
 
 def create_app(workspace: str | Path, token: str | None = None, workers: int | None = None,
-               hosts: frozenset[str] | None = None) -> Any:
+               hosts: frozenset[str] | None = None, policy: Any = None) -> Any:
     """The ASGI application serving the assessments in ``workspace`` (created if missing);
     with ``token``, every request must carry it (see security.py); with ``hosts``, only requests
     addressed to one of them are answered (see frontdoor.py). ``workers``: the processes that
-    evaluate and render (work.Pool; None: one per core, 0: in the event loop)."""
+    evaluate and render (work.Pool; None: one per core, 0: in the event loop). ``policy``: the
+    organisation's own (tahaluf.policy.Policy), judged beside the guide in every evaluation."""
     space = Workspace(workspace)
     space.ensure()
-    app = App(space, workers)
+    app = App(space, workers, policy)
     routes: list[BaseRoute] = [route for area in AREAS for route in area.routes(app)]
     routes += [Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
                Mount("/report-assets", StaticFiles(directory=REPORT_ASSETS), name="report-assets")]

@@ -9,6 +9,7 @@ import asyncio
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -21,9 +22,9 @@ from tahaluf.web.workspace import NotInWorkspace, NotServable, Workspace
 
 
 class AppBase:
-    def __init__(self, workspace: Workspace, workers: int | None = None):
+    def __init__(self, workspace: Workspace, workers: int | None = None, policy: Any = None):
         self.workspace = workspace
-        self.pool = work.Pool(workers)
+        self.pool = work.Pool(workers, policy)
         self._locks: dict[str, asyncio.Lock] = {}
         self.history = History(workspace.root)
         self.jobs = Jobs(workspace.root)

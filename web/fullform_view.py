@@ -46,7 +46,9 @@ def _tested_by() -> dict[str, tuple[str, ...]]:
 def asked(store, lang: str, t: dict[str, str]) -> dict[str, str]:
     """The facts the consultation still asks about (``store``: an AllianceFile), each worded as the
     interview asks it, by path: the form shows them at their fields."""
-    current = consult(store.document)
+    from tahaluf.web.work import policy as work_policy  # here: work imports this module
+
+    current = consult(store.document, policy=work_policy())
     return {question.path: question_text(question, store.data, lang, t, "web") for question in current.questions}
 
 

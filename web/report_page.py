@@ -71,7 +71,7 @@ def keep_work(path: Path, version: str | None, chosen: list[tuple[str, str]], la
         return True, ""
     try:
         store = AllianceFile.open(path)
-        supposition = suppose(supposing(consult(store.document), chosen), chosen)
+        supposition = suppose(supposing(consult(store.document, policy=work.policy()), chosen), chosen)
         if not supposition.keepable:  # a placeholder is for supposing, never for the file
             raise InputError(WHATIF_SOURCE, None, next(one.question.path for one in supposition.answers
                                                        if one.stands_in), t["web.whatif.stand_in"])
@@ -154,7 +154,7 @@ def whatif_view(address: str, current: Consultation, chosen: list[tuple[str, str
 
 def change_view(change, t: dict[str, str], lang: str, names: dict[str, str] | None = None) -> dict[str, str]:
     """A finding that changed, in words (reports/diff_report.py); its code a small tag."""
-    line = finding_line(change, lang, t, names)
+    line = finding_line(change, lang, t, names, work.policy())
     return {"text": line.text, "rule": line.rule, "severity": line.severity}
 
 

@@ -22,6 +22,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 from tahaluf import knowledge, limits
 from tahaluf.asking import answer_format, parse_answer, question_options, question_text, why_this_question
@@ -36,11 +37,20 @@ from tahaluf.web import fullform, fullform_view
 from tahaluf.web.history import kept_report
 from tahaluf.web.workspace import NotInWorkspace, Workspace, version_of
 
+# The workspace's settings: the organisation's policy (serve --policy), judged beside the guide in
+# every evaluation this server makes; set once at the start, in the server and in each worker.
+_SETTINGS: dict[str, Any] = {"policy": None}
+
+
+def policy() -> Any:
+    return _SETTINGS["policy"]
+
 
 class Pool:
     """``workers`` processes (None: one per usable core; 0: none, the work runs in the event loop)."""
 
-    def __init__(self, workers: int | None = None):
+    def __init__(self, workers: int | None = None, policy: Any = None):
+        _SETTINGS["policy"] = policy
         self.workers = limits.usable_cores() if workers is None else workers
         load_all()  # an evaluation made in a worker is reported here (history): its rules must be known
         self._executor: ProcessPoolExecutor | None = None
@@ -53,7 +63,7 @@ class Pool:
                 # forked from the server's threads. (A fork server's workers outlived a killed server.)
                 context = multiprocessing.get_context("spawn")
                 self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init,
-                                                     initargs=(os.getpid(),))
+                                                     initargs=(os.getpid(), policy()))
             return self._executor
 
     async def run(self, function, *args):
@@ -83,9 +93,10 @@ class Pool:
             executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _worker_init(parent: int) -> None:
+def _worker_init(parent: int, policy: Any = None) -> None:
     import signal
 
+    _SETTINGS["policy"] = policy
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     watch_parent(parent)  # a worker never outlives the server, however it ends
 
@@ -136,14 +147,14 @@ def where(path: Path, name: str, recorded: str | None = None):
     raw = path.read_bytes()
     store = AllianceFile.open(path)
     version = version_of(raw)
-    evaluation = evaluate_document(store.document, name, version)
+    evaluation = evaluate_document(store.document, name, version, policy=policy())
     return version, store.data, consult(store.document, evaluation), history_json(evaluation, version, recorded)
 
 
 def why(path: Path, asked: str, lang: str):
     """(the question's text, why it is asked: the checks, the verdict each answer would give), or None."""
     store = AllianceFile.open(path)
-    current = consult(store.document)
+    current = consult(store.document, policy=policy())
     question = current.question(asked)
     if question is None:
         return None
@@ -154,7 +165,7 @@ def why(path: Path, asked: str, lang: str):
 def evaluate(path: Path, name: str, recorded: str | None = None):
     """(the evaluation, the version it was made at, its history JSON) for the report and history pages."""
     version = version_of(path.read_bytes())
-    evaluation = evaluate_document(AllianceFile.open(path).document, name, version)
+    evaluation = evaluate_document(AllianceFile.open(path).document, name, version, policy=policy())
     return evaluation, version, history_json(evaluation, version, recorded)
 
 
@@ -162,7 +173,7 @@ def render(path: Path, name: str, fmt: str, lang: str, recorded: str | None = No
     """(the report in ``fmt``, the evaluation, the version it was made at, its history JSON) for a download."""
     version = version_of(path.read_bytes())
     store = AllianceFile.open(path)
-    evaluation = evaluate_document(store.document, name, version)
+    evaluation = evaluate_document(store.document, name, version, policy=policy())
     content = render_report(evaluation, fmt, lang)
     if (fmt, lang) == ("json", "en") and version != recorded:
         return content, evaluation, version, content
@@ -259,7 +270,7 @@ def act(store: AllianceFile, state, action: str, form, t: dict[str, str]) -> str
         state.add_partner(store, partner)
         state.answered = True
         return ""
-    question = consult(store.document).question(str(form.get("path", "")))
+    question = consult(store.document, policy=policy()).question(str(form.get("path", "")))
     if question is None:  # answered meanwhile: nothing to do, show where it stands
         return ""
     if action in ("skip", "dont_know"):
