@@ -68,3 +68,10 @@ def wait_until_listening(port: int, seconds: float = 10.0) -> None:
             return
         except OSError:
             time.sleep(0.1)
+
+
+def set_language(client, lang: str) -> None:
+    """The interface language for a TestClient's next requests: any cookie the app's /lang/ page set
+    first taken out (httpx2 keeps it beside a new one set here, for the test server's own domain)."""
+    client.cookies.delete("tahaluf_lang")
+    client.cookies.set("tahaluf_lang", lang)

@@ -17,7 +17,7 @@ pytest.importorskip("multipart")
 
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
-from support import EXAMPLES, csrf_of, label, workspace_with
+from support import EXAMPLES, csrf_of, label, set_language, workspace_with
 
 from tahaluf.web.app import DOWNLOADS, create_app
 from tahaluf.web.history import DATABASE
@@ -75,7 +75,7 @@ def test_every_get_route_on_an_invalid_file_is_a_page(workspace):
             for q in ("", "?q=partners[0].sector", "?q=x"):
                 response = client.get(url + q, follow_redirects=False)
                 assert_a_page(response, url + q)
-        client.cookies.set("tahaluf_lang", "en")  # the route table's /lang/ar set Arabic
+        set_language(client, "en")  # the route table's /lang/ar set Arabic
         why = client.get(f"/a/{name}/why?q=alliance.stage")
         assert why.status_code == 422 and label("web.bad_input") in unescape(why.text), name
 
@@ -116,7 +116,7 @@ def test_an_unreadable_history_is_set_aside_and_started_anew(workspace, corrupti
     for name in (EXAMPLE, "syntax.yaml"):
         for url in get_urls(client.app, name):
             assert_a_page(client.get(url, follow_redirects=False), url)
-    client.cookies.set("tahaluf_lang", "en")
+    set_language(client, "en")
     page = client.get(f"/a/{EXAMPLE}/history")
     assert page.status_code == 200
     kept = sorted(workspace.glob(DATABASE + ".unreadable-*"))
@@ -124,7 +124,7 @@ def test_an_unreadable_history_is_set_aside_and_started_anew(workspace, corrupti
     assert label("web.history.set_aside").split("{")[0] in unescape(page.text)
     with sqlite3.connect(path) as db:  # the new one records
         assert db.execute("SELECT count(*) FROM evaluations WHERE file = ?", (EXAMPLE,)).fetchone()[0] >= 1
-    client.cookies.set("tahaluf_lang", "ar")
+    set_language(client, "ar")
     arabic = client.get(f"/a/{EXAMPLE}/history")
     assert label("web.history.set_aside", "ar").split("{")[0] in unescape(arabic.text)
 
@@ -153,7 +153,7 @@ def test_a_hard_linked_file_is_neither_listed_served_nor_written(workspace, tmp_
     assert "linked.yaml" not in index.text and EXAMPLE in index.text
     for url in get_urls(client.app, "linked.yaml"):
         response = client.get(url, follow_redirects=False)
-        client.cookies.set("tahaluf_lang", "en")
+        set_language(client, "en")
         if "/a/linked.yaml" in url:
             assert response.status_code == 403, url
             assert label("web.not_servable") in unescape(response.text), url

@@ -16,7 +16,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
 from starlette.testclient import TestClient
-from support import label, workspace_with
+from support import label, set_language, workspace_with
 
 from tahaluf import knowledge
 from tahaluf.diff import compare, snapshot_of_report
@@ -105,7 +105,7 @@ def test_the_history_page_shows_how_the_verdict_changed_with_the_diff(workspace)
     assert label("web.history.first") in text
     for row in (first, second):
         assert row["input_sha256"][:12] in text and row["knowledge_version"] in text
-    client.cookies.set("tahaluf_lang", "ar")
+    set_language(client, "ar")
     arabic = client.get(f"/a/{EXAMPLE}/history")
     assert 'dir="rtl"' in arabic.text and label("web.history", "ar") in arabic.text
     assert label("verdict.do_not_proceed", "ar") in arabic.text

@@ -14,7 +14,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
 from starlette.testclient import TestClient
-from support import label, workspace_with
+from support import label, set_language, workspace_with
 from test_diff_words import machine_words, review_changes
 
 from tahaluf.web.app import create_app
@@ -30,7 +30,7 @@ def text_of(html: str) -> str:
 def test_the_history_page_words_what_changed(tmp_path, lang):
     workspace = workspace_with(tmp_path, EXAMPLE)
     client = TestClient(create_app(workspace))
-    client.cookies.set("tahaluf_lang", lang)
+    set_language(client, lang)
     assert client.get(f"/a/{EXAMPLE}/report").status_code == 200  # the first state, recorded
     path = workspace / EXAMPLE
     data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
 from starlette.testclient import TestClient
-from support import EXAMPLES, label, workspace_with
+from support import EXAMPLES, label, set_language, workspace_with
 from test_diff_words import PARTNER, machine_words, question
 
 from tahaluf import knowledge
@@ -40,7 +40,7 @@ def test_a_settled_verdict_offers_the_answers_that_would_change_it(tmp_path, lan
     workspace = workspace_with(tmp_path, SETTLED)
     before = (workspace / SETTLED).read_bytes()
     client = TestClient(create_app(workspace))
-    client.cookies.set("tahaluf_lang", lang)
+    set_language(client, lang)
     page = client.get(f"/a/{SETTLED}/report").text
     toggles = section(page, "toggles")
     about = label("interview.about_partner", lang).replace("{subject}", PARTNER)
@@ -89,7 +89,7 @@ def test_no_two_toggles_read_the_same_and_none_shows_a_path(tmp_path, example):
     workspace = open_private_terms(tmp_path) if example == "open-terms.yaml" else workspace_with(tmp_path, example)
     client = TestClient(create_app(workspace))
     for lang in ("en", "ar"):
-        client.cookies.set("tahaluf_lang", lang)
+        set_language(client, lang)
         page = client.get(f"/a/{example}/report").text
         whatif = re.search(r'<section id="whatif".*?</section>', page, re.S).group(0)
         shown = texts(whatif, "toggle-question")
