@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_language_has_its_texts_in_the_knowledge():
-    assert set(knowledge.Bilingual.model_fields) == set(language_codes())
+    assert all(set(text.by_language()) == set(language_codes()) for text in knowledge.labels().values())
     assert default_language() == language_codes()[0]
     assert all(isinstance(language, Language) and language.quotes_beside in languages()
                for language in languages().values())
@@ -51,3 +51,36 @@ def test_the_web_menu_lists_every_other_language_by_its_own_name(tmp_path):
 def test_every_language_is_named_in_the_catalogue():
     """A download names its language ("PDF (Arabic)"): each language has its name in every language."""
     assert {f"language.{code}" for code in language_codes()} <= set(knowledge.labels())
+
+
+def test_a_text_must_give_every_registered_language_and_no_other(tmp_path, monkeypatch):
+    """Texts are keyed by the registry's codes: one missing, or a code the registry does not know, is an
+    error naming the file and the key."""
+    with pytest.raises(ValueError, match="no text in ar"):
+        knowledge.Texts.model_validate({"en": "Proceed"})
+    with pytest.raises(ValueError, match="xx: not a field nor a language"):
+        knowledge.Texts.model_validate({"en": "Proceed", "ar": "المضي", "xx": "⟦Proceed⟧"})
+    labels = tmp_path / "labels.yaml"
+    labels.write_text("verdict.proceed: {en: Proceed, ar: المضي قدماً, xx: Pröceed}\n", encoding="utf-8")
+    monkeypatch.setattr(knowledge, "HERE", tmp_path)
+    knowledge.labels.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"labels\.yaml: verdict\.proceed: .*xx"):
+            knowledge.labels()
+    finally:
+        knowledge.labels.cache_clear()
+
+
+def test_plural_categories_come_from_cldr_for_every_language():
+    assert knowledge.plural_categories("en") == ("one", "other")
+    assert knowledge.plural_categories("ar") == ("zero", "one", "two", "few", "many", "other")
+
+
+def test_the_template_is_found_by_the_registry():
+    from tahaluf.catalogue import template_path
+    from tahaluf.errors import UsageError
+
+    assert template_path("en").name == "alliance-template.yaml"
+    assert template_path("ar").name == "alliance-template.ar.yaml"
+    with pytest.raises(UsageError, match="no language 'xx'"):
+        template_path("xx")
