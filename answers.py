@@ -91,7 +91,9 @@ def build_lexicon(data: dict) -> Lexicon:
     choices: dict[str, str] = {}
     shown: dict[str, dict[Any, str]] = {}
     spelling: dict[str, str] = {}
-    english = {value for values in (data.get("choices") or {}).values() for value in values}
+    blocks = [(ARABIC, data, "")] + [(lang, block, f"{lang}.") for lang, block in data.items()
+                                     if lang not in ("yes_no", "choices")]
+    english = {value for _, block, _ in blocks for values in (block.get("choices") or {}).values() for value in values}
 
     def add(lang: str, forms: list[str], value: Any, into: dict, where: str) -> None:
         if not forms:
@@ -107,8 +109,6 @@ def build_lexicon(data: dict) -> Lexicon:
             into[key] = value
             spelling.setdefault(key, form)
 
-    blocks = [(ARABIC, data, "")] + [(lang, block, f"{lang}.") for lang, block in data.items()
-                                     if lang not in ("yes_no", "choices")]
     for lang, block, prefix in blocks:
         for name, forms in (block.get("yes_no") or {}).items():
             add(lang, forms, YES_NO[name], yes_no, f"{prefix}yes_no.{name}")

@@ -252,6 +252,17 @@ def fields() -> dict[str, FieldText]:
 
 
 @cache
+def typed_words(meaning: str) -> frozenset[str]:
+    """The words a person may type for ``meaning`` (typed_words.yaml: yes, no, skip …), in every language,
+    case-folded. Each entry names every registered language and no other."""
+    path = HERE / "typed_words.yaml"
+    entry = _load(path)[meaning]
+    if set(entry) != set(language_codes()):
+        raise ValueError(f"{path.name}: {meaning}: give the words of exactly {', '.join(language_codes())}")
+    return frozenset(word.casefold() for words in entry.values() for word in words)
+
+
+@cache
 def _plural_form(lang: str):
     from babel import Locale  # imported on first use: most runs print no count
 

@@ -21,7 +21,7 @@ from tahaluf.loader import display_name, load_yaml, read_text, validate
 from tahaluf.model import AllianceDocument
 from tahaluf.reports.output import write_atomically
 
-NOBODY = "nobody"  # how a known "no one" is written (model.NOBODY_WORDS)
+NOBODY = "nobody"  # how a known "no one" is written (model.nobody_words)
 REMOVED = object()  # written at a list's index by :meth:`AllianceFile.update`: that item is taken out
 
 

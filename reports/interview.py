@@ -32,16 +32,7 @@ from tahaluf.progress import Opened, Progress, before_answer, opened, progress
 from tahaluf.reports.alliance_file import AllianceFile, ChangedOnDisk
 from tahaluf.reports.viewmodel import finding_question
 
-YES = {"yes", "y", "true", "نعم", "ن"}
-NO = {"no", "n", "false", "لا"}
-DONT_KNOW = {"?", "dk", "don't know", "dont know", "unknown", "لا أعرف", "لا اعرف", "؟"}
-NONE = {"none", "0", "لا شيء", "لا يوجد"}
-NOBODY = {"nobody", "لا أحد", "لا احد"}
-COMMANDS = {
-    "why": {"why", "لماذا"}, "back": {"back", "رجوع"}, "skip": {"skip", "تخط", "تخطَّ", "تخطى"},
-    "quit": {"quit", "exit", "q", "خروج"}, "partner": {"partner", "add partner", "شريك", "إضافة شريك"},
-}
-STOP = {"s", "stop", "ت", "توقف"}
+COMMANDS = ("why", "back", "skip", "quit", "partner")  # their words: knowledge/typed_words.yaml
 EVENT_KINDS = typing.get_args(model.EventKind)
 
 
@@ -103,7 +94,7 @@ def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[
             if where.unchanged:  # the only answers that could change it were "don't know"
                 say(session.label("interview.unchanged", verdict=labels[f"verdict.{current.verdict}"],
                                   questions=knowledge.count_phrase("remaining_question", where.left, lang)))
-            if ask(labels["interview.offer"] + " ").strip().casefold() in STOP:
+            if ask(labels["interview.offer"] + " ").strip().casefold() in knowledge.typed_words("stop"):
                 break
         question = where.question
         if question is None:
@@ -278,7 +269,7 @@ def _ask(session: Session, current: Consultation, question: Question) -> str:
     fmt = _show(session, current, question)
     while True:
         text = session.ask(f"({fmt}) > ").strip()
-        command = next((name for name, words in COMMANDS.items() if text.casefold() in words), None)
+        command = next((name for name in COMMANDS if text.casefold() in knowledge.typed_words(name)), None)
         if command == "quit":
             return "quit"
         if command == "skip":
@@ -413,21 +404,22 @@ def parse_answer(question: Question, text: str, labels: dict[str, str], concessi
     ``concession()`` gives what the concession is, when the answer is that there is one."""
     text = text.strip()
     folded = text.casefold()
-    if not text or folded in DONT_KNOW:
+    words = knowledge.typed_words
+    if not text or folded in words("dont_know"):
         return DONT_KNOW_ANSWER
     special = _special(question)
     kind = question.kind
     if kind == "bool" or special == "concessions":
-        if folded in YES:
+        if folded in words("yes"):
             if special != "concessions":
                 return True
             what = concession().strip()
             return [{"what": what}] if what else None
-        if folded in NO:
+        if folded in words("no"):
             return [] if special == "concessions" else False
         return None
     # "no" to a list question means none of it, never an item called "no".
-    none = folded in NONE or folded in NO
+    none = folded in words("none") or folded in words("no")
     if special == "partners":
         return [] if none else [{"name": text}]
     if kind == "choice":
@@ -446,7 +438,7 @@ def parse_answer(question: Question, text: str, labels: dict[str, str], concessi
             return []
         return [part.strip() for part in text.replace("؛", ";").split(";") if part.strip()]
     if kind == "person":
-        return False if folded in NOBODY else text
+        return False if folded in words("nobody") else text
     if kind == "number":
         return int(text) if text.isdigit() else None
     return text
