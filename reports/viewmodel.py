@@ -448,6 +448,9 @@ class _Builder:
             conditions_shown=self.fold(conditions, kind="condition"), not_assessed_shown=self.fold(not_assessed),
             next_steps_shown=fold_steps(next_steps(evaluation, self.lang, self), self),
             consultant=self.consultant(),
+            quotes_original=self.beside == knowledge.GUIDE_LANGUAGE,
+            translation_note=labels["label.guide_translation"] if knowledge.languages()[self.lang].guide_is_translation
+            else "",
         )
 
     def consultant(self) -> Consultant | None:
