@@ -46,7 +46,7 @@ from tahaluf.cli_commands import (
     cmd_whatif,
 )
 from tahaluf.cli_examples import EXAMPLES
-from tahaluf.errors import TahalufError
+from tahaluf.errors import InputError, TahalufError
 from tahaluf.languages import language_codes
 from tahaluf.reports.formats import REPORT_FORMATS
 
@@ -249,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) or 0
     except TahalufError as error:
-        for line in getattr(error, "lines", None) or [str(error)]:
+        said = error.lines_in(args.lang) if isinstance(error, InputError) and hasattr(args, "lang") else None
+        for line in said or getattr(error, "lines", None) or [str(error)]:
             print(f"tahaluf: {line}", file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:  # before OSError, of which it is one: the reader of our output went away

@@ -84,3 +84,36 @@ def test_the_template_is_found_by_the_registry():
     assert template_path("ar").name == "alliance-template.ar.yaml"
     with pytest.raises(UsageError, match="no language 'xx'"):
         template_path("xx")
+
+
+def test_a_files_mistakes_are_said_in_the_readers_language(tmp_path):
+    """The loader's messages are catalogue keys with parameters: English as before on the command line, the
+    page's language on the web (the Arabic page shows Arabic errors), and they survive the worker pool."""
+    import pickle
+
+    from tahaluf.errors import InputError
+    from tahaluf.loader import load_model
+    from tahaluf.model import AllianceDocument
+
+    text = "organisation: {name: X, foo: 1}\nalliance: {name: Y, stage: maybe}\n"
+    (tmp_path / "broken.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_model(tmp_path / "broken.yaml", AllianceDocument)
+    error = pickle.loads(pickle.dumps(caught.value))
+    assert [line.replace(str(tmp_path) + "/", "") for line in error.lines] == ["broken.yaml:1: organisation.foo: unknown field",
+                           "broken.yaml:2: alliance.stage: 'maybe' is not one of 'proposed' or 'existing' "
+                           "(in Arabic: مقترح، قائم)"]
+    assert [line.replace(str(tmp_path) + "/", "") for line in error.lines_in("ar")] == ["broken.yaml:1: organisation.foo: حقل غير معروف",
+                                    "broken.yaml:2: alliance.stage: 'maybe' ليست من القيم المقبولة: 'proposed' "
+                                    "أو 'existing' (بالعربية: مقترح، قائم)"]
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from tahaluf.web.app import create_app
+
+    with TestClient(create_app(tmp_path, workers=0), base_url="http://127.0.0.1") as client:
+        client.get("/lang/ar")
+        assert "حقل غير معروف" in client.get("/a/broken.yaml").text
+    shown = subprocess.run([sys.executable, "-m", "tahaluf", "evaluate", "--lang", "ar", str(tmp_path / "broken.yaml")],
+                           capture_output=True, text=True, cwd=ROOT.parent)
+    assert "حقل غير معروف" in shown.stderr

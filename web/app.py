@@ -186,7 +186,7 @@ class App(ScreeningPages):
                                                                       self._recorded.get(name))
         except InputError as error:
             return render_page(request, "invalid.html.j2", status=422, name=name, url=quote_name(name),
-                               problems=problems_of(error, path, name))
+                               problems=problems_of(error, path, name, lang_of(request)))
         await run_in_threadpool(self._record, name, current.evaluation, version, report_json)
         state = session_of(request).file(name)
         where = progress(current, state.passed, state.asked)  # the count and the offer, as in the terminal
@@ -220,7 +220,7 @@ class App(ScreeningPages):
             shown = await self.pool.run(work.why, path, request.query_params.get("q", ""), lang_of(request))
         except InputError as error:
             return render_page(request, "invalid.html.j2", status=422, name=name, url=quote_name(name),
-                               problems=problems_of(error, path, name))
+                               problems=problems_of(error, path, name, lang_of(request)))
         if shown is None:
             return RedirectResponse(f"/a/{quote_name(name)}", status_code=303)
         text, why = shown
@@ -252,7 +252,7 @@ class App(ScreeningPages):
             version, state = await self.pool.run(work.form_state, path, lang_of(request))
         except InputError as error:
             return render_page(request, "invalid.html.j2", status=422, name=name, url=quote_name(name),
-                               problems=problems_of(error, path, name))
+                               problems=problems_of(error, path, name, lang_of(request)))
         return await self._form(request, name, version, state, saved=request.query_params.get("saved") == "1")
 
     @form_post(max_bytes=fullform.FORM_MAX_BYTES, max_fields=fullform.FORM_MAX_FIELDS)
@@ -263,7 +263,7 @@ class App(ScreeningPages):
                 shown = await self.pool.run(work.save_form, path, work.Form.of(form), lang_of(request))
         except InputError as error:  # the file on disk is not valid input: say so, as every page does
             return render_page(request, "invalid.html.j2", status=422, name=name, url=quote_name(name),
-                               problems=problems_of(error, path, name))
+                               problems=problems_of(error, path, name, lang_of(request)))
         if shown is None:
             return RedirectResponse(f"/a/{quote_name(name)}/form?saved=1", status_code=303)
         return await self._form(request, name, **shown)
@@ -300,7 +300,7 @@ class App(ScreeningPages):
                 report_page.report_work, path, name, chosen, lang, bool(problem), self._recorded.get(name))
         except InputError as error:
             return render_page(request, "invalid.html.j2", status=422, name=name, url=quote_name(name),
-                               problems=problems_of(error, path, name))
+                               problems=problems_of(error, path, name, lang_of(request)))
         await run_in_threadpool(self._record, name, evaluation, version, report_json)
         if isinstance(whatif, InputError):  # a toggle that is not one: say which, show nothing else
             return render_page(request, "message.html.j2", status=400,

@@ -80,9 +80,10 @@ def form_post(handler=None, *, max_bytes: int = MAX_FORM_BYTES, max_fields: int 
     return wrapped
 
 
-def problems_of(error: InputError, path: Path, name: str) -> list[str]:
-    """The loader's lines, naming the file as the workspace does (not by the server's own path)."""
-    return [line.replace(str(path), name) for line in (getattr(error, "lines", None) or [str(error)])]
+def problems_of(error: InputError, path: Path, name: str, lang: str) -> list[str]:
+    """The loader's lines in the page's language, naming the file as the workspace does (not by the
+    server's own path)."""
+    return [line.replace(str(path), name) for line in error.lines_in(lang)]
 
 
 def attachment(filename: str) -> str:
