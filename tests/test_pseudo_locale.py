@@ -189,8 +189,9 @@ def html_text(html: str) -> str:
 
 
 def user_data() -> list[str]:
-    """What the examples' authors wrote (names, goals …): every string in them, longest first."""
-    found: set[str] = set()
+    """What the examples' authors wrote (names, goals …): every string in them, and the rules' kebab
+    names (identifiers, like their codes), longest first."""
+    found: set[str] = set(RULE_NAMES)
 
     def walk(node):
         if isinstance(node, dict):
@@ -210,6 +211,7 @@ def user_data() -> list[str]:
     return sorted((text for text in found if len(text) >= 3), key=len, reverse=True)
 
 
+RULE_NAMES: list[str] = []  # filled by the fixture, from `tahaluf rules --format json`
 MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
 NOT_WORDS = re.compile(r"https?://[^\s⟦⟧]+|[^\s⟦⟧]*[/\\][^\s⟦⟧]*|[^\s⟦⟧]+\.(?:ya?ml|csv|xlsx|pdf|html|md|json|jsonl|docx)\b"
                        r"|\bG-[A-Z]+-\d+\b|\b[A-Z]{2,3}\d{2}\b|\b[0-9a-f]{12,}\b|--[a-z-]+")
@@ -288,6 +290,14 @@ def rendered(tmp_path_factory):
         for sheet in book.worksheets:
             cells += [str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None]
         views[name] = "\n".join(cells)
+    page = run(package, *cli, "screen", "-q", "--jobs", "1", "--lang", LANG, "--org", org, candidates,
+               "--format", "html")
+    views["screening.html"] = html_text(page.stdout)
+    RULE_NAMES[:] = [rule["name"] for rule in json.loads(run(package, *cli, "rules", "--format", "json").stdout)]
+    for command in (("rules",), ("explain", "PA01"), ("whatif", example)):
+        shown = run(package, *cli, *command, "--lang", LANG)
+        assert shown.returncode == 0, shown.stderr[-2000:]
+        views[f"{command[0]}.txt"] = shown.stdout
     # The errors a director meets: a file that is not YAML, and a field with a wrong value.
     bad_yaml, bad_field = tmp_path / "bad-yaml.yaml", tmp_path / "bad-field.yaml"
     bad_yaml.write_text("organisation: [unclosed\n", encoding="utf-8")
