@@ -2,54 +2,7 @@
 
 from __future__ import annotations
 
-
-def _say(key: str, params: dict, lang: str) -> str:
-    from tahaluf import knowledge
-
-    text = knowledge.labels()[key](lang)
-    for name, value in params.items():
-        if isinstance(value, dict):  # a parameter worded per language
-            value = value.get(lang, value[knowledge.default_language()])
-        text = text.replace("{" + name + "}", value)
-    return text
-
-
-class Said(str):
-    """A message from the catalogue (labels.yaml ``key``, with ``params``): a string in the default language,
-    which a view can say in its own (:meth:`in_language`). A parameter is a string or, where its words
-    depend on the language, a mapping of language codes to strings."""
-
-    key: str
-    params: dict
-
-    def __new__(cls, key: str, **params):
-        from tahaluf import knowledge
-
-        said = super().__new__(cls, _say(key, params, knowledge.default_language()))
-        said.key, said.params = key, params
-        return said
-
-    def __reduce__(self):  # raised in the web app's worker processes
-        return _said, (self.key, self.params)
-
-    def in_language(self, lang: str) -> str:
-        return _say(self.key, self.params, lang)
-
-
-def _said(key: str, params: dict) -> Said:
-    return Said(key, **params)
-
-
-def worded(key: str, **params) -> dict[str, str]:
-    """A part of a message (labels.yaml ``key``) in every language: a parameter of a :class:`Said`."""
-    from tahaluf import knowledge
-
-    return {lang: _say(key, params, lang) for lang in knowledge.language_codes()}
-
-
-def in_language(text: str, lang: str) -> str:
-    """A message in ``lang`` where it came from the catalogue; as it is where not (yet)."""
-    return text.in_language(lang) if isinstance(text, Said) else text
+from tahaluf.input_words import in_language
 
 
 class TahalufError(Exception):

@@ -21,7 +21,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from tahaluf import answers, limits
-from tahaluf.errors import InputError, InputErrors, Said, worded
+from tahaluf.errors import InputError, InputErrors
+from tahaluf.input_words import Said, did_you_mean, either, forms_hint, worded
 
 MAX_INPUT_BYTES = limits.ALLIANCE_MAX_BYTES
 MAX_DEPTH = limits.YAML_MAX_DEPTH
@@ -473,8 +474,8 @@ def describe(error: Mapping[str, Any], model: type[BaseModel], path: tuple) -> s
     if kind in ("literal_error", "enum"):
         expected = error.get("ctx", {}).get("expected", "")
         values = re.findall(r"'([^']*)'", expected)
-        return Said("error.not_one_of", value=repr(value), expected=_either(expected, values),
-                    in_language=_forms_hint(values), did_you_mean=_did_you_mean(value, values))
+        return Said("error.not_one_of", value=repr(value), expected=either(expected, values),
+                    in_language=forms_hint(values), did_you_mean=did_you_mean(value, values))
     if kind == "extra_forbidden":
         known = _field_names(model, path[:-1])
         close = difflib.get_close_matches(str(path[-1]), known, n=1)
@@ -487,38 +488,10 @@ def describe(error: Mapping[str, Any], model: type[BaseModel], path: tuple) -> s
         return Said(f"error.too_long.{unit}", limit=f"{limit:,}") if isinstance(limit, int) else error["msg"]
     if kind == "bool_parsing":
         return Said("error.not_yes_no", value=repr(value), yes=answers.shown(True) or "", no=answers.shown(False) or "",
-                    unknown=answers.shown(None) or "", did_you_mean=_did_you_mean(value, (True, False)))
+                    unknown=answers.shown(None) or "", did_you_mean=did_you_mean(value, (True, False)))
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
     return error["msg"][0].lower() + error["msg"][1:] if error["msg"] else kind
-
-
-def _did_you_mean(value: Any, values) -> dict[str, str] | str:
-    close = answers.closest(value, values) if isinstance(value, str) and value.strip() else None
-    return worded("error.did_you_mean", close=close) if close else ""
-
-
-def _either(expected: str, values: list[str]) -> dict[str, str]:
-    """The accepted values, quoted, as pydantic lists them in English ('a', 'b' or 'c'), in each language."""
-    from tahaluf import knowledge
-
-    quoted = [repr(value) for value in values]
-    said = {lang: (knowledge.labels()["label.list_separator"](lang).join(quoted[:-1])
-                   + knowledge.labels()["error.or"](lang) + quoted[-1]) if len(quoted) > 1 else expected
-            for lang in knowledge.language_codes()}
-    return {**said, knowledge.default_language(): expected}
-
-
-def _forms_hint(values: list[str]) -> dict[str, str] | str:
-    """The answers' other words for the values (the Arabic lexicon's first forms), named by their language."""
-    forms = "، ".join(form for form in map(answers.shown, values) if form)
-    return worded("error.in_language", language=_language_name(answers.ARABIC), forms=forms) if forms else ""
-
-
-def _language_name(code: str) -> dict[str, str]:
-    from tahaluf import knowledge
-
-    return knowledge.labels()[f"language.{code}"].by_language()
 
 
 def _field_names(model: type[BaseModel], path: tuple) -> list[str]:
