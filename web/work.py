@@ -27,6 +27,7 @@ from tahaluf import knowledge, limits
 from tahaluf.consultation import as_data, consult, value_at
 from tahaluf.errors import InputError, InputErrors, TahalufError
 from tahaluf.evaluation import evaluate_document
+from tahaluf.input_words import in_language
 from tahaluf.loader import format_path
 from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.reports.interview import (
@@ -233,7 +234,7 @@ def form_view(root: Path, name: str, state, lang: str, problems=(), rows=None, f
     errors: dict[str, str] = {}
     if problems:
         known = fullform_view.labels_by_name(fullform_view.view(state, lang, t))
-        errors = fullform_view.errors_by_field(problems, rows or {}, set(known))
+        errors = fullform_view.errors_by_field(problems, rows or {}, set(known), lang)
     try:  # the questions the consultation still asks, at their fields (rows keep the file's order until saved)
         asked = fullform_view.asked(AllianceFile.open(Workspace(root).existing(name)), lang, t)
     except (InputError, NotInWorkspace, FileNotFoundError):
@@ -252,7 +253,7 @@ def answer(path: Path, version: str, state, action: str, form: Form, lang: str):
     try:
         return act(AllianceFile.open(path), state, action, form, t), 422, state
     except InputError as error:
-        return t["interview.not_valid"].replace("{problem}", error.problem), 422, state
+        return t["interview.not_valid"].replace("{problem}", in_language(error.problem, lang)), 422, state
 
 
 def act(store: AllianceFile, state, action: str, form, t: dict[str, str]) -> str:
