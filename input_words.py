@@ -87,3 +87,9 @@ def language_name(code: str) -> dict[str, str]:
     from tahaluf import knowledge
 
     return knowledge.labels()[f"language.{code}"].by_language()
+
+
+def number_in_every_language(value: int) -> dict[str, str]:
+    from tahaluf import knowledge
+
+    return {lang: knowledge.number(value, lang) for lang in knowledge.language_codes()}

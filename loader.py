@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from tahaluf import answers, limits
 from tahaluf.errors import InputError, InputErrors
-from tahaluf.input_words import Said, did_you_mean, either, forms_hint, worded
+from tahaluf.input_words import Said, did_you_mean, either, forms_hint, number_in_every_language, worded
 
 MAX_INPUT_BYTES = limits.ALLIANCE_MAX_BYTES
 MAX_DEPTH = limits.YAML_MAX_DEPTH
@@ -485,7 +485,8 @@ def describe(error: Mapping[str, Any], model: type[BaseModel], path: tuple) -> s
     if kind in ("too_long", "string_too_long"):
         limit = error.get("ctx", {}).get("max_length")
         unit = "characters" if kind == "string_too_long" else "items"
-        return Said(f"error.too_long.{unit}", limit=f"{limit:,}") if isinstance(limit, int) else error["msg"]
+        return Said(f"error.too_long.{unit}", limit=number_in_every_language(limit)) if isinstance(limit, int) \
+            else error["msg"]
     if kind == "bool_parsing":
         return Said("error.not_yes_no", value=repr(value), yes=answers.shown(True) or "", no=answers.shown(False) or "",
                     unknown=answers.shown(None) or "", did_you_mean=did_you_mean(value, (True, False)))

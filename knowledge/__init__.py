@@ -291,6 +291,13 @@ def plurals() -> dict[str, dict[str, dict[str, str]]]:
     return entries
 
 
+def number(value: int, lang: str) -> str:
+    """A number as the language writes it (Babel, the language's CLDR locale): 12,000 · 12 000."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=languages()[lang].locale)
+
+
 def count_phrase(noun: str, count: int, lang: str) -> str:
     """``count`` with ``noun`` as the language's plural rules want it: «سؤالان», «3 أسئلة», «88 سؤالاً»."""
     return plurals()[noun][lang][_plural_form(lang)(count)].replace("{n}", str(count))

@@ -119,3 +119,8 @@ def test_a_files_mistakes_are_said_in_the_readers_language(tmp_path):
     shown = subprocess.run([sys.executable, "-m", "tahaluf", "evaluate", "--lang", "ar", str(tmp_path / "broken.yaml")],
                            capture_output=True, text=True, cwd=ROOT.parent)
     assert "حقل غير معروف" in shown.stderr
+
+
+def test_numbers_are_written_as_each_language_writes_them():
+    """Babel, by the registry's locale: the same as before for English and Arabic (12,000)."""
+    assert knowledge.number(12000, "en") == "12,000" == knowledge.number(12000, "ar")
