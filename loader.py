@@ -299,7 +299,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, Non
         at_end and problem.startswith("did not find expected") and "flow" in (exc.context or ""))
     if unclosed and exc.context_mark is not None:
         what = "quote" if "quoted scalar" in (exc.context or "") else "bracket"
-        return exc.context_mark.line + 1, None, f"unclosed {what}: it opens here and is never closed"
+        return exc.context_mark.line + 1, None, Said(f"error.unclosed_{what}")
     return (mark.line + 1 if mark else None), None, problem
 
 
