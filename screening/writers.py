@@ -271,8 +271,9 @@ class ErrorSink:
 
     PREVIEW = 10
 
-    def __init__(self, path: Path | None, outputs: OutputSet | None = None):
+    def __init__(self, path: Path | None, outputs: OutputSet | None = None, lang: str | None = None):
         self.path, self.outputs, self.count = path, outputs or OutputSet(), 0
+        self.lang = lang  # the problems' language, where the catalogue has their words
         self.preview: list[tuple[int, str, str]] = []
         self._stream: TextIO | None = None
         self._writer: Any = None  # a csv writer (its type is private to _csv), made on the first problem
@@ -281,6 +282,9 @@ class ErrorSink:
         return self
 
     def add(self, row: int, field: str, problem: str) -> None:
+        from tahaluf.input_words import in_language
+
+        problem = in_language(problem, self.lang) if self.lang else problem
         self.count += 1
         if len(self.preview) < self.PREVIEW:
             self.preview.append((row, field, problem))

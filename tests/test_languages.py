@@ -124,3 +124,13 @@ def test_a_files_mistakes_are_said_in_the_readers_language(tmp_path):
 def test_numbers_are_written_as_each_language_writes_them():
     """Babel, by the registry's locale: the same as before for English and Arabic (12,000)."""
     assert knowledge.number(12000, "en") == "12,000" == knowledge.number(12000, "ar")
+
+
+def test_a_rejected_rows_problem_is_written_in_the_screenings_language(tmp_path):
+    from tahaluf.input_words import Said
+    from tahaluf.screening.writers import ErrorSink
+
+    with ErrorSink(tmp_path / "errors.csv", lang="ar") as sink:
+        sink.add(3, "met", Said("error.missing"))
+        sink.finish()
+    assert sink.preview == [(3, "met", "حقل مطلوب غير موجود")]
