@@ -82,7 +82,7 @@ class Pool:
         """Start every worker now (at the server's start), not on the first requests."""
         if self.workers:
             executor = self._start()
-            for future in [executor.submit(labels, "en") for _ in range(self.workers)]:
+            for future in [executor.submit(labels, knowledge.default_language()) for _ in range(self.workers)]:
                 future.result()
 
     def close(self) -> None:
@@ -173,7 +173,7 @@ def render(path: Path, name: str, fmt: str, lang: str, recorded: str | None = No
     store = AllianceFile.open(path)
     evaluation = evaluate_document(store.document, name, version)
     content = render_report(evaluation, fmt, lang)
-    if (fmt, lang) == ("json", "en") and version != recorded:
+    if (fmt, lang) == ("json", knowledge.default_language()) and version != recorded:  # the history's record
         return content, evaluation, version, content
     return content, evaluation, version, history_json(evaluation, version, recorded)
 
