@@ -336,4 +336,6 @@ def test_no_view_says_a_word_that_did_not_come_through_the_catalogues(rendered):
 def test_the_guide_is_quoted_in_arabic_beside_the_working_translation(rendered):
     markdown = rendered["report-private-sector-offer.md"]
     assert "> " in markdown and re.search("[\u0600-\u06ff]", markdown)  # the Arabic original, quoted
-    assert pseudo("a working translation; the guide's Arabic beside it") in markdown
+    note = pseudo("a working translation; the guide's Arabic beside it")
+    assert note in markdown and note in rendered["report-private-sector-offer.html"]
+    assert note in re.sub(r"\s+", " ", rendered["brief.pdf"]) or not rendered["brief.pdf"]  # pdftotext absent
