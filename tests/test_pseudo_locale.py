@@ -109,7 +109,7 @@ def run(package: Path, *arguments: str, stdin: str | None = None) -> subprocess.
 # Rendering every view (run in the copy: the registry and the knowledge are read from its files) --------
 
 RENDER = r'''
-import io, json, shutil, sys
+import io, json, re, shutil, sys, time
 from pathlib import Path
 
 from rich.console import Console
@@ -120,43 +120,60 @@ from tahaluf.reports.interview import run
 from tahaluf.reports.render import render_report
 from tahaluf.reports.viewmodel import build_report
 
-LANG, out, examples = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-for path in sorted(examples.glob("*.yaml")):
-    evaluation = evaluate_file(str(path))
-    for fmt in ("md", "html", "json"):
-        (out / f"report-{path.stem}.{fmt}").write_text(render_report(evaluation, fmt, LANG), encoding="utf-8")
-    console = Console(file=io.StringIO(), width=100, height=60, color_system=None)
-    terminal.show(build_report(evaluation, LANG), console)
-    (out / f"terminal-{path.stem}.txt").write_text(console.file.getvalue(), encoding="utf-8")
 
-# The interview, answered as a director might: why, don't know, a wrong answer, skip, back, then quit.
-answers = iter(["why", "?", "maybe not", "skip", "back", "?", "?", "quit"])
-said = []
-(out / "files").mkdir()
-alliance = out / "files" / "interview.yaml"
-shutil.copy(examples / "private-sector-offer.yaml", alliance)
-def ask(prompt):
-    said.append(prompt)
-    return next(answers, "quit")
-run(str(alliance), LANG, ask=ask, say=said.append)
-(out / "interview.txt").write_text("\n".join(said), encoding="utf-8")
+def main():  # guarded: the screening's worker processes import this script afresh
+    LANG, out, examples = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    for path in sorted(examples.glob("*.yaml")):
+        evaluation = evaluate_file(str(path))
+        for fmt in ("md", "html", "json"):
+            (out / f"report-{path.stem}.{fmt}").write_text(render_report(evaluation, fmt, LANG), encoding="utf-8")
+        console = Console(file=io.StringIO(), width=100, height=60, color_system=None)
+        terminal.show(build_report(evaluation, LANG), console)
+        (out / f"terminal-{path.stem}.txt").write_text(console.file.getvalue(), encoding="utf-8")
 
-from starlette.testclient import TestClient
-from tahaluf.web.app import create_app
+    # The interview, answered as a director might: why, don't know, a wrong answer, skip, back, then quit.
+    answers = iter(["why", "?", "maybe not", "skip", "back", "?", "?", "quit"])
+    said = []
+    (out / "files").mkdir()
+    alliance = out / "files" / "interview.yaml"
+    shutil.copy(examples / "private-sector-offer.yaml", alliance)
+    def ask(prompt):
+        said.append(prompt)
+        return next(answers, "quit")
+    run(str(alliance), LANG, ask=ask, say=said.append)
+    (out / "interview.txt").write_text("\n".join(said), encoding="utf-8")
 
-workspace = out / "workspace"
-workspace.mkdir()
-for name in ("private-sector-offer.yaml", "core-concession.yaml"):
-    shutil.copy(examples / name, workspace / name)
-(workspace / "broken.yaml").write_text("organisation:\n  name: X\nalliance:\n  name: Y\n  stage: maybe\n")
-with TestClient(create_app(workspace, workers=0), base_url="http://127.0.0.1") as client:
-    client.get(f"/lang/{LANG}")
-    pages = {"home": "/", "question": "/a/private-sector-offer.yaml", "why": "/a/private-sector-offer.yaml/why",
-             "report": "/a/private-sector-offer.yaml/report", "form": "/a/private-sector-offer.yaml/form",
-             "history": "/a/private-sector-offer.yaml/history", "screening": "/screen",
-             "invalid": "/a/broken.yaml", "not-found": "/a/missing.yaml"}
-    for name, address in pages.items():
-        (out / f"web-{name}.html").write_text(client.get(address).text, encoding="utf-8")
+    from starlette.testclient import TestClient
+    from tahaluf.web.app import create_app
+
+    workspace = out / "workspace"
+    workspace.mkdir()
+    for name in ("private-sector-offer.yaml", "core-concession.yaml"):
+        shutil.copy(examples / name, workspace / name)
+    (workspace / "broken.yaml").write_text("organisation:\n  name: X\nalliance:\n  name: Y\n  stage: maybe\n")
+    with TestClient(create_app(workspace, workers=0), base_url="http://127.0.0.1") as client:
+        client.get(f"/lang/{LANG}")
+        pages = {"home": "/", "question": "/a/private-sector-offer.yaml", "why": "/a/private-sector-offer.yaml/why",
+                 "report": "/a/private-sector-offer.yaml/report", "form": "/a/private-sector-offer.yaml/form",
+                 "history": "/a/private-sector-offer.yaml/history", "screening": "/screen",
+                 "invalid": "/a/broken.yaml", "not-found": "/a/missing.yaml"}
+        for name, address in pages.items():
+            (out / f"web-{name}.html").write_text(client.get(address).text, encoding="utf-8")
+        # A screening, uploaded as a director would: its result page, once the job is done.
+        shutil.copy(examples / "screening-org.yaml", workspace / "screening-org.yaml")
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/screen").text).group(1)
+        sent = client.post("/screen", data={"csrf": token, "org": "screening-org.yaml"}, follow_redirects=False,
+                           files={"candidates": ("candidates.csv", (examples / "candidates.csv").read_bytes())})
+        for _ in range(600):
+            page = client.get(sent.headers["location"]).text
+            if 'http-equiv="refresh"' not in page:
+                break
+            time.sleep(0.1)
+        (out / "web-screening-result.html").write_text(page, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
 '''
 
 
