@@ -142,6 +142,8 @@ def with_answer(data: dict, path: tuple, value: Any) -> dict:
         if isinstance(part, int):
             if part == len(target):  # one past the end adds an item
                 target.append([] if isinstance(following, int) else {})
+            if isinstance(target[part], str) and not isinstance(following, int):
+                target[part] = {"goal": target[part]}  # a goal written as its sentence gets a date or measure
             target = target[part]
             continue
         if not isinstance(target.get(part), (dict, list)):

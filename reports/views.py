@@ -333,6 +333,7 @@ class ReportView:
     not_assessed_shown: tuple = ()
     next_steps_shown: tuple[NextStep, ...] = ()  # the steps to print: many of one check as one step
     consultant: Consultant | None = None  # who prepared it, on the brief
+    annex_suffix: str = ".pdf"  # the format being written: the brief's command for the annex writes the same
     # The guide's original words are quoted beside each item (a report not in the guide's language).
     quotes_original: bool = False
     # Said of each quote where the report's language has the guide as a working translation (languages.yaml).

@@ -116,7 +116,7 @@ from rich.console import Console
 
 from tahaluf.evaluation import evaluate_file
 from tahaluf.reports import terminal
-from tahaluf.reports.interview import run
+from tahaluf.cli_interview import run
 from tahaluf.reports.render import render_report
 from tahaluf.reports.viewmodel import build_report
 

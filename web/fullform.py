@@ -2,7 +2,7 @@
 the model's own field types and worded by the knowledge base (knowledge/fields.yaml, labels.yaml's
 answers, the guide's items that test each fact). A view: it decides nothing about the alliance.
 
-Three plain steps, for app.py:
+Three plain steps, for form_pages.py:
 
 * :func:`state_of` / :func:`posted_state`: the form's values as the strings a browser sends, from
   the file (its validated document) or from a POST;
@@ -26,9 +26,9 @@ from pydantic import BaseModel
 from tahaluf import limits
 from tahaluf.consultation import kind_of, parse_path
 from tahaluf.consultation.paths import _unwrap
+from tahaluf.files.alliance_file import REMOVED
 from tahaluf.loader import format_path
 from tahaluf.model import AllianceDocument, nobody_words
-from tahaluf.reports.alliance_file import REMOVED
 
 FORM_MAX_BYTES = 2 * 1024 * 1024  # a form of many partners, each with its texts (the file's own cap is 1 MB)
 FORM_MAX_FIELDS = 20_000

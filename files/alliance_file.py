@@ -17,9 +17,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from tahaluf.errors import InputError
+from tahaluf.files.output import write_atomically
 from tahaluf.loader import display_name, load_yaml, read_text, validate
 from tahaluf.model import AllianceDocument
-from tahaluf.reports.output import write_atomically
 
 NOBODY = "nobody"  # how a known "no one" is written (model.nobody_words)
 REMOVED = object()  # written at a list's index by :meth:`AllianceFile.update`: that item is taken out
@@ -146,6 +146,8 @@ def _assign(tree: Any, path: tuple, value: Any) -> None:
     for depth, part in enumerate(path[:-1]):
         following = path[depth + 1]
         if isinstance(part, int):
+            if isinstance(target[part], str) and not isinstance(following, int):
+                target[part] = CommentedMap(goal=target[part])  # a goal written as its sentence gets a date or measure
             target = target[part]
             continue
         if not isinstance(target.get(part), (CommentedMap, CommentedSeq, dict, list)):
@@ -164,3 +166,18 @@ def _assign(tree: Any, path: tuple, value: Any) -> None:
             target[last] = None  # back to unknown; the key (and its comment) stays
     else:
         target[last] = _node(value)
+
+
+def add_actions(path: Path, actions: list[dict]) -> None:
+    """Append the actions to the file's ``actions:`` (made if missing), keeping the director's
+    comments and key order (a round-trip YAML edit), written atomically. (`tahaluf plan`'s edit: ruamel's
+    default indentation, as the plan has always written it, not the interview's.)"""
+    yaml = YAML()  # round-trip: comments, order and quoting kept
+    yaml.width = 100
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    if data.get("actions") is None:
+        data["actions"] = []
+    data["actions"].extend(actions)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    write_atomically(path, out.getvalue().encode("utf-8"))
