@@ -1,12 +1,14 @@
-"""Arabic answers: نعم / لا / لا أعرف and every fixed choice, read as the English value the model names.
+"""Answers in any language: نعم / لا / لا أعرف, oui / non and every fixed choice, read as the English
+value the model names.
 
-The lexicon is data (``knowledge/answers.yaml``). ``model.Strict`` calls :func:`to_english`
+The lexicon is data (``knowledge/answers.yaml``: the Arabic forms, and a block per other language
+that has answer words). ``model.Strict`` calls :func:`to_english`
 before pydantic validates any model, so every way in — the YAML loader, batch screening,
 a document built in Python — accepts the same answers. A field takes Arabic answers when
 its annotation admits a bool or ``Literal`` values (or a list of them, or a mapping keyed by
 them) and no free text (a name stays as written); "don't know" becomes ``None`` (unknown,
-as if left out) where the field may be unknown. Only non-ASCII strings are looked up, and the
-lexicon is read on the first one, so English input costs a dictionary scan and nothing more.
+as if left out) where the field may be unknown. Every string of such a field is looked up (ASCII
+too: "oui" is an answer), and each field remembers the answers it has read.
 """
 
 from __future__ import annotations
@@ -39,9 +41,21 @@ LONGEST_ANSWER = 100  # characters; the lexicon's longest form is far shorter
 _ENGLISH: dict[bool | str, tuple[str, ...]] = {True: ("yes", "true"), False: ("no", "false")}
 
 
+_LATIN_END = "\u0370"  # Latin letters and their combining accents come before Greek
+
+
+def _without_accents(text: str) -> str:
+    """Latin letters without their accents (é → e, Ç → c); other scripts as they are."""
+    if text.isascii():
+        return text
+    return "".join(char if char >= _LATIN_END else
+                   "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+                   for char in text)
+
+
 def normalise(text: str) -> str:
     """One spelling for the variants a director may type (see knowledge/answers.yaml)."""
-    text = _MARKS.sub("", unicodedata.normalize("NFKC", text).casefold()).translate(_LETTERS)
+    text = _MARKS.sub("", _without_accents(unicodedata.normalize("NFKC", text).casefold())).translate(_LETTERS)
     words = text.strip(_EDGE).split()
     return " ".join(w[len(_ARTICLE):] if len(w) >= 4 and w.startswith(_ARTICLE) else w for w in words)
 
@@ -50,7 +64,7 @@ def normalise(text: str) -> str:
 class Lexicon:
     yes_no: dict[str, bool | None]  # normalised form -> True / False / None (don't know)
     choices: dict[str, str]         # normalised form -> English value
-    shown: dict[Any, str]           # English value (or True / False / None) -> the form to show first
+    shown: dict[str, dict[Any, str]]  # language -> English value (or True / False / None) -> the form to show first
     spelling: dict[str, str]        # normalised form -> as the lexicon writes it
 
 
@@ -65,32 +79,42 @@ def lexicon() -> Lexicon:
         return build_lexicon(yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
+ARABIC = "ar"  # the language of the file's top-level yes_no and choices (the guide's; answers.yaml)
+
+
 def build_lexicon(data: dict) -> Lexicon:
-    """The lexicon from its data, checked: a normalised form stands for one value only."""
+    """The lexicon from its data, checked: a normalised form stands for one value only, whatever its
+    language (an answer is read without knowing its language), and no form is another value's English.
+    ``data``: the Arabic forms as ``yes_no`` and ``choices``; another language's under its code."""
     owner: dict[str, tuple] = {}
     yes_no: dict[str, bool | None] = {}
     choices: dict[str, str] = {}
-    shown: dict[Any, str] = {}
+    shown: dict[str, dict[Any, str]] = {}
     spelling: dict[str, str] = {}
+    blocks = [(ARABIC, data, "")] + [(lang, block, f"{lang}.") for lang, block in data.items()
+                                     if lang not in ("yes_no", "choices")]
+    english = {value for _, block, _ in blocks for values in (block.get("choices") or {}).values() for value in values}
 
-    def add(forms: list[str], value: Any, into: dict, where: str) -> None:
+    def add(lang: str, forms: list[str], value: Any, into: dict, where: str) -> None:
         if not forms:
-            raise ValueError(f"answers.yaml: {where} has no Arabic form")
-        shown.setdefault(value, forms[0])
+            raise ValueError(f"answers.yaml: {where} has no form in {lang}")
+        shown.setdefault(lang, {}).setdefault(value, forms[0])
         for form in forms:
             key = normalise(form)
             if not key:
                 raise ValueError(f"answers.yaml: {where} has an empty form")
-            if owner.setdefault(key, (into is yes_no, value)) != (into is yes_no, value):
+            if owner.setdefault(key, (into is yes_no, value)) != (into is yes_no, value) or (
+                    key in english and key != value):
                 raise ValueError(f"answers.yaml: {form!r} ({where}) already stands for {owner[key][1]!r}")
             into[key] = value
             spelling.setdefault(key, form)
 
-    for name, forms in data["yes_no"].items():
-        add(forms, YES_NO[name], yes_no, f"yes_no.{name}")
-    for group, values in data["choices"].items():
-        for value, forms in values.items():
-            add(forms, value, choices, f"choices.{group}.{value}")
+    for lang, block, prefix in blocks:
+        for name, forms in (block.get("yes_no") or {}).items():
+            add(lang, forms, YES_NO[name], yes_no, f"{prefix}yes_no.{name}")
+        for group, values in (block.get("choices") or {}).items():
+            for value, forms in values.items():
+                add(lang, forms, value, choices, f"{prefix}choices.{group}.{value}")
     return Lexicon(yes_no, choices, shown, spelling)
 
 
@@ -189,11 +213,11 @@ def to_english(model: type, data: Any) -> Any:
         if spec is None:
             continue
         if value.__class__ is str:
-            if value.isascii():
-                continue
             new = spec.english(value)
+            if new is value:
+                continue
         elif value.__class__ is list and spec.many:
-            new = [item if item.__class__ is not str or item.isascii() else spec.english(item) for item in value]
+            new = [item if item.__class__ is not str else spec.english(item) for item in value]
             if new == value:
                 continue
         elif value.__class__ is dict and spec.keyed:
@@ -210,12 +234,12 @@ def to_english(model: type, data: Any) -> Any:
 
 def _english_keys(name: str, mapping: dict, spec: AnswerField) -> dict:
     """A mapping keyed by answers, keyed in English; two keys that are one answer are an error."""
-    if all(key.__class__ is not str or key.isascii() for key in mapping):
+    if all(key.__class__ is not str or spec.english(key) is key for key in mapping):
         return mapping
     translated: dict = {}
     written: dict = {}
     for key, value in mapping.items():
-        english = spec.english(key) if key.__class__ is str and not key.isascii() else key
+        english = spec.english(key) if key.__class__ is str else key
         if english is None:  # "don't know" is no key
             english = key
         if english in translated:
@@ -224,9 +248,9 @@ def _english_keys(name: str, mapping: dict, spec: AnswerField) -> dict:
     return translated
 
 
-def shown(value: Any) -> str | None:
-    """The Arabic form shown for an English value (``True`` / ``False`` / ``None`` for yes / no / unknown)."""
-    return lexicon().shown.get(value)
+def shown(value: Any, lang: str = ARABIC) -> str | None:
+    """The form shown in ``lang`` for an English value (``True`` / ``False`` / ``None`` for yes / no / unknown)."""
+    return lexicon().shown.get(lang, {}).get(value)
 
 
 def closest(answer: str, values: typing.Iterable[Any]) -> str | None:

@@ -31,16 +31,7 @@ from tahaluf.finding_words import finding_question
 from tahaluf.loader import format_path
 from tahaluf.progress import Opened, Progress, progress
 
-YES = {"yes", "y", "true", "نعم", "ن"}
-NO = {"no", "n", "false", "لا"}
-DONT_KNOW = {"?", "dk", "don't know", "dont know", "unknown", "لا أعرف", "لا اعرف", "؟"}
-NONE = {"none", "0", "لا شيء", "لا يوجد"}
-NOBODY = {"nobody", "لا أحد", "لا احد"}
-COMMANDS = {
-    "why": {"why", "لماذا"}, "back": {"back", "رجوع"}, "skip": {"skip", "تخط", "تخطَّ", "تخطى"},
-    "quit": {"quit", "exit", "q", "خروج"}, "partner": {"partner", "add partner", "شريك", "إضافة شريك"},
-}
-STOP = {"s", "stop", "ت", "توقف"}
+COMMANDS = ("why", "back", "skip", "quit", "partner")  # their words: knowledge/typed_words.yaml
 EVENT_KINDS = typing.get_args(model.EventKind)
 
 
@@ -54,12 +45,12 @@ DONT_KNOW_ANSWER = _DontKnow()
 def command_of(text: str) -> str | None:
     """The command a typed line names (why, back, skip, quit, partner), or None: it is an answer."""
     folded = text.strip().casefold()
-    return next((name for name, words in COMMANDS.items() if folded in words), None)
+    return next((name for name in COMMANDS if folded in knowledge.typed_words(name)), None)
 
 
 def wants_stop(text: str) -> bool:
     """Whether the answer to the offer to stop is to stop."""
-    return text.strip().casefold() in STOP
+    return text.strip().casefold() in knowledge.typed_words("stop")
 
 
 def filled(text: str, **values) -> str:
@@ -315,21 +306,22 @@ def parse_answer(question: Question, text: str, labels: dict[str, str], concessi
     text = text.strip()
     folded = text.casefold()
     said = _lexicon_yes_no(text)
-    if not text or folded in DONT_KNOW or said is None:
+    words = knowledge.typed_words
+    if not text or folded in words("dont_know") or said is None:
         return DONT_KNOW_ANSWER
     special = _special(question)
     kind = question.kind
     if kind == "bool" or special == "concessions":
-        if folded in YES or said is True:
+        if folded in words("yes") or said is True:
             if special != "concessions":
                 return True
             what = concession().strip()
             return [{"what": what}] if what else None
-        if folded in NO or said is False:
+        if folded in words("no") or said is False:
             return [] if special == "concessions" else False
         return None
     # "no" to a list question means none of it, never an item called "no".
-    none = folded in NONE or folded in NO or said is False
+    none = folded in words("none") or folded in words("no") or said is False
     if special == "partners":
         return [] if none else [{"name": text}]
     if kind == "choice":
@@ -348,7 +340,7 @@ def parse_answer(question: Question, text: str, labels: dict[str, str], concessi
             return []
         return [part.strip() for part in text.replace("؛", ";").split(";") if part.strip()]
     if kind == "person":
-        return False if folded in NOBODY else text
+        return False if folded in words("nobody") else text
     if kind == "number":
         return int(text) if text.isdigit() else None
     return text

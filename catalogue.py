@@ -29,14 +29,16 @@ def json_schema() -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
-# The template to fill in, per language: the same keys, with comments, questions and answers in that language.
-TEMPLATES = {"en": "alliance-template.yaml", "ar": "alliance-template.ar.yaml"}
-
-
 def template_path(lang: str = "en") -> Path:
-    if lang not in TEMPLATES:
-        raise UsageError(f"no template in {lang!r}; choose one of {', '.join(TEMPLATES)}")
-    return knowledge.HERE / TEMPLATES[lang]
+    """The template to fill in, in a language of the registry: the same keys, with comments, questions and
+    answers in that language (``alliance-template.yaml`` for the default one, ``alliance-template.X.yaml``
+    for any other)."""
+    if lang not in knowledge.languages():
+        raise UsageError(f"no language {lang!r}; choose one of {', '.join(knowledge.language_codes())}")
+    name = "alliance-template.yaml" if lang == knowledge.default_language() else f"alliance-template.{lang}.yaml"
+    if not (knowledge.HERE / name).is_file():
+        raise UsageError(f"no template in {lang!r}: knowledge/{name} is missing")
+    return knowledge.HERE / name
 
 
 def template_text(lang: str = "en") -> str:
@@ -92,7 +94,7 @@ def rule_documentation(code: str, lang: str = "en") -> str:
     if spec is None:
         raise UsageError(f"no rule {code!r}; `tahaluf rules` lists them")
     text, items, labels = knowledge.findings()[spec.code], knowledge.guide_items(), _labels(lang)
-    other = "ar" if lang == "en" else "en"
+    other = knowledge.languages()[lang].quotes_beside
     # A finding's values are known only once a file is evaluated: placeholders stand for them.
     values = {key.removeprefix("placeholder."): value for key, value in labels.items()
               if key.startswith("placeholder.")}
@@ -138,7 +140,7 @@ def traceability() -> list[dict]:
         for gid in spec.guidance:
             encoded.setdefault(gid, []).append(spec.code)
     return [
-        {"id": item.id, "section": item.section, "en": item.en, "ar": item.ar,
+        {"id": item.id, "section": item.section, **item.by_language(),
          "ar_corrected": item.ar_corrected,
          "corrections": [correction.model_dump() for correction in item.corrections],
          "strength": item.strength, "strength_cue": item.strength_cue, "tested_by": list(item.tested_by),
@@ -163,7 +165,7 @@ def guide_listing(fmt: str = "text", lang: str = "en") -> str:
     rows = traceability()
     summary = guide_summary(rows)
     if fmt == "json":
-        sections = [{"code": sec.code, "en": sec.en, "ar": sec.ar, "own_title": sec.own_title}
+        sections = [{"code": sec.code, **sec.by_language(), "own_title": sec.own_title}
                     for sec in knowledge.guide().sections]
         return json.dumps({"version": knowledge.version(), "sections": sections, "items": rows,
                            "summary": summary}, ensure_ascii=False, indent=2) + "\n"
@@ -173,7 +175,7 @@ def guide_listing(fmt: str = "text", lang: str = "en") -> str:
         out.append(f"{r['id']}  [{r['fidelity']}: {r['background'] or trace}]")
         # The reading a report quotes; the guide's own words beside it where they differ.
         out.append(textwrap.fill(items[r["id"]].text(lang), width=88, initial_indent="    ", subsequent_indent="    "))
-        if lang == "ar" and r["corrections"]:
+        if lang == knowledge.GUIDE_LANGUAGE and r["corrections"]:
             out.append("    " + "; ".join(f"{c['original']} → {c['reading']}" for c in r["corrections"]))
         if r["fidelity"] in ("partial", "cited_only"):
             out.append(textwrap.fill(r["fidelity_reason"], width=88, initial_indent="    ", subsequent_indent="    "))

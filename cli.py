@@ -47,11 +47,12 @@ from tahaluf.cli_commands import (
 )
 from tahaluf.cli_examples import EXAMPLES
 from tahaluf.cli_policy import cmd_policy
-from tahaluf.errors import TahalufError
-from tahaluf.languages import language_codes
+from tahaluf.errors import InputError, TahalufError
+from tahaluf.languages import default_language, language_codes
 from tahaluf.reports.formats import REPORT_FORMATS
 
 LANGS = language_codes()
+DEFAULT_LANG = default_language()
 SHELLS = ("bash", "zsh")
 
 
@@ -108,7 +109,8 @@ def build_parser() -> _Parser:
     evaluate.add_argument("--format", choices=tuple(REPORT_FORMATS),
                           help="report format (default: from the -o extension; else a terminal view on a "
                                "terminal and Markdown elsewhere)")
-    evaluate.add_argument("--lang", choices=LANGS, default="en", help="report language (default: en)")
+    evaluate.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+        help=f"report language (default: {DEFAULT_LANG})")
     files.append(evaluate.add_argument("-o", "--output", metavar="OUT",
                                        help="write here (atomically) instead of standard output ('-')"))
     _force(evaluate)
@@ -135,7 +137,8 @@ def build_parser() -> _Parser:
     files.append(plan_.add_argument("file", help="alliance YAML file; its `actions:` are added to or exported"))
     plan_.add_argument("--format", choices=("xlsx", "ics"), help="export the plan (default: from the -o extension)")
     _force(plan_)
-    plan_.add_argument("--lang", choices=LANGS, default="en", help="language of the proposed actions (default: en)")
+    plan_.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+        help=f"language of the proposed actions (default: {DEFAULT_LANG})")
     files.append(plan_.add_argument("-o", "--output", metavar="OUT", help="export here instead of editing FILE"))
 
     diff = _command(commands, common, "diff", "compare two assessments of one alliance", cmd_diff)
@@ -143,7 +146,7 @@ def build_parser() -> _Parser:
     files.append(diff.add_argument("new", help="the later alliance file or JSON report"))
     diff.add_argument("--format", choices=("md", "json"), help="output format (default: from -o, else md)")
     _force(diff)
-    diff.add_argument("--lang", choices=LANGS, default="en", help="language (default: en)")
+    diff.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=f"language (default: {DEFAULT_LANG})")
     files.append(diff.add_argument("-o", "--output", metavar="OUT", help="write here (atomically)"))
 
     merge = _command(commands, common, "merge", "merge several respondents' files about one alliance", cmd_merge)
@@ -163,7 +166,8 @@ def build_parser() -> _Parser:
                                         help="alliance file to start from or create (default: alliance.yaml); "
                                              "each answer is saved in it at once"))
     _force(interview)
-    interview.add_argument("--lang", choices=LANGS, default="en", help="language of the questions (default: en)")
+    interview.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+        help=f"language of the questions (default: {DEFAULT_LANG})")
     interview.add_argument("--ask-evidence", action="store_true",
                            help="after each answer, ask how you know it (Enter skips): kept under `evidence:`")
     _policy(interview, files)
@@ -173,7 +177,7 @@ def build_parser() -> _Parser:
                       cmd_whatif)
     files.append(whatif.add_argument("file", help="alliance YAML file; '-' for standard input"))
     whatif.add_argument("--format", choices=("text", "json"), default="text")
-    whatif.add_argument("--lang", choices=LANGS, default="en")
+    whatif.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     whatif.add_argument("--all", action="store_true",
                         help="the full table: every open question, each answer's verdict, the fields' paths")
     whatif.add_argument("--set", action="append", metavar="PATH=VALUE", help="as for evaluate")
@@ -196,22 +200,23 @@ def build_parser() -> _Parser:
     files.append(init.add_argument("output", nargs="?", default="alliance.yaml",
                                    help="file to write (default: alliance.yaml); '-' prints it"))
     init.add_argument("--force", action="store_true", help="replace an existing file")
-    init.add_argument("--lang", choices=LANGS, default="en",
+    init.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
                       help="language of the comments and questions; keys stay English (default: en)")
 
     rules = _command(commands, common, "rules", "list every rule", cmd_rules)
     rules.add_argument("--format", choices=("text", "json"), default="text")
-    rules.add_argument("--lang", choices=LANGS, default="en", help="language of the summaries (default: en)")
+    rules.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+        help=f"language of the summaries (default: {DEFAULT_LANG})")
 
     explain = _command(commands, common, "explain", "print one rule's documentation with the guide's words",
                        cmd_explain)
     explain.add_argument("code", help="rule code, e.g. PR01")
-    explain.add_argument("--lang", choices=LANGS, default="en", help="language (default: en)")
+    explain.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=f"language (default: {DEFAULT_LANG})")
 
     guide = _command(commands, common, "guide", "print the guide item by item with the rules that encode it",
                      cmd_guide)
     guide.add_argument("--format", choices=("text", "json"), default="text")
-    guide.add_argument("--lang", choices=LANGS, default="en")
+    guide.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
 
     screen = _command(commands, common, "screen", "screen a list of candidate partners, best first", cmd_screen)
     files.append(screen.add_argument(
@@ -237,7 +242,7 @@ def build_parser() -> _Parser:
                         help="with --dask: give up when the scheduler has not answered (or has no worker) "
                              "within SECONDS (default: 10)")
     _force(screen)
-    screen.add_argument("--lang", choices=LANGS, default="en",
+    screen.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
                         help="language of the reasons, the XLSX and HTML, and of a --template (default: en)")
     files.append(screen.add_argument(
         "--errors", metavar="ERRORS_FILE",
@@ -274,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) or 0
     except TahalufError as error:
-        for line in getattr(error, "lines", None) or [str(error)]:
+        said = error.lines_in(args.lang) if isinstance(error, InputError) and hasattr(args, "lang") else None
+        for line in said or getattr(error, "lines", None) or [str(error)]:
             print(f"tahaluf: {line}", file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:  # before OSError, of which it is one: the reader of our output went away

@@ -9,6 +9,7 @@ import shlex
 import sys
 
 from tahaluf.errors import InputError, UsageError
+from tahaluf.languages import default_language
 from tahaluf.reports.formats import DEFAULT_FORMAT, REPORT_FORMATS, report_suffixes
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -218,7 +219,7 @@ def _show_on_terminal(evaluation, args) -> None:
     from tahaluf.reports.viewmodel import build_report
 
     source = shlex.quote(_CONTROL.sub("?", args.file))
-    lang = f" --lang {args.lang}" if args.lang != "en" else ""
+    lang = f" --lang {args.lang}" if args.lang != default_language() else ""
     hints = (f"tahaluf evaluate {source}{lang} --format md | less -R",
              f"tahaluf evaluate {source}{lang} -o report.pdf")
     show(build_report(evaluation, args.lang, args.anonymous), Console(highlight=False), hints)

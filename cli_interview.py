@@ -29,6 +29,7 @@ from tahaluf.asking import (
 from tahaluf.consultation import Consultation, Question, consult
 from tahaluf.errors import InputError
 from tahaluf.files.alliance_file import AllianceFile, ChangedOnDisk
+from tahaluf.input_words import in_language
 from tahaluf.loader import format_path
 from tahaluf.model import EVIDENCE_STATUSES
 from tahaluf.policy.model import Policy
@@ -166,7 +167,7 @@ def _ask(session: Session, current: Consultation, question: Question) -> str:
         try:
             result = passage.answer(session.store, question, value)
         except InputError as error:
-            session.say(session.label("interview.not_valid", problem=error.problem))
+            session.say(session.label("interview.not_valid", problem=in_language(error.problem, session.lang)))
             continue
         if session.evidence and result == "answered":
             _ask_evidence(session, question.parts)
@@ -187,7 +188,7 @@ def _ask_evidence(session: Session, parts: tuple) -> None:
     try:
         session.store.set(("evidence", len(listed)), entry)
     except InputError as error:
-        session.say(session.label("interview.not_valid", problem=error.problem))
+        session.say(session.label("interview.not_valid", problem=in_language(error.problem, session.lang)))
 
 
 def _add_partner(session: Session) -> None:
@@ -195,7 +196,7 @@ def _add_partner(session: Session) -> None:
     try:
         session.passage.add_partner(session.store, name)
     except InputError as error:
-        session.say(session.label("interview.not_valid", problem=error.problem))
+        session.say(session.label("interview.not_valid", problem=in_language(error.problem, session.lang)))
         return
     session.say(session.label("interview.partner_added", name=name))
 

@@ -100,8 +100,8 @@ def snapshot_of_evaluation(evaluation: Evaluation) -> Snapshot:
     inference = evaluation.inference
     # Subjects as a JSON report words them (a section or a motive by its English label), so a
     # file and a report of the same assessment compare equal.
-    labels = knowledge.labels()
-    subject = lambda raw: labels[f"subject.{raw}"].en if f"subject.{raw}" in labels else raw  # noqa: E731
+    labels, record = knowledge.labels(), knowledge.default_language()
+    subject = lambda raw: labels[f"subject.{raw}"](record) if f"subject.{raw}" in labels else raw  # noqa: E731
     findings = {(f.rule, subject(f.subject)): (f.status, f.severity) for f in inference.findings}
     words = {(f.rule, subject(f.subject)): Words(f.subject, f.message, tuple(f.params)) for f in inference.findings}
     actions: dict[str, str | None] = {a.what: a.status for a in evaluation.document.actions or ()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tahaluf.input_words import in_language
+
 
 class TahalufError(Exception):
     """Base of every error the CLI reports without a traceback."""
@@ -26,6 +28,16 @@ class InputError(TahalufError):
     def lines(self) -> list[str]:
         """One ``FILE:LINE: field: problem`` line per problem."""
         return [str(self)]
+
+    def lines_in(self, lang: str) -> list[str]:
+        """The lines, each problem said in ``lang`` where the catalogue has its words."""
+        return [_line(error, lang) for error in getattr(self, "errors", None) or [self]]
+
+
+def _line(error: InputError, lang: str) -> str:
+    where = f"{error.file}:{error.line}" if error.line else error.file
+    problem = in_language(error.problem, lang)
+    return f"{where}: {error.field}: {problem}" if error.field else f"{where}: {problem}"
 
 
 class InputErrors(InputError):

@@ -20,6 +20,14 @@ class Language:
     name: str  # in the language itself
     direction: str  # "ltr" or "rtl"
     quotes_beside: str  # the language of the guide's words quoted beside the report's own
+    # The Babel (CLDR) locale for plural rules, numbers and dates; the code itself when not given.
+    locale: str = ""
+    # The guide's items in this language are a working translation (the guide is in Arabic): reports say so.
+    guide_is_translation: bool = False
+
+    def __post_init__(self):
+        if not self.locale:
+            object.__setattr__(self, "locale", self.code)
 
 
 @cache

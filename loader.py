@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from tahaluf import answers, limits
 from tahaluf.errors import InputError, InputErrors
+from tahaluf.input_words import Said, did_you_mean, either, forms_hint, number_in_every_language, worded
 
 MAX_INPUT_BYTES = limits.ALLIANCE_MAX_BYTES
 MAX_DEPTH = limits.YAML_MAX_DEPTH
@@ -298,7 +299,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, Non
         at_end and problem.startswith("did not find expected") and "flow" in (exc.context or ""))
     if unclosed and exc.context_mark is not None:
         what = "quote" if "quoted scalar" in (exc.context or "") else "bracket"
-        return exc.context_mark.line + 1, None, f"unclosed {what}: it opens here and is never closed"
+        return exc.context_mark.line + 1, None, Said(f"error.unclosed_{what}")
     return (mark.line + 1 if mark else None), None, problem
 
 
@@ -469,34 +470,29 @@ def validate(model: type[Model], data: Any, source: SourceMap, name: str) -> Mod
 def describe(error: Mapping[str, Any], model: type[BaseModel], path: tuple) -> str:
     """Say what is wrong in words a director understands."""
     kind, value = error["type"], error.get("input")
+    # Each message is the catalogue's (labels.yaml error.*): a view says it in its reader's language.
     if kind in ("literal_error", "enum"):
         expected = error.get("ctx", {}).get("expected", "")
         values = re.findall(r"'([^']*)'", expected)
-        arabic = "، ".join(form for form in map(answers.shown, values) if form)
-        in_arabic = f" (in Arabic: {arabic})" if arabic else ""
-        return f"{value!r} is not one of {expected}{in_arabic}{_did_you_mean(value, values)}"
+        return Said("error.not_one_of", value=repr(value), expected=either(expected, values),
+                    in_language=forms_hint(values), did_you_mean=did_you_mean(value, values))
     if kind == "extra_forbidden":
         known = _field_names(model, path[:-1])
         close = difflib.get_close_matches(str(path[-1]), known, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"unknown field{hint}"
+        return Said("error.unknown_field", hint=worded("error.did_you_mean_field", close=close[0]) if close else "")
     if kind == "missing":
-        return "required field is missing"
+        return Said("error.missing")
     if kind in ("too_long", "string_too_long"):
         limit = error.get("ctx", {}).get("max_length")
         unit = "characters" if kind == "string_too_long" else "items"
-        return f"more than {limit:,} {unit}, the limit" if isinstance(limit, int) else error["msg"]
+        return Said(f"error.too_long.{unit}", limit=number_in_every_language(limit)) if isinstance(limit, int) \
+            else error["msg"]
     if kind == "bool_parsing":
-        return (f"{value!r} is not yes/no (true/false; in Arabic {answers.shown(True)}/{answers.shown(False)}, "
-                f"or {answers.shown(None)} if unknown){_did_you_mean(value, (True, False))}")
+        return Said("error.not_yes_no", value=repr(value), yes=answers.shown(True) or "", no=answers.shown(False) or "",
+                    unknown=answers.shown(None) or "", did_you_mean=did_you_mean(value, (True, False)))
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
     return error["msg"][0].lower() + error["msg"][1:] if error["msg"] else kind
-
-
-def _did_you_mean(value: Any, values) -> str:
-    close = answers.closest(value, values) if isinstance(value, str) and value.strip() else None
-    return f"; did you mean '{close}'?" if close else ""
 
 
 def _field_names(model: type[BaseModel], path: tuple) -> list[str]:

@@ -38,13 +38,16 @@ Text = Annotated[str, StringConstraints(max_length=limits.TEXT_MAX_CHARS), After
 Name = Annotated[str, StringConstraints(min_length=1, max_length=limits.NAME_MAX_CHARS), AfterValidator(clean_name)]
 TextList = Annotated[list[Text], Field(max_length=limits.LIST_MAX_ITEMS)]
 
-# "Known none" where the guide cares about absence: the keyword `nobody` (or `none`,
-# `لا أحد`) says there is no such person; leaving the field out says it is unknown.
-NOBODY_WORDS = ("nobody", "none", "لا أحد", "لا احد")
+def nobody_words() -> frozenset[str]:
+    """"Known none" where the guide cares about absence: the keyword `nobody` (or `none`, `لا أحد`, in
+    knowledge/typed_words.yaml) says there is no such person; leaving the field out says it is unknown."""
+    from tahaluf.knowledge import typed_words
+
+    return typed_words("nobody")
 
 
 def _nobody_to_false(value):
-    if isinstance(value, str) and value.strip().casefold() in NOBODY_WORDS:
+    if isinstance(value, str) and value.strip().casefold() in nobody_words():
         return False
     return value
 

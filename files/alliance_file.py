@@ -21,7 +21,7 @@ from tahaluf.files.output import write_atomically
 from tahaluf.loader import display_name, load_yaml, read_text, validate
 from tahaluf.model import AllianceDocument
 
-NOBODY = "nobody"  # how a known "no one" is written (model.NOBODY_WORDS)
+NOBODY = "nobody"  # how a known "no one" is written (model.nobody_words)
 REMOVED = object()  # written at a list's index by :meth:`AllianceFile.update`: that item is taken out
 
 

@@ -28,6 +28,18 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _load(path: Path):
     with open(path, encoding="utf-8") as handle:
         return yaml.load(handle, Loader=_SAFE_LOADER)
+
+
+def _validated(model, value, path: Path, key: str = ""):
+    """``value`` as ``model``; a mistake names the file and the key (``labels.yaml: verdict.proceed: …``)."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(value)
+    except ValidationError as error:
+        where = f"{path.name}: {key}: " if key else f"{path.name}: "
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or key or '-'}: {e['msg']}" for e in error.errors())
+        raise ValueError(where + problems) from None
 SEVERITIES = ("blocker", "major", "minor", "info", "strength")
 
 
@@ -35,18 +47,51 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Bilingual(_Strict):
-    en: str
-    ar: str
+# The language the guide is written in: its items' words stand under this code as the guide has them.
+GUIDE_LANGUAGE = "ar"
+
+
+class Texts(_Strict):
+    """A text in every registered language, keyed by code (``{en: …, ar: …}``); a subclass may declare
+    other fields beside the codes. Every language of knowledge/languages.yaml must be present and no
+    other key is allowed, so a new language is a row there and its texts here, never a code change."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _every_language(cls, data):
+        if not isinstance(data, dict):
+            return data
+        codes = language_codes()
+        unknown = [key for key in data if key not in cls.model_fields and key not in codes]
+        if unknown:
+            raise ValueError(f"{', '.join(map(str, unknown))}: not a field nor a language of languages.yaml "
+                             f"({', '.join(codes)})")
+        missing = [code for code in codes if code not in data]
+        if missing:
+            raise ValueError(f"no text in {', '.join(missing)} (every language of languages.yaml needs one)")
+        wrong = [code for code in codes if not isinstance(data[code], str)]
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)}: a text is a string")
+        return data
+
+    def text(self, lang: str) -> str:
+        return self.__pydantic_extra__[lang]  # type: ignore[index]
 
     def __call__(self, lang: str) -> str:
-        return getattr(self, lang)
+        return self.text(lang)
+
+    def by_language(self) -> dict[str, str]:
+        """Every language's text, in the registry's order (as the JSON outputs print them)."""
+        return {code: Texts.text(self, code) for code in language_codes()}  # a guide item's words as they stand
 
 
-class Section(_Strict):
+Bilingual = Texts  # the name the views have long used
+
+
+class Section(Texts):
     code: str
-    en: str
-    ar: str
     own_title: bool = False  # the guide has no such heading: the title is the project's wording
 
 
@@ -67,12 +112,13 @@ class Correction(_Strict):
     reading: str  # what the context requires
 
 
-class GuideItem(_Strict):
+class GuideItem(Texts):
+    """An item of the guide: its text in every language; under GUIDE_LANGUAGE, the guide's words as they
+    stand, slips included (any other language's text is a working translation)."""
+
     id: str
     section: str
-    en: str
-    ar: str  # the guide's words as they stand, slips included
-    # The reading where the guide has a slip: ``ar`` with each correction's original replaced.
+    # The reading where the guide has a slip: the original with each correction's original replaced.
     ar_corrected: str | None = None
     corrections: list[Correction] = []
     strength: Strength  # the force of the item's own Arabic wording
@@ -87,14 +133,19 @@ class GuideItem(_Strict):
             raise ValueError(f"{self.id}: fidelity_reason is one line")
         if (self.fidelity == "background") == bool(self.tested_by):
             raise ValueError(f"{self.id}: a background item records no facts that test it; any other does")
-        reading = self.ar
+        reading = self.original
         for correction in self.corrections:
             if correction.original not in reading:
-                raise ValueError(f"{self.id}: corrections: {correction.original!r} is not in the Arabic")
+                raise ValueError(f"{self.id}: corrections: {correction.original!r} is not in the guide's words")
             reading = reading.replace(correction.original, correction.reading)
         if (self.ar_corrected is not None or self.corrections) and reading != self.ar_corrected:
             raise ValueError(f"{self.id}: ar_corrected is not ar with its corrections applied")
         return self
+
+    @property
+    def original(self) -> str:
+        """The guide's words as they stand (in GUIDE_LANGUAGE)."""
+        return Texts.text(self, GUIDE_LANGUAGE)
 
     @property
     def background(self) -> str | None:
@@ -102,8 +153,8 @@ class GuideItem(_Strict):
         return self.fidelity_reason if self.fidelity == "background" else None
 
     def text(self, lang: str) -> str:
-        """The item as a report quotes it: in Arabic, the reading where the guide has a slip."""
-        return (self.ar_corrected or self.ar) if lang == "ar" else getattr(self, lang)
+        """The item as a report quotes it: in the guide's language, the reading where the guide has a slip."""
+        return (self.ar_corrected or self.original) if lang == GUIDE_LANGUAGE else Texts.text(self, lang)
 
 
 class Guide(_Strict):
@@ -142,7 +193,7 @@ class FindingText(_Strict):
 
 @cache
 def guide() -> Guide:
-    return Guide.model_validate(_load(HERE / "guide.yaml"))
+    return _validated(Guide, _load(HERE / "guide.yaml"), HERE / "guide.yaml")
 
 
 @cache
@@ -164,7 +215,7 @@ def findings() -> dict[str, FindingText]:
         for code, entry in (_load(path) or {}).items():
             if code in entries:
                 raise ValueError(f"{path.name}: rule {code} already has texts in another file")
-            entries[code] = FindingText.model_validate(entry)
+            entries[code] = _validated(FindingText, entry, path, code)
     return entries
 
 
@@ -180,10 +231,11 @@ def version() -> str:
 
 @cache
 def labels() -> dict[str, Bilingual]:
-    return {key: Bilingual.model_validate(value) for key, value in _load(HERE / "labels.yaml").items()}
+    path = HERE / "labels.yaml"
+    return {key: _validated(Texts, value, path, key) for key, value in _load(path).items()}
 
 
-class FieldText(Bilingual):
+class FieldText(Texts):
     """A fact's wording in the full form; a list of items also names one item and its add button."""
 
     item: Bilingual | None = None
@@ -195,11 +247,33 @@ class FieldText(Bilingual):
 @cache
 def fields() -> dict[str, FieldText]:
     """The full form's wording, by input fact path (a list's items as ``[]``, as ``tested_by`` names them)."""
-    return {key: FieldText.model_validate(value) for key, value in _load(HERE / "fields.yaml").items()}
+    path = HERE / "fields.yaml"
+    return {key: _validated(FieldText, value, path, key) for key, value in _load(path).items()}
 
 
-# The CLDR plural categories each language's counted nouns must give (Babel's Locale.plural_form).
-PLURAL_CATEGORIES = {"en": ("one", "other"), "ar": ("zero", "one", "two", "few", "many", "other")}
+@cache
+def typed_words(meaning: str) -> frozenset[str]:
+    """The words a person may type for ``meaning`` (typed_words.yaml: yes, no, skip …), in every language,
+    case-folded. Each entry names every registered language and no other."""
+    path = HERE / "typed_words.yaml"
+    entry = _load(path)[meaning]
+    if set(entry) != set(language_codes()):
+        raise ValueError(f"{path.name}: {meaning}: give the words of exactly {', '.join(language_codes())}")
+    return frozenset(word.casefold() for words in entry.values() for word in words)
+
+
+@cache
+def _plural_form(lang: str):
+    from babel import Locale  # imported on first use: most runs print no count
+
+    return Locale.parse(languages()[lang].locale).plural_form
+
+
+def plural_categories(lang: str) -> tuple[str, ...]:
+    """The CLDR plural categories a language's counted nouns must give (its rules' tags, and "other")."""
+    order = ("zero", "one", "two", "few", "many", "other")
+    tags = set(_plural_form(lang).tags) | {"other"}
+    return tuple(tag for tag in order if tag in tags)
 
 
 @cache
@@ -207,17 +281,21 @@ def plurals() -> dict[str, dict[str, dict[str, str]]]:
     """Counted nouns (plurals.yaml): noun -> language -> CLDR category -> phrase with {n}."""
     entries = _load(HERE / "plurals.yaml")
     for noun, by_lang in entries.items():
-        for lang, categories in PLURAL_CATEGORIES.items():
+        unknown = set(by_lang) - set(language_codes())
+        if unknown:
+            raise ValueError(f"plurals.yaml: {noun}: {', '.join(sorted(unknown))} is not a language of languages.yaml")
+        for lang in language_codes():
+            categories = plural_categories(lang)
             if set(by_lang.get(lang) or ()) != set(categories):
                 raise ValueError(f"plurals.yaml: {noun}.{lang} must give exactly {', '.join(categories)}")
     return entries
 
 
-@cache
-def _plural_form(lang: str):
-    from babel import Locale  # imported on first use: most runs print no count
+def number(value: int, lang: str) -> str:
+    """A number as the language writes it (Babel, the language's CLDR locale): 12,000 · 12 000."""
+    from babel.numbers import format_decimal
 
-    return Locale.parse(lang).plural_form
+    return format_decimal(value, locale=languages()[lang].locale)
 
 
 def count_phrase(noun: str, count: int, lang: str) -> str:

@@ -100,9 +100,10 @@ def fact_change(line: FactLine, labels: dict[str, str]) -> str:
 def _from_english(lang: str) -> dict[str, str]:
     """A value as an English JSON report words it -> the same value in ``lang`` (a report's facts
     are worded; reports with keys, as the web history stores them, are worded from the keys)."""
-    if lang == "en":
+    record = knowledge.default_language()  # the language a JSON report records its words in
+    if lang == record:
         return {}
-    return {text.en: text(lang) for key, text in knowledge.labels().items()
+    return {text(record): text(lang) for key, text in knowledge.labels().items()
             if key.startswith(("label.", "choice.", "sector.", "subject."))}
 
 

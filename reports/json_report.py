@@ -31,7 +31,9 @@ def _finding(view: FindingView, view_lang: str, other_lang: str, policy: tuple[s
 
 
 def report_data(report: ReportView, explain: bool = False) -> dict:
-    languages = (report.lang, "ar" if report.lang == "en" else "en")
+    from tahaluf.languages import languages as registry
+
+    languages = (report.lang, registry()[report.lang].quotes_beside)  # a quote and the one beside it
     data = {
         "schema_version": SCHEMA_VERSION,
         "tahaluf_version": report.tahaluf_version,

@@ -428,6 +428,9 @@ class _Builder:
             policy_name=self.policy.source_name if self.policy else "",
             policy_sha256=self.policy.sha256 if self.policy else "",
             policy_rules=tuple(self.policy.by_id) if self.policy else (),
+            quotes_original=self.beside == knowledge.GUIDE_LANGUAGE,
+            translation_note=labels["label.guide_translation"] if knowledge.languages()[self.lang].guide_is_translation
+            else "",
         )
 
     def consultant(self) -> Consultant | None:

@@ -340,6 +340,10 @@ class ReportView:
     policy_name: str = ""
     policy_sha256: str = ""
     policy_rules: tuple[str, ...] = ()  # its rule ids: the JSON marks their findings `source: policy`
+    # The guide's original words are quoted beside each item (a report not in the guide's language).
+    quotes_original: bool = False
+    # Said of each quote where the report's language has the guide as a working translation (languages.yaml).
+    translation_note: str = ""
 
     @property
     def verdict_class(self) -> str:

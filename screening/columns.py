@@ -93,12 +93,12 @@ def choice_words(column: str, lang: str) -> tuple[tuple[Any, str], ...]:
     values = _choices_of(_annotation(column))
     if not values:
         return ()
-    labels, shown = knowledge.labels(), lexicon().shown
+    labels, shown = knowledge.labels(), lexicon().shown.get(lang, {})
     words = []
     for value in values:
         if isinstance(value, bool):
             word = labels["label.yes" if value else "label.no"](lang)
-        elif lang == "ar":
+        elif value in shown:  # a language with answer words: the first form its lexicon gives
             word = shown[value]
         else:
             word = labels[f"sector.{value}" if column == "sector" else f"choice.{value}"](lang)
@@ -132,7 +132,7 @@ def header_words() -> dict[str, str]:
     words: dict[str, str] = {}
     for column in COLUMNS:
         entry = fields[field_key(column)]
-        forms = [entry.en, entry.ar] + ([entry.question.en, entry.question.ar] if entry.question else [])
+        forms = [*entry.by_language().values(), *(entry.question.by_language().values() if entry.question else ())]
         for form in (column, *(normalise(text) for text in forms)):
             if words.setdefault(form, column) != column:
                 raise ValueError(f"fields.yaml: {form!r} names both {words[form]} and {column}")
@@ -155,11 +155,16 @@ def _guess(header: str) -> str | None:
     from tahaluf import knowledge
     from tahaluf.answers import normalise
 
-    arabic = any("\u0600" <= char <= "\u06ff" for char in header)
     fields = knowledge.fields()
-    shown = {(normalise(fields[field_key(c)].ar) if arabic else c): (fields[field_key(c)].ar if arabic else c)
-             for c in COLUMNS}
-    close = difflib.get_close_matches(normalise(header) if arabic else header, list(shown), n=1)
+    # The codes, and every language's wording, nearest in the header's own script: an ASCII header
+    # gets a code, any other the wording closest to it.
+    if header.isascii():
+        close = difflib.get_close_matches(header, list(COLUMNS), n=1)
+        if close:
+            return close[0]
+    shown = {normalise(fields[field_key(c)](lang)): fields[field_key(c)](lang)
+             for lang in knowledge.language_codes() if lang != knowledge.default_language() for c in COLUMNS}
+    close = difflib.get_close_matches(normalise(header), list(shown), n=1)
     return shown[close[0]] if close else None
 
 

@@ -146,7 +146,7 @@ def _screen_file(candidates, org, fmt, out, jobs, lang, errors_path, progress, c
         # The results and the errors file are committed together at the end, or neither is.
         outputs = OutputSet(inputs)
         try:
-            with ErrorSink(errors_path, outputs) as sink:
+            with ErrorSink(errors_path, outputs, lang) as sink:
                 _screen_rows(reader, organisation, alliance, concession_columns, core_objectives, jobs,
                              cache_size, spool, sink, summary,
                              sys.stderr.isatty() if progress is None else progress, reuse, dask, max_rows, policy)

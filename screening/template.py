@@ -30,7 +30,8 @@ LAST_ROW = 1_048_576  # a sheet's last row: the dropdowns hold all the way down
 
 def headers(lang: str) -> list[str]:
     fields = knowledge.fields()
-    return [fields[field_key(column)].ar if lang == "ar" else column for column in COLUMNS]
+    # The default language's headers are the columns' codes (the model's keys are its words).
+    return [column if lang == knowledge.default_language() else fields[field_key(column)](lang) for column in COLUMNS]
 
 
 def example_row(lang: str) -> list[str]:
@@ -72,9 +73,9 @@ def _workbook(lang: str) -> bytes:
     labels = knowledge.labels()
     book = Workbook()
     sheet = book.active
-    from tahaluf.screening.writers import XLSX_SHEETS
+    from tahaluf.screening.writers import xlsx_sheets
 
-    sheet.title = XLSX_SHEETS[lang][0]
+    sheet.title = xlsx_sheets(lang)[0]
     sheet.sheet_view.rightToLeft = knowledge.direction(lang) == "rtl"
     sheet.freeze_panes = "A2"
     lists = book.create_sheet(labels["screen.template.choices"](lang))

@@ -86,7 +86,14 @@ def write_jsonl(stream, records: Iterable[list]) -> None:
 
 _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _LEFT_TO_RIGHT = re.compile("[A-Za-z\u00c0-\u024f]")
-XLSX_SHEETS = {"en": ("screening", "summary"), "ar": ("الفرز", "الملخص")}
+
+
+def xlsx_sheets(lang: str) -> tuple[str, str]:
+    """The workbook's sheet names in ``lang``: the results and the summary (labels.yaml screen.sheet.*)."""
+    from tahaluf import knowledge
+
+    labels = knowledge.labels()
+    return labels["screen.sheet.results"](lang), labels["screen.sheet.summary"](lang)
 
 
 def write_xlsx(path: Path, records: Iterable[list], summary_rows: list[tuple[str, Any]],
@@ -162,7 +169,7 @@ def _write_workbook(path: Path, records: Iterable[list], summary_rows: list[tupl
         return created
 
     def results_sheet(number: int):
-        title = XLSX_SHEETS[lang][0]
+        title = xlsx_sheets(lang)[0]
         created = new_sheet(title if number == 1 else f"{title} {number}")
         created.freeze_panes = "A2"
         for letter, width in zip("ABCDEFGHIJK", (7, 7, 36, 14, 12, 7, 18, 18, 24, 80, 100)):
@@ -187,7 +194,7 @@ def _write_workbook(path: Path, records: Iterable[list], summary_rows: list[tupl
             used += 1
         if sheet is None:
             sheet = results_sheet(1)
-        sheet = new_sheet(XLSX_SHEETS[lang][1])
+        sheet = new_sheet(xlsx_sheets(lang)[1])
         sheet.column_dimensions["A"].width = 40
         sheet.column_dimensions["B"].width = 80
         header(sheet, (words.get("item", "item"), words.get("value", "value")))
@@ -249,8 +256,9 @@ class ErrorSink:
 
     PREVIEW = 10
 
-    def __init__(self, path: Path | None, outputs: OutputSet | None = None):
+    def __init__(self, path: Path | None, outputs: OutputSet | None = None, lang: str | None = None):
         self.path, self.outputs, self.count = path, outputs or OutputSet(), 0
+        self.lang = lang  # the problems' language, where the catalogue has their words
         self.preview: list[tuple[int, str, str]] = []
         self._stream: TextIO | None = None
         self._writer: Any = None  # a csv writer (its type is private to _csv), made on the first problem
@@ -259,6 +267,9 @@ class ErrorSink:
         return self
 
     def add(self, row: int, field: str, problem: str) -> None:
+        from tahaluf.input_words import in_language
+
+        problem = in_language(problem, self.lang) if self.lang else problem
         self.count += 1
         if len(self.preview) < self.PREVIEW:
             self.preview.append((row, field, problem))

@@ -693,3 +693,20 @@ def test_screening_accepts_arabic_answers_in_csv_xlsx_jsonl_and_yaml(tmp_path, c
         assert verdicts(results) == verdicts(expected), name
         assert [e[1:] for e in results[1]] == [e[1:] for e in expected[1]], name
     capsys.readouterr()
+
+
+def test_another_languages_answers_are_read_too_ascii_and_accented(monkeypatch):
+    """answers.yaml gives a language's words under its code: «oui» is yes, «Société privée» with or without
+    its accents is the private sector; ASCII answers are looked up too (only English values passed before)."""
+    data = {"yes_no": {"yes": ["نعم"], "no": ["لا"]},
+            "choices": {"sector": {"private": ["القطاع الخاص"], "ngo": ["جمعية"]}},
+            "fr": {"yes_no": {"yes": ["oui"], "no": ["non"]}, "choices": {"sector": {"private": ["société privée"]}}}}
+    lexicon = answers.build_lexicon(data)
+    monkeypatch.setattr(answers, "lexicon", lambda: lexicon)
+    spec = answers.AnswerField(frozenset({True, False}), optional=True, many=False)
+    assert spec.english("Oui") is True and spec.english("non.") is False and spec.english("yes") == "yes"
+    sector = answers.AnswerField(frozenset({"private", "ngo"}), optional=False, many=False)
+    assert sector.english("Societe privee") == "private" == sector.english("SOCIÉTÉ PRIVÉE")
+    assert answers.shown("private", "fr") == "société privée" and answers.shown("private") == "القطاع الخاص"
+    with pytest.raises(ValueError, match="already stands for"):  # a form that is another value's English
+        answers.build_lexicon({**data, "fr": {"choices": {"sector": {"private": ["ngo"]}}}})

@@ -569,3 +569,13 @@ def test_an_invalid_file_is_not_shown_as_a_form_and_not_written(client, workspac
     response = client.post("/a/broken.yaml/form", data={"csrf": token, "version": "0" * 64,
                                                         "alliance.stage": "proposed", "action": "save"})
     assert response.status_code == 422 and path.read_text().endswith("stage: maybe\n")
+
+
+def test_the_arabic_form_says_an_invalid_value_in_arabic(client, workspace):
+    """The loader's message is the catalogue's: on the Arabic page, in Arabic, next to its field."""
+    client.get("/lang/ar")
+    page = client.get(f"/a/{EXAMPLE}/form").text
+    response = submit(client, EXAMPLE, page, **{"alliance.stage": "maybe"})
+    assert response.status_code == 400
+    stage = re.search(r'id="f-alliance-stage".*?</div>', response.text, re.S).group(0)
+    assert "ليست من القيم المقبولة" in stage and "is not one of" not in stage

@@ -28,7 +28,7 @@ from tahaluf.consultation import kind_of, parse_path
 from tahaluf.consultation.paths import _unwrap
 from tahaluf.files.alliance_file import REMOVED
 from tahaluf.loader import format_path
-from tahaluf.model import NOBODY_WORDS, AllianceDocument
+from tahaluf.model import AllianceDocument, nobody_words
 
 FORM_MAX_BYTES = 2 * 1024 * 1024  # a form of many partners, each with its texts (the file's own cap is 1 MB)
 FORM_MAX_FIELDS = 20_000
@@ -315,7 +315,7 @@ def _parse(leaf: Leaf, sent: tuple[str, ...], none: bool) -> Any:
         return {"yes": True, "no": False}.get(text, text)
     if leaf.widget == "number":
         return int(text) if text.isdigit() else text
-    if leaf.widget == "person" and text.casefold() in NOBODY_WORDS:
+    if leaf.widget == "person" and text.casefold() in nobody_words():
         return False
     if leaf.widget == "lines_or_text":
         lines = [line.strip() for line in text.split("\n") if line.strip()]

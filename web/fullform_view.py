@@ -14,6 +14,7 @@ from typing import Any
 from tahaluf import knowledge
 from tahaluf.asking import option_label, question_text
 from tahaluf.consultation import consult, parse_path
+from tahaluf.input_words import in_language
 from tahaluf.loader import format_path
 from tahaluf.web.fullform import (
     ADD_PREFIX,
@@ -190,15 +191,16 @@ def labels_by_name(sections: list[dict]) -> dict[str, str]:
     return found
 
 
-def errors_by_field(problems: list, rows: dict[str, dict[int, int]], names: set[str]) -> dict[str, str]:
-    """Each problem the loader found, at the form's field it names (or the nearest enclosing one);
-    a problem of the whole document under the empty name."""
+def errors_by_field(problems: list, rows: dict[str, dict[int, int]], names: set[str], lang: str) -> dict[str, str]:
+    """Each problem the loader found, in the page's language, at the form's field it names (or the nearest
+    enclosing one); a problem of the whole document under the empty name."""
     found: dict[str, str] = {}
-    for problem in problems:
-        name = form_name(problem.field, rows)
+    for error in problems:
+        name = form_name(error.field, rows)
         while name and name not in names:
             name = _parent(name)
-        found[name] = f"{found[name]}; {problem.problem}" if name in found else problem.problem
+        problem = in_language(error.problem, lang)
+        found[name] = f"{found[name]}; {problem}" if name in found else problem
     return found
 
 

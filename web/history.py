@@ -184,9 +184,9 @@ class History:
 
 
 def kept_report(evaluation: Evaluation) -> str:
-    """What the history keeps of an evaluation: its JSON report (English) and the state's keys
+    """What the history keeps of an evaluation: its JSON report (in the default language) and the state's keys
     (diff.py), so that a page words what changed in its own language."""
-    report = json.loads(render_report(evaluation, "json", "en"))
+    report = json.loads(render_report(evaluation, "json", knowledge.default_language()))  # the record's language
     report["keys"] = snapshot_keys(snapshot_of_evaluation(evaluation))
     return json.dumps(report, ensure_ascii=False, default=str)
 

@@ -74,7 +74,8 @@ def message_page(request: Request, key: str, status: int) -> HTMLResponse:
 
 def invalid_page(request: Request, error: InputError, path: Path, name: str) -> HTMLResponse:
     """The file is not valid input: the loader's problems, and the file itself to download."""
-    return render_page(request, "invalid.html.j2", status=422, name=name, problems=problems_of(error, path, name))
+    return render_page(request, "invalid.html.j2", status=422, name=name,
+                       problems=problems_of(error, path, name, lang_of(request)))
 
 
 def form_post(handler=None, *, max_bytes: int = MAX_FORM_BYTES, max_fields: int = 100):
@@ -94,9 +95,10 @@ def form_post(handler=None, *, max_bytes: int = MAX_FORM_BYTES, max_fields: int 
     return wrapped
 
 
-def problems_of(error: InputError, path: Path, name: str) -> list[str]:
-    """The loader's lines, naming the file as the workspace does (not by the server's own path)."""
-    return [line.replace(str(path), name) for line in (getattr(error, "lines", None) or [str(error)])]
+def problems_of(error: InputError, path: Path, name: str, lang: str) -> list[str]:
+    """The loader's lines in the page's language, naming the file as the workspace does (not by the
+    server's own path)."""
+    return [line.replace(str(path), name) for line in error.lines_in(lang)]
 
 
 def attachment(filename: str) -> str:

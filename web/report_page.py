@@ -162,7 +162,7 @@ def step_view(step, t: dict[str, str], lang: str) -> dict[str, Any]:
     """One row of the history page, labelled: the record, and what diff.py found changed."""
     record, comparison = step.record, step.comparison
     view: dict[str, Any] = {
-        "time": record.recorded_at.replace("T", " ").replace("+00:00", " UTC"),
+        "time": t["web.history.time"].replace("{time}", record.recorded_at.replace("T", " ").removesuffix("+00:00")),
         "verdict": record.verdict, "verdict_label": t[f"verdict.{record.verdict}"],
         "counts": t["web.history.counts"]
         .replace("{blockers}", knowledge.count_phrase("blocking_finding", record.blockers, lang))

@@ -90,7 +90,7 @@ class ScreeningPages(AppBase):
         lang = lang_of(request)
         t = labels_for(lang)
         if job.state == "failed":
-            problem = (t["web.screen.too_many_rows"].replace("{limit}", f"{job.too_many:,}")
+            problem = (t["web.screen.too_many_rows"].replace("{limit}", knowledge.number(job.too_many, lang))
                        if job.too_many else job.problem)
             return render_page(request, "screen_result.html.j2", status=413 if job.too_many else 422, job=job,
                                problem=problem, columns=[], rows=[], statuses=[], downloads=[], shown="")

@@ -11,6 +11,7 @@ HttpOnly cookie and dropped from the address), in that cookie, or as ``Authoriza
 
 from __future__ import annotations
 
+import functools
 import hmac
 import ipaddress
 import secrets
@@ -32,8 +33,17 @@ TOKEN_COOKIE = "tahaluf_token"
 TOKEN_PARAM = "token"
 # The one file a browser fetches by itself before the user can give the token.
 TOKEN_FREE_PATHS = frozenset({"/static/favicon.svg"})
-REFUSED_BODY = ("401: this server needs its access token (printed when it started): open the address it printed.\n"
-                "401: يحتاج هذا الخادم إلى رمز الدخول الذي طُبع عند تشغيله: افتحوا العنوان الذي طبعه.\n").encode()
+
+
+@functools.cache
+def refused_body() -> bytes:
+    """The 401 page, in every language (the request has no session yet, so no language of its own)."""
+    from tahaluf import knowledge
+
+    text = knowledge.labels()["web.token_needed"]
+    return "".join(f"401: {text(lang)}\n" for lang in knowledge.language_codes()).encode()
+
+
 MAX_SESSIONS = 1000
 MAX_FORM_BYTES = 64 * 1024
 # Nothing from another origin, no inline script or style, no framing, forms post only here.
@@ -146,7 +156,7 @@ class SecurityMiddleware:
                 (b"location", target.encode("latin-1")),
                 (b"set-cookie", f"{TOKEN_COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict".encode())])
             return False
-        await _send_plain(send, 401, REFUSED_BODY, [(b"www-authenticate", b'Bearer realm="tahaluf"')])
+        await _send_plain(send, 401, refused_body(), [(b"www-authenticate", b'Bearer realm="tahaluf"')])
         return False
 
     async def __call__(self, scope, receive, send):

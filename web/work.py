@@ -30,6 +30,7 @@ from tahaluf.consultation import as_data, consult
 from tahaluf.errors import InputError, InputErrors, TahalufError
 from tahaluf.evaluation import evaluate_document
 from tahaluf.files.alliance_file import AllianceFile
+from tahaluf.input_words import in_language
 from tahaluf.reports.render import render_report
 from tahaluf.rules import load_all
 from tahaluf.screening.workers import watch_parent
@@ -83,7 +84,7 @@ class Pool:
         """Start every worker now (at the server's start), not on the first requests."""
         if self.workers:
             executor = self._start()
-            for future in [executor.submit(labels, "en") for _ in range(self.workers)]:
+            for future in [executor.submit(labels, knowledge.default_language()) for _ in range(self.workers)]:
                 future.result()
 
     def close(self) -> None:
@@ -175,7 +176,7 @@ def render(path: Path, name: str, fmt: str, lang: str, recorded: str | None = No
     store = AllianceFile.open(path)
     evaluation = evaluate_document(store.document, name, version, policy=policy())
     content = render_report(evaluation, fmt, lang)
-    if (fmt, lang) == ("json", "en") and version != recorded:
+    if (fmt, lang) == ("json", knowledge.default_language()) and version != recorded:  # the history's record
         return content, evaluation, version, content
     return content, evaluation, version, history_json(evaluation, version, recorded)
 
@@ -236,7 +237,7 @@ def form_view(root: Path, name: str, state, lang: str, problems=(), rows=None, f
     errors: dict[str, str] = {}
     if problems:
         known = fullform_view.labels_by_name(fullform_view.view(state, lang, t))
-        errors = fullform_view.errors_by_field(problems, rows or {}, set(known))
+        errors = fullform_view.errors_by_field(problems, rows or {}, set(known), lang)
     try:  # the questions the consultation still asks, at their fields (rows keep the file's order until saved)
         asked = fullform_view.asked(AllianceFile.open(Workspace(root).existing(name)), lang, t)
     except (InputError, NotInWorkspace, FileNotFoundError):
@@ -255,7 +256,7 @@ def answer(path: Path, version: str, state, action: str, form: Form, lang: str):
     try:
         return act(AllianceFile.open(path), state, action, form, t), 422, state
     except InputError as error:
-        return t["interview.not_valid"].replace("{problem}", error.problem), 422, state
+        return t["interview.not_valid"].replace("{problem}", in_language(error.problem, lang)), 422, state
 
 
 def act(store: AllianceFile, state, action: str, form, t: dict[str, str]) -> str:
