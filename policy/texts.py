@@ -13,7 +13,13 @@ from tahaluf.policy.model import Policy, PolicyRule
 from tahaluf.rules.base import REGISTRY
 from tahaluf.rules.policy import POLICY_DIMENSION
 
-_LANGS = ("en", "ar")  # the knowledge model's Bilingual (issue 24: a third language needs it to grow)
+_LANGS = knowledge.language_codes()
+
+
+def in_language(texts: dict[str, str], lang: str) -> str:
+    """A policy's own words in ``lang``; a language the policy file does not write in gets the
+    product's default language's words, else the policy's first (they are the organisation's words)."""
+    return texts.get(lang) or texts.get(_LANGS[0]) or next(iter(texts.values()))
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,8 @@ def _label(key: str, lang: str, **values: str) -> str:
 
 
 def _both(key: str, **per_lang) -> Bilingual:
-    return Bilingual(**{lang: _label(key, lang, **{k: v[lang] for k, v in per_lang.items()}) for lang in _LANGS})
+    return Bilingual(**{lang: _label(key, lang, **{k: in_language(v, lang) for k, v in per_lang.items()})
+                        for lang in _LANGS})
 
 
 def _fact_questions(rule: PolicyRule, lang: str) -> str:
@@ -55,7 +62,7 @@ def policy_text(rule: PolicyRule) -> FindingText:
     suffix = "_partner" if rule.per_partner else ""
     return FindingText(
         severity=rule.guide_severity,  # type: ignore[arg-type]  # SEVERITY_OF's values are FindingText's
-        summary=Bilingual(**{lang: rule.title[lang] for lang in _LANGS}),
+        summary=Bilingual(**{lang: in_language(rule.title, lang) for lang in _LANGS}),
         message=_both("policy.message" + suffix, title=rule.title),
         fix=_both("policy.fix", id=ids, text=rule.text),
         question=_both("policy.question" + suffix, id=ids,
@@ -64,7 +71,7 @@ def policy_text(rule: PolicyRule) -> FindingText:
 
 
 def citation(rule: PolicyRule, lang: str) -> str:
-    return _label("policy.cited", lang, id=rule.id, title=rule.title[lang])
+    return _label("policy.cited", lang, id=rule.id, title=in_language(rule.title, lang))
 
 
 def finding_texts(policy: Policy | None) -> dict[str, FindingText]:

@@ -14,7 +14,7 @@ from tahaluf.finding_words import choice_words as _choice
 from tahaluf.finding_words import fact_message
 from tahaluf.finding_words import word_question as _word_question
 from tahaluf.knowledge import SEVERITIES
-from tahaluf.policy.texts import citation, finding_texts, spec_of
+from tahaluf.policy.texts import citation, finding_texts, in_language, spec_of
 from tahaluf.reports.messages import Message, fill, join
 from tahaluf.reports.views import (
     ActionView,
@@ -128,8 +128,8 @@ class _Builder:
         if self.policy is None or rule not in self.policy.by_id:
             return ()
         policy_rule = self.policy.rule(rule)
-        return (Quote(citation(policy_rule, self.lang), policy_rule.text[self.lang],
-                      policy_rule.text[self.beside], self.labels["label.why_policy"]),)
+        return (Quote(citation(policy_rule, self.lang), in_language(policy_rule.text, self.lang),
+                      in_language(policy_rule.text, self.beside), self.labels["label.why_policy"]),)
 
     def ordered(self, views) -> tuple[FindingView, ...]:
         rank = {severity: i for i, severity in enumerate(SEVERITIES)}

@@ -25,7 +25,9 @@ def test_glossary_entries_are_complete():
             "meetings", "monitoring_evaluation", "steering_committee", "concession", "partner", "alliance",
             "deviation"} <= set(GLOSSARY)
     for concept, entry in GLOSSARY.items():
-        assert set(entry) == {"en", "term", "forbidden"}, concept
+        assert set(entry) in ({"en", "term", "forbidden"}, {"en", "term", "forbidden", "fr"}), concept
+        if "fr" in entry:  # the French term, and the French words that would blur it
+            assert set(entry["fr"]) == {"term", "forbidden"} and entry["fr"]["term"], concept
         assert entry["en"] and entry["term"] and entry["forbidden"], concept
         for variant, why in entry["forbidden"].items():
             assert why and isinstance(why, str), (concept, variant)
@@ -61,3 +63,52 @@ def test_no_verb_agrees_with_a_bare_name():
     verb_then_name = re.compile(r"(?:^|\s)(?!تجاه)[يت][\u0621-\u064a]*[^\u0629\s]\s+«?\{(subject|name|partner)\}")
     wrong = [f"{where}: {text}" for where, text in catalogue_texts() if verb_then_name.search(text)]
     assert not wrong, "\n".join(wrong)
+
+
+def _fr_values(node, where: str):
+    """The `fr` strings under a node of {en, ar, fr} texts, however deep."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "fr" and isinstance(value, str):
+                yield where, value
+            else:
+                yield from _fr_values(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _fr_values(value, f"{where}[{index}]")
+
+
+def french_texts() -> list[tuple[str, str]]:
+    texts = []
+    for path in [KNOWLEDGE / "labels.yaml", KNOWLEDGE / "fields.yaml", KNOWLEDGE / "guide.yaml",
+                 *sorted((KNOWLEDGE / "findings").glob("*.yaml"))]:
+        texts += _fr_values(_load(path), path.name)
+    template = KNOWLEDGE / "alliance-template.fr.yaml"
+    texts += [(f"{template.name}:{n}", line) for n, line in enumerate(template.read_text("utf-8").splitlines(), 1)]
+    return texts
+
+
+def french_forbidden_uses(texts, glossary=GLOSSARY) -> list[str]:
+    found = []
+    for concept, entry in glossary.items():
+        french = entry.get("fr") or {}
+        for variant, why in (french.get("forbidden") or {}).items():
+            found += [f"{where}: «{variant}» ({concept}: use {french['term'][0]}; {why})"
+                      for where, text in texts if variant.casefold() in text.casefold()]
+    return found
+
+
+@pytest.mark.parametrize("concept", sorted(c for c in GLOSSARY if "fr" in GLOSSARY[c]))
+def test_no_forbidden_french_variant_anywhere(concept):
+    """One French term per concept too (calendrier, ligne rouge, objectifs centraux …)."""
+    uses = french_forbidden_uses(french_texts(), {concept: GLOSSARY[concept]})
+    assert not uses, "\n".join(uses)
+
+
+def test_the_french_check_finds_a_variant():
+    concept, entry = next((c, e) for c, e in GLOSSARY.items() if (e.get("fr") or {}).get("forbidden"))
+    variant = next(iter(entry["fr"]["forbidden"]))
+    assert french_forbidden_uses([("x", f"Le {variant.upper()} du partenaire"), ("y", entry["fr"]["term"][0])],
+                                 {concept: entry}) and len(french_forbidden_uses([("y", entry["fr"]["term"][0])],
+                                                                                  {concept: entry})) == 0
+    assert len(french_texts()) > 1000
