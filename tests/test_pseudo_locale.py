@@ -80,7 +80,7 @@ def add_the_pseudo_language(package: Path) -> None:
     with open(knowledge / "languages.yaml", "a", encoding="utf-8") as registry:
         registry.write(REGISTERED)
     with open(knowledge / "labels.yaml", "a", encoding="utf-8") as labels:  # its name, as a download names it
-        labels.write("language.xx: {en: in the pseudo-language, ar: باللغة التجريبية}\n")
+        labels.write("language.xx: {en: in the pseudo-language, ar: باللغة التجريبية, fr: dans la pseudo-langue}\n")
     for path in [*knowledge.glob("*.yaml"), *(knowledge / "findings").glob("*.yaml")]:
         if path.name in ("languages.yaml", "answers.yaml") or path.name.startswith("alliance-template"):
             continue
@@ -245,9 +245,9 @@ def leaks(text: str, data: list[str]) -> set[str]:
         text = text.replace(written, " ")
         if len(written) > 40:  # a long text shortened to fit ("… while the coaliti…")
             text = re.sub(re.escape(written[:30]) + r"[^…]*…", " ", text)
-    named = {language["name"] for language in yaml.safe_load((ROOT / "knowledge" / "languages.yaml").read_text(
-        encoding="utf-8")).values()}  # a language's own name on the menu (languages.yaml)
-    return {word for word in re.findall(r"[A-Za-z]{3,}", text) if word not in ALLOWED and word not in named}
+    for language in yaml.safe_load((ROOT / "knowledge" / "languages.yaml").read_text(encoding="utf-8")).values():
+        text = text.replace(language["name"], " ")  # a language's own name on the menu ("Français")
+    return {word for word in re.findall(r"[A-Za-z]{3,}", text) if word not in ALLOWED}
 
 
 def json_labels(report: dict) -> str:
