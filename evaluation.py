@@ -6,10 +6,11 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tahaluf.loader import SourceMap, display_name, format_path, load_yaml, read_text, validate
+from tahaluf.loader import SourceMap, display_name, load_yaml, read_text, validate
 from tahaluf.model import AllianceDocument
 from tahaluf.rules.declare import document_facts
 from tahaluf.rules.engine import Inference, infer
+from tahaluf.schema import format_path
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tahaluf.consultation.paths import document_of, with_answer
+from tahaluf.consultation.paths import document_of
 from tahaluf.consultation.questions import STAND_INS, Question, answer_value
 from tahaluf.consultation.settledness import Consultation, _fixed, consult
 from tahaluf.errors import InputError
 from tahaluf.evaluation import Evaluation, evaluate_document
 from tahaluf.neighbours import Neighbourhood
+from tahaluf.schema import with_value
 
 
 def _holds_stand_in(answer: Any) -> bool:
@@ -42,7 +43,7 @@ def evaluate_with(data: dict, changes: list[tuple[tuple, Any]], near: Neighbourh
     ``near``: rerun only the checks the changes can reach from that neighbourhood's base."""
     changed = data
     for path, value in changes:
-        changed = with_answer(changed, path, value)
+        changed = with_value(changed, path, value)
     document = document_of(changed)
     return near.evaluate(document) if near is not None else evaluate_document(document)
 
@@ -85,7 +86,7 @@ def fitting_answers(consultation: Consultation, question: Question) -> tuple[tup
     fitting = []
     for key, answer in enumerate(question.answers()):
         try:
-            document_of(with_answer(consultation.data, question.parts, answer_value(question, answer)))
+            document_of(with_value(consultation.data, question.parts, answer_value(question, answer)))
         except InputError:
             continue
         fitting.append((key, answer))
@@ -152,7 +153,7 @@ def suppose(consultation: Consultation, chosen: list[tuple[str, str]]) -> Suppos
                      if q.path in keys)
     changed = consultation.data
     for one in supposed:
-        changed = with_answer(changed, one.question.parts, one.value)
+        changed = with_value(changed, one.question.parts, one.value)
     evaluation = evaluate_document(document_of(changed, WHATIF_SOURCE))
     return Supposition(supposed, consult(changed, evaluation))
 
@@ -204,7 +205,7 @@ def path_to_proceed(consultation: Consultation, max_steps: int = 40) -> PathToPr
             for outcome in whatif(current, question):
                 if outcome.verdict == "do_not_proceed":
                     continue
-                after = consult(with_answer(current.data, question.parts, answer_value(question, outcome.answer)),
+                after = consult(with_value(current.data, question.parts, answer_value(question, outcome.answer)),
                                 outcome.evaluation)
                 score = (0 if outcome.verdict == "proceed" else 1, _fixes(after.evaluation.inference),
                          len(after.evaluation.inference.conditions), len(after.deciding))

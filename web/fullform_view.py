@@ -13,8 +13,8 @@ from typing import Any
 
 from tahaluf import knowledge
 from tahaluf.consultation import consult, parse_path
-from tahaluf.loader import format_path
 from tahaluf.reports.interview import option_label, question_text
+from tahaluf.schema import format_path
 from tahaluf.web.fullform import (
     ADD_PREFIX,
     COUNT_PREFIX,

@@ -27,7 +27,6 @@ from tahaluf import knowledge, limits
 from tahaluf.consultation import as_data, consult, value_at
 from tahaluf.errors import InputError, InputErrors, TahalufError
 from tahaluf.evaluation import evaluate_document
-from tahaluf.loader import format_path
 from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.reports.interview import (
     DONT_KNOW_ANSWER,
@@ -39,6 +38,7 @@ from tahaluf.reports.interview import (
 )
 from tahaluf.reports.render import render_report
 from tahaluf.rules import load_all
+from tahaluf.schema import format_path
 from tahaluf.screening.workers import watch_parent
 from tahaluf.web import fullform, fullform_view
 from tahaluf.web.history import kept_report
