@@ -131,7 +131,7 @@ class AnswerField:
 
 def answer_field(annotation: Any) -> AnswerField | None:
     """The fixed answers an annotation admits, or None when it admits none or admits free text."""
-    from tahaluf.schema import accepts_none, kind_of
+    from tahaluf.schema_walker import accepts_none, kind_of
 
     kind, choices = kind_of(annotation)
     values = {"bool": (True, False), "choice": choices, "choices": choices, "mapping": choices}.get(kind, ())
@@ -143,7 +143,7 @@ def answer_field(annotation: Any) -> AnswerField | None:
 @cache
 def answer_fields(model: type[BaseModel]) -> dict[str, AnswerField]:
     """The fields of a pydantic model that take fixed answers."""
-    from tahaluf.schema import fields_of
+    from tahaluf.schema_walker import fields_of
 
     fields = {}
     for name, info in fields_of(model).items():

@@ -10,7 +10,7 @@ from tahaluf.loader import SourceMap, display_name, load_yaml, read_text, valida
 from tahaluf.model import AllianceDocument
 from tahaluf.rules.declare import document_facts
 from tahaluf.rules.engine import Inference, infer
-from tahaluf.schema import format_path
+from tahaluf.schema_walker import format_path
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from functools import cache
 
 from tahaluf import knowledge
 from tahaluf.model import AllianceDocument
-from tahaluf.schema import fields_of, models
+from tahaluf.schema_walker import fields_of, models
 
 _SEGMENT = re.compile(r"([^.\[\]]+)((?:\[(?:\d+|\*)?\])*)")
 _INDEX = re.compile(r"\[(\d+|\*)?\]")

@@ -1,6 +1,6 @@
 """Reading a user's file safely, and turning validation errors into FILE:LINE: field: problem.
 
-The YAML itself is composed by strict_yaml.py (limits, line numbers, no aliases or tags);
+The YAML itself is composed by yaml_composer.py (limits, line numbers, no aliases or tags);
 its ``load_yaml``, ``yaml_list_items`` and ``SourceMap`` are named here too, where callers
 have always found them.
 """
@@ -20,8 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from tahaluf import answers, limits
 from tahaluf.errors import InputError, InputErrors
-from tahaluf.schema import field_names, format_path
-from tahaluf.strict_yaml import SourceMap, load_yaml, yaml_list_items
+from tahaluf.schema_walker import field_names, format_path
+from tahaluf.yaml_composer import SourceMap, load_yaml, yaml_list_items
 
 __all__ = ["MAX_INPUT_BYTES", "STDIN", "SourceMap", "describe", "display_name", "file_kind", "load_model",
            "load_yaml", "open_input", "read_text", "validate", "yaml_list_items"]

@@ -39,7 +39,7 @@ from tahaluf.consultation.what_if import _fixes
 from tahaluf.errors import InputError
 from tahaluf.rules.engine import FindingResult
 from tahaluf.rules.verdict import RED_FLAG
-from tahaluf.schema import format_path
+from tahaluf.schema_walker import format_path
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,8 @@ from tahaluf.consultation.what_if import (
                                         suppose,
                                         whatif,
 )
-from tahaluf.schema import annotation_at, kind_of, parse_path, value_at
-from tahaluf.schema import with_value as with_answer  # the one writer, under the consultation's name
+from tahaluf.schema_walker import annotation_at, kind_of, parse_path, value_at
+from tahaluf.schema_walker import with_value as with_answer  # the one writer, under the consultation's name
 
 __all__ = [
     "KINDS", "annotation_at", "as_data", "document_of", "kind_of", "parse_path", "value_at", "with_answer",

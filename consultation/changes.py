@@ -8,7 +8,7 @@ from typing import Any
 from tahaluf.consultation.paths import document_of
 from tahaluf.errors import InputError
 from tahaluf.model import AllianceDocument
-from tahaluf.schema import annotation_at, format_path, parse_path, with_value
+from tahaluf.schema_walker import annotation_at, format_path, parse_path, with_value
 
 SET_SOURCE = "--set"
 

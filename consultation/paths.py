@@ -1,5 +1,5 @@
 """Plain data and the document: a loaded file's data, validated back into an AllianceDocument; and the
-kinds a question may have. A path's grammar, type and kind, and the value at one: tahaluf/schema.py."""
+kinds a question may have. A path's grammar, type and kind, and the value at one: tahaluf/schema_walker.py."""
 
 from __future__ import annotations
 

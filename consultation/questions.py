@@ -16,7 +16,15 @@ from tahaluf.evaluation import Evaluation
 from tahaluf.rules import facts, load_all
 from tahaluf.rules.base import REGISTRY
 from tahaluf.rules.engine import FindingResult
-from tahaluf.schema import annotation_at, annotation_or_none, field_paths, format_path, kind_of, parse_path, value_at
+from tahaluf.schema_walker import (
+    annotation_at,
+    annotation_or_none,
+    field_paths,
+    format_path,
+    kind_of,
+    parse_path,
+    value_at,
+)
 
 SEVERITY_ORDER = ("blocker", "major", "minor", "info")
 # What a question could decide, in the director's terms.

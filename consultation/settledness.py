@@ -47,7 +47,7 @@ from tahaluf.model import AllianceDocument, Goal
 from tahaluf.rules.base import REGISTRY
 from tahaluf.rules.engine import FindingResult
 from tahaluf.rules.verdict import RED_FLAG, SCORING
-from tahaluf.schema import annotation_at, parse_path, value_at
+from tahaluf.schema_walker import annotation_at, parse_path, value_at
 
 # Settledness -----------------------------------------------------------------------------------
 

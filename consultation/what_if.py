@@ -13,7 +13,7 @@ from tahaluf.consultation.settledness import Consultation, _fixed, consult
 from tahaluf.errors import InputError
 from tahaluf.evaluation import Evaluation, evaluate_document
 from tahaluf.neighbours import Neighbourhood
-from tahaluf.schema import with_value
+from tahaluf.schema_walker import with_value
 
 
 def _holds_stand_in(answer: Any) -> bool:

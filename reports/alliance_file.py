@@ -20,7 +20,7 @@ from tahaluf.errors import InputError
 from tahaluf.loader import display_name, load_yaml, read_text, validate
 from tahaluf.model import AllianceDocument
 from tahaluf.reports.output import write_atomically
-from tahaluf.schema import write
+from tahaluf.schema_walker import write
 
 NOBODY = "nobody"  # how a known "no one" is written (model.NOBODY_WORDS)
 
@@ -89,7 +89,7 @@ class AllianceFile:
         self.update([(path, value)])
 
     def update(self, changes: list[tuple[tuple, Any]]) -> None:
-        """Write several answers in order (schema.REMOVED at a list index takes that item out), then save
+        """Write several answers in order (schema_walker.REMOVED at a list index takes that item out), then save
         once: all of them or, when the result is not valid input, none (the InputError names every
         field at fault, in the file as it would have been)."""
         if self.guard and self.sha256 is not None and self._disk_sha256() != self.sha256:

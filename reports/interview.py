@@ -30,7 +30,7 @@ from tahaluf.errors import InputError
 from tahaluf.progress import Opened, Progress, before_answer, opened, progress
 from tahaluf.reports.alliance_file import AllianceFile, ChangedOnDisk
 from tahaluf.reports.viewmodel import finding_question
-from tahaluf.schema import format_path
+from tahaluf.schema_walker import format_path
 
 YES = {"yes", "y", "true", "نعم", "ن"}
 NO = {"no", "n", "false", "لا"}

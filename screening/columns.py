@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from tahaluf.errors import InputError
 from tahaluf.model import Concession, GovernmentTerms, Partner, PrivateTerms
-from tahaluf.schema import fields_of
+from tahaluf.schema_walker import fields_of
 from tahaluf.screening.readers import CandidateReader
 
 # TEXT and LIST (of texts) are free text, reduced in the profile; VALUE and CHOICES (a list of

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from tahaluf import limits
 from tahaluf.model import NOBODY_WORDS, AllianceDocument
-from tahaluf.schema import REMOVED, Field, fields_of, format_path, is_model, item_of, parse_path
+from tahaluf.schema_walker import REMOVED, Field, fields_of, format_path, is_model, item_of, parse_path
 
 FORM_MAX_BYTES = 2 * 1024 * 1024  # a form of many partners, each with its texts (the file's own cap is 1 MB)
 FORM_MAX_FIELDS = 20_000

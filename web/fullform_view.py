@@ -14,7 +14,7 @@ from typing import Any
 from tahaluf import knowledge
 from tahaluf.consultation import consult, parse_path
 from tahaluf.reports.interview import option_label, question_text
-from tahaluf.schema import format_path
+from tahaluf.schema_walker import format_path
 from tahaluf.web.fullform import (
     ADD_PREFIX,
     COUNT_PREFIX,

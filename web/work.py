@@ -38,7 +38,7 @@ from tahaluf.reports.interview import (
 )
 from tahaluf.reports.render import render_report
 from tahaluf.rules import load_all
-from tahaluf.schema import format_path
+from tahaluf.schema_walker import format_path
 from tahaluf.screening.workers import watch_parent
 from tahaluf.web import fullform, fullform_view
 from tahaluf.web.history import kept_report

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from tahaluf import limits
 from tahaluf.errors import InputError, InputErrors
-from tahaluf.schema import format_path
+from tahaluf.schema_walker import format_path
 
 MAX_DEPTH = limits.YAML_MAX_DEPTH
 _NULL_TAG = "tag:yaml.org,2002:null"
