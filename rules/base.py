@@ -146,7 +146,10 @@ def given(path: str) -> str:
 
 
 def value_at(fact: Any, dotted: str) -> Any:
-    """Read ``a.b`` from a fact (nested sections are frozen dicts; a missing one is unknown)."""
+    """Read ``a.b`` from a fact (nested sections are frozen dicts; a missing one is unknown).
+
+    Not schema_walker.value_at: this reads an experta fact (frozendicts, a rule's dotted field
+    names, no list indexes), not the file's plain data at a path."""
     current = fact
     for part in dotted.split("."):
         if current is None:
