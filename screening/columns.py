@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from tahaluf.errors import InputError
 from tahaluf.model import Concession, GovernmentTerms, Partner, PrivateTerms
-from tahaluf.schema_walker import fields_of
+from tahaluf.schema_walker import fields_of, wording_key
 from tahaluf.screening.readers import CandidateReader
 
 # TEXT and LIST (of texts) are free text, reduced in the profile; VALUE and CHOICES (a list of
@@ -86,8 +86,8 @@ def english_choices() -> dict[str, dict[str, str]]:
 def field_key(column: str) -> str:
     """The column's entry in knowledge/fields.yaml (a partner's fact, or the concession's)."""
     if column.startswith("concession."):
-        return "concessions[]." + column.removeprefix("concession.")
-    return "partners[]." + column
+        return wording_key(("concessions", 0, column.removeprefix("concession.")))
+    return wording_key(("partners", 0, *column.split(".")))
 
 
 @cache
