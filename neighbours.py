@@ -6,7 +6,8 @@ it declares with ``memory=``, read from working memory): when no fact of those t
 changed, its findings are the base's. So a neighbour runs an engine composed of only the checks
 that read a changed type of fact, keeps the base's findings for the others, and draws gates,
 conditions, readiness and the verdict with the derivation rules over the combined findings —
-the engine's own derivations, not a copy of them. tests/test_neighbours.py holds every result
+the engine's own derivations, not a copy of them, run dimension by dimension and each distinct
+dimension's part once (rules.engine.derived_by_part). tests/test_neighbours.py holds every result
 to :func:`evaluate_document` on the same document.
 """
 
@@ -21,7 +22,7 @@ from tahaluf.model import AllianceDocument
 from tahaluf.rules import load_all
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
 from tahaluf.rules.declare import document_facts
-from tahaluf.rules.engine import FindingResult, _Base, derived, engine_for, run_checks
+from tahaluf.rules.engine import FindingResult, _Base, derived_by_part, engine_for, run_checks
 
 
 @cache
@@ -67,5 +68,5 @@ class Neighbourhood:
         affected = frozenset(code for code, types in _types_read().items() if types & changed)
         kept = [f for code, found in self.findings.items() if code not in affected for f in found]
         new = run_checks(_engine(affected), declared) if affected else []
-        inference = derived(kept + new, engine_for().dimensions or DIMENSIONS)
+        inference = derived_by_part(kept + new, engine_for().dimensions or DIMENSIONS)
         return Evaluation(document, inference, "<what-if>", "")

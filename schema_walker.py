@@ -340,6 +340,10 @@ def write(data: Any, path: tuple, value: Any, *, section: Callable[[], Any] = di
         if isinstance(part, int):
             while len(target) <= part:
                 target.append(made())
+            if isinstance(target[part], str) and made is section:
+                # a goal written as its sentence that gets a date or a measure: {goal: sentence, ...}
+                sentence, target[part] = target[part], section()
+                target[part]["goal"] = sentence
             if not isinstance(target[part], (dict, list)):
                 target[part] = made()
         elif not isinstance(target.get(part), (dict, list)):

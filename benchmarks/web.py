@@ -39,7 +39,7 @@ import threading
 import time
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 import yaml
 
 from tahaluf.consultation import parse_path, value_at

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import tahaluf.consultation as consultation_module
+import tahaluf.consultation.what_if as consultation_module
 from tahaluf.consultation import answer_value, consult, document_of, with_answer
 from tahaluf.evaluation import evaluate_file
 from tahaluf.reports.whatif import render_whatif

@@ -13,6 +13,7 @@ from typing import Any
 
 from tahaluf import knowledge, model
 from tahaluf.evaluation import Evaluation
+from tahaluf.goals import goal_could_become_specific
 from tahaluf.rules import facts, load_all
 from tahaluf.rules.base import REGISTRY
 from tahaluf.rules.engine import FindingResult
@@ -134,6 +135,25 @@ _SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITY_ORDER)
 
 def _severity(result: FindingResult) -> str:
     return result.severity if result.severity in _SEVERITY_RANK else "info"
+
+
+def _open_goal_paths(result: FindingResult, data: dict) -> list[tuple]:
+    """A cited list of goals holding goals with neither measure nor date: each such goal's date and
+    measure (either would make it specific, so the check waits on them even when it failed)."""
+    found: list[tuple] = []
+    for text, value in result.evidence:
+        if not value or "[*]" in text:
+            continue
+        try:
+            parts = parse_path(text)
+            if annotation_at(parts + (0,)) is not model.Goal:
+                continue
+        except (ValueError, KeyError):
+            continue
+        for index, goal in enumerate(value_at(data, parts) or ()):
+            if isinstance(goal, dict) and goal_could_become_specific(goal):
+                found += [parts + (index, "by"), parts + (index, "measure")]
+    return found
 
 
 def _open_paths(result: FindingResult, data: dict) -> list[tuple]:
@@ -288,10 +308,11 @@ def open_questions(evaluation: Evaluation, data: dict) -> tuple[Question, ...]:
     order: dict[tuple, int] = {}
     gateways: set[tuple] = set()
     for result in evaluation.inference.findings:
-        if result.status != "not_assessed":
+        if result.status == "pass":
             continue
         fields = {name for name, _ in result.applies_if}
-        for path in _open_paths(result, data):
+        waiting = _open_paths(result, data) if result.status == "not_assessed" else []
+        for path in waiting + _open_goal_paths(result, data):
             by_path.setdefault(path, []).append(result)
             order.setdefault(path, len(order))
             if path[-1] in fields or format_path(path) in ITEM_LISTS:

@@ -18,7 +18,11 @@ ROLES = ("board", "director", "assessor")
 BRIEF_ACTIONS = 4  # open actions of the plan named on the brief, soonest first
 BRIEF_ESTABLISH = 5
 # Facts to establish are listed on a conditions brief; the rest are counted (annex).
-ANNEX_COMMAND = "tahaluf evaluate FILE -o report.pdf --full"
+ANNEX_COMMAND = "tahaluf evaluate FILE -o report{suffix} --full"  # in the format being read (a .docx brief names .docx)
+
+
+def annex_command(suffix: str) -> str:
+    return ANNEX_COMMAND.format(suffix=suffix)
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,8 @@ def build_brief(report: ReportView) -> BriefView:
         conditions=conditions, conditions_more=more,
         keep_sound=tuple(step for step in report.next_steps_shown if step.kind == "keep"),
         who_next=_who_next(report), readiness=report.chart, method=method,
-        annex_note=fill(labels["brief.annex_note"], {"command": ANNEX_COMMAND}),
+        annex_note=fill(labels["brief.annex_note"], {"command": annex_command(report.annex_suffix)}),
     )
 
 
-__all__ = ["BriefView", "ConditionView", "WhoStep", "build_brief"]
+__all__ = ["BriefView", "ConditionView", "WhoStep", "annex_command", "build_brief"]

@@ -222,6 +222,9 @@ def fact_question(question: Question, data: dict, lang: str, labels: dict[str, s
     words = knowledge.fields()[_INDEX.sub("[]", question.path)]
     text = (words.question or words)(lang)
     parts = question.parts
+    if "{goal}" in text:  # a goal's date or measure: the goal by its words
+        goal = value_at(data, parts[:-1])  # a mapping, or the goal written as its sentence
+        text = text.replace("{goal}", str(goal.get("goal", "") if isinstance(goal, dict) else goal))
     item = next((depth for depth, part in enumerate(parts) if isinstance(part, int)), None)
     if item is None:
         return text

@@ -21,4 +21,6 @@ def render_report(evaluation: Evaluation, fmt: str, lang: str = "en", explain: b
         report = with_consultant(report, by)
     if logo is not None:  # a checked logo.Logo (--logo, the file's report: logo:), printed with who prepared it
         report = replace(report, consultant=replace(report.consultant or Consultant(), logo=logo))
-    return report_format(fmt).render(report, explain, part)
+    output = report_format(fmt)
+    report = replace(report, annex_suffix=output.suffix)
+    return output.render(report, explain, part)

@@ -337,6 +337,7 @@ class ReportView:
     not_assessed_shown: tuple = ()
     next_steps_shown: tuple[NextStep, ...] = ()  # the steps to print: many of one check as one step
     consultant: Consultant | None = None  # who prepared it, on the brief
+    annex_suffix: str = ".pdf"  # the format being written: the brief's command for the annex writes the same
 
     @property
     def verdict_class(self) -> str:

@@ -9,14 +9,14 @@ engine composed of the partner-level checks only: the same rule objects.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tahaluf.errors import RunawayRulesError
 from tahaluf.experta_compat import KnowledgeEngine
 from tahaluf.rules import base, facts
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
-from tahaluf.rules.verdict import Derivations, score_bounds, weighted_score
+from tahaluf.rules.verdict import Derivations, score_bounds, weighted_score, worst_verdict
 
 # Each check fires at most once per subject and the derivations a few times per
 # finding: a run that needs more steps than this is a rule re-firing on itself.
@@ -166,6 +166,58 @@ def derived(findings: Iterable[FindingResult], dimensions: Iterable[str]) -> Inf
     """The whole inference the derivation rules draw from these findings (ids given afresh)."""
     engine = _derive_run(findings, dimensions)
     return _collect(engine)
+
+
+# The derivations of one dimension's part: (dimension, scored, its findings' statuses and severities in
+# order) -> that part's Inference. A what-if's neighbours change one or two dimensions' findings at a time.
+_PARTS: dict[tuple, Inference] = {}
+MAX_PARTS = 4096
+
+
+def _renamed(result: DerivedResult, ids: dict[str, str]) -> DerivedResult:
+    return replace(result, id=ids[result.id], because=tuple(ids[i] for i in result.because),
+                   not_assessed=tuple(ids[i] for i in result.not_assessed))
+
+
+def derived_by_part(findings: Iterable[FindingResult], dimensions: Iterable[str]) -> Inference:
+    """As :func:`derived`, drawn dimension by dimension, each distinct part by the derivation rules once.
+
+    Every derivation reads one finding or one dimension's findings, so each dimension's part is
+    derived alone (as screening does); the verdict is the worst of the parts' verdicts
+    (rules.verdict.worst_verdict), and it rests on what the parts with that verdict rest on.
+    tests/test_neighbours.py holds it to the full evaluation."""
+    findings = list(findings)
+    scored = tuple(dimensions)
+    parts: dict[str, list[int]] = {name: [] for name in scored}
+    for index, finding in enumerate(findings):
+        parts.setdefault(finding.dimension, []).append(index)
+    ids = {index: f"F{index + 1}" for index in range(len(findings))}
+    counter = len(findings)
+    words, because, gates, conditions, readiness = [], [], [], [], []
+    for name, members in parts.items():
+        part = [findings[index] for index in members]
+        key = (name, name in scored, tuple((f.status, f.severity) for f in part))
+        drawn = _PARTS.get(key)
+        if drawn is None:
+            if len(_PARTS) >= MAX_PARTS:
+                _PARTS.clear()
+            drawn = _PARTS[key] = derived(part, (name,) if name in scored else ())
+        # The part's own ids -> this inference's: its findings by position, its derived results afresh.
+        local = {finding.id: ids[index] for finding, index in zip(drawn.findings, members)}
+        for result in drawn.gates + drawn.conditions + drawn.readiness:
+            counter += 1
+            local[result.id] = f"{result.id.rstrip('0123456789')}{counter}"
+        gates += (_renamed(result, local) for result in drawn.gates)
+        conditions += (_renamed(result, local) for result in drawn.conditions)
+        readiness += (_renamed(result, local) for result in drawn.readiness)
+        words.append(drawn.verdict)
+        because.append((drawn.verdict, tuple(local[i] for i in drawn.verdict_because)))
+    verdict = worst_verdict(words)
+    return Inference(
+        verdict=verdict, verdict_because=tuple(i for word, ids_ in because if word == verdict for i in ids_),
+        findings=tuple(replace(finding, id=ids[index]) for index, finding in enumerate(findings)),
+        gates=tuple(gates), conditions=tuple(conditions), readiness=tuple(readiness),
+    )
 
 
 def _derive_run(findings: Iterable[FindingResult], dimensions: Iterable[str]) -> KnowledgeEngine:

@@ -239,3 +239,10 @@ def test_libreoffice_reads_it_in_order(lang, tmp_path):
     subprocess.run([OFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
     assert (tmp_path / f"report.{lang}.pdf").read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_briefs_annex_command_writes_the_same_format(lang):
+    """The brief names the command that writes its annex: a DOCX brief's names a DOCX file, not a PDF."""
+    text = "\n".join(lines(rendered("private-sector-offer.yaml", lang)))
+    assert "-o report.docx --full" in text and "report.pdf" not in text

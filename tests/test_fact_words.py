@@ -20,7 +20,8 @@ from support import EXAMPLES, build_document
 
 from tahaluf.evaluation import evaluate_document, evaluate_file
 from tahaluf.fact_words import describe_fact
-from tahaluf.reports.brief import ANNEX_COMMAND
+from tahaluf.reports.brief import annex_command
+from tahaluf.reports.formats import REPORT_FORMATS
 from tahaluf.reports.render import render_report
 from tahaluf.rules.base import REGISTRY
 
@@ -175,7 +176,8 @@ def _user_words(path: Path) -> set[str]:
 
 def _english_in(text: str, path: Path) -> list[str]:
     # a command to type is code, like a rule's code: the brief names the one that writes the annex
-    allowed = _user_words(path) | ALLOWED | set(LATIN_WORD.findall(ANNEX_COMMAND))
+    commands = " ".join(annex_command(row.suffix) for row in REPORT_FORMATS.values())
+    allowed = _user_words(path) | ALLOWED | set(LATIN_WORD.findall(commands))
     text = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", " ", text)  # pdftotext's direction marks
     # a long name cut short with "…" (which pdftotext may move to the other end of the line)
     cut = {word for word in LATIN_WORD.findall(text) if "…" in text and len(word) > 2

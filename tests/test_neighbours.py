@@ -27,9 +27,13 @@ def _shape(evaluation):
 
     findings = Counter((f.rule, f.subject, f.status, f.severity, f.evidence, f.params, f.applies_if, f.message)
                        for f in inference.findings)
-    derived = Counter((d.kind, d.dimension, d.level, d.score, named(d.because))
-                      for d in inference.gates + inference.conditions + inference.readiness)
-    return inference.verdict, findings, derived
+    results = inference.gates + inference.conditions + inference.readiness
+    derived = Counter((d.kind, d.dimension, d.level, d.score, named(d.because), named(d.not_assessed))
+                      for d in results)
+    by_result = {d.id: d for d in results}
+    because = Counter((by_result[i].kind, by_result[i].dimension, named(by_result[i].because))
+                      for i in inference.verdict_because)
+    return inference.verdict, findings, derived, because
 
 
 def _same(near: Neighbourhood, document):

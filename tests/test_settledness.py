@@ -19,7 +19,7 @@ from model_strategies import model_data
 from support import build_document
 from test_soundness import PASSING, SETTINGS, partial_and_full
 
-from tahaluf.consultation import consult
+from tahaluf.consultation import consult, document_of, with_answer
 from tahaluf.evaluation import evaluate_document
 from tahaluf.model import AllianceDocument
 
@@ -192,3 +192,42 @@ def test_a_failure_whose_rule_may_not_apply_is_not_settled():
     pc02 = next(f for f in found.evaluation.inference.findings if f.rule == "PC02")
     from tahaluf.consultation.settledness import _fixed
     assert not _fixed(pc02, set(), found.data)
+
+
+def test_a_vague_goals_date_and_measure_are_asked_and_answering_them_settles():
+    """A check failed on a goal with neither measure nor date is not settled (either could make the goal
+    specific): the consultation asks for both, and once the date is answered the verdict can settle."""
+    current = consult(build_document(VAGUE_GOAL))
+    assert not current.settled
+    paths = [q.path for q in current.questions]
+    goal = "partners[0].private.goals[0]"
+    assert f"{goal}.by" in paths and f"{goal}.measure" in paths
+    question = next(q for q in current.questions if q.path == f"{goal}.by")
+    assert "PR01" in question.rules
+    dated = consult(document_of(with_answer(current.data, question.parts, date(2028, 6, 1))))
+    assert f"{goal}.by" not in [q.path for q in dated.questions]
+    assert f"{goal}.measure" not in [q.path for q in dated.questions]  # the goal is specific now
+    assert {f.status for f in dated.evaluation.inference.findings if f.rule == "PR01"} == {"pass"}
+
+
+def test_a_goal_written_as_its_sentence_takes_its_date_in_the_file_and_in_memory(tmp_path):
+    """Goals are often written as sentences (`goals: [Screen 10,000 residents]`): answering a vague goal's
+    date turns that item into {goal, by}, in the director's file (comments kept) as in the answers."""
+    from tahaluf.evaluation import evaluate_file
+    from tahaluf.reports.alliance_file import AllianceFile
+
+    path = tmp_path / "alliance.yaml"
+    path.write_text("# our note\norganisation: {name: N, core_objectives: [health]}\nalliance: {name: A}\n"
+                    "partners:\n  - name: Acme\n    sector: private\n    private:\n"
+                    "      specific_goals_agreed: yes\n      timeline_agreed: yes\n"
+                    "      goals: [A regional survey]\n", encoding="utf-8")
+    current = consult(evaluate_file(path).document)
+    question = next(q for q in current.questions if q.path == "partners[0].private.goals[0].by")
+    in_memory = with_answer({"partners": [{"private": {"goals": ["A regional survey"]}}]}, question.parts,
+                            "2028-06")
+    assert in_memory["partners"][0]["private"]["goals"] == [{"goal": "A regional survey", "by": "2028-06"}]
+    store = AllianceFile.open(path)
+    store.set(question.parts, "2028-06")
+    text = path.read_text(encoding="utf-8")
+    assert "# our note" in text and "A regional survey" in text
+    assert {f.status for f in evaluate_file(path).inference.findings if f.rule == "PR01"} == {"pass"}

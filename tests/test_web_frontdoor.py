@@ -19,7 +19,7 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
-import httpx
+import httpx2 as httpx
 from support import EXAMPLES, csrf_of, free_port, label, wait_until_listening
 
 from tahaluf.web.frontdoor import allowed_hosts

@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-import httpx
+import httpx2 as httpx
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 from support import free_port, wait_until_listening, workspace_with
