@@ -117,6 +117,8 @@ def test_the_writer_grows_lists_and_makes_sections():
     assert schema.value_at(data, ("partners", 3, "name")) == "Acme"
     schema.write(data, ("alliance", "goals", 0), "a goal")
     assert data["alliance"] == {"goals": ["a goal"]}
+    schema.write(data, ("alliance", "goals", 0, "by"), "2027-06")  # a goal written as its sentence gets a date
+    assert data["alliance"] == {"goals": [{"goal": "a goal", "by": "2027-06"}]}
 
 
 def test_the_writer_removes_and_forgets():
