@@ -193,7 +193,11 @@ def derived_by_part(findings: Iterable[FindingResult], dimensions: Iterable[str]
         parts.setdefault(finding.dimension, []).append(index)
     ids = {index: f"F{index + 1}" for index in range(len(findings))}
     counter = len(findings)
-    words, because, gates, conditions, readiness = [], [], [], [], []
+    words: list[str] = []
+    because: list[tuple[str, tuple[str, ...]]] = []
+    gates: list[DerivedResult] = []
+    conditions: list[DerivedResult] = []
+    readiness: list[DerivedResult] = []
     for name, members in parts.items():
         part = [findings[index] for index in members]
         key = (name, name in scored, tuple((f.status, f.severity) for f in part))
