@@ -11,8 +11,8 @@ from typing import Any
 
 from tahaluf import knowledge
 from tahaluf.errors import UsageError
+from tahaluf.files.output import write_atomically
 from tahaluf.model import AllianceDocument
-from tahaluf.reports.output import write_atomically
 from tahaluf.rules import load_all
 from tahaluf.rules.base import REGISTRY, RuleSpec
 

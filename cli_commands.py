@@ -38,7 +38,7 @@ def _note(args, text: str) -> None:
 
 
 def cmd_evaluate(args) -> None:
-    from tahaluf.reports.output import check_target, format_for, to_stdout, write_output
+    from tahaluf.files.output import check_target, format_for, to_stdout, write_output
 
     _refuse_write_protected(args, args.output)
     fmt = format_for(args.output, args.format, report_suffixes(), DEFAULT_FORMAT)
@@ -68,10 +68,10 @@ def cmd_merge(args) -> None:
     from pathlib import Path
 
     from tahaluf import knowledge, limits
+    from tahaluf.files.output import write_output
     from tahaluf.loader import load_model, load_yaml, validate
     from tahaluf.merge import MergeError, merge_documents, merged_yaml
     from tahaluf.model import AllianceDocument
-    from tahaluf.reports.output import write_output
 
     _refuse_write_protected(args, args.output)
     if len(args.files) > limits.MAX_RESPONDENTS:  # before reading any: `check` would refuse the result
@@ -104,15 +104,16 @@ def cmd_plan(args) -> None:
 
     from tahaluf import knowledge
     from tahaluf.evaluation import evaluate_file
+    from tahaluf.files.alliance_file import add_actions
+    from tahaluf.files.output import format_for, write_output
     from tahaluf.reports import plan
-    from tahaluf.reports.output import format_for, write_output
 
     editing = args.output is None and args.format is None
     _refuse_write_protected(args, args.file if editing else args.output)
     evaluation = evaluate_file(args.file)
     if editing:
         proposed = plan.proposed_actions(evaluation, args.lang)
-        plan.add_to_file(Path(args.file), proposed)
+        add_actions(Path(args.file), proposed)
         _note(args, f"{args.file}: {knowledge.count_phrase('proposed_action', len(proposed), 'en')}; "
                     "give each an owner and a due date")
         return
@@ -124,7 +125,7 @@ def cmd_plan(args) -> None:
 
 def _refuse_write_protected(args, path: str | None) -> None:
     """A write-protected output or alliance file is refused, unless --force (before any work)."""
-    from tahaluf.reports.output import refuse_write_protected, to_stdout
+    from tahaluf.files.output import refuse_write_protected, to_stdout
 
     if path is not None and not to_stdout(path):
         refuse_write_protected(path, args.force)
@@ -144,7 +145,7 @@ def _evaluated(file: str, assignments: list[str]):
 
 
 def cmd_interview(args) -> int:
-    from tahaluf.reports.interview import run, saved_line
+    from tahaluf.cli_interview import run, saved_line
 
     _refuse_write_protected(args, args.file)
     try:
@@ -167,8 +168,8 @@ def cmd_whatif(args) -> None:
 
 def cmd_diff(args) -> None:
     from tahaluf.diff import compare, snapshot_of_file
+    from tahaluf.files.output import format_for, to_stdout, write_output
     from tahaluf.reports.diff_report import render_diff_json, render_diff_markdown
-    from tahaluf.reports.output import format_for, to_stdout, write_output
 
     _refuse_write_protected(args, args.output)
     comparison = compare(snapshot_of_file(args.old), snapshot_of_file(args.new))
@@ -222,7 +223,7 @@ def cmd_schema(args) -> None:
 
 def cmd_init(args) -> None:
     from tahaluf.catalogue import template_text, write_template
-    from tahaluf.reports.output import to_stdout
+    from tahaluf.files.output import to_stdout
 
     if to_stdout(args.output):
         sys.stdout.write(template_text(args.lang))

@@ -31,7 +31,7 @@ _SEQUENCE_TAGS = frozenset(("!", "tag:yaml.org,2002:seq"))
 # libyaml's parser when PyYAML has it (about 20 times faster), else PyYAML's own: events only;
 # this module composes them, so it can count and refuse as it goes.
 #
-# Why two YAML stacks (this one reads, ruamel.yaml in reports/alliance_file.py writes): ruamel gives
+# Why two YAML stacks (this one reads, ruamel.yaml in files/alliance_file.py writes): ruamel gives
 # line numbers too, but only after composing the whole document in its own (pure-Python, ~20x slower)
 # parser, so it can neither refuse an alias, a tag, a duplicate key or a too-deep nesting before the
 # memory is spent, nor keep every scalar a string. The writer needs what only ruamel has: the file's

@@ -25,10 +25,9 @@ import time
 from pathlib import Path
 
 import asking
-
+from tahaluf.cli_interview import step
 from tahaluf.consultation import answer_value
-from tahaluf.reports.alliance_file import AllianceFile
-from tahaluf.reports.interview import step
+from tahaluf.files.alliance_file import AllianceFile
 
 START = """\
 # Our assessment of the proposed clean-air alliance (kept by the director)

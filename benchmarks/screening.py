@@ -253,7 +253,7 @@ def floor_child(argv: list[str]) -> None:
     """In the child: read, validate and write every row as screening does, with no rules run."""
     import csv as csv_module
 
-    from tahaluf.reports.output import OutputSet
+    from tahaluf.files.output import OutputSet
     from tahaluf.screening import check_columns, load_context, parse_row, profile_key
     from tahaluf.screening.readers import open_candidates
 

@@ -1,5 +1,5 @@
-"""The action plan as files: proposed from the report's next steps, kept in the alliance file,
-exported as a spreadsheet and as an iCalendar file of due dates.
+"""The action plan as files: proposed from the report's next steps (kept in the alliance file by
+files/alliance_file.add_actions), exported as a spreadsheet and as an iCalendar file of due dates.
 
 The steps and their order come from the view-model's ``next_steps`` (red flags, then
 conditions, then questions); this module only turns them into entries and bytes.
@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from tahaluf import knowledge
 from tahaluf.evaluation import Evaluation
+from tahaluf.files.cells import formula_like
 from tahaluf.model import AllianceDocument
-from tahaluf.reports.output import write_atomically
 from tahaluf.reports.viewmodel import build_report
 
 
@@ -38,22 +37,6 @@ def proposed_actions(evaluation: Evaluation, lang: str = "en") -> list[dict]:
     return proposed
 
 
-def add_to_file(path: Path, actions: list[dict]) -> None:
-    """Append the actions to the file's ``actions:`` (made if missing), keeping the director's
-    comments and key order (a round-trip YAML edit), written atomically."""
-    from ruamel.yaml import YAML
-
-    yaml = YAML()  # round-trip: comments, order and quoting kept
-    yaml.width = 100
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    if data.get("actions") is None:
-        data["actions"] = []
-    data["actions"].extend(actions)
-    out = io.StringIO()
-    yaml.dump(data, out)
-    write_atomically(path, out.getvalue().encode("utf-8"))
-
-
 def _rows(document: AllianceDocument, lang: str) -> tuple[list[str], list[list]]:
     labels = {key: text(lang) for key, text in knowledge.labels().items()}
     header = [labels[key] for key in ("plan.what", "label.rule", "plan.subject", "plan.owner", "plan.due",
@@ -70,8 +53,6 @@ def _rows(document: AllianceDocument, lang: str) -> tuple[list[str], list[list]]
 def plan_xlsx(document: AllianceDocument, lang: str = "en") -> bytes:
     from openpyxl import Workbook
 
-    from tahaluf.screening.writers import _FORMULA_STARTS
-
     header, rows = _rows(document, lang)
     book = Workbook()
     sheet = book.active
@@ -81,7 +62,7 @@ def plan_xlsx(document: AllianceDocument, lang: str = "en") -> bytes:
     for number, row in enumerate(rows, 2):
         for column, value in enumerate(row, 1):
             cell = sheet.cell(row=number, column=column, value=value)
-            if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+            if isinstance(value, str) and formula_like(value):
                 cell.data_type = "s"  # text, never a formula, shown as typed
                 cell.quotePrefix = True
     out = io.BytesIO()

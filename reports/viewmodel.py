@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from tahaluf import __version__, knowledge, limits
 from tahaluf.evaluation import Evaluation
 from tahaluf.fact_words import FactWords, describe_fact, is_choice_path, value_words
+from tahaluf.finding_words import CHOICE_PARAMS as _CHOICE_PARAMS
+from tahaluf.finding_words import choice_words as _choice
+from tahaluf.finding_words import word_question as _word_question
 from tahaluf.knowledge import SEVERITIES
 from tahaluf.reports.messages import Message, fill, join
 from tahaluf.reports.views import (
@@ -32,16 +35,8 @@ from tahaluf.rules.engine import FindingResult
 _PARTNER_PATH = re.compile(r"^partners\[(\d+)\]")
 _PATH_SUBJECT = re.compile(r"^[a-z_]+(?:\[\d+\])?\.[a-z_.\[\]0-9]+$")  # a fact's path (a disputed one), not a name
 
-# Facts and message values that are choices print in the report's language (a sector, a level,
-# an approach); the rules pass these parameters as choices.
-_CHOICE_PARAMS = frozenset({"approach", "scope", "rhythm"})
 # A count a finding's message may print with its noun (plurals.yaml): {partners} for MO03's {count}.
 _COUNTED_PARAMS = {"count": ("partners", "partner")}
-
-
-def _choice(value: object, labels: dict[str, str]) -> str:
-    text = str(value)
-    return labels.get(f"choice.{text}") or labels.get(f"sector.{text}") or text
 
 
 def fact_message(words: FactWords, labels: dict[str, str]) -> Message:
@@ -51,28 +46,6 @@ def fact_message(words: FactWords, labels: dict[str, str]) -> Message:
     for text, user in words.about:
         parts += [(text, user), (separator, False)]
     return Message((*parts, (words.question + " ", False), words.answer))
-
-
-def _word_question(result: FindingResult, text, values: dict, labels: dict[str, str], lang: str) -> Message:
-    """The check's question; for a check open only because whether it applies is unknown,
-    the question for that case (``question_if``) or the case put before it."""
-    if not result.applies_if:
-        return fill(text.question(lang), values)
-    field_name, value = result.applies_if[0]
-    if text.question_if and field_name in text.question_if:
-        return fill(text.question_if[field_name](lang), values)
-    case = labels.get(f"applies_if.{field_name}.{str(value).lower()}")
-    if case is None:  # the question itself already asks it (e.g. "has any member ...?")
-        return fill(text.question(lang), values)
-    return fill(case + ": " + text.question(lang), values)
-
-
-def finding_question(result: FindingResult, lang: str) -> Message:
-    """One open check's question, worded as the reports word it (the interview asks it)."""
-    labels = {key: text(lang) for key, text in knowledge.labels().items()}
-    values = {"subject": labels.get(f"subject.{result.subject}", result.subject),
-              **{name: _choice(value, labels) if name in _CHOICE_PARAMS else value for name, value in result.params}}
-    return _word_question(result, knowledge.findings()[result.rule], values, labels, lang)
 
 
 class _Builder:

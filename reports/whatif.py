@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 
 from tahaluf import knowledge
+from tahaluf.asking import answer_text, question_text  # one wording for the interview and what-if
 from tahaluf.consultation import REPRESENTATIVE_DATE, REPRESENTATIVE_TEXT, consult, path_to_proceed, whatif
 from tahaluf.evaluation import Evaluation
-from tahaluf.reports.interview import answer_text, question_text  # one wording for the interview and what-if
-from tahaluf.reports.viewmodel import _CHOICE_PARAMS, _choice, fill, finding_question
+from tahaluf.finding_words import CHOICE_PARAMS, choice_words, finding_question
+from tahaluf.reports.messages import fill
 from tahaluf.what_it_takes import changing_questions, what_it_would_take
 
 
@@ -36,7 +37,8 @@ def _change(result, labels: dict[str, str], lang: str) -> str:
     """What would have to change for a failure resting on known facts to lift: the rule's words."""
     text = knowledge.findings()[result.rule]
     values = {"subject": labels.get(f"subject.{result.subject}", result.subject),
-              **{name: _choice(value, labels) if name in _CHOICE_PARAMS else value for name, value in result.params}}
+              **{name: choice_words(value, labels) if name in CHOICE_PARAMS else value
+                 for name, value in result.params}}
     return str(fill((text.lift or text.fix)(lang), values))
 
 

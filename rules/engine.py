@@ -194,7 +194,7 @@ def derived_by_part(findings: Iterable[FindingResult], dimensions: Iterable[str]
     ids = {index: f"F{index + 1}" for index in range(len(findings))}
     counter = len(findings)
     words: list[str] = []
-    because: list[tuple[str, tuple[str, ...]]] = []
+    because: list[tuple[str, tuple]] = []
     gates: list[DerivedResult] = []
     conditions: list[DerivedResult] = []
     readiness: list[DerivedResult] = []

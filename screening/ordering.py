@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tahaluf.reports.output import private_folder
+from tahaluf.files.output import private_folder
 
 STATUSES = ("eligible", "conditional", "excluded")  # best first
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tahaluf.errors import InputError, UsageError
+from tahaluf.files.output import OutputSet, check_target
 from tahaluf.languages import language_codes
 from tahaluf.model import Alliance, Organisation
-from tahaluf.reports.output import OutputSet, check_target
 from tahaluf.screening.columns import check_columns
 from tahaluf.screening.inference import DEFAULT_CACHE_SIZE, new_reuse
 from tahaluf.screening.interrupts import signals_interrupt
@@ -54,8 +54,8 @@ def load_context(path: str | Path) -> tuple[Organisation, Alliance]:
 
 
 def output_format(fmt: str | None, output: str | None) -> str:
-    """The format asked for, else the one -o's extension names, else CSV (see reports.output.format_for)."""
-    from tahaluf.reports.output import format_for
+    """The format asked for, else the one -o's extension names, else CSV (see files.output.format_for)."""
+    from tahaluf.files.output import format_for
 
     if fmt is not None and fmt not in OUTPUT_FORMATS:
         raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(OUTPUT_FORMATS)}")

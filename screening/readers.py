@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tahaluf import limits
 from tahaluf.errors import InputError, UsageError
-from tahaluf.reports.output import private_folder
+from tahaluf.files.output import private_folder
 from tahaluf.screening.read_csv import _ESCAPED_BYTE, CsvReader
 from tahaluf.screening.read_records import DuplicateKey, JsonlReader, YamlReader, flatten
 from tahaluf.screening.read_rows import CandidateReader, RowProblem

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tahaluf.reports.output import OutputSet
+from tahaluf.files.output import OutputSet
 from tahaluf.screening.ordering import STATUSES
 from tahaluf.screening.summary import Summary
 from tahaluf.screening.summary import words as summary_words

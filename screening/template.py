@@ -15,8 +15,8 @@ from pathlib import Path
 
 from tahaluf import knowledge
 from tahaluf.errors import UsageError
+from tahaluf.files.cells import neutralise
 from tahaluf.screening.columns import CHOICES, COLUMNS, choice_words, field_key
-from tahaluf.screening.writers import neutralise
 
 # The example row: a vetted NGO, by value (its words come from the knowledge base) or by text label.
 EXAMPLE_VALUES = {"sector": "ngo", "past_work_reviewed": True, "past_statements_reviewed": True,
@@ -113,7 +113,7 @@ def _workbook(lang: str) -> bytes:
 
 def write_template(path: str | Path, lang: str = "en", force: bool = False) -> None:
     """The template at ``path`` (its extension says XLSX or CSV), atomically; an existing file only with force."""
-    from tahaluf.reports.output import check_target, write_atomically
+    from tahaluf.files.output import check_target, write_atomically
 
     path = Path(path)
     fmt = TEMPLATE_FORMATS.get(path.suffix.lower())

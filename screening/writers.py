@@ -3,7 +3,7 @@
 Out: CSV, XLSX (write-only mode, bold frozen header, text as text), JSONL and
 HTML (autoescaped template). Text cells of CSV/XLSX are neutralised against
 formula injection. Files are written to a temporary file in the target folder
-and renamed over the target only once complete (as ``reports/output.py`` does,
+and renamed over the target only once complete (as ``files/output.py`` does,
 but streamed: the whole output never sits in memory).
 """
 
@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tahaluf import knowledge, limits
-from tahaluf.reports.output import OutputSet
+from tahaluf.files.cells import formula_like, neutralise
+from tahaluf.files.output import OutputSet
 
 OUTPUT_FORMATS = ("csv", "xlsx", "jsonl", "html")
 OUTPUT_SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html",
@@ -33,22 +34,6 @@ REASONS_SEPARATOR = "\n"  # one reason a line in an XLSX cell
 # ... and on one line in a CSV: a row is a line, for the programs that read it so (head, grep).
 CSV_REASONS_SEPARATOR = " | "
 ERROR_COLUMNS = ("row", "field", "problem")
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-# A text that begins with an apostrophe gets one too: a spreadsheet would hide its own, and
-# without it the prefix could not be told from the text (see restore).
-_PROTECTED_STARTS = (*_FORMULA_STARTS, "'")
-
-
-def neutralise(text: str) -> str:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(_PROTECTED_STARTS) else text
-
-
-def restore(cell: str) -> str:
-    """The text a CSV cell was written from: neutralise undone (exactly: it is one-to-one)."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_PROTECTED_STARTS) else cell
 
 
 @contextmanager
@@ -141,12 +126,12 @@ def _write_workbook(path: Path, records: Iterable[list], summary_rows: list[tupl
 
     def text(value: str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        formula_like = value.startswith(_FORMULA_STARTS)
+        as_formula = formula_like(value)
         mixed = _RIGHT_TO_LEFT.search(value) is not None and _LEFT_TO_RIGHT.search(value) is not None
-        if not (formula_like or mixed):
+        if not (as_formula or mixed):
             return value
         cell = WriteOnlyCell(sheet, value=value)
-        if formula_like:
+        if as_formula:
             cell.data_type = "s"  # openpyxl would store "=..." as a formula
             cell.quotePrefix = True
         if mixed:

@@ -29,7 +29,7 @@ from tahaluf.consultation import (
 )
 from tahaluf.errors import InputError
 from tahaluf.evaluation import evaluate_document, evaluate_file
-from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.files.alliance_file import AllianceFile
 
 SETTINGS = soundness.SETTINGS
 

@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tahaluf.errors import InputError
+from tahaluf.files.cells import neutralise, restore
 from tahaluf.loader import load_yaml, validate
 from tahaluf.model import AllianceDocument
 from tahaluf.screening.readers import _ESCAPED_BYTE, CsvReader, JsonlReader, RowProblem
-from tahaluf.screening.writers import ERROR_COLUMNS, ErrorSink, neutralise, restore, text_target, write_csv, write_jsonl
+from tahaluf.screening.writers import ERROR_COLUMNS, ErrorSink, text_target, write_csv, write_jsonl
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -130,7 +131,7 @@ def test_writers_round_trip_and_neutralise_formulas(tmp_path_factory, records):
 @FUZZ
 @given(st.lists(st.tuples(st.integers(2, 999), CELL, CELL), max_size=6))
 def test_errors_file_exists_only_with_errors_and_is_neutralised(tmp_path_factory, problems):
-    from tahaluf.reports.output import OutputSet
+    from tahaluf.files.output import OutputSet
 
     folder = tmp_path_factory.mktemp("errors")
     with OutputSet() as outputs, ErrorSink(folder / "e.csv", outputs) as sink:

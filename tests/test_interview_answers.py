@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tahaluf import knowledge
+from tahaluf.asking import parse_answer, why_this_question
 from tahaluf.consultation import consult
-from tahaluf.reports.interview import parse_answer, why_this_question
 
 LABELS = {lang: {key: text(lang) for key, text in knowledge.labels().items()} for lang in ("en", "ar")}
 START = {"organisation": {"name": "Hope NGO", "core_objectives": ["Clean air"]},
@@ -63,7 +63,7 @@ def test_an_empty_steering_committee_section_asks_whether_there_is_one_first():
 
 def _interview(tmp_path, lang, answers, start=None):
     """Run the interview in-process with scripted answers ("?" once they run out); what it said, and the prompts."""
-    from tahaluf.reports.interview import run
+    from tahaluf.cli_interview import run
 
     file = tmp_path / "alliance.yaml"
     file.write_text(start or "organisation:\n  name: Hope NGO\nalliance:\n  name: Clean Air Alliance\n",

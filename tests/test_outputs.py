@@ -1,4 +1,4 @@
-"""Writing outputs (reports/output.py) and the XLSX budgets, in-process."""
+"""Writing outputs (files/output.py) and the XLSX budgets, in-process."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from support import EXAMPLES
 
 from tahaluf.errors import InputError, UsageError
-from tahaluf.reports import output
-from tahaluf.reports.output import OutputSet, check_target, private_folder, sweep_leftovers, temp_prefix
+from tahaluf.files import output
+from tahaluf.files.output import OutputSet, check_target, private_folder, sweep_leftovers, temp_prefix
 from tahaluf.screening import screen_file
 
 

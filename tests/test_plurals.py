@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from tahaluf import knowledge
-from tahaluf.reports.interview import status_line
+from tahaluf.asking import status_line
 
 NOUNS = sorted(knowledge.plurals())
 

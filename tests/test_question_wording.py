@@ -18,8 +18,8 @@ from support import EXAMPLES, ROOT, build_document
 from test_consultation import _random_answer
 
 from tahaluf import knowledge
+from tahaluf.asking import question_text
 from tahaluf.consultation import answer_value, consult, with_answer
-from tahaluf.reports.interview import question_text
 
 LANGS = ("en", "ar")
 LABELS = {lang: {key: text(lang) for key, text in knowledge.labels().items()} for lang in LANGS}

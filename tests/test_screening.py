@@ -13,8 +13,8 @@ from support import EXAMPLES
 from tahaluf import knowledge, screening
 from tahaluf.cli import main
 from tahaluf.errors import InputError, UsageError
+from tahaluf.files.cells import restore
 from tahaluf.screening import models_from_key, parse_row, profile_key, screen_file
-from tahaluf.screening.writers import restore
 
 ORG = EXAMPLES / "screening-org.yaml"
 HEADER = ["name", "sector", "past_work_reviewed", "past_statements_reviewed", "values_alignment", "reputation_risk",

@@ -214,7 +214,7 @@ def test_a_goal_written_as_its_sentence_takes_its_date_in_the_file_and_in_memory
     """Goals are often written as sentences (`goals: [Screen 10,000 residents]`): answering a vague goal's
     date turns that item into {goal, by}, in the director's file (comments kept) as in the answers."""
     from tahaluf.evaluation import evaluate_file
-    from tahaluf.reports.alliance_file import AllianceFile
+    from tahaluf.files.alliance_file import AllianceFile
 
     path = tmp_path / "alliance.yaml"
     path.write_text("# our note\norganisation: {name: N, core_objectives: [health]}\nalliance: {name: A}\n"

@@ -21,7 +21,7 @@ from support import EXAMPLES, csrf_of, label
 from tahaluf import knowledge
 from tahaluf.consultation import consult, value_at
 from tahaluf.evaluation import evaluate_file
-from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.files.alliance_file import AllianceFile
 from tahaluf.web.app import create_app
 from tahaluf.web.security import CONTENT_SECURITY_POLICY
 

@@ -22,10 +22,10 @@ from starlette.testclient import TestClient
 from support import EXAMPLES, csrf_of, label
 
 from tahaluf import knowledge, model
+from tahaluf.asking import question_text
 from tahaluf.consultation import as_data, consult
 from tahaluf.evaluation import evaluate_file
-from tahaluf.reports.alliance_file import AllianceFile
-from tahaluf.reports.interview import question_text
+from tahaluf.files.alliance_file import AllianceFile
 from tahaluf.web import fullform, fullform_view
 from tahaluf.web.app import create_app
 from tahaluf.web.history import History

@@ -21,7 +21,7 @@ pytest.importorskip("starlette")
 from starlette.routing import Route
 from test_web_browser import ARGS, CHROMIUM, EXAMPLES, not_blank, playwright, screenshots
 
-from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.files.alliance_file import AllianceFile
 from tahaluf.web.app import create_app
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),

@@ -16,8 +16,8 @@ from support import csrf_of, workspace_with
 
 from tahaluf import knowledge
 from tahaluf.consultation import consult
+from tahaluf.files.alliance_file import AllianceFile
 from tahaluf.progress import progress
-from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.web.app import create_app
 
 OPEN = "screening-org.yaml"  # not settled: many questions could still change the verdict

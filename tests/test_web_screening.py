@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 from starlette.testclient import TestClient
 from support import EXAMPLES, csrf_of, label, workspace_with
 
+from tahaluf.files.cells import restore
 from tahaluf.screening import screen_file
-from tahaluf.screening.writers import restore
 from tahaluf.web.app import create_app
 from tahaluf.web.screening_jobs import FOLDER, UPLOAD_MAX_BYTES
 

@@ -20,7 +20,7 @@ from support import EXAMPLES, label
 from tahaluf import knowledge
 from tahaluf.consultation import answer_value, consult
 from tahaluf.evaluation import evaluate_file
-from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.files.alliance_file import AllianceFile
 from tahaluf.web.app import create_app
 
 REVIEW = "existing-alliance-review.yaml"  # one open question left, which can raise a red flag

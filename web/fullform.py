@@ -2,7 +2,7 @@
 the model's own field types and worded by the knowledge base (knowledge/fields.yaml, labels.yaml's
 answers, the guide's items that test each fact). A view: it decides nothing about the alliance.
 
-Three plain steps, for app.py:
+Three plain steps, for form_pages.py:
 
 * :func:`state_of` / :func:`posted_state`: the form's values as the strings a browser sends, from
   the file (its validated document) or from a POST;

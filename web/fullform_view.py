@@ -12,8 +12,8 @@ from functools import cache
 from typing import Any
 
 from tahaluf import knowledge
+from tahaluf.asking import option_label, question_text
 from tahaluf.consultation import consult, parse_path
-from tahaluf.reports.interview import option_label, question_text
 from tahaluf.schema_walker import format_path
 from tahaluf.web.fullform import (
     ADD_PREFIX,

@@ -1,6 +1,6 @@
 """What every page of the web app shares: the templates, the user's language and session, a page or
-a message rendered in that language, the bounded CSRF-checked form of every POST, and a download's
-file name. (app.py's routes and the area modules, such as screening_pages.py, build on these.)"""
+a message rendered in that language, the address of a named route, the bounded CSRF-checked form of
+every POST, and a download's file name. (The area modules, such as question_pages.py, build on these.)"""
 
 from __future__ import annotations
 
@@ -42,25 +42,39 @@ def session_of(request: Request) -> Session:
     return request.scope["state"]["session"]
 
 
+def path_for(request: Request, route: str, /, **params: str) -> str:
+    """The address (path only) of the route named ``route``: every link and form target of the app is
+    built here from the routes' names, never by hand. Each value is quoted as one segment (a file's
+    name may hold spaces or Arabic), but a mount's ``path``, which may hold folders."""
+    quoted = {key: value if key == "path" else urllib.parse.quote(str(value), safe="") for key, value in params.items()}
+    return str(request.app.url_path_for(route, **quoted))
+
+
 def render_page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
     lang = lang_of(request)
     t = labels_for(lang)
     here = request.url.path + (("?" + request.url.query) if request.url.query else "")
     html = environment().get_template(template).render(
         lang=lang, direction=knowledge.direction(lang), t=t, csrf=session_of(request).csrf,
-        other_languages=other_languages(lang, here), **context)
+        other_languages=other_languages(request, lang, here), path_for=functools.partial(path_for, request),
+        **context)
     return HTMLResponse(direct_mixed_values(html, knowledge.direction(lang)), status_code=status)
 
 
-def other_languages(lang: str, here: str) -> list[dict[str, str]]:
+def other_languages(request: Request, lang: str, here: str) -> list[dict[str, str]]:
     """The language menu: every other language, by its own name, back to this page."""
     back = "?next=" + urllib.parse.quote(here, safe="")
-    return [{"code": code, "name": language.name, "url": f"/lang/{code}{back}"}
+    return [{"code": code, "name": language.name, "url": path_for(request, "lang", lang=code) + back}
             for code, language in knowledge.languages().items() if code != lang]
 
 
 def message_page(request: Request, key: str, status: int) -> HTMLResponse:
     return render_page(request, "message.html.j2", status=status, message=labels_for(lang_of(request))[key])
+
+
+def invalid_page(request: Request, error: InputError, path: Path, name: str) -> HTMLResponse:
+    """The file is not valid input: the loader's problems, and the file itself to download."""
+    return render_page(request, "invalid.html.j2", status=422, name=name, problems=problems_of(error, path, name))
 
 
 def form_post(handler=None, *, max_bytes: int = MAX_FORM_BYTES, max_fields: int = 100):

@@ -1,7 +1,8 @@
-"""The report page's parts (/a/FILE/report) and the history's rows, for app.py: the what-if toggles and
-what the answers supposed would give (the reasoning layer decides which answers change the verdict:
-what_it_takes.supposable), keeping supposed answers in the file, and each recorded state with what
-changed since the one before, in words (reports/diff_report.py). The work functions run in the pool.
+"""The report page's parts (/a/FILE/report) and the history's rows, for report_pages.py and
+history_pages.py: the what-if toggles and what the answers supposed would give (the reasoning layer
+decides which answers change the verdict: what_it_takes.supposable), keeping supposed answers in the
+file, and each recorded state with what changed since the one before, in words
+(reports/diff_report.py). The work functions run in the pool.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tahaluf import knowledge
+from tahaluf.asking import answer_text, fact_question, question_text, status_line
 from tahaluf.consultation import (
     ITEM_LISTS,
     WHATIF_SOURCE,
@@ -23,11 +25,10 @@ from tahaluf.consultation import (
 )
 from tahaluf.diff import compare, snapshot_of_evaluation
 from tahaluf.errors import InputError
+from tahaluf.files.alliance_file import AllianceFile
+from tahaluf.files.output import write_atomically
 from tahaluf.progress import progress
-from tahaluf.reports.alliance_file import AllianceFile
 from tahaluf.reports.diff_report import fact_change, fact_lines, finding_line, finding_sections
-from tahaluf.reports.interview import answer_text, fact_question, question_text, status_line
-from tahaluf.reports.output import write_atomically
 from tahaluf.reports.viewmodel import build_report
 from tahaluf.web import work
 from tahaluf.web.workspace import version_of
@@ -42,21 +43,22 @@ def supposed_in(params) -> list[tuple[str, str]]:
     return [(path, key) for path, _, key in (str(value).partition("=") for value in params.getlist(WHATIF_PARAM))]
 
 
-def report_work(path: Path, name: str, chosen: list[tuple[str, str]], lang: str, again: bool,
+def report_work(path: Path, name: str, address: str, chosen: list[tuple[str, str]], lang: str, again: bool,
                  recorded: str | None):
     """In a worker: (the evaluation, its version, its history JSON, the what-if view or the InputError
-    of a toggle that is not one, the report's view). ``again``: shown again after a conflict, when
-    answers that no longer apply are dropped rather than refused."""
+    of a toggle that is not one, the report's view). ``address``: the report page's (the toggles link
+    to it). ``again``: shown again after a conflict, when answers that no longer apply are dropped
+    rather than refused."""
     evaluation, version, report_json = work.evaluate(path, name, recorded)
     t = work.labels(lang)
     current = consult(evaluation.document, evaluation)
     try:
-        whatif = whatif_view(name, current, chosen, evaluation.source_sha256, t, lang)
+        whatif = whatif_view(address, current, chosen, evaluation.source_sha256, t, lang)
     except InputError as error:
         if not again:
             return evaluation, version, report_json, error, None
         # Shown again after a conflict: the file changed under the answers, which no longer apply.
-        whatif = whatif_view(name, current, [], evaluation.source_sha256, t, lang)
+        whatif = whatif_view(address, current, [], evaluation.source_sha256, t, lang)
     return evaluation, version, report_json, whatif, build_report(evaluation, lang)
 
 
@@ -81,9 +83,10 @@ def keep_work(path: Path, version: str | None, chosen: list[tuple[str, str]], la
     return False, ""
 
 
-def whatif_link(name: str, chosen: dict[str, str]) -> str:
+def whatif_link(address: str, chosen: dict[str, str]) -> str:
+    """The report page (at ``address``) with these answers supposed, at its what-if banner."""
     query = urllib.parse.urlencode([(WHATIF_PARAM, f"{path}={key}") for path, key in chosen.items()])
-    return f"/a/{quote_name(name)}/report" + (f"?{query}" if query else "") + "#whatif"
+    return address + (f"?{query}" if query else "") + "#whatif"
 
 
 def toggle_text(question, data: dict, lang: str, t: dict[str, str]) -> str:
@@ -96,7 +99,7 @@ def toggle_text(question, data: dict, lang: str, t: dict[str, str]) -> str:
         return question_text(question, data, lang, t, "web")
 
 
-def whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]], version: str,
+def whatif_view(address: str, current: Consultation, chosen: list[tuple[str, str]], version: str,
                  t: dict[str, str], lang: str) -> dict[str, Any]:
     """The what-if toggles and, when answers are supposed, what the verdict and the findings would be
     (suppose()). The reasoning layer decides which answers change the verdict (what_it_takes.supposable):
@@ -116,7 +119,7 @@ def whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]],
                 "consequence": t["interview.consequence." + question.consequence],
                 "options": [{"label": answer_text(t, answer), "current": picked.get(question.path) == str(key),
                              "gives": gives.get(str(answer), ""),
-                             "url": whatif_link(name, {**picked, question.path: str(key)})}
+                             "url": whatif_link(address, {**picked, question.path: str(key)})}
                             for key, answer in fitting_answers(options.consultation if state is here else base,
                                                                question)
                             if now is None or answer_value(question, answer) != now]}
@@ -137,7 +140,7 @@ def whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]],
         "status": status_line(t, progress(supposition.consultation), lang),
         "answers": [{"text": toggle_text(one.question, current.data, lang, t), "path": one.question.path,
                      "answer": answer_text(t, one.answer),
-                     "remove_url": whatif_link(name, {p: k for p, k in picked.items() if p != one.question.path})}
+                     "remove_url": whatif_link(address, {p: k for p, k in picked.items() if p != one.question.path})}
                     for one in supposition.answers],
         "sections": [{"heading": t[key], "changes": [change_view(c, t, lang, comparison.names) for c in changes]}
                      for key, changes in (("diff.added", comparison.added), ("diff.resolved", comparison.resolved),
@@ -145,7 +148,7 @@ def whatif_view(name: str, current: Consultation, chosen: list[tuple[str, str]],
         "keep": [f"{path}={key}" for path, key in picked.items()] if supposition.keepable else [],
         "stand_ins": [toggle_text(one.question, current.data, lang, t)
                       for one in supposition.answers if one.stands_in],
-        "clear_url": whatif_link(name, {})}
+        "clear_url": whatif_link(address, {})}
     return view
 
 
@@ -178,7 +181,3 @@ def step_view(step, t: dict[str, str], lang: str) -> dict[str, Any]:
     view["facts_heading"] = t["diff.facts"]
     return view
 
-
-def quote_name(name: str) -> str:
-    """A file's name as one segment of an address."""
-    return urllib.parse.quote(name, safe="")

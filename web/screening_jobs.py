@@ -25,8 +25,8 @@ from pathlib import Path
 
 from tahaluf import limits
 from tahaluf.errors import TahalufError
+from tahaluf.files.cells import restore
 from tahaluf.screening.workers import watch_parent
-from tahaluf.screening.writers import restore
 
 FOLDER = ".screening"
 UPLOAD_MAX_BYTES = limits.WEB_UPLOAD_MAX_BYTES

@@ -12,26 +12,24 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse
+from starlette.routing import Route
 
 from tahaluf import knowledge
 from tahaluf.screening.writers import CSV_REASONS_SEPARATOR
 from tahaluf.web import work
-from tahaluf.web.pages import attachment, labels_for, lang_of, message_page, render_page, session_of
-from tahaluf.web.screening_jobs import KINDS, UPLOAD_MAX_BYTES, Jobs, sorted_rows
+from tahaluf.web.app_base import AppBase
+from tahaluf.web.pages import attachment, labels_for, lang_of, message_page, path_for, render_page, session_of
+from tahaluf.web.screening_jobs import KINDS, UPLOAD_MAX_BYTES, sorted_rows
 from tahaluf.web.security import MAX_FORM_BYTES
-from tahaluf.web.workspace import NotInWorkspace, Workspace
+from tahaluf.web.workspace import NotInWorkspace
 
 SCREEN_MEDIA = {"csv": "text/csv; charset=utf-8", "errors": "text/csv; charset=utf-8",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 SCREEN_ROWS_SHOWN = 500  # the page shows this many; the downloads have every row
 
 
-class ScreeningPages:
-    """The screening routes, mixed into app.App (which holds the workspace, the jobs and the pool)."""
-
-    workspace: Workspace
-    pool: work.Pool
-    jobs: Jobs
+class ScreeningPages(AppBase):
+    """The screening routes, mixed into app.App (AppBase holds the workspace, the jobs and the pool)."""
 
     async def screen_form(self, request: Request, problem: str = "", status: int = 200):
         orgs = await self.pool.run(work.organisations, self.workspace.root)  # every file read: in a worker
@@ -76,7 +74,7 @@ class ScreeningPages:
             await form.close()
         session_of(request).screenings.add(job.id)
         self.jobs.start(job, target, org, lang_of(request))
-        return RedirectResponse(f"/screen/{job.id}", status_code=303)
+        return RedirectResponse(path_for(request, "screen_job", job=job.id), status_code=303)
 
     def _job(self, request: Request):
         ident = request.path_params["job"]
@@ -88,7 +86,7 @@ class ScreeningPages:
     async def screen_job(self, request: Request):
         job = self._job(request)
         if job.state not in ("done", "failed"):
-            return render_page(request, "screen_wait.html.j2", job=job, url=f"/screen/{job.id}")
+            return render_page(request, "screen_wait.html.j2", job=job, url=path_for(request, "screen_job", job=job.id))
         lang = lang_of(request)
         t = labels_for(lang)
         if job.state == "failed":
@@ -106,7 +104,7 @@ class ScreeningPages:
         arguments = (sorted_rows, job, column, descending, status, SCREEN_ROWS_SHOWN)
         rows, count = await (self.pool.run(*arguments) if self.pool.workers
                              else run_in_threadpool(sorted_rows, *arguments[1:]))
-        base = f"/screen/{job.id}"
+        base = path_for(request, "screen_job", job=job.id)
 
         def link(**change) -> str:
             params = {"sort": column, "dir": "desc" if descending else "asc", **({"status": status} if status else {}),
@@ -120,10 +118,9 @@ class ScreeningPages:
         filters = [{"label": t["web.screen.all"], "url": link(status=None), "current": status is None}] + [
             {"label": screen_word(t, lang, "partner", value), "url": link(status=value), "current": value == status}
             for value in statuses]
-        downloads = [("web.screen.download.xlsx", f"{base}/download/xlsx"),
-                     ("web.screen.download.csv", f"{base}/download/csv")]
-        if job.file("errors").exists():
-            downloads.append(("web.screen.download.errors", f"{base}/download/errors"))
+        kinds = ("xlsx", "csv", "errors") if job.file("errors").exists() else ("xlsx", "csv")
+        downloads = [(f"web.screen.download.{kind}", path_for(request, "screen_download", job=job.id, kind=kind))
+                     for kind in kinds]
         shown = t["web.screen.shown"].replace("{shown_rows}", knowledge.count_phrase("row", len(rows), lang)) \
             .replace("{shown}", str(len(rows))).replace("{rows}", knowledge.count_phrase("row", count, lang)) \
             .replace("{count}", str(count))
@@ -142,6 +139,15 @@ class ScreeningPages:
         media = SCREEN_MEDIA[kind]
         return FileResponse(job.file(kind), media_type=media,  # streamed from the file
                             headers={"content-disposition": attachment(filename)})
+
+
+def routes(app: ScreeningPages) -> list[Route]:
+    return [
+        Route("/screen", app.screen_form, name="screen"),
+        Route("/screen", app.screen_upload, methods=["POST"], name="screen_upload"),
+        Route("/screen/{job}", app.screen_job, name="screen_job"),
+        Route("/screen/{job}/download/{kind}", app.screen_download, name="screen_download"),
+    ]
 
 
 # Screening results as the CSV has them: English column, status and sector codes. The page words them

@@ -23,6 +23,7 @@ from typing import Any
 
 from starlette.requests import ClientDisconnect
 
+from tahaluf.asking import Passage
 from tahaluf.web import frontdoor
 
 SESSION_COOKIE = "tahaluf_session"
@@ -50,12 +51,10 @@ HEADERS = [
 
 
 @dataclass
-class FileState:
-    """One assessment's consultation in one browser session."""
+class FileState(Passage):
+    """One assessment's consultation in one browser session: the passage through its questions (the
+    questions passed, the answers to go back over: asking.Passage, as the terminal keeps them)."""
 
-    history: list[tuple[str, tuple, Any]] = field(default_factory=list)  # (what, path, value before), for back
-    passed: set[str] = field(default_factory=set)  # skipped or "don't know"
-    asked: set[str] = field(default_factory=set)  # questions that could change the verdict, shown so far (the count)
     # What the last question page showed open (progress.Before), and whether an answer was written since:
     # the next page says how many questions that answer opened.
     before: Any = None

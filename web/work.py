@@ -24,21 +24,13 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from tahaluf import knowledge, limits
-from tahaluf.consultation import as_data, consult, value_at
+from tahaluf.asking import answer_format, parse_answer, question_options, question_text, why_this_question
+from tahaluf.consultation import as_data, consult
 from tahaluf.errors import InputError, InputErrors, TahalufError
 from tahaluf.evaluation import evaluate_document
-from tahaluf.reports.alliance_file import AllianceFile
-from tahaluf.reports.interview import (
-    DONT_KNOW_ANSWER,
-    answer_format,
-    parse_answer,
-    question_options,
-    question_text,
-    why_this_question,
-)
+from tahaluf.files.alliance_file import AllianceFile
 from tahaluf.reports.render import render_report
 from tahaluf.rules import load_all
-from tahaluf.schema_walker import format_path
 from tahaluf.screening.workers import watch_parent
 from tahaluf.web import fullform, fullform_view
 from tahaluf.web.history import kept_report
@@ -256,30 +248,22 @@ def answer(path: Path, version: str, state, action: str, form: Form, lang: str):
 
 
 def act(store: AllianceFile, state, action: str, form, t: dict[str, str]) -> str:
-    """Do what the form asks; a problem to show, or ''. InputError when the answer does not fit."""
+    """Do what the form asks, through the session's passage (asking.Passage, the terminal's too): a
+    problem to show, or ''. InputError when the answer does not fit."""
     if action == "back":
-        if not state.history:
-            return t["interview.back_none"]
-        what, parts, before = state.history.pop()
-        if what == "answer":
-            store.set(parts, before)
-        state.passed.discard(format_path(parts))
-        return ""
+        return "" if state.back(store) else t["interview.back_none"]
     if action == "partner":
         partner = str(form.get("partner", "")).strip()
         if not partner:
             return t["interview.ask_partner"]
-        partners = list(store.data.get("partners") or [])
-        store.set(("partners", len(partners)), {"name": partner})
-        state.history.append(("answer", ("partners",), partners or None))
+        state.add_partner(store, partner)
         state.answered = True
         return ""
     question = consult(store.document).question(str(form.get("path", "")))
     if question is None:  # answered meanwhile: nothing to do, show where it stands
         return ""
     if action in ("skip", "dont_know"):
-        state.passed.add(question.path)
-        state.history.append(("skip", question.parts, None))
+        state.pass_over(question)
         return ""
     if question_options(question) and answer_format(question) != "choice":
         text = " ".join(str(v) for v in form.getlist("pick")) or "none"
@@ -288,12 +272,6 @@ def act(store: AllianceFile, state, action: str, form, t: dict[str, str]) -> str
     value = parse_answer(question, text, t, lambda: str(form.get("detail", "")))
     if value is None:
         return t["interview.not_understood"].replace("{format}", t["interview.format." + answer_format(question)])
-    if value is DONT_KNOW_ANSWER:
-        state.passed.add(question.path)
-        state.history.append(("skip", question.parts, None))
-        return ""
-    before = value_at(store.data, question.parts)
-    store.set(question.parts, value)
-    state.history.append(("answer", question.parts, before))
-    state.answered = True
+    if state.answer(store, question, value) == "answered":
+        state.answered = True
     return ""

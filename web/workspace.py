@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tahaluf.errors import InputError
 from tahaluf.evaluation import Evaluation, evaluate_file
-from tahaluf.reports.alliance_file import AllianceFile
+from tahaluf.files.alliance_file import AllianceFile
 
 DEFAULT_WORKSPACE = "tahaluf-workspace"
 TRASH = ".trash"

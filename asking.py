@@ -1,8 +1,11 @@
-"""`tahaluf interview`: the terminal side of a consultation (the reasoning is consultation.py's).
+"""How a question is asked and an answer read: one module for the terminal interview (cli_interview.py)
+and the web's question page (web/question_pages.py), so both word, count, read and undo alike.
 
-One question at a time, in English or Arabic; each answer is written to FILE at once
-(round-trip, atomically), so Ctrl-C or a closed terminal loses nothing and running the
-command again resumes where the file stands.
+Reasoning side, no I/O: a question's words (its text, its choices, the answer's format, the count and
+status lines, why it is asked), an answer's words read as the value to write (yes/no, "don't know",
+choices by number, code or label, in English or Arabic), and the one undo history of a director's
+passage through the questions (:class:`Passage`: answers to go back over, questions passed). The
+writes go through the store the caller gives (an ``AllianceFile``: it validates, then writes).
 """
 
 from __future__ import annotations
@@ -11,10 +14,9 @@ import re
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from tahaluf import knowledge, model
+from tahaluf import answers, knowledge, model
 from tahaluf.consultation import (
     REPRESENTATIVE_CONCESSION,
     REPRESENTATIVE_DATED_GOAL,
@@ -22,14 +24,11 @@ from tahaluf.consultation import (
     REPRESENTATIVE_PARTNER,
     Consultation,
     Question,
-    consult,
     value_at,
     whatif,
 )
-from tahaluf.errors import InputError
-from tahaluf.progress import Opened, Progress, before_answer, opened, progress
-from tahaluf.reports.alliance_file import AllianceFile, ChangedOnDisk
-from tahaluf.reports.viewmodel import finding_question
+from tahaluf.finding_words import finding_question
+from tahaluf.progress import Opened, Progress, progress
 from tahaluf.schema_walker import format_path
 
 YES = {"yes", "y", "true", "نعم", "ن"}
@@ -52,94 +51,32 @@ class _DontKnow:
 DONT_KNOW_ANSWER = _DontKnow()
 
 
-@dataclass
-class Session:
-    store: AllianceFile
-    lang: str
-    ask: Callable[[str], str]
-    say: Callable[[str], None]
-    labels: dict[str, str] = field(default_factory=dict)
-    history: list[tuple[str, tuple, Any]] = field(default_factory=list)  # (what, path, value before), for back
-    passed: set[str] = field(default_factory=set)  # skipped or "don't know" in this session
-    # The offer to stop was made for this standing (settled?, verdict): a settled verdict, or only
-    # "don't know" left to change it; it is made again when the standing changes.
-    offered: tuple | None = None
-    asked: set[str] = field(default_factory=set)  # the questions that could change the verdict, asked so far
-
-    def label(self, key: str, **values) -> str:
-        text = self.labels[key]
-        for name, value in values.items():
-            text = text.replace("{" + name + "}", str(value))
-        return text
+def command_of(text: str) -> str | None:
+    """The command a typed line names (why, back, skip, quit, partner), or None: it is an answer."""
+    folded = text.strip().casefold()
+    return next((name for name, words in COMMANDS.items() if folded in words), None)
 
 
-def step(store: AllianceFile, path: tuple | None = None, value: Any = None) -> Consultation:
-    """Write one answer (if any) and work out where the consultation stands: what the benchmark times."""
-    if path is not None:
-        store.set(path, value)
-    return consult(store.document)
+def wants_stop(text: str) -> bool:
+    """Whether the answer to the offer to stop is to stop."""
+    return text.strip().casefold() in STOP
 
 
-def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[str], None] = print) -> None:
-    """The interview loop. KeyboardInterrupt and EOFError propagate: the CLI says how to resume."""
-    labels = {key: text(lang) for key, text in knowledge.labels().items()}
-    say(labels["interview.welcome"].replace("{file}", file))
-    if Path(file).exists():
-        store = AllianceFile.open(file)
-    else:
-        organisation = _required(ask, labels["interview.ask_organisation"] + ": ")
-        alliance = _required(ask, labels["interview.ask_alliance"] + ": ")
-        store = AllianceFile.create(file, organisation, alliance)
-    store.guard = True
-    session = Session(store, lang, ask, say, labels)
-    current = step(store)
-    say(_status(session, current))
-    while True:
-        before = before_answer(current)
-        where = progress(current, session.passed, session.asked)
-        standing = (current.settled, current.verdict)
-        if where.offer_stop and session.offered != standing:
-            session.offered = standing
-            if where.unchanged:  # the only answers that could change it were "don't know"
-                say(session.label("interview.unchanged", verdict=labels[f"verdict.{current.verdict}"],
-                                  questions=knowledge.count_phrase("remaining_question", where.left, lang)))
-            if ask(labels["interview.offer"] + " ").strip().casefold() in STOP:
-                break
-        question = where.question
-        if question is None:
-            say(session.label("interview.done", verdict=labels[f"verdict.{current.verdict}"]))
-            break
-        try:
-            result = _ask(session, current, question)
-        except ChangedOnDisk:  # another program edited FILE between two answers: theirs stands, ask again
-            session.say(session.label("interview.changed", file=file))
-            session.store = store = AllianceFile.open(file)
-            store.guard = True
-            session.history.clear()  # the values "back" would restore are from before their edit
-            result = "changed"
-        if result == "quit":
-            break
-        current = step(store)
-        said = opened_line(labels, opened(before, current), current.data, lang) if result in WRITES else None
-        if said:  # the count may grow now: say why
-            say(said)
-        say(_status(session, current))
-    say(session.label("interview.saved", file=file))
+def filled(text: str, **values) -> str:
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
 
 
-def _required(ask, prompt: str) -> str:
-    while True:
-        answer = ask(prompt).strip()
-        if answer:
-            return answer
+# The lines around a question: the count, the running verdict, what an answer opened, the offer. -------
 
 
-# What the interview did with an answer that wrote to FILE (an answer, a partner added): it may open questions.
-WRITES = ("answered", "partner")
-
-
-def _status(session: Session, current: Consultation) -> str:
-    return status_line(session.labels, progress(current, session.passed), session.lang)
+def count_line(where: Progress, labels: dict[str, str], lang: str) -> str:
+    """"Question 3 of about 12 that could change the verdict", or how many only refine the report."""
+    if where.deciding:
+        return filled(labels["interview.progress"], n=where.number, total=where.total)
+    return filled(labels["interview.refining"],
+                  questions=knowledge.count_phrase("remaining_question", where.left, lang))
 
 
 def status_line(labels: dict[str, str], where: Progress, lang: str) -> str:
@@ -151,6 +88,19 @@ def status_line(labels: dict[str, str], where: Progress, lang: str) -> str:
     else:
         key, questions = "interview.status", knowledge.count_phrase("open_question", where.could, lang)
     return labels[key].replace("{verdict}", verdict).replace("{questions}", questions)
+
+
+def unchanged_line(where: Progress, labels: dict[str, str], lang: str) -> str:
+    """The verdict stands: the only answers that could have changed it were "don't know"."""
+    return filled(labels["interview.unchanged"], verdict=labels[f"verdict.{where.verdict}"],
+                  questions=knowledge.count_phrase("remaining_question", where.left, lang))
+
+
+def offer_line(where: Progress, labels: dict[str, str], lang: str) -> str | None:
+    """Why the director may stop here (None: some question left could still change the verdict)."""
+    if not where.offer_stop:
+        return None
+    return unchanged_line(where, labels, lang) if where.unchanged else status_line(labels, where, lang)
 
 
 def opened_line(labels: dict[str, str], found: Opened | None, data: dict, lang: str) -> str | None:
@@ -166,28 +116,39 @@ def opened_line(labels: dict[str, str], found: Opened | None, data: dict, lang: 
     return labels[key].replace("{name}", str(name)).replace("{questions}", questions)
 
 
-def _show(session: Session, current: Consultation, question: Question) -> str:
-    """The question's lines, and the answer format to put in the prompt."""
-    labels = session.labels
-    standing = progress(current, session.passed, session.asked)
-    session.asked = set(standing.asked)
-    if standing.deciding:  # "question 3 of about 12 that could change the verdict"
-        count = session.label("interview.progress", n=standing.number, total=standing.total)
-    else:
-        count = session.label("interview.refining",
-                              questions=knowledge.count_phrase("remaining_question", standing.left, session.lang))
-    header = f"{count} · {labels['interview.consequence.' + question.consequence]}" \
-             f" · {labels['label.list_separator'].join(question.rules[:3])}"
-    session.say("")
-    session.say(header)
-    session.say(question_text(question, session.store.data, session.lang, labels))
-    for index, option in enumerate(question_options(question), 1):
-        session.say(f"  {index}. {option_label(labels, option)}")
-    fmt = labels[f"interview.format.{answer_format(question)}"]
-    return fmt
+# A question's view: everything either surface shows of it, built in one place. ------------------------
 
 
-# How a question is worded and answered: shared by the terminal interview and the web app. ------
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A question as the director sees it: its fact, words, count, what it could decide, its choices."""
+
+    path: str
+    text: str
+    count: str  # "question 3 of about 12 that could change the verdict"
+    consequence: str  # what its answer could decide
+    rules: str  # the first checks it decides, by code
+    format: str  # the answer's format (a kind, or partners/concessions/events)
+    format_hint: str  # that format in words
+    options: tuple[Option, ...]
+
+
+def question_view(question: Question, where: Progress, data: dict, lang: str, labels: dict[str, str],
+                  surface: str = "interview") -> QuestionView:
+    """The question's view (``where``: its progress, for the count); ``surface`` as for question_text."""
+    fmt = answer_format(question)
+    return QuestionView(
+        path=question.path, text=question_text(question, data, lang, labels, surface),
+        count=count_line(where, labels, lang), consequence=labels["interview.consequence." + question.consequence],
+        rules=labels["label.list_separator"].join(question.rules[:3]), format=fmt,
+        format_hint=labels[f"interview.format.{fmt}"],
+        options=tuple(Option(option, option_label(labels, option)) for option in question_options(question)))
 
 
 def question_text(question: Question, data: dict, lang: str, labels: dict[str, str], surface: str = "interview") -> str:
@@ -277,81 +238,7 @@ def _special(question: Question) -> str | None:
     return {"partners": "partners", "concessions": "concessions", "review.events": "events"}.get(question.path)
 
 
-def _ask(session: Session, current: Consultation, question: Question) -> str:
-    fmt = _show(session, current, question)
-    while True:
-        text = session.ask(f"({fmt}) > ").strip()
-        command = next((name for name, words in COMMANDS.items() if text.casefold() in words), None)
-        if command == "quit":
-            return "quit"
-        if command == "skip":
-            session.passed.add(question.path)
-            session.history.append(("skip", question.parts, None))
-            return "skip"
-        if command == "why":
-            _why(session, current, question)
-            continue
-        if command == "back":
-            if _back(session):
-                return "back"
-            session.say(session.labels["interview.back_none"])
-            continue
-        if command == "partner":
-            _add_partner(session)
-            return "partner"
-        value = _parse(session, question, text)
-        if value is None:
-            session.say(session.label("interview.not_understood", format=fmt))
-            continue
-        if value is DONT_KNOW_ANSWER:
-            session.passed.add(question.path)
-            session.history.append(("skip", question.parts, None))
-            return "dont_know"
-        try:
-            before = value_at(session.store.data, question.parts)
-            session.store.set(question.parts, value)
-        except InputError as error:
-            session.say(session.label("interview.not_valid", problem=error.problem))
-            continue
-        session.history.append(("answer", question.parts, before))
-        return "answered"
-
-
-def _back(session: Session) -> bool:
-    """Undo the last answer: its fact is unknown again (or as it was) and is asked again."""
-    if not session.history:
-        return False
-    what, path, before = session.history.pop()
-    if what == "answer":
-        session.store.set(path, before)
-    session.passed.discard(format_path(path))
-    return True
-
-
-def _add_partner(session: Session) -> None:
-    name = _required(session.ask, session.labels["interview.ask_partner"] + ": ")
-    partners = list(session.store.data.get("partners") or [])
-    path = ("partners", len(partners))
-    try:
-        session.store.set(path, {"name": name})
-    except InputError as error:
-        session.say(session.label("interview.not_valid", problem=error.problem))
-        return
-    session.history.append(("answer", ("partners",), partners or None))
-    session.say(session.label("interview.partner_added", name=name))
-
-
-def _why(session: Session, current: Consultation, question: Question) -> None:
-    why = why_this_question(current, question, session.lang, session.labels)
-    session.say(session.labels["interview.why_checks"])
-    for line in why.checks:
-        session.say(f"  {line}")
-    session.say(session.labels["interview.why_guide"])
-    for line in why.guide:
-        session.say(f"  {line}")
-    session.say(session.labels["interview.why_whatif"])
-    for line in why.outcomes:
-        session.say(f"  {line}")
+# Why a question is asked, and an answer in words. ----------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -406,31 +293,42 @@ def answer_text(labels: dict[str, str], answer: Any) -> str:
     return str(labels.get(f"choice.{answer}") or labels.get(f"sector.{answer}") or answer)
 
 
-def _parse(session: Session, question: Question, text: str) -> Any:
-    return parse_answer(question, text, session.labels,
-                        lambda: _required(session.ask, session.labels["interview.ask_concession"] + " "))
+# An answer's words read as the value to write. --------------------------------------------------------
+
+
+_UNLISTED = object()
+
+
+def _lexicon_yes_no(text: str) -> Any:
+    """True, False or None ("don't know") when answers.py's lexicon has the words (any spelling: «أجل»,
+    «ليس بعد», «غير معروف»), as a file's yes/no field reads them; else _UNLISTED."""
+    if len(text) > answers.LONGEST_ANSWER:
+        return _UNLISTED
+    return answers.lexicon().yes_no.get(answers.normalise(text), _UNLISTED)
 
 
 def parse_answer(question: Question, text: str, labels: dict[str, str], concession: Callable[[], str]) -> Any:
     """The typed answer as the value to write; DONT_KNOW_ANSWER; or None when not understood.
-    ``concession()`` gives what the concession is, when the answer is that there is one."""
+    ``concession()`` gives what the concession is, when the answer is that there is one. The
+    interview's own words first, then answers.py's lexicon (the words a file may hold)."""
     text = text.strip()
     folded = text.casefold()
-    if not text or folded in DONT_KNOW:
+    said = _lexicon_yes_no(text)
+    if not text or folded in DONT_KNOW or said is None:
         return DONT_KNOW_ANSWER
     special = _special(question)
     kind = question.kind
     if kind == "bool" or special == "concessions":
-        if folded in YES:
+        if folded in YES or said is True:
             if special != "concessions":
                 return True
             what = concession().strip()
             return [{"what": what}] if what else None
-        if folded in NO:
+        if folded in NO or said is False:
             return [] if special == "concessions" else False
         return None
     # "no" to a list question means none of it, never an item called "no".
-    none = folded in NONE or folded in NO
+    none = folded in NONE or folded in NO or said is False
     if special == "partners":
         return [] if none else [{"name": text}]
     if kind == "choice":
@@ -475,7 +373,8 @@ def _pick_several(text: str, options: tuple[str, ...], labels: dict[str, str]) -
 
 
 def _pick(text: str, options: tuple[str, ...], labels: dict[str, str]) -> str | None:
-    """A choice by its number, its code or its label in the interview's language."""
+    """A choice by its number, its code or its label in the interview's language, else by a word of
+    answers.py's lexicon for it («جمعية» for an NGO), as a file's field reads it."""
     if text.isdigit() and 1 <= int(text) <= len(options):
         return options[int(text) - 1]
     folded = text.casefold()
@@ -483,10 +382,70 @@ def _pick(text: str, options: tuple[str, ...], labels: dict[str, str]) -> str | 
         names = {option, labels.get(f"choice.{option}", ""), labels.get(f"sector.{option}", "")}
         if folded in {name.casefold() for name in names if name}:
             return option
-    return None
+    if len(text) > answers.LONGEST_ANSWER:
+        return None
+    found = answers.lexicon().choices.get(answers.normalise(text))
+    return found if found in options else None
 
 
-def saved_line(file: str, lang: str) -> str:
-    """What was kept: FILE (every answer given is in it), or nothing when FILE was never created."""
-    key = "interview.saved" if Path(file).exists() else "interview.nothing_saved"
-    return knowledge.labels()[key](lang).replace("{file}", file)
+# The passage through the questions: what was passed, and the one undo history. ---------------------
+
+
+class Store(Protocol):
+    """Where answers are written (an ``AllianceFile``: it checks a value, then writes it)."""
+
+    @property
+    def data(self) -> dict: ...
+
+    def set(self, path: tuple, value: Any) -> None: ...
+
+
+@dataclass
+class Passage:
+    """One director's way through one file's questions (a terminal session, a browser session's file).
+
+    ``history`` holds (what, path, value before) per step, newest last, for "back": an answer (or a
+    partner added) puts the value it replaced back; a question passed ("don't know", skip) is asked
+    again. Plain values only: the web hands a passage to a worker process and back."""
+
+    history: list[tuple[str, tuple, Any]] = field(default_factory=list)
+    passed: set[str] = field(default_factory=set)  # skipped or "don't know"
+    asked: set[str] = field(default_factory=set)  # questions that could change the verdict, shown so far (the count)
+
+    def progress(self, current: Consultation) -> Progress:
+        """Where the director stands before the next question; that question now counts as asked."""
+        where = progress(current, self.passed, self.asked)
+        self.asked = set(where.asked)
+        return where
+
+    def pass_over(self, question: Question) -> None:
+        """Skip or "don't know": not asked again in this passage, unless "back" brings it back."""
+        self.passed.add(question.path)
+        self.history.append(("skip", question.parts, None))
+
+    def answer(self, store: Store, question: Question, value: Any) -> str:
+        """Take a read answer: "dont_know" (passed over) or "answered" (written). InputError when
+        the value does not fit the file; then nothing is written or remembered."""
+        if value is DONT_KNOW_ANSWER:
+            self.pass_over(question)
+            return "dont_know"
+        before = value_at(store.data, question.parts)
+        store.set(question.parts, value)
+        self.history.append(("answer", question.parts, before))
+        return "answered"
+
+    def add_partner(self, store: Store, name: str) -> None:
+        """A new partner by name, at the end of the list (InputError when it does not fit)."""
+        partners = list(store.data.get("partners") or [])
+        store.set(("partners", len(partners)), {"name": name})
+        self.history.append(("answer", ("partners",), partners or None))
+
+    def back(self, store: Store) -> bool:
+        """Undo the last step: its fact is as it was (or unknown) and is asked again. False: none to undo."""
+        if not self.history:
+            return False
+        what, path, before = self.history.pop()
+        if what == "answer":
+            store.set(path, before)
+        self.passed.discard(format_path(path))
+        return True

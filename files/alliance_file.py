@@ -17,9 +17,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from tahaluf.errors import InputError
+from tahaluf.files.output import write_atomically
 from tahaluf.loader import display_name, load_yaml, read_text, validate
 from tahaluf.model import AllianceDocument
-from tahaluf.reports.output import write_atomically
 from tahaluf.schema_walker import write
 
 NOBODY = "nobody"  # how a known "no one" is written (model.NOBODY_WORDS)
@@ -140,3 +140,18 @@ def _checked(text: str, name: str) -> tuple[dict, AllianceDocument]:
 
 def _is_person(path: tuple) -> bool:
     return path[-1] in ("owner", "spokesperson")
+
+
+def add_actions(path: Path, actions: list[dict]) -> None:
+    """Append the actions to the file's ``actions:`` (made if missing), keeping the director's
+    comments and key order (a round-trip YAML edit), written atomically. (`tahaluf plan`'s edit: ruamel's
+    default indentation, as the plan has always written it, not the interview's.)"""
+    yaml = YAML()  # round-trip: comments, order and quoting kept
+    yaml.width = 100
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    if data.get("actions") is None:
+        data["actions"] = []
+    data["actions"].extend(actions)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    write_atomically(path, out.getvalue().encode("utf-8"))

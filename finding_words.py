@@ -1,0 +1,41 @@
+"""A check's open question in words (its question in knowledge/findings, filled with the finding's
+values): the interview asks it, the reports list it. Below both, so the asking module (asking.py)
+and the view model (reports/viewmodel.py) word it alike."""
+
+from __future__ import annotations
+
+from tahaluf import knowledge
+from tahaluf.reports.messages import Message, fill
+from tahaluf.rules.engine import FindingResult
+
+# Facts and message values that are choices print in the report's language (a sector, a level,
+# an approach); the rules pass these parameters as choices.
+CHOICE_PARAMS = frozenset({"approach", "scope", "rhythm"})
+
+
+def choice_words(value: object, labels: dict[str, str]) -> str:
+    text = str(value)
+    return labels.get(f"choice.{text}") or labels.get(f"sector.{text}") or text
+
+
+def word_question(result: FindingResult, text, values: dict, labels: dict[str, str], lang: str) -> Message:
+    """The check's question; for a check open only because whether it applies is unknown,
+    the question for that case (``question_if``) or the case put before it."""
+    if not result.applies_if:
+        return fill(text.question(lang), values)
+    field_name, value = result.applies_if[0]
+    if text.question_if and field_name in text.question_if:
+        return fill(text.question_if[field_name](lang), values)
+    case = labels.get(f"applies_if.{field_name}.{str(value).lower()}")
+    if case is None:  # the question itself already asks it (e.g. "has any member ...?")
+        return fill(text.question(lang), values)
+    return fill(case + ": " + text.question(lang), values)
+
+
+def finding_question(result: FindingResult, lang: str) -> Message:
+    """One open check's question, worded as the reports word it (the interview asks it)."""
+    labels = {key: text(lang) for key, text in knowledge.labels().items()}
+    values = {"subject": labels.get(f"subject.{result.subject}", result.subject),
+              **{name: choice_words(value, labels) if name in CHOICE_PARAMS else value
+                 for name, value in result.params}}
+    return word_question(result, knowledge.findings()[result.rule], values, labels, lang)
