@@ -399,6 +399,8 @@ class Store(Protocol):
 
     def set(self, path: tuple, value: Any) -> None: ...
 
+    def update(self, changes: list[tuple[tuple, Any]]) -> None: ...
+
 
 @dataclass
 class Passage:
@@ -423,14 +425,18 @@ class Passage:
         self.passed.add(question.path)
         self.history.append(("skip", question.parts, None))
 
-    def answer(self, store: Store, question: Question, value: Any) -> str:
+    def answer(self, store: Store, question: Question, value: Any, evidence: dict | None = None) -> str:
         """Take a read answer: "dont_know" (passed over) or "answered" (written). InputError when
-        the value does not fit the file; then nothing is written or remembered."""
+        the value does not fit the file; then nothing is written or remembered. ``evidence``
+        ({source, status}): how the director knows, kept under the file's `evidence:` in the same save."""
         if value is DONT_KNOW_ANSWER:
             self.pass_over(question)
             return "dont_know"
         before = value_at(store.data, question.parts)
-        store.set(question.parts, value)
+        changes = [(question.parts, value)]
+        if evidence:
+            changes.append((("evidence", len(store.data.get("evidence") or [])), {"fact": question.path, **evidence}))
+        store.update(changes)
         self.history.append(("answer", question.parts, before))
         return "answered"
 

@@ -118,6 +118,10 @@ def build_parser() -> _Parser:
                       help="the brief and then the full report as an annex: the default for Markdown and HTML")
     evaluate.add_argument("--anonymous", action="store_true",
                           help="in a merged assessment, name the respondents by number")
+    evaluate.add_argument("--require-evidence", action="store_true",
+                          help="a fact that clears a red flag or a major check needs evidence (see `evidence:`)")
+    evaluate.add_argument("--evidence-max-age", type=int, metavar="MONTHS",
+                          help="evidence older than this is noted for review (default: 12)")
 
     plan_ = _command(commands, common, "plan", "propose the action plan into FILE, or export it", cmd_plan)
     files.append(plan_.add_argument("file", help="alliance YAML file; its `actions:` are added to or exported"))
@@ -152,6 +156,8 @@ def build_parser() -> _Parser:
                                              "each answer is saved in it at once"))
     _force(interview)
     interview.add_argument("--lang", choices=LANGS, default="en", help="language of the questions (default: en)")
+    interview.add_argument("--ask-evidence", action="store_true",
+                           help="after each answer, ask how you know it (Enter skips): kept under `evidence:`")
 
     whatif = _command(commands, common, "whatif",
                       "the verdict, the answers that would change it, and what it would take to proceed",

@@ -50,7 +50,7 @@ def cmd_evaluate(args) -> None:
         from pathlib import Path
 
         check_target(Path(args.output), inputs)  # before the work: a device, a folder, the input itself
-    evaluation = _evaluated(args.file, args.set or [])
+    evaluation = _evaluated(args.file, args.set or [], _evidence_rules(args))
     if on_terminal and args.format is None:
         _show_on_terminal(evaluation, args)
         return
@@ -131,17 +131,30 @@ def _refuse_write_protected(args, path: str | None) -> None:
         refuse_write_protected(path, args.force)
 
 
-def _evaluated(file: str, assignments: list[str]):
+def _evidence_rules(args):
+    """What --require-evidence and --evidence-max-age ask of the evidence behind facts (a policy
+    file will give it instead, issue 25); the defaults when neither is given."""
+    from tahaluf.evidence_rules import EvidenceRules
+
+    max_age = getattr(args, "evidence_max_age", None)
+    if max_age is not None and not 1 <= max_age <= 120:
+        raise UsageError(f"--evidence-max-age {max_age}: give a number of months from 1 to 120")
+    return EvidenceRules(required=bool(getattr(args, "require_evidence", False)),
+                         **({"max_age_months": max_age} if max_age is not None else {}))
+
+
+def _evaluated(file: str, assignments: list[str], evidence_rules=None):
     """FILE's evaluation, under the facts changed by --set PATH=VALUE (the file is not touched)."""
     from tahaluf.evaluation import evaluate_document, evaluate_file
 
-    evaluation = evaluate_file(file)
+    evaluation = evaluate_file(file, evidence_rules=evidence_rules)
     if not assignments:
         return evaluation
     from tahaluf.consultation import as_data, with_changes
 
     document = with_changes(as_data(evaluation.document), assignments)
-    return evaluate_document(document, evaluation.source_name + " (--set)", evaluation.source_sha256)
+    return evaluate_document(document, evaluation.source_name + " (--set)", evaluation.source_sha256,
+                             evidence_rules=evidence_rules)
 
 
 def cmd_interview(args) -> int:
@@ -149,7 +162,7 @@ def cmd_interview(args) -> int:
 
     _refuse_write_protected(args, args.file)
     try:
-        run(args.file, args.lang)
+        run(args.file, args.lang, evidence=args.ask_evidence)
     except KeyboardInterrupt:
         print("\n" + saved_line(args.file, args.lang), file=sys.stderr)
         return 130

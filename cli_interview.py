@@ -29,7 +29,9 @@ from tahaluf.asking import (
 from tahaluf.consultation import Consultation, Question, consult
 from tahaluf.errors import InputError
 from tahaluf.files.alliance_file import AllianceFile, ChangedOnDisk
+from tahaluf.model import EVIDENCE_STATUSES
 from tahaluf.progress import before_answer, opened, progress
+from tahaluf.schema_walker import format_path
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Session:
     # The offer to stop was made for this standing (settled?, verdict): a settled verdict, or only
     # "don't know" left to change it; it is made again when the standing changes.
     offered: tuple | None = None
+    evidence: bool = False  # --ask-evidence: "How do you know?" after each answer
 
     def label(self, key: str, **values) -> str:
         return filled(self.labels[key], **values)
@@ -55,7 +58,8 @@ def step(store: AllianceFile, path: tuple | None = None, value: Any = None) -> C
     return consult(store.document)
 
 
-def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[str], None] = print) -> None:
+def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[str], None] = print,
+        evidence: bool = False) -> None:
     """The interview loop. KeyboardInterrupt and EOFError propagate: the CLI says how to resume."""
     labels = {key: text(lang) for key, text in knowledge.labels().items()}
     say(labels["interview.welcome"].replace("{file}", file))
@@ -66,7 +70,7 @@ def run(file: str, lang: str, ask: Callable[[str], str] = input, say: Callable[[
         alliance = _required(ask, labels["interview.ask_alliance"] + ": ")
         store = AllianceFile.create(file, organisation, alliance)
     store.guard = True
-    session = Session(store, lang, ask, say, labels)
+    session = Session(store, lang, ask, say, labels, evidence=evidence)
     passage = session.passage
     current = step(store)
     say(_status(session, current))
@@ -157,9 +161,30 @@ def _ask(session: Session, current: Consultation, question: Question) -> str:
             session.say(session.label("interview.not_understood", format=fmt))
             continue
         try:
-            return passage.answer(session.store, question, value)
+            result = passage.answer(session.store, question, value)
         except InputError as error:
             session.say(session.label("interview.not_valid", problem=error.problem))
+            continue
+        if session.evidence and result == "answered":
+            _ask_evidence(session, question.parts)
+        return result
+
+
+def _ask_evidence(session: Session, parts: tuple) -> None:
+    """Optional at every step (Enter skips): where the answer at ``parts`` comes from, written as one more
+    `evidence:` entry with its status (claimed unless the director says documented or verified)."""
+    source = session.ask(session.labels["evidence.asked"] + " ").strip()
+    if not source:
+        return
+    words = {session.labels[f"evidence.status.{status}"].casefold(): status for status in EVIDENCE_STATUSES}
+    words.update({status: status for status in EVIDENCE_STATUSES})
+    said = session.ask(session.labels["evidence.asked_status"] + " ").strip().casefold()
+    entry = {"fact": format_path(parts), "source": source, "status": words.get(said, "claimed")}
+    listed = list(session.store.data.get("evidence") or [])
+    try:
+        session.store.set(("evidence", len(listed)), entry)
+    except InputError as error:
+        session.say(session.label("interview.not_valid", problem=error.problem))
 
 
 def _add_partner(session: Session) -> None:

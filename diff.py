@@ -40,6 +40,8 @@ class Snapshot:
     # Whether ``facts`` values are the input's own (True, "confrontational"), or as a report without
     # keys words them (its language's "yes", "unknown"): a view words only the former.
     raw_values: bool = True
+    # Fact path -> (source, status, by): where the file says each fact came from (its `evidence:`).
+    sources: dict[str, tuple] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Comparison:
     # A list item's name by its path ("partners[0]" -> its name), so a view names whose fact changed.
     names: dict[str, str] = field(default_factory=dict)
     raw_values: bool = True  # as Snapshot.raw_values, for both sides
+    sources: dict[str, tuple] = field(default_factory=dict)  # the later side's: who changed a fact, on what
 
     @property
     def verdict_changed(self) -> bool:
@@ -103,14 +106,16 @@ def snapshot_of_evaluation(evaluation: Evaluation) -> Snapshot:
     words = {(f.rule, subject(f.subject)): Words(f.subject, f.message, tuple(f.params)) for f in inference.findings}
     actions: dict[str, str | None] = {a.what: a.status for a in evaluation.document.actions or ()}
     overdue = frozenset(f.subject for f in inference.findings if f.rule == "AP01" and f.status == "fail")
-    facts = _flatten(evaluation.document.model_dump(mode="json", exclude_none=True))
-    return Snapshot(evaluation.source_name, inference.verdict, findings, facts, actions, overdue, words=words)
+    facts = _flatten(evaluation.document.model_dump(mode="json", exclude_none=True, exclude={"evidence"}))
+    sources = {entry.fact: (entry.source, entry.status, entry.by or "") for entry in evaluation.document.evidence or ()}
+    return Snapshot(evaluation.source_name, inference.verdict, findings, facts, actions, overdue, words=words,
+                    sources=sources)
 
 
 def snapshot_keys(snapshot: Snapshot) -> dict:
     """The language-free part of a snapshot of a file, as JSON data: the web history stores it with
     the (English) JSON report, so a page words each state in its own language from the keys."""
-    return {"facts": snapshot.facts,
+    return {"facts": snapshot.facts, **({"sources": snapshot.sources} if snapshot.sources else {}),
             "findings": [{"rule": rule, "subject": subject, "words": {
                 "subject": words.subject, "message": words.message, "params": [list(pair) for pair in words.params]}}
                 for (rule, subject), words in snapshot.words.items()]}
@@ -145,7 +150,8 @@ def snapshot_of_report(name: str, report: dict) -> Snapshot:
         words = {(entry["rule"], entry["subject"]): Words(entry["words"]["subject"], entry["words"]["message"],
                                                           tuple(_frozen(pair) for pair in entry["words"]["params"]))
                  for entry in keys["findings"]}
-        return Snapshot(name, report["verdict"], findings, dict(keys["facts"]), words=words)
+        sources = {path: tuple(entry) for path, entry in (keys.get("sources") or {}).items()}
+        return Snapshot(name, report["verdict"], findings, dict(keys["facts"]), words=words, sources=sources)
     # A report's partners in the file's order: their facts are named by them.
     names = {f"partners[{index}].name": partner.get("name")
              for index, partner in enumerate(report.get("partners") or ()) if isinstance(partner, dict)}
@@ -182,7 +188,7 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
     names = {**_names(before.facts), **_names(after.facts)}
     return Comparison(before.name, after.name, before.verdict, after.verdict, tuple(sorted(added, key=order)),
                       tuple(sorted(resolved, key=order)), tuple(sorted(changed, key=order)), facts, done, overdue,
-                      names, before.raw_values and after.raw_values)
+                      names, before.raw_values and after.raw_values, after.sources)
 
 
 def snapshot_of_file(path: str) -> Snapshot:

@@ -5,6 +5,7 @@ and the view model (reports/viewmodel.py) word it alike."""
 from __future__ import annotations
 
 from tahaluf import knowledge
+from tahaluf.fact_words import FactWords, describe_fact
 from tahaluf.reports.messages import Message, fill
 from tahaluf.rules.engine import FindingResult
 
@@ -32,10 +33,23 @@ def word_question(result: FindingResult, text, values: dict, labels: dict[str, s
     return fill(case + ": " + text.question(lang), values)
 
 
-def finding_question(result: FindingResult, lang: str) -> Message:
-    """One open check's question, worded as the reports word it (the interview asks it)."""
+def fact_message(words: FactWords, labels: dict[str, str]) -> Message:
+    """«التنازل الأول — هل يمسّ أحد أهدافنا المركزية؟ نعم»: what the user wrote kept apart (isolated in HTML)."""
+    separator = labels["fact.separator"]
+    parts: list[tuple[str, bool]] = []
+    for text, user in words.about:
+        parts += [(text, user), (separator, False)]
+    return Message((*parts, (words.question + " ", False), words.answer))
+
+
+def finding_question(result: FindingResult, lang: str, document=None) -> Message:
+    """One open check's question, worded as the reports word it (the interview asks it); ``document``
+    names a partner in a fact to verify (EV01) by its name."""
     labels = {key: text(lang) for key, text in knowledge.labels().items()}
     values = {"subject": labels.get(f"subject.{result.subject}", result.subject),
               **{name: choice_words(value, labels) if name in CHOICE_PARAMS else value
                  for name, value in result.params}}
+    if result.rule == "EV01":  # "How do you know? Acme — Has a timeline been agreed? yes"
+        params = dict(result.params)
+        values["fact"] = fact_message(describe_fact(params["fact"], params["value"], lang, document), labels)
     return word_question(result, knowledge.findings()[result.rule], values, labels, lang)

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from tahaluf import answers, limits
+from tahaluf.fact_paths import fact_path_problem
 from tahaluf.goals import read_timeline
 
 # Bidi embeddings/overrides/isolates and marks (Trojan Source), plus C0/C1 controls
@@ -414,6 +415,31 @@ class Dispute(Strict):
     answers: Annotated[list[Answer], Field(min_length=2, max_length=limits.MAX_RESPONDENTS)]
 
 
+EvidenceKind = Literal["document", "meeting", "person", "public_record"]
+# The order matters: each status says more than the one before it (rules/evidence.py reads it so).
+EVIDENCE_STATUSES = ("claimed", "documented", "verified")
+
+
+def _known_fact(path: str) -> str:
+    problem = fact_path_problem(path.strip(), AllianceDocument)  # defined below; read when a file is validated
+    if problem:
+        raise ValueError(problem)
+    return path.strip()
+
+
+class Evidence(Strict):
+    """Where one fact came from (issue 25): a fact the verdict rests on that is only claimed is to be verified."""
+
+    fact: Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_known_fact)] = Field(
+        description="The fact it stands behind, as findings name it (partners[0].private.timeline_agreed).")
+    source: Text = Field(description="What or who says so: a document, a meeting, a person, a public record.")
+    kind: EvidenceKind | None = None
+    date: Day | None = Field(None, description="When the source said it (2026-05 or 2026-05-14).")
+    status: Literal["claimed", "documented", "verified"] = Field(
+        "claimed", description="claimed (someone says so), documented (in writing), verified (checked by us).")
+    by: Name | None = Field(None, description="Who recorded this evidence.")
+
+
 class AllianceDocument(Strict):
     """The whole input file."""
 
@@ -436,6 +462,8 @@ class AllianceDocument(Strict):
         None, description="Who prepared the report (name, organisation) and their short recommendation: on the brief.")
     actions: Annotated[list[Action], Field(max_length=500)] | None = Field(
         None, description="The action plan: each next step with an owner, a due date and a status.")
+    evidence: Annotated[list[Evidence], Field(max_length=2000)] | None = Field(
+        None, description="Where facts came from: each {fact, source, kind, date, status, by}.")
 
     @model_validator(mode="after")
     def _concessions_name_our_objectives(self) -> AllianceDocument:

@@ -17,12 +17,14 @@ from collections import defaultdict
 from functools import cache
 
 from tahaluf import knowledge
-from tahaluf.evaluation import Evaluation
+from tahaluf.evaluation import Evaluation, evaluate_document
 from tahaluf.model import AllianceDocument
 from tahaluf.rules import load_all
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
 from tahaluf.rules.declare import document_facts
 from tahaluf.rules.engine import FindingResult, _Base, derived_by_part, engine_for, run_checks
+
+_EVIDENCE = frozenset({"DecidingFact", "EvidenceItem"})  # fact types only a file with evidence declares
 
 
 @cache
@@ -62,11 +64,16 @@ class Neighbourhood:
             self.findings[finding.rule].append(finding)
 
     def evaluate(self, document: AllianceDocument) -> Evaluation:
+        rules = self.base.evidence_rules
+        if document.evidence or rules.required:
+            # The evidence checks read every check's findings (rules/evidence.py): the whole run.
+            return evaluate_document(document, "<what-if>", evidence_rules=rules)
         declared = document_facts(document)
         mine = _by_type(declared)
         changed = {name for name in set(mine) | set(self.facts) if mine.get(name) != self.facts.get(name)}
         affected = frozenset(code for code, types in _types_read().items() if types & changed)
-        kept = [f for code, found in self.findings.items() if code not in affected for f in found]
+        kept = [f for code, found in self.findings.items()
+                if code not in affected and not _types_read()[code] & _EVIDENCE for f in found]
         new = run_checks(_engine(affected), declared) if affected else []
         inference = derived_by_part(kept + new, engine_for().dimensions or DIMENSIONS)
         return Evaluation(document, inference, "<what-if>", "")

@@ -141,7 +141,7 @@ def what_it_would_take(consultation: Consultation, max_steps: int = 60) -> Plan:
         for cited_path in cited:
             lifted = with_answer(lifted, cited_path, None)
         try:
-            current = consult(document_of(lifted))
+            current = consult(document_of(lifted), evidence_rules=consultation.evaluation.evidence_rules)
         except InputError:  # a lifted fact the file cannot do without: the lifts are all there is to say
             return Plan(False, lifts, (), "no_path_found", lifts)
         current = _lift(current, cited)
@@ -187,7 +187,7 @@ def _undo_contradictions(current: Consultation, cited: list[tuple]) -> Consultat
     for parts in other:
         data = with_answer(data, parts, None)
     try:
-        return consult(document_of(data))
+        return consult(document_of(data), evidence_rules=current.evaluation.evidence_rules)
     except InputError:
         return current
 

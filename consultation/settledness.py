@@ -42,6 +42,7 @@ from tahaluf.consultation.questions import (
     open_questions,
 )
 from tahaluf.evaluation import Evaluation, evaluate_document
+from tahaluf.evidence_rules import EvidenceRules
 from tahaluf.goals import goal_could_become_specific
 from tahaluf.model import AllianceDocument, Goal
 from tahaluf.rules.base import REGISTRY
@@ -128,6 +129,9 @@ class Consultation:
     settled: bool
     reason: str  # why it is settled, or what keeps it open (a code the views word)
     deciding: tuple[Question, ...]  # the open questions that could still change the verdict
+    # EV01's failed findings: facts the verdict rests on that are only claimed (or without evidence when it
+    # is required). Evidence confirms them ("How do you know …?"), an answer does not: never settled by them.
+    to_verify: tuple[FindingResult, ...] = ()
 
     @property
     def verdict(self) -> str:
@@ -156,20 +160,28 @@ def _settledness(evaluation: Evaluation, data: dict, questions: tuple[Question, 
             return True, "fixed_condition", ()
         if fixed:
             return False, "red_flag_possible", tuple(can_gate)
-        return False, "conditions_open", tuple(q for q in questions if not _inert(q))
+        # Only facts to confirm stand between the verdict and proceed: evidence, not an answer, can change it.
+        only_verify = all(c.kind == "verify" for c in inference.conditions)
+        reason = "evidence_open" if only_verify else "conditions_open"
+        return False, reason, tuple(q for q in questions if not _inert(q))
     deciding = tuple(q for q in questions if not _inert(q))
     return (not deciding), ("nothing_open" if not deciding else "proceed_open"), deciding
 
 
-def consult(document: AllianceDocument | dict, evaluation: Evaluation | None = None) -> Consultation:
-    """Where the consultation on ``document`` stands (``evaluation``: its evaluation, if already made)."""
+def consult(document: AllianceDocument | dict, evaluation: Evaluation | None = None,
+            evidence_rules: EvidenceRules | None = None) -> Consultation:
+    """Where the consultation on ``document`` stands (``evaluation``: its evaluation, if already made;
+    ``evidence_rules``: what is asked of the evidence behind facts, when it is to be made)."""
     data = as_data(document)
     if evaluation is None:
-        evaluation = evaluate_document(document if isinstance(document, AllianceDocument) else document_of(data))
+        evaluation = evaluate_document(document if isinstance(document, AllianceDocument) else document_of(data),
+                                       evidence_rules=evidence_rules)
     questions = open_questions(evaluation, data)
     settled, reason, deciding = _settledness(evaluation, data, questions)
+    by_id = {f.id: f for f in evaluation.inference.findings}
+    to_verify = tuple(by_id[c.because[0]] for c in evaluation.inference.conditions if c.kind == "verify")
     return Consultation(evaluation, data, in_directors_order(questions, deciding, data), settled, reason,
-                        in_directors_order(deciding, deciding, data))
+                        in_directors_order(deciding, deciding, data), to_verify)
 
 
 def still_deciding(consultation: Consultation, passed: set[str] | frozenset[str] = frozenset()) -> tuple[Question, ...]:

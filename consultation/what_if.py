@@ -154,7 +154,8 @@ def suppose(consultation: Consultation, chosen: list[tuple[str, str]]) -> Suppos
     changed = consultation.data
     for one in supposed:
         changed = with_value(changed, one.question.parts, one.value)
-    evaluation = evaluate_document(document_of(changed, WHATIF_SOURCE))
+    evaluation = evaluate_document(document_of(changed, WHATIF_SOURCE),
+                                   evidence_rules=consultation.evaluation.evidence_rules)
     return Supposition(supposed, consult(changed, evaluation))
 
 

@@ -23,6 +23,12 @@ def _labels(lang: str) -> dict[str, str]:
     return {key: text(lang) for key, text in knowledge.labels().items()}
 
 
+def _evidenced(sources: dict[str, tuple], path: str) -> str | None:
+    from tahaluf.rules.evidence import covers
+
+    return next((fact for fact in sources if covers(fact, path)), None)
+
+
 def render_diff_json(comparison: Comparison) -> str:
     def change(c: Change) -> dict:
         return {"rule": c.rule, "subject": c.subject, "before": c.before, "after": c.after, "severity": c.severity}
@@ -33,7 +39,10 @@ def render_diff_json(comparison: Comparison) -> str:
                     "changed": comparison.verdict_changed},
         "added": [change(c) for c in comparison.added], "resolved": [change(c) for c in comparison.resolved],
         "changed": [change(c) for c in comparison.changed],
-        "facts": [{"path": path, "before": was, "after": now} for path, was, now in comparison.facts],
+        "facts": [{"path": path, "before": was, "after": now,
+                   **({"evidence": dict(zip(("source", "status", "by"), comparison.sources[fact]))}
+                      if (fact := _evidenced(comparison.sources, path)) else {})}
+                  for path, was, now in comparison.facts],
         "actions_done": list(comparison.actions_done), "actions_overdue": list(comparison.actions_overdue),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -58,6 +67,7 @@ class FactLine:
     before: str
     after: str
     path: str  # for a "details for the file" toggle and JSON only
+    source: str = ""  # who changed it and on what evidence, when the later file says (issue 25)
 
 
 def fact_question(path: str, names: dict[str, str], lang: str, labels: dict[str, str]) -> str:
@@ -117,10 +127,23 @@ def fact_lines(comparison: Comparison, lang: str, labels: dict[str, str] | None 
     labels = labels or _labels(lang)
     raw = comparison.raw_values
     lines = [FactLine(fact_question(path, comparison.names, lang, labels), value_words(was, labels, raw, lang),
-                      value_words(now, labels, raw, lang), path)
+                      value_words(now, labels, raw, lang), path, source_words(comparison.sources, path, labels))
              for path, was, now in comparison.facts]
     # A report words its values, a file does not: the same answer either way is no change to show.
     return [line for line in lines if line.before != line.after]
+
+
+def source_words(sources: dict[str, tuple], path: str, labels: dict[str, str]) -> str:
+    """"Sara Haddad, on the evidence of: board minutes (documented)", or "" when the file says nothing."""
+    from tahaluf.rules.evidence import covers
+
+    found = next((entry for fact, entry in sources.items() if covers(fact, path)), None)
+    if found is None:
+        return ""
+    source, status, by = found
+    key = "diff.evidence_by" if by else "diff.evidence"
+    return fill(labels[key], {"source": source, "by": by,
+                              "status": labels.get(f"evidence.status.{status}", status)}).__str__()
 
 
 def _values(change: Change, names: dict[str, str], lang: str, labels: dict[str, str]) -> dict[str, Any]:
@@ -189,7 +212,7 @@ def render_diff_markdown(comparison: Comparison, lang: str = "en") -> str:
         lines.append("")
     facts = fact_lines(comparison, lang, labels)
     lines += [f"## {labels['diff.facts']} ({len(facts)})", ""]
-    lines += [f"- {escape(fact_change(f, labels))}" for f in facts]
+    lines += [f"- {escape(fact_change(f, labels))}" + (f" — {escape(f.source)}" if f.source else "") for f in facts]
     lines.append("")
     for key, items in (("diff.actions_done", comparison.actions_done),
                        ("diff.actions_overdue", comparison.actions_overdue)):

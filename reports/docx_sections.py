@@ -47,6 +47,10 @@ def write_brief(w: DocxWriter, part: str) -> None:
         for step in b.keep_sound:
             w.paragraph(step.text, style="List Bullet")
 
+    if b.report.evidence:  # one line per deciding fact and what stands behind it (issue 25)
+        w.heading(t["evidence.heading"], 2)
+        for e in b.report.evidence:
+            w.paragraph(e.fact, " — ", e.line, style="List Bullet")
     w.heading(t["heading.who_next"], 2)
     if any(s.user for s in b.who_next):  # a named owner and a due date from the plan: three columns
         table = w.table(None, [(user(s.who), user(s.what), user(s.due)) if s.user else (s.who, s.what, "")

@@ -59,6 +59,12 @@ def report_data(report: ReportView, explain: bool = False) -> dict:
             for p in report.partners
         ],
     }
+    if report.evidence:  # only when the file lists evidence or evidence is required (issue 25)
+        data["evidence"] = [
+            {"fact": e.path, "status": e.status, "verify": e.verify, "rules": e.rules.split(", "),
+             "text": str(e.fact), "sources": list(e.sources)}
+            for e in report.evidence
+        ]
     if explain:
         data["explanation"] = [{"depth": line.depth, "id": line.id, "text": str(line.text)}
                                for line in report.explanation]

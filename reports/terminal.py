@@ -20,7 +20,7 @@ from rich.text import Text
 from tahaluf.reports.views import NextStep, ReportView
 
 _VERDICT_STYLE = {"proceed": "green", "conditions": "yellow", "do_not_proceed": "red"}
-_KIND_STYLE = {"red_flag": "bold red", "fix": "bold dark_orange", "establish": "bold blue",
+_KIND_STYLE = {"red_flag": "bold red", "fix": "bold dark_orange", "verify": "bold cyan", "establish": "bold blue",
                "strengthen": "bold magenta", "question": "bold"}
 
 
@@ -43,7 +43,7 @@ _FITS = (
 def _step(step: NextStep, labels: dict[str, str], details: bool, facts: dict | None = None) -> RenderableType:
     """One numbered step; wrapped lines hang under its text, not under its number."""
     head = Text()
-    if step.kind in ("fix", "establish", "strengthen"):  # red flags and questions have their own heading
+    if step.kind in ("fix", "verify", "establish", "strengthen"):  # red flags and questions have their own heading
         head.append(f"{step.kind_label} " if step.rule else f"{step.kind_label}  ",
                     style=_KIND_STYLE.get(step.kind, "bold"))
     if step.rule:
@@ -53,6 +53,8 @@ def _step(step: NextStep, labels: dict[str, str], details: bool, facts: dict | N
     if details or step.is_red_flag:  # a red flag always keeps the guide's words and what must change
         if step.is_red_flag:
             lines += [Text.assemble((quote.id, "cyan"), " ", (quote.text, "italic")) for quote in step.guidance]
+        if step.kind == "verify" and step.finding in (facts or {}):  # what stands behind the fact now
+            lines.append(Text(str(facts[step.finding]), style="dim"))  # type: ignore[index]
         if step.kind in ("red_flag", "fix"):  # the facts it rests on, as their questions and answers
             lines += [Text.assemble((f"{labels['label.evidence']}: ", "bold"), str(fact.words),
                                     (f" ({fact.line})" if fact.line else "", "dim"))
@@ -86,7 +88,7 @@ def _layout(report: ReportView, hints: tuple[str, ...], fit: _Fit) -> Group:
     labels = report.labels
     steps = report.next_steps
     flags = tuple(s for s in steps if s.kind == "red_flag")
-    conditions = tuple(s for s in steps if s.kind in ("fix", "establish", "strengthen"))
+    conditions = tuple(s for s in steps if s.kind in ("fix", "verify", "establish", "strengthen"))
     questions = tuple(s for s in steps if s.kind == "question")
     style = _VERDICT_STYLE.get(report.verdict, "white")
     heading = Text.assemble((report.verdict_label, f"bold {style}"))
@@ -96,7 +98,8 @@ def _layout(report: ReportView, hints: tuple[str, ...], fit: _Fit) -> Group:
         Panel(Group(heading, about, Text(str(report.summary))), title=labels["heading.verdict"],
               title_align="left", border_style=style),
     ]
-    facts = {finding.id: finding.evidence for finding in report.findings}
+    facts: dict = {finding.id: finding.evidence for finding in report.findings}
+    facts.update({row.finding: row.line for row in report.evidence if row.verify})
     parts += _section(labels["heading.red_flags"], flags, len(flags), labels, fit.details, facts)
     parts += _section(labels["heading.conditions"], conditions, fit.conditions, labels, fit.details, facts)
     parts += _section(labels["heading.questions"], questions, fit.questions, labels, False)

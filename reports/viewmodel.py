@@ -8,9 +8,10 @@ from collections.abc import Sequence
 
 from tahaluf import __version__, knowledge, limits
 from tahaluf.evaluation import Evaluation
-from tahaluf.fact_words import FactWords, describe_fact, is_choice_path, value_words
+from tahaluf.fact_words import describe_fact, is_choice_path, value_words
 from tahaluf.finding_words import CHOICE_PARAMS as _CHOICE_PARAMS
 from tahaluf.finding_words import choice_words as _choice
+from tahaluf.finding_words import fact_message
 from tahaluf.finding_words import word_question as _word_question
 from tahaluf.knowledge import SEVERITIES
 from tahaluf.reports.messages import Message, fill, join
@@ -37,15 +38,6 @@ _PATH_SUBJECT = re.compile(r"^[a-z_]+(?:\[\d+\])?\.[a-z_.\[\]0-9]+$")  # a fact'
 
 # A count a finding's message may print with its noun (plurals.yaml): {partners} for MO03's {count}.
 _COUNTED_PARAMS = {"count": ("partners", "partner")}
-
-
-def fact_message(words: FactWords, labels: dict[str, str]) -> Message:
-    """«التنازل الأول — هل يمسّ أحد أهدافنا المركزية؟ نعم»: what the user wrote kept apart (isolated in HTML)."""
-    separator = labels["fact.separator"]
-    parts: list[tuple[str, bool]] = []
-    for text, user in words.about:
-        parts += [(text, user), (separator, False)]
-    return Message((*parts, (words.question + " ", False), words.answer))
 
 
 class _Builder:
@@ -107,6 +99,8 @@ class _Builder:
                   else self.fact_question(value) if disputed and name == "path"
                   else _choice(value, self.labels) if name in _CHOICE_PARAMS else value
                   for name, value in result.params}
+        if result.rule == "EV01":  # the fact a verify condition is about, by its question and answer
+            params["fact"] = self.fact(params["fact"], params["value"]).words
         values = {"subject": self.subject(result), **params, **self.said(params, result.evidence)}
         for name, (placeholder, noun) in _COUNTED_PARAMS.items():
             if isinstance(values.get(name), int):
@@ -206,7 +200,7 @@ class _Builder:
             result.append(ConditionView(condition.id, condition.kind, label, text, view.fix, view.rule,
                                         self.labels["label.list_separator"].join(q.id for q in view.guidance),
                                         view.id, view.subject))
-        order = {"fix": 0, "establish": 1, "strengthen": 2}
+        order = {"fix": 0, "verify": 1, "establish": 2, "strengthen": 3}
         return tuple(sorted(result, key=lambda c: (order[c.kind], c.rule, str(c.text))))
 
     def readiness(self) -> tuple[ReadinessView, ...]:
@@ -421,7 +415,7 @@ class _Builder:
             source_name=evaluation.source_name, source_sha256=evaluation.source_sha256, labels=labels,
             conditions_shown=self.fold(conditions, kind="condition"), not_assessed_shown=self.fold(not_assessed),
             next_steps_shown=fold_steps(next_steps(evaluation, self.lang, self), self),
-            consultant=self.consultant(),
+            consultant=self.consultant(), evidence=evidence_rows(self),
         )
 
     def consultant(self) -> Consultant | None:
@@ -453,4 +447,5 @@ def with_consultant(report: ReportView, by: str) -> ReportView:
 
 
 # The steps live in reports/steps.py (imported last: they build on the classes above).
+from tahaluf.reports.evidence_view import evidence_rows  # noqa: E402
 from tahaluf.reports.steps import fold_steps, headline, next_steps, red_flags  # noqa: E402,F401

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 # and chart geometry is computed here, so the template only prints numbers.
 _SEVERITY_CLASS = {name: f"sev-{name}" for name in SEVERITIES}
 _STATUS_CLASS = {name: f"status-{name}" for name in ("fail", "pass", "not_assessed")}
-_KIND_CLASS = {name: f"kind-{name}" for name in ("fix", "establish", "strengthen")}
-STEP_KINDS = ("red_flag", "fix", "establish", "strengthen", "question", "keep")  # the order of the next steps
+_KIND_CLASS = {name: f"kind-{name}" for name in ("fix", "verify", "establish", "strengthen")}
+STEP_KINDS = ("red_flag", "fix", "verify", "establish", "strengthen", "question", "keep")  # the order of the next steps
 _STEP_CLASS = {name: f"step-{name}" for name in STEP_KINDS}
 _LEVEL_CLASS = {name: f"level-{name}" for name in ("ready", "partial", "weak", "not_assessed", "not_enough_known")}
 _PARTNER_CLASS = {name: f"partner-{name}" for name in ("eligible", "conditional", "excluded")}
@@ -333,6 +333,7 @@ class ReportView:
     source_name: str
     source_sha256: str
     labels: dict[str, str] = field(repr=False)
+    evidence: tuple = ()  # reports/evidence_view.py: the deciding facts and their sources (issue 25)
     conditions_shown: tuple = ()  # conditions to print (HTML, PDF, Markdown): many of one check as one Fold
     not_assessed_shown: tuple = ()
     next_steps_shown: tuple[NextStep, ...] = ()  # the steps to print: many of one check as one step

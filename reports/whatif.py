@@ -46,6 +46,15 @@ def _summary(result, lang: str) -> str:
     return knowledge.findings()[result.rule].summary(lang)
 
 
+def _to_verify(consultation, labels: dict[str, str], lang: str) -> list[str]:
+    """Facts to confirm: evidence, not an answer, changes these (issue 25); nothing when there are none."""
+    if not consultation.to_verify:
+        return []
+    document = consultation.evaluation.document
+    asks = [f"  • {finding_question(f, lang, document)}  [EV01]" for f in consultation.to_verify]
+    return [labels["reason.evidence_open"], *asks, ""]
+
+
 def render_whatif(evaluation: Evaluation, lang: str, fmt: str, every: bool = False) -> str:
     consultation = consult(evaluation.document, evaluation)
     labels = {key: text(lang) for key, text in knowledge.labels().items()}
@@ -53,6 +62,7 @@ def render_whatif(evaluation: Evaluation, lang: str, fmt: str, every: bool = Fal
         return _table(consultation, labels, lang, fmt, every)
     data = consultation.data
     lines = [labels["whatif.verdict"].replace("{verdict}", labels[f"verdict.{consultation.verdict}"]), ""]
+    lines += _to_verify(consultation, labels, lang)
     changing = changing_questions(consultation)
     if changing:
         lines.append(labels["whatif.changing"])
@@ -97,6 +107,9 @@ def _table(consultation, labels: dict[str, str], lang: str, fmt: str, every: boo
                           for q, outcomes in rows],
             "path_to_proceed": {"found": path.found, "reason": path.reason, "blocking": list(path.blocking),
                                 "answers": [{"path": p, "answer": a} for p, a in path.answers]},
+            **({"to_verify": [{"fact": dict(f.params)["fact"],
+                               "question": str(finding_question(f, lang, consultation.evaluation.document))}
+                              for f in consultation.to_verify]} if consultation.to_verify else {}),
         }, ensure_ascii=False, indent=2) + "\n"
     verdict = labels[f"verdict.{consultation.verdict}"]
     lines = [f"{verdict} ({'settled' if consultation.settled else consultation.reason})", ""]
@@ -105,6 +118,7 @@ def _table(consultation, labels: dict[str, str], lang: str, fmt: str, every: boo
         for outcome in outcomes:
             lines.append(f"    {answer_text(labels, outcome.answer)} → {labels['verdict.' + outcome.verdict]}")
     lines.append("")
+    lines += _to_verify(consultation, labels, lang)
     if path.found:
         lines.append(f"Path to {labels['verdict.proceed']}: {len(path.answers)} answers")
         lines += [f"    {p} = {answer_text(labels, tuple(a) if isinstance(a, list) else a)}" for p, a in path.answers]

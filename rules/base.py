@@ -21,6 +21,7 @@ from tahaluf.experta_compat import P, Rule
 from tahaluf.goals import goal_is_specific  # noqa: F401 (the rule for "specific", written once in the input layer)
 
 CHECK_SALIENCE = 100
+SUPPORT_SALIENCE = 95  # after every check, before the checks that read their findings
 AFTER_CHECKS_SALIENCE = 90  # above the derivations (50): its finding still reaches gates and conditions
 DIMENSIONS = (
     "motives_fit",
@@ -32,7 +33,7 @@ DIMENSIONS = (
     "communication",
 )
 # Checks of input consistency (contradictions) are findings, but not part of any readiness score.
-UNSCORED_DIMENSIONS = ("consistency",)
+UNSCORED_DIMENSIONS = ("consistency", "evidence")
 OUTCOMES = ("fail", "pass", "not_assessed")
 
 
@@ -78,6 +79,20 @@ class RuleSpec:
 
 
 REGISTRY: dict[str, RuleSpec] = {}
+# Rules that are no check: they gather, from the checks' findings, facts an after-checks check
+# judges (rules/evidence.py: the facts the passing checks rested on). Whole-alliance engine only.
+SUPPORT: dict[str, Any] = {}
+
+
+def supporting(*when) -> Callable:
+    """Decorator: register an experta rule that runs after every check and before ``after_checks`` ones."""
+    def wrap(body: Callable) -> Rule:
+        if body.__name__ in SUPPORT or any(spec.method == body.__name__ for spec in REGISTRY.values()):
+            raise ValueError(f"rule name {body.__name__} is already used")
+        body.__dict__["definition_site"] = (body.__module__, body.__code__.co_firstlineno)
+        SUPPORT[body.__name__] = Rule(*when, salience=SUPPORT_SALIENCE)(body)
+        return SUPPORT[body.__name__]
+    return wrap
 
 
 def check(code: str, name: str, *, guidance: Iterable[str], dimension: str, when: Iterable,

@@ -99,3 +99,16 @@ def candidate_facts(organisation: Organisation, alliance: model.Alliance, partne
     """One candidate partner in its alliance context: what the partner-level engine judges."""
     return [organisation_fact(organisation), alliance_fact(alliance, [partner]),
             partner_fact(partner, 0), *concession_facts(concessions)]
+
+
+def evidence_facts(document: AllianceDocument, required: bool, max_age_months: int, today) -> list:
+    """The evidence behind facts and what is asked of it (rules/evidence.py): nothing at all when
+    the file lists no evidence and none is required, so such a file is judged as before."""
+    if not document.evidence and not required:
+        return []
+    as_of = document.as_of or today
+    declared: list = [facts.EvidencePolicy(required=required, max_age_months=max_age_months, as_of=as_of)]
+    declared += [facts.EvidenceItem(path=f"evidence[{index}]", index=index, name=item.fact, as_of=as_of,
+                                    max_age_months=max_age_months, **_dump(item))
+                 for index, item in enumerate(document.evidence or ())]
+    return declared

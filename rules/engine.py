@@ -113,8 +113,10 @@ class _Base(KnowledgeEngine):
             self.declare(facts.Finding(**finding))
 
 
-def _compose(name: str, specs: list[base.RuleSpec], severities: dict[str, str]) -> type:
+def _compose(name: str, specs: list[base.RuleSpec], severities: dict[str, str], support: bool = False) -> type:
     members = {spec.method: spec.rule for spec in specs}
+    if support:
+        members.update(base.SUPPORT)
     members["severities"] = severities
     # Readiness is assessed only for the dimensions this engine's checks can inform.
     informed = {spec.dimension for spec in specs}
@@ -136,7 +138,7 @@ def engine_for(level: str = "alliance") -> KnowledgeEngine:
         severities: dict[str, str] = {code: entry.severity for code, entry in knowledge.findings().items()}
         # "derive": the derivations alone, for findings already known (screening's reuse).
         specs = [s for s in REGISTRY.values() if level == "alliance" or (level == "partner" and s.partner_level)]
-        _ENGINES[level] = _compose(f"Tahaluf{level.title()}Engine", specs, severities)()
+        _ENGINES[level] = _compose(f"Tahaluf{level.title()}Engine", specs, severities, level == "alliance")()
     return _ENGINES[level]
 
 

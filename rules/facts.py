@@ -50,6 +50,13 @@ class Dispute(Fact):
 class Event(Fact):
     """Something that happened in an existing alliance (review.events): ``name`` is who did it."""
 
+class EvidencePolicy(Fact):
+    """What the evidence behind facts must be (evidence_rules.py), with the day the facts stand at:
+    declared only when the file lists evidence or evidence is required (issue 25)."""
+
+class EvidenceItem(Fact):
+    """One entry of the file's ``evidence:``: where one fact came from, and how far it was checked."""
+
 # Derived facts -------------------------------------------------------------------
 
 class Finding(Fact):
@@ -66,6 +73,9 @@ class Gate(Fact):
 
 class Condition(Fact):
     """Level 2/3: something to settle before proceeding."""
+
+class DecidingFact(Fact):
+    """A known fact that a passing blocker or major check rests on, with the evidence behind it."""
 
 class Verdict(Fact):
     """Level 3: proceed, conditions or do_not_proceed."""

@@ -20,6 +20,9 @@ VERDICT_SALIENCE = -10
 # statuses and reasons all read these names, so a change of how the verdict is reached is made here.
 RED_FLAG = ("blocker",)  # a failed check of this force is a gate: do not proceed as proposed
 DECISIVE = ("blocker", "major")  # a failed major check, or one of these still open, is a condition
+# A failure of these checks is fixed by evidence, not by changing the alliance: a *verify* condition
+# (rules/evidence.py). Never a red flag, whatever the severity.
+VERIFY = ("EV01",)
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}  # the gravest first
 
 # How much one check weighs in its dimension's score, by the guide's force. An info
@@ -98,10 +101,15 @@ class Derivations(RuleSet):
     def gate_on_failed_blocker(self, finding):
         self.declare(Gate(id=self.next_id("G"), because=(finding["id"],)))
 
-    @Rule(AS.finding << Finding(status="fail", severity=P(lambda s: s in DECISIVE and s not in RED_FLAG)),
-          salience=DERIVE_SALIENCE)
+    @Rule(AS.finding << Finding(status="fail", severity=P(lambda s: s in DECISIVE and s not in RED_FLAG),
+                                rule=P(lambda r: r not in VERIFY)), salience=DERIVE_SALIENCE)
     def condition_on_failed_major(self, finding):
         self.declare(Condition(id=self.next_id("C"), kind="fix", because=(finding["id"],)))
+
+    @Rule(AS.finding << Finding(status="fail", rule=P(lambda r: r in VERIFY)), salience=DERIVE_SALIENCE)
+    def condition_to_verify(self, finding):
+        # A fact the verdict rests on is only claimed: confirm it, and the condition is met.
+        self.declare(Condition(id=self.next_id("C"), kind="verify", because=(finding["id"],)))
 
     @Rule(AS.finding << Finding(status="not_assessed", severity=P(lambda s: s in DECISIVE)),
           salience=DERIVE_SALIENCE)

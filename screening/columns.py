@@ -42,6 +42,9 @@ for _section, _section_fields in SECTION_FIELDS.items():
     COLUMNS.update({f"{_section}.{name}": (_section, name, kind) for name, kind in _section_fields})
 COLUMNS.update({f"concession.{name}": ("concession", name, kind) for name, kind in CONCESSION_FIELDS})
 TEXT_COLUMNS = tuple(column for column, (_, _, kind) in COLUMNS.items() if kind in FREE_TEXT)
+# Where a candidate's facts come from (issue 25): the whole row's source, the day it was checked,
+# and its status (claimed unless the column says more). Not facts: the rules never read them.
+EVIDENCE_COLUMNS = ("source", "checked_on", "status")
 
 
 def _choices_of(column: str) -> tuple:
@@ -143,7 +146,7 @@ def check_columns(reader: CandidateReader) -> bool:
     seen: dict[str, int | None] = {}
     renamed: dict[str, str] = {}
     for name, line in reader.columns:
-        column = column_of(name)
+        column = name if name in EVIDENCE_COLUMNS else column_of(name)
         if column is None:
             close = _guess(name)
             hint = f" (did you mean '{close}'?)" if close else ""

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from tahaluf.errors import TahalufError
 from tahaluf.model import Alliance, Organisation
+from tahaluf.rules import load_all
 from tahaluf.rules.base import DIMENSIONS, REGISTRY
 from tahaluf.rules.verdict import DECISIVE, PARTNER_STATUS, SEVERITY_RANK, score_bounds, weighted_score
 from tahaluf.screening.profiles import models_from_key
@@ -28,6 +29,8 @@ class Verdict(NamedTuple):
     reason: tuple | None = None  # (kind "message"|"question", rule code, subject, params, message key)
     problem: str = ""
     reasons: tuple = ()  # every reason, ``reason`` first: each failed check, each decisive one not known
+    # The known facts the passing blocker and major checks rest on: ((path, value, rules), ...) (issue 25).
+    deciding: tuple = ()
     # A full engine run's findings, for the screener to learn from (reuse.py); None when the
     # verdict came from outcomes already seen. Dropped before the verdict is cached.
     findings: tuple | None = None
@@ -107,7 +110,37 @@ def verdict_of(findings, word: str) -> Verdict:
     assessed = weighted_score(scored) is not None  # nothing assessed: no score (blank), not a band's bottom
     score = banded_score(status, score_bounds(scored)[0]) if assessed else None
     return Verdict(status, score, tuple(f.rule for f in failed), tuple(f.rule for f in unknown),
-                   guidance, reason, reasons=reasons)
+                   guidance, reason, reasons=reasons, deciding=_deciding(findings))
+
+
+def _deciding(findings) -> tuple:
+    rules: dict[tuple, list[str]] = {}
+    for finding in findings:
+        if finding.status == "pass" and finding.severity in DECISIVE:
+            for path, value in finding.evidence:
+                if value is not None and "." in path and not isinstance(value, (list, tuple, dict)):
+                    rules.setdefault((path, value), []).append(finding.rule)
+    return tuple((path, value, ", ".join(dict.fromkeys(codes))) for (path, value), codes in sorted(rules.items()))
+
+
+def unverified(verdict: Verdict, evidence: tuple) -> Verdict:
+    """A candidate whose row's source is only claimed: each fact its passing blocker and major checks
+    rest on is to be confirmed in writing (EV01, a verify condition), so an eligible one is conditional."""
+    if not evidence or evidence[2] != "claimed" or not verdict.deciding:
+        return verdict
+    extra = tuple(("message", "EV01", "", (("fact", path), ("value", value), ("rules", rules)), None)
+                  for path, value, rules in verdict.deciding)
+    status, score = verdict.status, verdict.score
+    if status == "eligible":  # the score kept in its status's band (issue 23), at the same height
+        bottom, top = SCORE_BANDS["eligible"]
+        height = round(((score or bottom) - bottom) * 100 / (top - bottom))
+        status, score = "conditional", banded_score("conditional", height)
+    # A red flag stays the first reason of an excluded candidate; else the facts to confirm come first.
+    reasons = (*verdict.reasons, *extra) if status == "excluded" else (*extra, *verdict.reasons)
+    load_all()
+    guidance = tuple(dict.fromkeys((*verdict.guidance, *REGISTRY["EV01"].guidance)))
+    return verdict._replace(status=status, score=score, failed=(*verdict.failed, "EV01"), guidance=guidance,
+                            reason=reasons[0], reasons=reasons)
 
 
 # A candidate's score agrees with its status (issue 23): each status has its band, so every

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ValidationError
 
 from tahaluf.model import Concession, Partner
-from tahaluf.screening.columns import CHOICES, COLUMNS, LIST, SECTIONS, TEXT_COLUMNS, english_choices
+from tahaluf.screening.columns import CHOICES, COLUMNS, EVIDENCE_COLUMNS, LIST, SECTIONS, TEXT_COLUMNS, english_choices
 from tahaluf.screening.readers import RowProblem
 
 
@@ -18,6 +18,7 @@ class Candidate(NamedTuple):
     row: int
     partner: Partner
     concession: Concession | None
+    evidence: tuple = ()  # (source, checked_on, status) when the file gives a source (row_evidence)
 
     @property
     def name(self) -> str:
@@ -37,7 +38,7 @@ class Candidate(NamedTuple):
     def waiting(self) -> Waiting:
         """The same row in little memory, while its verdict is being worked out: only its texts kept."""
         texts = {column: value for column in TEXT_COLUMNS if (value := self.text(column))}
-        return Waiting(self.row, self.partner.name, self.partner.sector, texts)
+        return Waiting(self.row, self.partner.name, self.partner.sector, texts, self.evidence)
 
 
 class Waiting(NamedTuple):
@@ -47,6 +48,7 @@ class Waiting(NamedTuple):
     name: str
     sector: str | None
     texts: dict
+    evidence: tuple = ()
 
     def text(self, column: str) -> Any:
         return self.texts.get(column)
@@ -61,6 +63,30 @@ def _problems(error: ValidationError, model: type[BaseModel], prefix: str) -> li
         column = ".".join(str(p) for p in path if isinstance(p, str))
         found.append(RowProblem(f"{prefix}{column}", describe(detail, model, path)))
     return found
+
+
+def row_evidence(values: dict) -> tuple[dict, tuple | list[RowProblem]]:
+    """The row's facts without its evidence columns, and its evidence: (source, checked_on, status),
+    status ``claimed`` unless the row says more; () when the row names no source."""
+    if not any(column in values for column in EVIDENCE_COLUMNS):
+        return values, ()
+    import datetime as _dt
+
+    from tahaluf.model import EVIDENCE_STATUSES, clean_text
+
+    facts = {column: value for column, value in values.items() if column not in EVIDENCE_COLUMNS}
+    source, day, status = (clean_text(str(values.get(column) or "")) for column in EVIDENCE_COLUMNS)
+    problems = []
+    if status and status.casefold() not in EVIDENCE_STATUSES:
+        problems.append(RowProblem("status", f"{status!r} is not one of {', '.join(EVIDENCE_STATUSES)}"))
+    if day:
+        try:
+            day = _dt.date.fromisoformat(day + "-01" if re.fullmatch(r"\d{4}-\d{2}", day) else day).isoformat()
+        except ValueError:
+            problems.append(RowProblem("checked_on", f"{day!r} is not a date (2026-05 or 2026-05-14)"))
+    if problems:
+        return facts, problems
+    return facts, ((source, day, status.casefold() or "claimed") if source or status else ())
 
 
 _LIST_SEPARATOR = re.compile("[;\u061b]")  # ; or the Arabic semicolon ؛

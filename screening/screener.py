@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from tahaluf.errors import TahalufError
 from tahaluf.reports.messages import fill
-from tahaluf.screening.inference import Cache, Verdict, verdict_of
+from tahaluf.screening.inference import Cache, Verdict, unverified, verdict_of
 from tahaluf.screening.ordering import Spool, bucket_of
 from tahaluf.screening.profiles import profile_key, resolve_markers
 from tahaluf.screening.readers import RowProblem
-from tahaluf.screening.rows import Candidate, Waiting, parse_row
+from tahaluf.screening.rows import Candidate, Waiting, parse_row, row_evidence
 from tahaluf.screening.summary import Summary
 from tahaluf.screening.workers import Judge
 from tahaluf.screening.writers import ErrorSink
@@ -75,6 +75,7 @@ class Screener:
 
     def record(self, candidate: Candidate | Waiting, verdict: Verdict) -> tuple[int, bytes] | None:
         """The candidate's result row, pickled, with its bucket (None when rejected); counted here."""
+        verdict = unverified(verdict, candidate.evidence)  # a source only claimed: facts to verify (issue 25)
         if verdict.status is None:
             self.reject(candidate.row, [RowProblem("", verdict.problem)])
             return None
@@ -111,6 +112,11 @@ class Screener:
                 fact = name.removesuffix("_path")
                 values.update(self.said(fact, path, values.get(fact + "_value")))
         values["subject"] = self.subjects.get(subject) or resolve_markers(subject, candidate)
+        if code == "EV01":  # the fact to confirm, by its question and answer (the row is the partner)
+            from tahaluf.fact_words import describe_fact
+
+            words = describe_fact(values["fact"], values["value"], self.lang)
+            values["fact"] = f"{words.question} {words.answer[0]}"
         return [[text, user] for text, user in fill(template, values).parts]
 
     def said(self, side: str, path: str, value) -> dict:
@@ -131,16 +137,18 @@ class Screener:
             if isinstance(values, RowProblem):
                 self.reject(row, [values])
                 continue
+            values, evidence = row_evidence(values)
             parsed = parse_row(values, self.concession_columns, self.core_objectives)
-            if isinstance(parsed, list):
-                self.reject(row, parsed)
+            if isinstance(parsed, list) or isinstance(evidence, list):
+                self.reject(row, [*(parsed if isinstance(parsed, list) else ()),
+                                  *(evidence if isinstance(evidence, list) else ())])
                 continue
             partner, concession, state = parsed
             key = profile_key(partner, concession, state)
             verdict = cache.get(key)
             if verdict is not None:
                 summary.cache_hits += 1
-                ready = self.record(Candidate(row, partner, concession), verdict)
+                ready = self.record(Candidate(row, partner, concession, evidence), verdict)
                 if ready is not None:
                     items.append(ready)
                 continue
@@ -150,11 +158,11 @@ class Screener:
                     verdict = verdict_of(*known)
                     summary.inferences += 1
                     cache.put(key, verdict)
-                    ready = self.record(Candidate(row, partner, concession), verdict)
+                    ready = self.record(Candidate(row, partner, concession, evidence), verdict)
                     if ready is not None:
                         items.append(ready)
                     continue
-            waiting = Candidate(row, partner, concession).waiting()
+            waiting = Candidate(row, partner, concession, evidence).waiting()
             if key in in_flight:
                 summary.cache_hits += 1
                 items.append((waiting, in_flight[key]))

@@ -57,8 +57,10 @@ def value(draw, annotation, name: str):
 def model_data(draw, model: type[BaseModel]) -> dict:
     data = {}
     for name, field in model.model_fields.items():
-        if name in ("respondent", "respondents", "disputes"):
-            continue  # who answered, not what: merging respondents is tests/test_respondents.py's
+        if name in ("respondent", "respondents", "disputes", "evidence"):
+            # who answered, not what: merging respondents is tests/test_respondents.py's; where a
+            # fact came from is tests/test_evidence.py's (an entry names a fact path of its own)
+            continue
         if field.is_required() or draw(st.booleans()) or draw(st.booleans()):
             data[name] = value(draw, field.annotation, name)
     if model is Organisation:

@@ -202,6 +202,7 @@ def test_screening_score_bands_hold_for_any_findings():
         def __init__(self, status, severity, dimension, n):
             self.status, self.severity, self.dimension = status, severity, dimension
             self.rule, self.subject, self.params, self.message = "PR01", f"s{n}", (), None
+            self.evidence = ()  # the facts it rests on (the deciding facts, issue 25)
 
     finding = st.tuples(st.sampled_from(("pass", "fail", "not_assessed")),
                         st.sampled_from(("blocker", "major", "minor", "info")), st.sampled_from(DIMENSIONS))

@@ -131,7 +131,8 @@ def test_the_brief_has_the_pdf_briefs_sections_in_its_order(name, lang, tmp_path
     sections = headings(rendered(name, lang))
     _in_order([label("heading.verdict", lang), *sections], pdf)
     # ... and no section of the PDF's brief is missing from the DOCX
-    keys = ("heading.red_flags", "heading.conditions", "heading.keep_sound", "heading.who_next", "heading.readiness")
+    keys = ("heading.red_flags", "heading.conditions", "heading.keep_sound", "evidence.heading", "heading.who_next",
+            "heading.readiness")
     assert [label(k, lang) for k in keys if _normal(label(k, lang)) in _normal(pdf)] == sections
     text = lines(rendered(name, lang))
     assert text.index(label("heading.verdict", lang)) < text.index(label("heading.who_next", lang))

@@ -6,7 +6,8 @@ or absent (the rule must not apply); optionally the ``severity`` of that outcome
 and, for a rule open because whether it applies is unknown, the unknown fact
 (``applies_if: sector``). A case that fails or stays open for a cause with its own
 message names that message's key (``message: no_owner``); without one, the finding
-must use the rule's default message. A real engine runs every case.
+must use the rule's default message. A case may set what is asked of the evidence behind facts
+(``evidence_rules: {required: true}``, evidence_rules.py). A real engine runs every case.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import yaml
 from support import build_document
 
 from tahaluf.evaluation import evaluate_document
+from tahaluf.evidence_rules import EvidenceRules
 
 FIXTURES = sorted((Path(__file__).parent / "rules").glob("*.yaml"))
 EXPECTATIONS = {"fail", "pass", "not_assessed", "absent"}
@@ -33,7 +35,8 @@ def _cases():
 @pytest.mark.parametrize(("rule", "case"), list(_cases()))
 def test_rule_fixture(rule, case):
     assert case["expect"] in EXPECTATIONS, f"unknown expectation {case['expect']!r}"
-    evaluation = evaluate_document(build_document(case.get("facts") or {}))
+    evaluation = evaluate_document(build_document(case.get("facts") or {}),
+                                   evidence_rules=EvidenceRules(**case.get("evidence_rules", {})))
     fired = [f for f in evaluation.inference.findings if f.rule == rule]
     if "subject" in case:
         fired = [f for f in fired if f.subject == case["subject"]]

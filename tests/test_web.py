@@ -145,6 +145,19 @@ def test_an_answer_is_written_to_the_file_at_once_and_back_undoes_it(client, wor
     assert question_path(client.get(f"/a/{EXAMPLE}").text) == path
 
 
+def test_an_answer_may_say_how_you_know_it(client, workspace):
+    """Issue 25: the question page's optional "How do you know?" is kept under the file's evidence."""
+    page = client.get(f"/a/{EXAMPLE}")
+    assert 'name="source"' in page.text and 'name="evidence_status"' in page.text
+    question = consult(AllianceFile.open(workspace / EXAMPLE).document).questions[0]
+    reply = "no" if question.kind in ("bool",) or question.path == "concessions" else "1"
+    response = answer(client, EXAMPLE, page, answer=reply, action="answer", source="Minutes of 3 May",
+                      evidence_status="documented")
+    assert response.status_code == 303
+    (entry,) = evaluate_file(workspace / EXAMPLE).document.evidence or ()
+    assert (entry.fact, entry.source, entry.status) == (question.path, "Minutes of 3 May", "documented")
+
+
 def test_skip_and_dont_know_pass_the_question_without_writing(client, workspace):
     before = (workspace / EXAMPLE).read_bytes()
     page = client.get(f"/a/{EXAMPLE}")

@@ -72,6 +72,9 @@ review:
     - kind: went_to_media
 actions:
   - what: Agree a timeline
+evidence:
+  - fact: partners[0].sector
+    source: Its registration record
 """
 
 

@@ -177,7 +177,9 @@ def step_view(step, t: dict[str, str], lang: str) -> dict[str, Any]:
     view["verdict_before"] = t[f"verdict.{comparison.verdict_before}"]
     view["sections"] = [{"heading": heading, "changes": [{"text": line.text, "rule": line.rule} for line in lines]}
                         for heading, lines in finding_sections(comparison, lang, t)]
-    view["facts"] = [{"text": fact_change(line, t), "path": line.path} for line in fact_lines(comparison, lang, t)]
+    # Who changed a fact, and on what evidence, when the file says (issue 25).
+    view["facts"] = [{"text": fact_change(line, t) + (f" — {line.source}" if line.source else ""), "path": line.path}
+                     for line in fact_lines(comparison, lang, t)]
     view["facts_heading"] = t["diff.facts"]
     return view
 

@@ -272,6 +272,8 @@ def act(store: AllianceFile, state, action: str, form, t: dict[str, str]) -> str
     value = parse_answer(question, text, t, lambda: str(form.get("detail", "")))
     if value is None:
         return t["interview.not_understood"].replace("{format}", t["interview.format." + answer_format(question)])
-    if state.answer(store, question, value) == "answered":
+    source = str(form.get("source", "")).strip()  # "How do you know?", optional (issue 25)
+    evidence = {"source": source, "status": str(form.get("evidence_status", "claimed"))} if source else None
+    if state.answer(store, question, value, evidence) == "answered":
         state.answered = True
     return ""
