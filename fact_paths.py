@@ -10,14 +10,15 @@ import re
 
 from pydantic import BaseModel
 
-from tahaluf.schema_walker import annotation_or_none, fields_of, is_model, item_of, mapping_keys
-
 _PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)")
 
 
 def fact_path_problem(text: str, root: type[BaseModel]) -> str | None:
     """None when ``text`` names a fact of ``root``; else what is wrong, with "did you mean" when a
     field close to the misspelt one exists at that place."""
+    # Imported here: the walker reads model.py, which imports this module.
+    from tahaluf.schema_walker import annotation_or_none, fields_of, is_model, item_of, mapping_keys
+
     parts = text.split(".") if text else []
     if not parts or not all(_PART.fullmatch(part) for part in parts):
         return f"'{text}' is not a fact path (like partners[0].sector)"
