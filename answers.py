@@ -14,12 +14,11 @@ too: "oui" is an answer), and each field remembers the answers it has read.
 from __future__ import annotations
 
 import re
-import types
 import typing
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -154,48 +153,24 @@ class AnswerField:
         return answer if value is _MISSING else value
 
 
-def _leaves(annotation: Any):
-    """The alternatives of an annotation, through Annotated and unions."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        yield from _leaves(typing.get_args(annotation)[0])
-    elif origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            yield from _leaves(arg)
-    else:
-        yield annotation
-
-
 def answer_field(annotation: Any) -> AnswerField | None:
     """The fixed answers an annotation admits, or None when it admits none or admits free text."""
-    values: set = set()
-    optional = many = keyed = False
-    for leaf in _leaves(annotation):
-        origin = typing.get_origin(leaf)
-        if leaf is type(None):
-            optional = True
-        elif leaf is bool:
-            values |= {True, False}
-        elif origin is Literal:
-            values |= set(typing.get_args(leaf))
-        elif origin in (list, dict):  # a list of answers, or a mapping whose keys are answers
-            inner = answer_field(typing.get_args(leaf)[0])
-            if inner is None or inner.many or inner.keyed:
-                return None
-            values |= inner.values
-            many, keyed = many or origin is list, keyed or origin is dict
-        elif leaf is str or (isinstance(leaf, type) and issubclass(leaf, str)):
-            return None  # free text: an Arabic word is a valid answer as it is
-    if many and keyed:
-        return None  # a list or a mapping of answers, not both
-    return AnswerField(frozenset(values), optional, many, keyed) if values else None
+    from tahaluf.schema_walker import accepts_none, kind_of
+
+    kind, choices = kind_of(annotation)
+    values = {"bool": (True, False), "choice": choices, "choices": choices, "mapping": choices}.get(kind, ())
+    if not values:
+        return None  # free text (an Arabic word is a valid answer as it is), a number, a date, a section
+    return AnswerField(frozenset(values), accepts_none(annotation), many=kind == "choices", keyed=kind == "mapping")
 
 
 @cache
 def answer_fields(model: type[BaseModel]) -> dict[str, AnswerField]:
     """The fields of a pydantic model that take fixed answers."""
+    from tahaluf.schema_walker import fields_of
+
     fields = {}
-    for name, info in model.model_fields.items():
+    for name, info in fields_of(model).items():
         spec = answer_field(info.annotation)
         if spec is not None:
             fields[name] = spec

@@ -28,8 +28,8 @@ from tahaluf.consultation import (
     whatif,
 )
 from tahaluf.finding_words import finding_question
-from tahaluf.loader import format_path
 from tahaluf.progress import Opened, Progress, progress
+from tahaluf.schema_walker import format_path
 
 COMMANDS = ("why", "back", "skip", "quit", "partner")  # their words: knowledge/typed_words.yaml
 EVENT_KINDS = typing.get_args(model.EventKind)

@@ -30,10 +30,10 @@ from tahaluf.consultation import Consultation, Question, consult
 from tahaluf.errors import InputError
 from tahaluf.files.alliance_file import AllianceFile, ChangedOnDisk
 from tahaluf.input_words import in_language
-from tahaluf.loader import format_path
 from tahaluf.model import EVIDENCE_STATUSES
 from tahaluf.policy.model import Policy
 from tahaluf.progress import before_answer, opened, progress
+from tahaluf.schema_walker import format_path
 
 
 @dataclass

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tahaluf.evidence_rules import EvidenceRules
-from tahaluf.loader import SourceMap, display_name, format_path, load_yaml, read_text, validate
+from tahaluf.loader import SourceMap, display_name, load_yaml, read_text, validate
 from tahaluf.model import AllianceDocument
 from tahaluf.policy.model import Policy
 from tahaluf.rules.declare import document_facts, evidence_facts
 from tahaluf.rules.engine import Inference, infer
+from tahaluf.schema_walker import format_path
 
 DEFAULT_EVIDENCE_RULES = EvidenceRules.model_validate({})  # no policy: evidence is judged when given
 

@@ -11,15 +11,13 @@ stays for JSON and for the small note that gives the line in the file.
 from __future__ import annotations
 
 import re
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from pydantic import BaseModel
-
 from tahaluf import knowledge
 from tahaluf.model import AllianceDocument
+from tahaluf.schema_walker import fields_of, models
 
 _SEGMENT = re.compile(r"([^.\[\]]+)((?:\[(?:\d+|\*)?\])*)")
 _INDEX = re.compile(r"\[(\d+|\*)?\]")
@@ -42,25 +40,10 @@ def _labels(lang: str) -> dict[str, str]:
 
 @cache
 def _choice_fields() -> frozenset[str]:
-    """Names of the input format's fields whose values are choices (a Literal), at any depth."""
-    found: set[str] = set()
-    seen: set[type] = set()
-
-    def walk(annotation) -> bool:
-        if typing.get_origin(annotation) is typing.Literal:
-            return True
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            if annotation not in seen:
-                seen.add(annotation)
-                for name, info in annotation.model_fields.items():
-                    if walk(info.annotation):
-                        found.add(name)
-            return False
-        # A list, not a generator: every argument is walked, since walk records names as it goes.
-        return any([walk(arg) for arg in typing.get_args(annotation)])  # noqa: C419
-
-    walk(AllianceDocument)
-    return frozenset(found)
+    """Names of the input format's fields whose answers are choices (a Literal's values), at any
+    depth: a choice, a list of them, a mapping keyed by them, and a person (a name, or False)."""
+    return frozenset(field.name for model in models() for field in fields_of(model).values()
+                     if field.kind in ("choice", "choices", "mapping", "person"))
 
 
 def is_choice_path(path: str) -> bool:

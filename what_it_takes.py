@@ -37,9 +37,9 @@ from tahaluf.consultation.questions import _counts, _partner_of, _severity
 from tahaluf.consultation.settledness import _could_raise, _fixed
 from tahaluf.consultation.what_if import _fixes
 from tahaluf.errors import InputError
-from tahaluf.loader import format_path
 from tahaluf.rules.engine import FindingResult
 from tahaluf.rules.verdict import RED_FLAG
+from tahaluf.schema_walker import format_path
 
 
 @dataclass(frozen=True)

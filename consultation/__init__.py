@@ -19,16 +19,7 @@ Their public names are this package's.
 from __future__ import annotations
 
 from tahaluf.consultation.changes import SET_SOURCE, parse_assignment, with_changes
-from tahaluf.consultation.paths import (
-                                        KINDS,
-                                        annotation_at,
-                                        as_data,
-                                        document_of,
-                                        kind_of,
-                                        parse_path,
-                                        value_at,
-                                        with_answer,
-)
+from tahaluf.consultation.paths import KINDS, as_data, document_of
 from tahaluf.consultation.questions import (
                                         CONSEQUENCE,
                                         ITEM_LISTS,
@@ -62,6 +53,8 @@ from tahaluf.consultation.what_if import (
                                         suppose,
                                         whatif,
 )
+from tahaluf.schema_walker import annotation_at, kind_of, parse_path, value_at
+from tahaluf.schema_walker import with_value as with_answer  # the one writer, under the consultation's name
 
 __all__ = [
     "KINDS", "annotation_at", "as_data", "document_of", "kind_of", "parse_path", "value_at", "with_answer",

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tahaluf.consultation.paths import annotation_at, document_of, parse_path, with_answer
+from tahaluf.consultation.paths import document_of
 from tahaluf.errors import InputError
-from tahaluf.loader import format_path
 from tahaluf.model import AllianceDocument
+from tahaluf.schema_walker import annotation_at, format_path, parse_path, with_value
 
 SET_SOURCE = "--set"
 
@@ -42,7 +42,7 @@ def with_changes(data: dict, assignments: list[str]) -> AllianceDocument:
     for text in assignments:
         path, value = parse_assignment(text)
         _check_indexes(changed, path)
-        changed = with_answer(changed, path, value)
+        changed = with_value(changed, path, value)
     return document_of(changed, SET_SOURCE)
 
 

@@ -12,18 +12,24 @@ from functools import cache
 from typing import Any
 
 from tahaluf import knowledge, model
-from tahaluf.consultation.paths import _leaf_paths, _safe_annotation, annotation_at, kind_of, parse_path, value_at
 from tahaluf.evaluation import Evaluation
 from tahaluf.goals import goal_could_become_specific
-from tahaluf.loader import format_path
 from tahaluf.rules import facts, load_all
 from tahaluf.rules.base import REGISTRY
 from tahaluf.rules.engine import FindingResult
+from tahaluf.schema_walker import (
+    annotation_at,
+    annotation_or_none,
+    field_paths,
+    format_path,
+    kind_of,
+    parse_path,
+    value_at,
+)
 
 SEVERITY_ORDER = ("blocker", "major", "minor", "info")
 # What a question could decide, in the director's terms.
 CONSEQUENCE = {"blocker": "red_flag", "major": "condition", "minor": "readiness", "info": "information"}
-KINDS = ("bool", "choice", "choices", "text", "texts", "goals", "date", "number", "person", "items")
 # Lists whose items are facts of their own, with checks of their own.
 ITEM_LISTS = {"partners": facts.Partner, "concessions": facts.Concession, "review.events": facts.Event,
               "alliance.motives": facts.Motive}
@@ -52,7 +58,7 @@ class Question:
     """One open fact to ask about."""
 
     path: str
-    kind: str  # one of KINDS
+    kind: str  # one of consultation.paths.KINDS
     choices: tuple[str, ...]
     checks: tuple[FindingResult, ...]  # the open checks its answer decides, most consequential first
     severity: str  # the most consequential of them
@@ -181,7 +187,7 @@ def _expand(parts: tuple, data: dict) -> list[tuple]:
         return []
     # A section that may not exist at all (a steering committee): whether it does is asked first.
     for depth in range(1, len(parts)):
-        if parts[depth - 1] != "*" and "exists" in getattr(_safe_annotation(parts[:depth]), "model_fields", {}) \
+        if parts[depth - 1] != "*" and "exists" in getattr(annotation_or_none(parts[:depth]), "model_fields", {}) \
                 and parts[depth:] != ("exists",) and value_at(data, parts[:depth] + ("exists",)) is None:
             return [parts[:depth] + ("exists",)]
     try:
@@ -189,7 +195,7 @@ def _expand(parts: tuple, data: dict) -> list[tuple]:
     except KeyError:
         return []
     if kind_of(annotation)[0] == "section":  # asked field by field, its first one (whether it exists) first
-        leaves = [path for leaf in _leaf_paths(parts, annotation) for path in _expand(leaf, data)]
+        leaves = [path for leaf in field_paths(parts, annotation) for path in _expand(leaf, data)]
         return leaves[:1]
     return [parts]
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tahaluf.consultation.paths import annotation_at, as_data, document_of, parse_path, value_at
+from tahaluf.consultation.paths import as_data, document_of
 from tahaluf.consultation.questions import (
     _INDEXED_OF,
     _SECTION_OF,
@@ -49,6 +49,7 @@ from tahaluf.policy.model import Policy
 from tahaluf.rules.base import REGISTRY
 from tahaluf.rules.engine import FindingResult
 from tahaluf.rules.verdict import RED_FLAG, SCORING
+from tahaluf.schema_walker import annotation_at, parse_path, value_at
 
 # Settledness -----------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tahaluf.consultation.paths import document_of, with_answer
+from tahaluf.consultation.paths import document_of
 from tahaluf.consultation.questions import STAND_INS, Question, answer_value
 from tahaluf.consultation.settledness import Consultation, _fixed, consult
 from tahaluf.errors import InputError
@@ -15,6 +15,7 @@ from tahaluf.evaluation import Evaluation, evaluate_document
 from tahaluf.evidence_rules import EvidenceRules
 from tahaluf.neighbours import Neighbourhood
 from tahaluf.policy.model import Policy
+from tahaluf.schema_walker import with_value
 
 
 def _holds_stand_in(answer: Any) -> bool:
@@ -46,7 +47,7 @@ def evaluate_with(data: dict, changes: list[tuple[tuple, Any]], near: Neighbourh
     the organisation's own, judged too (the whole engine then runs: a neighbourhood knows only the guide)."""
     changed = data
     for path, value in changes:
-        changed = with_answer(changed, path, value)
+        changed = with_value(changed, path, value)
     document = document_of(changed)
     if policy is not None:
         return evaluate_document(document, policy=policy, evidence_rules=evidence_rules)
@@ -93,7 +94,7 @@ def fitting_answers(consultation: Consultation, question: Question) -> tuple[tup
     fitting = []
     for key, answer in enumerate(question.answers()):
         try:
-            document_of(with_answer(consultation.data, question.parts, answer_value(question, answer)))
+            document_of(with_value(consultation.data, question.parts, answer_value(question, answer)))
         except InputError:
             continue
         fitting.append((key, answer))
@@ -160,7 +161,7 @@ def suppose(consultation: Consultation, chosen: list[tuple[str, str]]) -> Suppos
                      if q.path in keys)
     changed = consultation.data
     for one in supposed:
-        changed = with_answer(changed, one.question.parts, one.value)
+        changed = with_value(changed, one.question.parts, one.value)
     evaluation = evaluate_document(document_of(changed, WHATIF_SOURCE), policy=consultation.evaluation.policy,
                                    evidence_rules=consultation.evaluation.evidence_rules)
     return Supposition(supposed, consult(changed, evaluation))
@@ -213,7 +214,7 @@ def path_to_proceed(consultation: Consultation, max_steps: int = 40) -> PathToPr
             for outcome in whatif(current, question):
                 if outcome.verdict == "do_not_proceed":
                     continue
-                after = consult(with_answer(current.data, question.parts, answer_value(question, outcome.answer)),
+                after = consult(with_value(current.data, question.parts, answer_value(question, outcome.answer)),
                                 outcome.evaluation)
                 score = (0 if outcome.verdict == "proceed" else 1, _fixes(after.evaluation.inference),
                          len(after.evaluation.inference.conditions), len(after.deciding))

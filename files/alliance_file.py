@@ -20,9 +20,9 @@ from tahaluf.errors import InputError
 from tahaluf.files.output import write_atomically
 from tahaluf.loader import display_name, load_yaml, read_text, validate
 from tahaluf.model import AllianceDocument
+from tahaluf.schema_walker import write
 
 NOBODY = "nobody"  # how a known "no one" is written (model.nobody_words)
-REMOVED = object()  # written at a list's index by :meth:`AllianceFile.update`: that item is taken out
 
 
 class ChangedOnDisk(Exception):
@@ -89,7 +89,7 @@ class AllianceFile:
         self.update([(path, value)])
 
     def update(self, changes: list[tuple[tuple, Any]]) -> None:
-        """Write several answers in order (REMOVED at a list index takes that item out), then save
+        """Write several answers in order (schema_walker.REMOVED at a list index takes that item out), then save
         once: all of them or, when the result is not valid input, none (the InputError names every
         field at fault, in the file as it would have been)."""
         if self.guard and self.sha256 is not None and self._disk_sha256() != self.sha256:
@@ -99,7 +99,8 @@ class AllianceFile:
             for path, value in changes:
                 if value is False and _is_person(path):
                     value = NOBODY
-                _assign(self.tree, path, value)
+                # ruamel's containers, a fresh node per value; None keeps the key (and its comment) as null
+                write(self.tree, path, value, section=CommentedMap, items=CommentedSeq, node=_node, none_removes=False)
             self._write()
         except BaseException:
             self.tree = previous
@@ -139,33 +140,6 @@ def _checked(text: str, name: str) -> tuple[dict, AllianceDocument]:
 
 def _is_person(path: tuple) -> bool:
     return path[-1] in ("owner", "spokesperson")
-
-
-def _assign(tree: Any, path: tuple, value: Any) -> None:
-    target = tree
-    for depth, part in enumerate(path[:-1]):
-        following = path[depth + 1]
-        if isinstance(part, int):
-            if isinstance(target[part], str) and not isinstance(following, int):
-                target[part] = CommentedMap(goal=target[part])  # a goal written as its sentence gets a date or measure
-            target = target[part]
-            continue
-        if not isinstance(target.get(part), (CommentedMap, CommentedSeq, dict, list)):
-            # A section left empty (`governance:` in the template) is filled in where it stands.
-            target[part] = CommentedSeq() if isinstance(following, int) else CommentedMap()
-        target = target[part]
-    last = path[-1]
-    if value is REMOVED:
-        del target[last]
-    elif isinstance(last, int):
-        while len(target) <= last:
-            target.append(CommentedMap())
-        target[last] = _node(value)
-    elif value is None:
-        if last in target:
-            target[last] = None  # back to unknown; the key (and its comment) stays
-    else:
-        target[last] = _node(value)
 
 
 def add_actions(path: Path, actions: list[dict]) -> None:

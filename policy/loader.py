@@ -23,6 +23,7 @@ from tahaluf.evidence_rules import EvidenceRules
 from tahaluf.loader import SourceMap, describe, display_name, format_path, load_yaml, read_text
 from tahaluf.model import AllianceDocument, Money
 from tahaluf.policy.model import LOGIC, OPERATORS, OUTCOME_KEYS, SEVERITY_OF, Example, Leaf, Logic, Policy, PolicyRule
+from tahaluf.schema_walker import annotation_at, parse_path
 
 _ID = re.compile(r"^P[0-9]{1,4}$")
 _TOP = ("name", "rules", "examples", "evidence")
@@ -40,8 +41,6 @@ class PolicyFile:
 
 def _model_paths() -> list[str]:
     """Every fact path of the input model, lists as ``[*]``: what a condition may read."""
-    from tahaluf.consultation.paths import annotation_at  # lazily: consultation imports the evaluation
-
     found: list[str] = []
 
     def walk(path: tuple) -> None:
@@ -74,8 +73,6 @@ def model_paths() -> list[str]:
 
 def fact_annotation(fact: str) -> Any:
     """The input model's type at a policy's fact path (KeyError when the model has none)."""
-    from tahaluf.consultation.paths import annotation_at, parse_path
-
     if fact not in model_paths():
         raise KeyError(fact)
     return annotation_at(parse_path(fact))

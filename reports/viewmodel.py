@@ -312,7 +312,8 @@ class _Builder:
                 seen = seen | {ident}
                 if ident in self.views:
                     view = self.views[ident]
-                    facts = join((fact.words for fact in view.evidence), self.labels["label.item_separator"])
+                    facts: Message | str = join((fact.words for fact in view.evidence),
+                                                self.labels["label.item_separator"])
                     subject = view.subject
                     if compact:  # the appendix quotes; the full text is in the findings and --explain
                         subject = _cut(subject, limits.REPORT_SUBJECT_CHARS)

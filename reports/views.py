@@ -4,10 +4,14 @@ translated by reports/viewmodel.py, which builds them from an Evaluation)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tahaluf.knowledge import SEVERITIES
 from tahaluf.reports.messages import Message
 from tahaluf.rules.verdict import PARTNER_STATUS
+
+if TYPE_CHECKING:
+    from tahaluf.logo import Logo
 
 # For the HTML/PDF report: CSS classes come from these fixed sets (never from user values),
 # and chart geometry is computed here, so the template only prints numbers.
@@ -289,7 +293,7 @@ class Consultant:
     name: str = ""
     organisation: str = ""
     recommendation: str = ""
-    logo: object = None  # a checked logo.Logo (a PNG), for HTML, PDF and DOCX
+    logo: Logo | None = None  # a checked logo (a PNG), for HTML, PDF and DOCX
 
     @property
     def logo_src(self):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tahaluf.experta_compat import P, Rule
 from tahaluf.goals import goal_is_specific  # noqa: F401 (the rule for "specific", written once in the input layer)
@@ -161,7 +161,10 @@ def given(path: str) -> str:
 
 
 def value_at(fact: Any, dotted: str) -> Any:
-    """Read ``a.b`` from a fact (nested sections are frozen dicts; a missing one is unknown)."""
+    """Read ``a.b`` from a fact (nested sections are frozen dicts; a missing one is unknown).
+
+    Not schema_walker.value_at: this reads an experta fact (frozendicts, a rule's dotted field
+    names, no list indexes), not the file's plain data at a path."""
     current = fact
     for part in dotted.split("."):
         if current is None:
@@ -251,3 +254,12 @@ def subject_of(fact: Any) -> str:
 
 class RuleSet:
     """Base of the mixins that hold rules (the engine composes its rules from REGISTRY, not from these classes)."""
+
+    # What a rule's body uses of the engine its method is composed into (experta's KnowledgeEngine
+    # and rules/engine.py's _Base): declared for the type checker only, defined there.
+    facts: Any
+    findings_ledger: list[dict]
+    if TYPE_CHECKING:
+        def declare(self, *facts: Any) -> Any: ...
+        def next_id(self, prefix: str) -> str: ...
+        def ids_of(self, fact_type: type) -> tuple: ...

@@ -44,7 +44,7 @@ class NormRules(RuleSet):
         """
         rule, spokesperson = governance.get("speaking_mandate_rule"), governance.get("spokesperson")
         mandated, limits = governance.get("spokesperson_mandated"), governance.get("spokesperson_limits_agreed")
-        fields = ("speaking_mandate_rule", "spokesperson")
+        fields: tuple[str, ...] = ("speaking_mandate_rule", "spokesperson")
         if spokesperson is not False:  # a spokesperson named, or perhaps one: their mandate counts
             fields += ("spokesperson_mandated", "spokesperson_limits_agreed")
         params = (("spokesperson", spokesperson),) if spokesperson else ()
@@ -133,7 +133,7 @@ class NormRules(RuleSet):
         partners = [f for f in self.facts.values() if isinstance(f, Partner)]
         sizes = {organisation.get("size"), *(p.get("size") for p in partners)}
         respected = governance.get("diversity_respected")
-        evidence = (("governance.diversity_respected", respected),)
+        evidence: tuple = (("governance.diversity_respected", respected),)
         status = status_of(respected is False, respected is None)
         if {"small", "large"} <= sizes and status != "pass":  # the sizes only word the message: cited then
             evidence += (("organisation.size", organisation.get("size")),

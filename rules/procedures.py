@@ -42,7 +42,7 @@ class ProcedureRules(RuleSet):
         # The first quality missing says the cause: not known to all (the default), not clear, ...
         missing = next((name for name, value in zip(_PROCEDURE_QUALITIES, qualities) if value is False), None)
         return outcome(status, governance, "decision_method", *_PROCEDURE_QUALITIES,
-                       message=_QUALITY_MESSAGE.get(missing) if status == "fail" else None)
+                       message=_QUALITY_MESSAGE.get(missing) if status == "fail" and missing else None)
 
     @check("PC02", "steering-committee-rules", guidance=["G-PRC-2"], dimension="form_governance",
            when=[AS.governance << Governance()])

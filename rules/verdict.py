@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tahaluf.experta_compat import AS, EXISTS, MATCH, NOT, P, Rule
 from tahaluf.knowledge import SEVERITIES
+from tahaluf.rules.base import RuleSet
 from tahaluf.rules.facts import Condition, Dimension, Finding, Gate, Readiness, Verdict
 
 DERIVE_SALIENCE = 50
@@ -93,7 +94,7 @@ def readiness_level(low: int | None, high: int | None) -> str:
     return _band(low) if _band(low) == _band(high) else "not_enough_known"
 
 
-class Derivations:
+class Derivations(RuleSet):
     """Rules that reason over findings, never over the input directly."""
 
     @Rule(AS.finding << Finding(status="fail", severity=P(lambda s: s in RED_FLAG)), salience=DERIVE_SALIENCE)

@@ -4,8 +4,6 @@ without touching this package; and the whole-file checks on a file's header.
 
 from __future__ import annotations
 
-import types
-import typing
 from functools import cache
 from typing import Any
 
@@ -13,6 +11,7 @@ from pydantic import BaseModel
 
 from tahaluf.errors import InputError
 from tahaluf.model import Concession, GovernmentTerms, Partner, PrivateTerms
+from tahaluf.schema_walker import fields_of, wording_key
 from tahaluf.screening.readers import CandidateReader
 
 # TEXT and LIST (of texts) are free text, reduced in the profile; VALUE and CHOICES (a list of
@@ -21,27 +20,14 @@ TEXT, LIST, VALUE, CHOICES = "text", "list", "value", "choices"
 FREE_TEXT = (TEXT, LIST)
 
 
-def _kind(annotation: Any) -> str:
-    origin = typing.get_origin(annotation)
-    if origin is typing.Literal:
-        return VALUE
-    if origin is typing.Annotated:
-        return _kind(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        kinds = {_kind(arg) for arg in typing.get_args(annotation) if arg is not type(None)}
-        return kinds.pop() if len(kinds) == 1 else VALUE
-    if origin in (list, tuple):
-        # A list of free texts is reduced in the profile; a list of choices or of goals is
-        # read by the rules (PR03: endorsement; PR01: a goal's measure), so it is a value.
-        (item,) = typing.get_args(annotation)[:1] or (str,)
-        return LIST if _kind(item) == TEXT else CHOICES
-    if annotation is str:
-        return TEXT
-    return VALUE
+# The schema walker's kind of answer -> how a column is read (any other kind is a VALUE): a list of
+# free texts is reduced in the profile; a list of choices or of goals is read by the rules (PR03:
+# endorsement; PR01: a goal's measure), so it is kept whole.
+_READ_AS = {"text": TEXT, "texts": LIST, "choices": CHOICES, "goals": CHOICES, "items": CHOICES}
 
 
 def field_kinds(model: type[BaseModel], skip: tuple = ()) -> tuple[tuple[str, str], ...]:
-    return tuple((name, _kind(info.annotation)) for name, info in model.model_fields.items() if name not in skip)
+    return tuple((name, _READ_AS.get(spec.kind, VALUE)) for name, spec in fields_of(model).items() if name not in skip)
 
 
 PARTNER_FIELDS = field_kinds(Partner, skip=("name", "government", "private"))
@@ -61,25 +47,12 @@ TEXT_COLUMNS = tuple(column for column, (_, _, kind) in COLUMNS.items() if kind 
 EVIDENCE_COLUMNS = ("source", "checked_on", "status")
 
 
-def _choices_of(annotation: Any) -> tuple | None:
-    """The fixed answers a field takes (a Literal's values, or True and False), else None."""
-    origin = typing.get_origin(annotation)
-    if annotation is bool:
-        return (True, False)
-    if origin is typing.Literal:
-        return typing.get_args(annotation)
-    if origin is typing.Annotated or origin in (list, tuple):
-        return _choices_of(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        found = [c for arg in typing.get_args(annotation) if arg is not type(None) and (c := _choices_of(arg))]
-        return found[0] if len(found) == 1 else None
-    return None
-
-
-def _annotation(column: str) -> Any:
+def _choices_of(column: str) -> tuple:
+    """The fixed answers a column takes (a choice's values, or True and False), else ()."""
     section, name, _ = COLUMNS[column]
     model: Any = {"": Partner, "concession": Concession}.get(section) or SECTIONS[section]
-    return model.model_fields[name].annotation
+    spec = fields_of(model)[name]
+    return (True, False) if spec.kind == "bool" else spec.choices if spec.kind in ("choice", "choices") else ()
 
 
 @cache
@@ -90,7 +63,7 @@ def choice_words(column: str, lang: str) -> tuple[tuple[Any, str], ...]:
     from tahaluf import knowledge
     from tahaluf.answers import lexicon
 
-    values = _choices_of(_annotation(column))
+    values = _choices_of(column)
     if not values:
         return ()
     labels, shown = knowledge.labels(), lexicon().shown.get(lang, {})
@@ -116,8 +89,8 @@ def english_choices() -> dict[str, dict[str, str]]:
 def field_key(column: str) -> str:
     """The column's entry in knowledge/fields.yaml (a partner's fact, or the concession's)."""
     if column.startswith("concession."):
-        return "concessions[]." + column.removeprefix("concession.")
-    return "partners[]." + column
+        return wording_key(("concessions", 0, column.removeprefix("concession.")))
+    return wording_key(("partners", 0, *column.split(".")))
 
 
 @cache

@@ -15,8 +15,6 @@ Three plain steps, for form_pages.py:
 
 from __future__ import annotations
 
-import types
-import typing
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -24,11 +22,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from tahaluf import limits
-from tahaluf.consultation import kind_of, parse_path
-from tahaluf.consultation.paths import _unwrap
-from tahaluf.files.alliance_file import REMOVED
-from tahaluf.loader import format_path
 from tahaluf.model import AllianceDocument, nobody_words
+from tahaluf.schema_walker import REMOVED, Field, fields_of, format_path, is_model, item_of, parse_path
 
 FORM_MAX_BYTES = 2 * 1024 * 1024  # a form of many partners, each with its texts (the file's own cap is 1 MB)
 FORM_MAX_FIELDS = 20_000
@@ -78,45 +73,13 @@ class Mapping:
     keys: tuple[str, ...]
 
 
-def _field_max_length(info) -> int | None:
-    """A field's max_length: pydantic keeps an outermost Annotated's constraints on the field itself."""
-    for meta in info.metadata:
-        if isinstance(getattr(meta, "max_length", None), int):
-            return meta.max_length
-    return _max_length(info.annotation)
-
-
-def _max_length(annotation) -> int | None:
-    """The first max_length constraint found on the field's type, outside in."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        for meta in annotation.__metadata__:
-            found = getattr(meta, "max_length", None)
-            for inner in getattr(meta, "metadata", ()):
-                found = found or getattr(inner, "max_length", None)
-            if isinstance(found, int):
-                return found
-        return _max_length(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            found = _max_length(arg)
-            if found is not None:
-                return found
-    return None
-
-
-def _leaf_widget(info, bare) -> tuple[str, tuple[str, ...]]:
-    origin = typing.get_origin(bare)
-    if origin in (typing.Union, types.UnionType):
-        args = [_unwrap(a) for a in typing.get_args(bare)]
-        return ("lines_or_text", ()) if any(typing.get_origin(a) is list for a in args) else ("person", ())
-    kind, choices = kind_of(bare)
-    if kind == "choice":
-        return ("radio" if len(choices) <= RADIO_MAX else "select"), choices
-    if kind == "text":
-        length = _field_max_length(info)
+def _leaf_widget(spec: Field) -> tuple[str, tuple]:
+    if spec.kind == "choice":
+        return ("radio" if len(spec.choices) <= RADIO_MAX else "select"), spec.choices
+    if spec.kind == "text":
+        length = spec.max_length
         return ("long" if length is None or length >= limits.TEXT_MAX_CHARS else "text"), ()
-    return kind, choices
+    return spec.kind, spec.choices
 
 
 def _key(parent: str, name: str) -> str:
@@ -127,28 +90,21 @@ def _key(parent: str, name: str) -> str:
 def schema(root: type[BaseModel] = AllianceDocument, key: str = "") -> Group:
     """The form's structure for ``root``: one node per field, in the model's order."""
     children: list[Group | Items | Mapping | Leaf] = []
-    for name, info in root.model_fields.items():
-        annotation = info.annotation
-        bare = _unwrap(annotation)
+    for name, spec in fields_of(root).items():
         child_key = _key(key, name)
-        if isinstance(bare, type) and issubclass(bare, BaseModel):
-            children.append(Group(name, child_key, schema(bare, child_key).children))
-        elif typing.get_origin(bare) is list and _is_model(_unwrap(typing.get_args(bare)[0])):
-            item = _unwrap(typing.get_args(bare)[0])
-            limit = min(_field_max_length(info) or MAX_ITEMS, MAX_ITEMS)
+        item = item_of(spec.annotation)
+        if spec.kind == "section":
+            children.append(Group(name, child_key, schema(spec.bare, child_key).children))
+        elif item is not None and is_model(item):
+            limit = min(spec.max_length or MAX_ITEMS, MAX_ITEMS)
             item_group = Group(name, child_key + "[]", schema(item, child_key + "[]").children)
             children.append(Items(name, child_key, item_group, limit))
-        elif typing.get_origin(bare) is dict:
-            keys = typing.get_args(_unwrap(typing.get_args(bare)[0]))
-            children.append(Mapping(name, child_key, tuple(keys)))
+        elif spec.kind == "mapping":
+            children.append(Mapping(name, child_key, spec.choices))
         else:
-            widget, choices = _leaf_widget(info, bare)
-            children.append(Leaf(name, child_key, widget, choices, _field_max_length(info)))
+            widget, choices = _leaf_widget(spec)
+            children.append(Leaf(name, child_key, widget, choices, spec.max_length))
     return Group("", key, tuple(children))
-
-
-def _is_model(annotation) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def leaf_names(node: Group, counts: dict[str, int], parts: tuple = ()) -> list[str]:

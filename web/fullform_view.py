@@ -15,7 +15,7 @@ from tahaluf import knowledge
 from tahaluf.asking import option_label, question_text
 from tahaluf.consultation import consult, parse_path
 from tahaluf.input_words import in_language
-from tahaluf.loader import format_path
+from tahaluf.schema_walker import format_path
 from tahaluf.web.fullform import (
     ADD_PREFIX,
     COUNT_PREFIX,
