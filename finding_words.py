@@ -7,8 +7,8 @@ from __future__ import annotations
 from tahaluf import knowledge
 from tahaluf.fact_words import FactWords, describe_fact
 from tahaluf.policy.texts import policy_question
-from tahaluf.reports.messages import Message, fill
 from tahaluf.rules.engine import FindingResult
+from tahaluf.user_messages import Message, fill
 
 # Facts and message values that are choices print in the report's language (a sector, a level,
 # an approach); the rules pass these parameters as choices.

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tahaluf import limits
-from tahaluf.reports.messages import Message, fill
 from tahaluf.reports.views import ActionView, ChartRow, ConditionView, NextStep, ReportView
+from tahaluf.user_messages import Message, fill
 
 ROLES = ("board", "director", "assessor")
 BRIEF_ACTIONS = 4  # open actions of the plan named on the brief, soonest first

@@ -15,8 +15,8 @@ from typing import Any
 
 from tahaluf import knowledge
 from tahaluf.diff import Change, Comparison
-from tahaluf.reports.messages import fill
 from tahaluf.reports.templating import markdown_escape as escape
+from tahaluf.user_messages import fill
 
 
 def _labels(lang: str) -> dict[str, str]:

@@ -25,8 +25,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from tahaluf.reports.html import is_mixed
-from tahaluf.reports.messages import Message
 from tahaluf.reports.views import ReportView
+from tahaluf.user_messages import Message
 
 LATIN_FONT = "DejaVu Sans"
 ARABIC_FONT = "Amiri"

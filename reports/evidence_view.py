@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tahaluf.model import EVIDENCE_STATUSES
-from tahaluf.reports.messages import Message, fill, join
 from tahaluf.rules.evidence import covers
+from tahaluf.user_messages import Message, fill, join
 
 
 @dataclass(frozen=True)

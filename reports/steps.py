@@ -7,9 +7,9 @@ from dataclasses import replace
 from tahaluf import limits
 from tahaluf.evaluation import Evaluation
 from tahaluf.knowledge import SEVERITIES
-from tahaluf.reports.messages import Message, fill, join
 from tahaluf.reports.viewmodel import _Builder, _choice, _cut
 from tahaluf.reports.views import NextStep, Quote
+from tahaluf.user_messages import Message, fill, join
 
 # What to do next, and the headline that says it -------------------------------------------------
 # Both read the engine's own conclusions: red flags are its gates (failed blockers),

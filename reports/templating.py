@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from tahaluf import limits
-from tahaluf.reports.messages import Message
+from tahaluf.user_messages import Message
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Markdown's special characters; an underscore between two letters or digits is left alone

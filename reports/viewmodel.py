@@ -15,7 +15,6 @@ from tahaluf.finding_words import fact_message
 from tahaluf.finding_words import word_question as _word_question
 from tahaluf.knowledge import SEVERITIES
 from tahaluf.policy.texts import citation, finding_texts, in_language, spec_of
-from tahaluf.reports.messages import Message, fill, join
 from tahaluf.reports.views import (
     ActionView,
     ConditionView,
@@ -33,6 +32,7 @@ from tahaluf.reports.views import (
 )
 from tahaluf.rules.base import DIMENSIONS
 from tahaluf.rules.engine import FindingResult
+from tahaluf.user_messages import Message, fill, join
 
 _PARTNER_PATH = re.compile(r"^partners\[(\d+)\]")
 _PATH_SUBJECT = re.compile(r"^[a-z_]+(?:\[\d+\])?\.[a-z_.\[\]0-9]+$")  # a fact's path (a disputed one), not a name

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tahaluf.knowledge import SEVERITIES
-from tahaluf.reports.messages import Message
 from tahaluf.rules.verdict import PARTNER_STATUS
+from tahaluf.user_messages import Message
 
 if TYPE_CHECKING:
     from tahaluf.logo import Logo

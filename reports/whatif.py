@@ -15,7 +15,7 @@ from tahaluf.consultation import REPRESENTATIVE_DATE, REPRESENTATIVE_TEXT, consu
 from tahaluf.evaluation import Evaluation
 from tahaluf.finding_words import CHOICE_PARAMS, choice_words, finding_question
 from tahaluf.policy.texts import finding_texts
-from tahaluf.reports.messages import fill
+from tahaluf.user_messages import fill
 from tahaluf.what_it_takes import changing_questions, what_it_would_take
 
 

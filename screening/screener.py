@@ -11,7 +11,6 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from tahaluf.errors import TahalufError
-from tahaluf.reports.messages import fill
 from tahaluf.screening.inference import Cache, Verdict, unverified, verdict_of
 from tahaluf.screening.ordering import Spool, bucket_of
 from tahaluf.screening.profiles import profile_key, resolve_markers
@@ -20,6 +19,7 @@ from tahaluf.screening.rows import Candidate, Waiting, parse_row, row_evidence
 from tahaluf.screening.summary import Summary
 from tahaluf.screening.workers import Judge
 from tahaluf.screening.writers import ErrorSink
+from tahaluf.user_messages import fill
 
 if TYPE_CHECKING:
     from tahaluf.screening.cluster import DaskJudge

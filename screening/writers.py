@@ -229,8 +229,8 @@ def _close_quietly(generator) -> None:
 
 def write_html(stream, records: Iterable[list], summary, lang: str, labels: dict) -> None:
     """Render the sortable table with the project's autoescaping environment, streamed."""
-    from tahaluf.reports.messages import Message
     from tahaluf.reports.templating import environment
+    from tahaluf.user_messages import Message
 
     def rows():
         for rank, record in enumerate(records, 1):
