@@ -29,17 +29,21 @@ def _load(path: Path):
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
 
 
-def _ar_values(node, where: str):
-    """The `ar` strings under a node of {en, ar} pairs, however deep."""
+def language_values(node, where: str, lang: str = "ar"):
+    """The ``lang`` strings under a node of per-language texts ({en, ar, fr}), however deep."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "ar" and isinstance(value, str):
+            if key == lang and isinstance(value, str):
                 yield where, value
             else:
-                yield from _ar_values(value, f"{where}.{key}")
+                yield from language_values(value, f"{where}.{key}", lang)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _ar_values(value, f"{where}[{index}]")
+            yield from language_values(value, f"{where}[{index}]", lang)
+
+
+def _ar_values(node, where: str):
+    return language_values(node, where, "ar")
 
 
 def _first_forms(node, where: str):

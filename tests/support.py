@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 from tahaluf.loader import SourceMap, validate
@@ -75,3 +76,31 @@ def set_language(client, lang: str) -> None:
     first taken out (httpx2 keeps it beside a new one set here, for the test server's own domain)."""
     client.cookies.delete("tahaluf_lang")
     client.cookies.set("tahaluf_lang", lang)
+
+
+class _PageText(HTMLParser):
+    """A page's text as a reader meets it: its text nodes (not scripts or styles) and, if asked, the
+    attributes read aloud or shown (title, aria-label …)."""
+
+    def __init__(self, shown: tuple[str, ...]):
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+        self.shown = shown
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("script", "style")
+        self.parts += [value for name, value in attrs if name in self.shown and value]
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def page_text(html: str, shown: tuple[str, ...] = (), joiner: str = " ") -> str:
+    parser = _PageText(shown)
+    parser.feed(html)
+    return joiner.join(parser.parts)

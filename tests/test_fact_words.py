@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
-from support import EXAMPLES, build_document
+from support import EXAMPLES, build_document, page_text
 
 from tahaluf.evaluation import evaluate_document, evaluate_file
 from tahaluf.fact_words import describe_fact
@@ -134,26 +133,8 @@ def test_a_contradiction_quotes_both_facts_in_words_with_their_lines(tmp_path):
         assert not PATH_LIKE.search(text), PATH_LIKE.findall(text)
 
 
-class _Text(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.parts, self.skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        self.skip += tag in ("style", "script")
-
-    def handle_endtag(self, tag):
-        self.skip -= tag in ("style", "script")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(data)
-
-
 def html_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return " ".join(parser.parts)
+    return page_text(html)
 
 
 def _user_words(path: Path) -> set[str]:

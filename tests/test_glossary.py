@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from arabic_texts import KNOWLEDGE, _load, all_texts, strip_marks
+from arabic_texts import KNOWLEDGE, _load, all_texts, language_values, strip_marks
 
 GLOSSARY = _load(KNOWLEDGE / "glossary.yaml")
 
@@ -65,24 +65,11 @@ def test_no_verb_agrees_with_a_bare_name():
     assert not wrong, "\n".join(wrong)
 
 
-def _fr_values(node, where: str):
-    """The `fr` strings under a node of {en, ar, fr} texts, however deep."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "fr" and isinstance(value, str):
-                yield where, value
-            else:
-                yield from _fr_values(value, f"{where}.{key}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _fr_values(value, f"{where}[{index}]")
-
-
 def french_texts() -> list[tuple[str, str]]:
     texts = []
     for path in [KNOWLEDGE / "labels.yaml", KNOWLEDGE / "fields.yaml", KNOWLEDGE / "guide.yaml",
                  *sorted((KNOWLEDGE / "findings").glob("*.yaml"))]:
-        texts += _fr_values(_load(path), path.name)
+        texts += language_values(_load(path), path.name, "fr")
     template = KNOWLEDGE / "alliance-template.fr.yaml"
     texts += [(f"{template.name}:{n}", line) for n, line in enumerate(template.read_text("utf-8").splitlines(), 1)]
     return texts

@@ -21,11 +21,11 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
+from support import page_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -177,32 +177,8 @@ if __name__ == "__main__":
 '''
 
 
-class _Text(HTMLParser):
-    """A page's text as a reader meets it: its text nodes and the attributes read aloud or shown."""
-
-    SHOWN = ("title", "aria-label", "placeholder", "alt")
-
-    def __init__(self):
-        super().__init__()
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.skip += tag in ("script", "style")
-        self.parts += [value for name, value in attrs if name in self.SHOWN and value]
-
-    def handle_endtag(self, tag):
-        self.skip -= tag in ("script", "style")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(data)
-
-
 def html_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return "\n".join(parser.parts)
+    return page_text(html, ("title", "aria-label", "placeholder", "alt"), "\n")
 
 
 def user_data() -> list[str]:

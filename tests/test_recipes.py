@@ -39,15 +39,19 @@ CM90:
   summary:
     en: The throwaway agenda rule is met.
     ar: قاعدة جدول الأعمال التجريبية مستوفاة.
+    fr: La règle d’essai de l’ordre du jour est respectée.
   message:
     en: "Throwaway rule failed: no agenda is prepared."
     ar: "لم تُستوفَ القاعدة التجريبية: لا جدول أعمال مُعَدّ."
+    fr: "Règle d’essai non respectée : aucun ordre du jour n’est préparé."
   fix:
     en: Prepare the throwaway agenda.
     ar: أعدّوا جدول الأعمال التجريبي.
+    fr: Préparez l’ordre du jour d’essai.
   question:
     en: Is an agenda prepared for the meetings (throwaway)?
     ar: هل أُعِدّ جدول أعمال للاجتماعات (تجريبي)؟
+    fr: Un ordre du jour est-il préparé pour les réunions (essai) ?
 '''
 
 FIXTURE = '''

@@ -26,6 +26,7 @@ from tahaluf.asking import question_text
 from tahaluf.consultation import as_data, consult
 from tahaluf.evaluation import evaluate_file
 from tahaluf.files.alliance_file import AllianceFile
+from tahaluf.schema_walker import unwrap
 from tahaluf.web import fullform, fullform_view
 from tahaluf.web.app import create_app
 from tahaluf.web.history import History
@@ -150,31 +151,17 @@ def model_leaf_paths(root: type[BaseModel], prefix: str = "") -> list[str]:
     found = []
     for name, info in root.model_fields.items():
         path = f"{prefix}.{name}" if prefix else name
-        inner = _bare(info.annotation)
+        inner = unwrap(info.annotation)
         if isinstance(inner, type) and issubclass(inner, BaseModel):
             found += model_leaf_paths(inner, path)
-        elif typing.get_origin(inner) is list and isinstance(_bare(typing.get_args(inner)[0]), type) \
-                and issubclass(_bare(typing.get_args(inner)[0]), BaseModel):
-            found += model_leaf_paths(_bare(typing.get_args(inner)[0]), f"{path}[0]")
+        elif typing.get_origin(inner) is list and isinstance(unwrap(typing.get_args(inner)[0]), type) \
+                and issubclass(unwrap(typing.get_args(inner)[0]), BaseModel):
+            found += model_leaf_paths(unwrap(typing.get_args(inner)[0]), f"{path}[0]")
         elif typing.get_origin(inner) is dict:
-            found += [f"{path}.{key}" for key in typing.get_args(_bare(typing.get_args(inner)[0]))]
+            found += [f"{path}.{key}" for key in typing.get_args(unwrap(typing.get_args(inner)[0]))]
         else:
             found.append(path)
     return found
-
-
-def _bare(annotation):
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, __import__("types").UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
 
 
 # Generated from the model, worded by the knowledge base --------------------------------------------

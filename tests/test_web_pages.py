@@ -113,6 +113,9 @@ def user_words(workspace: Path, candidates: Path) -> set[str]:
     with candidates.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             collect(dict(row))
+    from tahaluf.languages import languages
+
+    texts += [language.name for language in languages().values()]  # the menu names each language in itself
     return {word for text in texts for word in re.findall(r"[A-Za-z]{3,}", text)}
 
 
