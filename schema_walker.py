@@ -21,7 +21,7 @@ import types
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -134,7 +134,14 @@ def _literal_values(annotation: Any) -> tuple:
 def annotation_at(path: tuple, root: Any = None) -> Any:
     """The model's type at ``path``, unwrapped (KeyError when the model has no such field).
     ``root``: the model the path starts from (default: the alliance file's)."""
-    current: Any = _model.AllianceDocument if root is None else root
+    # A list's items share one type: the shape alone is looked up (a what-if asks thousands of paths).
+    return _annotation_at(tuple("*" if isinstance(part, int) else part for part in path),
+                          _model.AllianceDocument if root is None else root)
+
+
+@lru_cache(maxsize=4096)
+def _annotation_at(path: tuple, root: Any) -> Any:
+    current: Any = root
     for part in path:
         current = unwrap(current)
         origin = typing.get_origin(current)
