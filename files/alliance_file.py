@@ -22,7 +22,7 @@ from tahaluf.loader import display_name, load_yaml, read_text, validate
 from tahaluf.model import AllianceDocument
 from tahaluf.schema_walker import write
 
-NOBODY = "nobody"  # how a known "no one" is written (model.nobody_words)
+NOBODY = "nobody"  # how a known "no one" is written (model_values.nobody_words)
 
 
 class ChangedOnDisk(Exception):

@@ -22,7 +22,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from tahaluf import limits
-from tahaluf.model import AllianceDocument, nobody_words
+from tahaluf.model import AllianceDocument
+from tahaluf.model_values import nobody_words
 from tahaluf.schema_walker import REMOVED, Field, fields_of, format_path, is_model, item_of, parse_path
 
 FORM_MAX_BYTES = 2 * 1024 * 1024  # a form of many partners, each with its texts (the file's own cap is 1 MB)
