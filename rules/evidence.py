@@ -11,6 +11,7 @@ Nothing here runs unless the file lists evidence or evidence is required (rules/
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 
 from tahaluf.experta_compat import AS
@@ -30,12 +31,7 @@ def months_before(day: _dt.date, months: int) -> _dt.date:
     """The same day ``months`` earlier (the month's last day when it has no such day)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # unreachable: every month has a 28th
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class EvidenceRules(RuleSet):
